@@ -1,0 +1,107 @@
+"""A real Celery worker process consumes a real broker: Redis in CI, the filesystem by default."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from celery import Celery
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _start_worker(env: dict[str, str], queue: str, log: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--loglevel",
+            "INFO",
+            "--concurrency",
+            "1",
+            "--pool",
+            "solo",
+            "--queues",
+            queue,
+            "--hostname",
+            f"{queue}@%h",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def _stop(worker: subprocess.Popen[bytes]) -> None:
+    os.killpg(worker.pid, signal.SIGTERM)
+    try:
+        worker.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=10)
+
+
+@pytest.fixture
+def queue() -> str:
+    # A queue of its own, so no other worker on the same broker can take the task.
+    return f"test-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def worker_env() -> dict[str, str]:
+    return {**os.environ, "PYTHONUNBUFFERED": "1"}
+
+
+def test_a_worker_runs_a_task_sent_through_redis(
+    redis_url: str, queue: str, worker_env: dict[str, str], tmp_path: Path
+) -> None:
+    log = tmp_path / "worker.log"
+    worker = _start_worker({**worker_env, "REDIS_URL": redis_url}, queue, log)
+    try:
+        client = Celery("probe", broker=redis_url, backend=redis_url)
+        result = client.send_task("config.ping", queue=queue)
+        assert result.get(timeout=90) == "pong"
+    finally:
+        _stop(worker)
+    assert "ready" in log.read_text()
+
+
+def test_a_worker_runs_a_task_through_the_filesystem_broker_with_no_server(
+    queue: str, worker_env: dict[str, str], tmp_path: Path
+) -> None:
+    env = {k: v for k, v in worker_env.items() if k not in ("REDIS_URL", "CELERY_BROKER_URL")}
+    env["VAR_DIR"] = str(tmp_path / "var")
+    log = tmp_path / "worker.log"
+    worker = _start_worker(env, queue, log)
+    try:
+        folder = tmp_path / "var" / "broker" / "out"
+        folder.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "var" / "celery-results").mkdir(parents=True, exist_ok=True)
+        client = Celery(
+            "probe",
+            broker="filesystem://",
+            backend=f"file://{tmp_path / 'var' / 'celery-results'}",
+        )
+        client.conf.broker_transport_options = {
+            "data_folder_in": str(folder),
+            "data_folder_out": str(folder),
+            "control_folder": str(tmp_path / "var" / "broker" / "control"),
+        }
+        result = client.send_task("config.ping", queue=queue)
+        assert result.get(timeout=90) == "pong"
+    finally:
+        _stop(worker)
+    assert "ready" in log.read_text()

@@ -1,0 +1,54 @@
+"""docker-compose.yml is the deployment recipe; no engine runs here, so check its shape."""
+
+from pathlib import Path
+
+import yaml
+
+COMPOSE = Path(__file__).resolve().parents[2] / "docker-compose.yml"
+ENV_EXAMPLE = Path(__file__).resolve().parents[2] / ".env.example"
+
+
+def _compose() -> dict:
+    return yaml.safe_load(COMPOSE.read_text())
+
+
+def test_it_defines_web_worker_db_and_redis_with_health_checks() -> None:
+    services = _compose()["services"]
+    assert {"web", "worker", "db", "redis"} <= set(services)
+    for name in ("web", "worker", "db", "redis"):
+        assert "healthcheck" in services[name], f"{name} has no health check"
+        assert services[name]["healthcheck"]["test"], name
+
+
+def test_web_and_worker_run_the_same_image() -> None:
+    services = _compose()["services"]
+    assert services["web"]["image"] == services["worker"]["image"]
+    assert "gunicorn" in " ".join(services["web"]["command"])
+    assert "celery" in " ".join(services["worker"]["command"])
+    # A fixed name would stop `--scale worker=N`.
+    assert "container_name" not in services["worker"]
+
+
+def test_data_lives_in_named_volumes() -> None:
+    compose = _compose()
+    volumes = set(compose["volumes"])
+    assert volumes
+    for service in compose["services"].values():
+        for mount in service.get("volumes", []):
+            source = mount.split(":", 1)[0]
+            if not source.startswith((".", "/")):
+                assert source in volumes
+
+
+def test_services_read_the_variables_documented_in_env_example() -> None:
+    documented = {
+        line.split("=", 1)[0].lstrip("# ").strip()
+        for line in ENV_EXAMPLE.read_text().splitlines()
+        if "=" in line and not line.startswith("##")
+    }
+    services = _compose()["services"]
+    for name in ("web", "worker"):
+        env = services[name]["environment"]
+        assert set(env) <= documented, set(env) - documented
+        assert "DATABASE_URL" in env
+        assert "REDIS_URL" in env

@@ -1,0 +1,31 @@
+import pytest
+from django.test import Client
+
+from config.celery import app as celery_app
+
+
+@pytest.mark.django_db
+def test_healthz_answers_ok_without_touching_services(client: Client) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_readyz_reports_every_dependency_ready(client: Client) -> None:
+    response = client.get("/readyz")
+    assert response.status_code == 200, response.content
+    assert response.json()["checked"] == ["database", "cache", "broker"]
+
+
+@pytest.mark.django_db
+def test_readyz_names_the_broker_when_it_cannot_be_reached(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Port 9 on loopback has no Redis: a real connection attempt that is refused.
+    monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:9/0")
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    body = response.json()
+    assert set(body["failing"]) == {"broker"}
+    assert body["status"] == "unavailable"

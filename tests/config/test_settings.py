@@ -1,0 +1,52 @@
+"""Configuration fails loudly in production and is clean under `check --deploy`."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "DJANGO_DEBUG": "0",
+    "SECRET_KEY": "k" * 20 + "-production-secret-for-the-deploy-check-0123456789",
+    "ALLOWED_HOSTS": "rolematch.example.com",
+    "SITE_URL": "https://rolematch.example.com",
+}
+
+
+def _manage(
+    *args: str, extra_env: dict[str, str], drop: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess[str]:
+    # The test process sets DJANGO_ALLOW_ASYNC_UNSAFE for Playwright; production never does.
+    drop = (*drop, "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL", "REDIS_URL")
+    env = {k: v for k, v in os.environ.items() if k not in drop}
+    env.update(extra_env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_production_without_secret_key_stops_with_a_clear_message() -> None:
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
+    result = _manage("check", extra_env=env, drop=("SECRET_KEY",))
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_without_allowed_hosts_stops_with_a_clear_message() -> None:
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "ALLOWED_HOSTS"}
+    result = _manage("check", extra_env=env, drop=("ALLOWED_HOSTS",))
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must list" in result.stderr
+
+
+def test_deploy_check_is_clean_with_the_documented_production_variables() -> None:
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", extra_env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
