@@ -1,0 +1,3 @@
+"""candidates models. Export public names in __all__."""
+
+__all__: list[str] = []

@@ -1,0 +1,1 @@
+"""Document parsing: pure functions, no Django import."""

@@ -1,0 +1,1 @@
+"""Reads, always scoped by organisation: one module per concern."""

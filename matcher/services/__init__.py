@@ -1,0 +1,1 @@
+"""Writes, one module per concern: intake.py (uploads, parsing), matching.py (embed, score)."""
