@@ -1,0 +1,33 @@
+"""`python -m bench [NAME ...]`: runs every benchmark module, or the named ones."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+def main(argv: list[str]) -> int:
+    here = Path(__file__).resolve().parent
+    names = sorted(p.stem.removeprefix("bench_") for p in here.glob("bench_*.py"))
+    chosen = [a for a in argv if not a.startswith("-")] or names
+    unknown = set(chosen) - set(names)
+    if unknown:
+        print(f"unknown benchmark(s): {', '.join(sorted(unknown))}; have: {', '.join(names)}")
+        return 2
+    for name in chosen:
+        module = importlib.import_module(f"bench.bench_{name}")
+        print(f"\n=== {name} ===", flush=True)
+        started = time.perf_counter()
+        module.main([a for a in argv if a.startswith("-")])
+        print(f"--- {name} took {time.perf_counter() - started:.1f} s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
