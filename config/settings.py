@@ -344,3 +344,34 @@ LOGGING = {
 
 SESSION_EXPIRY = timedelta(days=14)
 SESSION_COOKIE_AGE = int(SESSION_EXPIRY.total_seconds())
+
+# --- accounts ---------------------------------------------------------------------------------
+# Dashboard panels: template names rendered in this order on /dashboard/. Higher apps add theirs
+# in their own settings section (e.g. `DASHBOARD_PANELS.insert(0, "billing/panels/balance.html")`);
+# the contract is in docs/accounts.md.
+DASHBOARD_PANELS: list[str] = ["accounts/panels/next_step.html"]
+
+# One email address per person, changed rather than collected.
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+
+# allauth's limiter runs on the default cache (Redis when REDIS_URL is set, shared by every web
+# process). "key" is the email address being signed in to: the per-account limit.
+LOGIN_FAILED_LIMIT = env.int("LOGIN_FAILED_LIMIT", default=5)
+LOGIN_FAILED_LOCKOUT_SECONDS = env.int("LOGIN_FAILED_LOCKOUT_SECONDS", default=15 * 60)
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": f"20/15m/ip,{LOGIN_FAILED_LIMIT}/{LOGIN_FAILED_LOCKOUT_SECONDS}s/key",
+    "signup": env.str("SIGNUP_RATE_LIMIT_PER_IP", default="10/h/ip"),
+    "reset_password": "20/m/ip,5/m/key",
+}
+# RoleMatch's own limits (accounts.ratelimits), "<amount>/<seconds>": sign-ups per normalised
+# email address (so +tag and Gmail-dot variants share one budget) and API token failures per IP.
+RATE_LIMITS: dict[str, str] = {
+    "signup_email": env.str("SIGNUP_RATE_LIMIT_PER_EMAIL", default="3/3600"),
+    "api_auth_failed": env.str("API_AUTH_FAILED_RATE_LIMIT", default="20/600"),
+}
+INVITATION_TTL = timedelta(days=7)
