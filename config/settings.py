@@ -375,3 +375,30 @@ RATE_LIMITS: dict[str, str] = {
     "api_auth_failed": env.str("API_AUTH_FAILED_RATE_LIMIT", default="20/600"),
 }
 INVITATION_TTL = timedelta(days=7)
+
+# --- matcher intake ---------------------------------------------------------------------------
+# Upload limits: a file past them fails alone with its reason, the rest of the batch goes on.
+UPLOAD_MAX_FILE_BYTES = env.int("UPLOAD_MAX_FILE_BYTES", default=10 * 1024 * 1024)
+UPLOAD_MAX_BATCH_FILES = env.int("UPLOAD_MAX_BATCH_FILES", default=200)
+UPLOAD_MAX_BATCH_BYTES = env.int("UPLOAD_MAX_BATCH_BYTES", default=100 * 1024 * 1024)
+# Django refuses the whole request past this many files; leave room so that the files past
+# UPLOAD_MAX_BATCH_FILES reach intake and are each refused with a reason.
+DATA_UPLOAD_MAX_NUMBER_FILES = UPLOAD_MAX_BATCH_FILES * 2
+# The sandbox that reads one file: seconds of CPU and megabytes of memory before it is stopped.
+PARSE_TIME_LIMIT_S = env.int("PARSE_TIME_LIMIT_S", default=60)
+PARSE_MEMORY_MB = env.int("PARSE_MEMORY_MB", default=768)
+# A file whose reading killed the worker this many times is failed instead of redelivered again.
+PARSE_MAX_ATTEMPTS = env.int("PARSE_MAX_ATTEMPTS", default=3)
+if PARSE_TIME_LIMIT_S >= CELERY_TASK_SOFT_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "PARSE_TIME_LIMIT_S must be shorter than CELERY_TASK_SOFT_TIME_LIMIT, so that a slow file "
+        "fails with its own reason before Celery stops the whole task."
+    )
+# Candidates (with their files, text, embeddings and results) are erased this many days after
+# they were added, by the daily beat task below.
+CANDIDATE_RETENTION_DAYS = env.int("CANDIDATE_RETENTION_DAYS", default=365)
+CELERY_BEAT_SCHEDULE["matcher-candidates-purge-expired"] = {
+    "task": "matcher.candidates_purge_expired",
+    "schedule": timedelta(days=1),
+}
+DASHBOARD_PANELS.append("matcher/panels/recent_uploads.html")
