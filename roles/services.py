@@ -20,7 +20,7 @@ def _invalidate(role: Role) -> None:
 
 @transaction.atomic
 def role_publish(*, role: Role, actor: Any = None) -> Role:
-    """Publishes the role's current content as a new version (matches record which one they used)."""
+    """Publishes the current content as a new version; matches record the version they used."""
     Role.objects.filter(pk=role.pk).update(
         status=Role.Status.PUBLISHED, version=F("version") + 1, published_at=timezone.now()
     )

@@ -1,0 +1,185 @@
+"""Reads for the role catalog.
+
+Public catalog roles (organisation NULL, published) are visible to everyone; a custom role only to
+its own organisation. Nothing here returns another organisation's role.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, TextField
+from django.db.models.functions import Cast
+
+from roles.models import Industry, Role, RoleSkill, Skill, SkillAlias
+from roles.taxonomy import SkillMatcher
+
+# --- Skills taxonomy ---------------------------------------------------------------------------
+
+_matcher_lock = threading.Lock()
+_matcher: tuple[tuple[Any, ...], SkillMatcher] | None = None
+
+
+def _taxonomy_fingerprint() -> tuple[Any, ...]:
+    # Count and latest change of both tables: any add, edit or delete (even a bulk one made by
+    # another process) changes it, and it costs two indexed aggregates instead of a rebuild.
+    skills = Skill.objects.aggregate(n=Count("id"), last=Max("updated_at"), top=Max("id"))
+    aliases = SkillAlias.objects.aggregate(n=Count("id"), last=Max("updated_at"), top=Max("id"))
+    return (
+        skills["n"],
+        skills["last"],
+        skills["top"],
+        aliases["n"],
+        aliases["last"],
+        aliases["top"],
+    )
+
+
+def skill_matcher() -> SkillMatcher:
+    """The taxonomy's matcher, built once per process and rebuilt when skills or aliases change."""
+    global _matcher
+    fingerprint = _taxonomy_fingerprint()
+    current = _matcher
+    if current is not None and current[0] == fingerprint:
+        return current[1]
+    with _matcher_lock:
+        if _matcher is not None and _matcher[0] == fingerprint:
+            return _matcher[1]
+        aliases: dict[int, list[str]] = {}
+        for skill_id, alias in SkillAlias.objects.values_list("skill_id", "alias"):
+            aliases.setdefault(skill_id, []).append(alias)
+        entries = [
+            (skill_id, name, aliases.get(skill_id, []))
+            for skill_id, name in Skill.objects.order_by("id").values_list("id", "name")
+        ]
+        matcher = SkillMatcher(entries)
+        _matcher = (fingerprint, matcher)
+        return matcher
+
+
+def skill_matcher_reset() -> None:
+    global _matcher
+    with _matcher_lock:
+        _matcher = None
+
+
+def skill_search(*, query: str, limit: int = 20) -> QuerySet[Skill]:
+    q = query.strip()
+    return (
+        Skill.objects.filter(Q(name__icontains=q) | Q(alias_set__alias__iexact=q))
+        .distinct()
+        .order_by("name")[:limit]
+    )
+
+
+# --- Roles -------------------------------------------------------------------------------------
+
+
+def _public() -> QuerySet[Role]:
+    return Role.objects.filter(organisation__isnull=True, status=Role.Status.PUBLISHED)
+
+
+def role_list_public(*, query: str = "", industry: str = "") -> QuerySet[Role]:
+    """The published public catalog; every word of `query` must match a title, an alternate title
+    or a skill (its name or one of its aliases)."""
+    roles = _public()
+    if industry:
+        roles = roles.filter(industries__slug=industry)
+    words = query.split()[:8]
+    for word in words:
+        matching = (
+            Role.objects.annotate(alt_text=Cast("alternate_titles", TextField()))
+            .filter(
+                Q(title__icontains=word)
+                | Q(alt_text__icontains=word)
+                | Q(role_skills__skill__name__icontains=word)
+                | Q(role_skills__skill__alias_set__alias__iexact=word)
+            )
+            .values("pk")
+        )
+        roles = roles.filter(pk__in=matching)
+    return roles.prefetch_related("industries").order_by("title").distinct()
+
+
+def industry_list_public() -> QuerySet[Industry]:
+    return (
+        Industry.objects.filter(
+            roles__organisation__isnull=True, roles__status=Role.Status.PUBLISHED
+        )
+        .annotate(role_count=Count("roles", distinct=True))
+        .order_by("name")
+        .distinct()
+    )
+
+
+def role_page_queryset() -> QuerySet[Role]:
+    """Everything a role page shows, in a fixed number of queries."""
+    return Role.objects.select_related("organisation").prefetch_related(
+        "responsibilities",
+        "evaluation_criteria",
+        "interview_topics__skill",
+        "salary_ranges",
+        "industries",
+        Prefetch(
+            "role_skills",
+            queryset=RoleSkill.objects.select_related("skill").order_by(
+                "-must_have", "-weight", "skill__name"
+            ),
+        ),
+        Prefetch("related_roles", queryset=_public().order_by("title")),
+    )
+
+
+def role_get_published(*, slug: str) -> Role:
+    """A published public-catalog role; raises Role.DoesNotExist for drafts and custom roles."""
+    return role_page_queryset().get(
+        slug=slug, organisation__isnull=True, status=Role.Status.PUBLISHED
+    )
+
+
+def role_get_for_preview(*, pk: int) -> Role:
+    """Any role, draft or not, for staff previewing it in the admin."""
+    return role_page_queryset().get(pk=pk)
+
+
+def role_list_for_org(*, org: Any) -> QuerySet[Role]:
+    """What an organisation may match against: the published catalog plus its own roles."""
+    return Role.objects.filter(
+        Q(organisation__isnull=True, status=Role.Status.PUBLISHED) | Q(organisation=org)
+    ).order_by("title")
+
+
+def role_for_org(*, org: Any, pk: int) -> Role:
+    """Raises Role.DoesNotExist for another organisation's role, so views answer 404."""
+    return role_page_queryset().filter(pk__in=role_list_for_org(org=org).values("pk")).get(pk=pk)
+
+
+def role_sitemap_items() -> QuerySet[Role]:
+    return _public().order_by("title").only("slug", "updated_at")
+
+
+# --- Page cache --------------------------------------------------------------------------------
+
+PAGE_CACHE_TIMEOUT = 60 * 60 * 24
+
+
+def _generation_key(slug: str) -> str:
+    return f"roles:page-gen:{slug}"
+
+
+def role_page_cache_key(*, role: Role) -> str:
+    """Keyed on the slug's generation, the version and the last save: a publish, an unpublish or
+    any edit lands on a new key, and `role_cache_invalidate` retires every older one."""
+    generation = cache.get(_generation_key(role.slug), 0)
+    stamp = role.updated_at.timestamp() if role.updated_at else 0
+    return f"roles:page:{role.slug}:{generation}:{role.version}:{stamp}"
+
+
+def role_cache_invalidate(*, slug: str) -> None:
+    key = _generation_key(slug)
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, None)

@@ -1,0 +1,250 @@
+"""Finds taxonomy skills in free text. Pure: no Django, so resume parsing can use it anywhere.
+
+One Aho-Corasick pass finds every candidate occurrence of every spelling at once; the checks
+below then keep only whole-word matches and resolve overlaps, longest first.
+
+Case. Most spellings match in any case ("kubernetes", "KUBERNETES"). A spelling that is also an
+everyday English word ("Go", "Swift", "React", "Excel") or a one- or two-letter name ("R", "C",
+"ML") only matches in the case the taxonomy writes it, because "go" and "r" in lower case are
+almost never the skill. Such a word-like spelling is also dropped when it reads as a verb
+("Go to", "React to", "Excel at").
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import ahocorasick
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Everyday words that are also the names of tools or languages. Matched case-sensitively.
+COMMON_WORDS = _words(
+    """
+    access airflow ant arrow ace basic beam bamboo bash bootstrap bridge camel chai chef compass
+    crystal dart delta drill ember envoy excel express falcon flask flow flutter gatsby gear glue go
+    grunt gulp helm hive hugo ionic jasmine jest julia keystone lean less lightning looker luigi
+    make mercury mocha nest next nomad oak oracle outlook pig prefect presto project pulsar puppet
+    quartz rails react realm ruby rust sage salt scheme shell sketch solid spark spring storm stripe
+    swift tableau teams tower unity unreal vagrant vault word zeppelin zoom
+    """
+)
+
+# A word-like skill followed by one of these reads as a verb or a common phrase: "Go to market",
+# "React to incidents", "Excel at", "Spring into action", "Less than".
+_VERB_FOLLOWERS = _words("to the a an at into through up out over ahead beyond back than")
+
+# Words that open ordinary sentences as adjectives or verbs ("Solid experience", "Make sure",
+# "Next steps"): at a sentence start and followed by a lower-case word, they are not the tool.
+_SENTENCE_OPENERS = _words(
+    "access bridge express flow gear less make next project solid spring word"
+)
+
+_SHORT_ALPHA = re.compile(r"^[A-Za-z]{1,2}$")
+_SPACES = str.maketrans({"\t": " ", "\u00a0": " ", "\u2009": " ", "\u202f": " "})
+
+
+@dataclass(frozen=True, slots=True)
+class SkillHit:
+    skill_id: int
+    name: str
+    surface: str
+    start: int
+    end: int
+    line_no: int
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Term:
+    skill_id: int
+    name: str
+    text: str  # the automaton's key: lower case, or exact case when case_sensitive
+    case_sensitive: bool
+    word_like: bool
+    canonical: bool
+
+
+def needs_exact_case(term: str) -> bool:
+    """True when the lower-case spelling is ambiguous: an English word or a one/two-letter name."""
+    return bool(_SHORT_ALPHA.match(term)) or term.lower() in COMMON_WORDS
+
+
+class SkillMatcher:
+    """Built once from (skill_id, canonical name, aliases); `find` is safe to call concurrently."""
+
+    def __init__(self, entries: Iterable[tuple[int, str, Iterable[str]]]) -> None:
+        self._ci = ahocorasick.Automaton()
+        self._cs = ahocorasick.Automaton()
+        self.skill_count = 0
+        self.term_count = 0
+        ci_terms: dict[str, _Term] = {}
+        cs_terms: dict[str, _Term] = {}
+        for skill_id, name, aliases in entries:
+            self.skill_count += 1
+            spellings = [(name, True)] + [(a, False) for a in aliases]
+            for raw, canonical in spellings:
+                for variant in _variants(_clean(raw)):
+                    self._add(ci_terms, cs_terms, skill_id, name, variant, canonical)
+        for key, term in ci_terms.items():
+            self._ci.add_word(key, term)
+        for key, term in cs_terms.items():
+            self._cs.add_word(key, term)
+        self.term_count = len(ci_terms) + len(cs_terms)
+        if ci_terms:
+            self._ci.make_automaton()
+        if cs_terms:
+            self._cs.make_automaton()
+        self._has_ci = bool(ci_terms)
+        self._has_cs = bool(cs_terms)
+
+    @staticmethod
+    def _add(
+        ci_terms: dict[str, _Term],
+        cs_terms: dict[str, _Term],
+        skill_id: int,
+        name: str,
+        text: str,
+        canonical: bool,
+    ) -> None:
+        if not text or not any(ch.isalnum() for ch in text):
+            return
+        if needs_exact_case(text):
+            # A lower-case spelling of an ambiguous word stands for its capitalised form.
+            exact = text if text != text.lower() else text[:1].upper() + text[1:]
+            term = _Term(skill_id, name, exact, True, exact.lower() in COMMON_WORDS, canonical)
+            _keep_first(cs_terms, exact, term)
+        else:
+            key = text.lower()
+            term = _Term(skill_id, name, key, False, False, canonical)
+            _keep_first(ci_terms, key, term)
+
+    def find(self, text: str) -> list[SkillHit]:
+        """Every skill mention, non-overlapping, longest first, in reading order."""
+        if not text:
+            return []
+        original = text.translate(_SPACES)
+        lowered = original.lower()
+        if len(lowered) != len(original):
+            # A few characters ("İ") grow when lower-cased; keep offsets aligned with the input.
+            lowered = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in original)
+        candidates: list[tuple[int, int, _Term]] = []
+        if self._has_ci:
+            for end, term in self._ci.iter(lowered):
+                start = end - len(term.text) + 1
+                if _bounded(original, start, end + 1, term):
+                    candidates.append((start, end + 1, term))
+        if self._has_cs:
+            for end, term in self._cs.iter(original):
+                start = end - len(term.text) + 1
+                if _bounded(original, start, end + 1, term) and not _reads_as_verb(
+                    original, start, end + 1, term
+                ):
+                    candidates.append((start, end + 1, term))
+        if not candidates:
+            return []
+        # Longest wins; among equals the earlier one, then a canonical name over an alias.
+        candidates.sort(key=lambda c: (-(c[1] - c[0]), c[0], not c[2].canonical))
+        taken = bytearray(len(original))
+        chosen: list[tuple[int, int, _Term]] = []
+        for start, end, term in candidates:
+            if any(taken[start:end]):
+                continue
+            taken[start:end] = b"\x01" * (end - start)
+            chosen.append((start, end, term))
+        chosen.sort(key=lambda c: c[0])
+        line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        hits = []
+        for start, end, term in chosen:
+            idx = bisect.bisect_right(line_starts, start) - 1
+            line_start = line_starts[idx]
+            line_end = text.find("\n", line_start)
+            line = text[line_start : line_end if line_end != -1 else len(text)]
+            hits.append(
+                SkillHit(
+                    skill_id=term.skill_id,
+                    name=term.name,
+                    surface=text[start:end],
+                    start=start,
+                    end=end,
+                    line_no=idx + 1,
+                    line=line.strip(),
+                )
+            )
+        return hits
+
+    def skill_ids(self, text: str) -> set[int]:
+        return {hit.skill_id for hit in self.find(text)}
+
+
+def _clean(spelling: str) -> str:
+    return " ".join(spelling.translate(_SPACES).split())
+
+
+def _variants(spelling: str) -> list[str]:
+    """A hyphenated name is also written with a space or run together ("scikit learn")."""
+    out = [spelling]
+    if "-" in spelling and len(spelling) > 3:
+        out.append(spelling.replace("-", " "))
+        out.append(spelling.replace("-", ""))
+    return out
+
+
+def _keep_first(terms: dict[str, _Term], key: str, term: _Term) -> None:
+    existing = terms.get(key)
+    # Two skills claiming one spelling: a canonical name beats an alias, else the first stays.
+    if existing is None or (term.canonical and not existing.canonical):
+        terms[key] = term
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _bounded(text: str, start: int, end: int, term: _Term) -> bool:
+    """Whole-word check that understands C++, C#, .NET and Node.js."""
+    first, last = term.text[0], term.text[-1]
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    if before and _is_word_char(before) and _is_word_char(first):
+        return False
+    if after and _is_word_char(after) and _is_word_char(last):
+        return False
+    # "C" inside "C++"/"C#", "Java" inside "Java#"; ".js" inside "Node.js".
+    if _is_word_char(last) and after in ("+", "#"):
+        return False
+    if _is_word_char(first) and before == "." and start >= 2 and _is_word_char(text[start - 2]):
+        return False
+    if before == "@" or (before == "#" and _is_word_char(first)):
+        return False  # emails, handles and hashtags
+    if _SHORT_ALPHA.match(term.text):
+        # One or two letters: not a piece of "R&D", "C-suite", "AT&T", "O'Brien" or an initial.
+        if after in ("&", "-", "'", "\u2019") or before in ("&", "-", "'", "\u2019"):
+            return False
+        if after == ".":
+            nxt = text[end + 1] if end + 1 < len(text) else ""
+            if nxt and (_is_word_char(nxt) or (nxt == " " and text[end + 2 : end + 3].isupper())):
+                return False
+            if before == ".":
+                return False
+    return True
+
+
+def _reads_as_verb(text: str, start: int, end: int, term: _Term) -> bool:
+    if not term.word_like:
+        return False
+    match = re.match(r" ([a-z]+)\b", text[end : end + 16])
+    if not match:
+        return False
+    if match.group(1) in _VERB_FOLLOWERS:
+        return True
+    if term.text.lower() in _SENTENCE_OPENERS:
+        before = text[:start].rstrip(" ")
+        return not before or before[-1] in "\n.!?\u2022*-\u2013\u2014"
+    return False

@@ -1,0 +1,172 @@
+"""The skill matcher on its own (pure) and through the database-backed `skill_matcher()`."""
+
+from __future__ import annotations
+
+import pytest
+
+from roles.taxonomy import SkillHit, SkillMatcher, needs_exact_case
+
+ENTRIES = [
+    (1, "C", []),
+    (2, "C++", ["cpp", "CPlusPlus"]),
+    (3, "C#", ["csharp", "C Sharp"]),
+    (4, ".NET", ["dotnet", ".NET Core"]),
+    (5, "Node.js", ["nodejs", "Node"]),
+    (6, "Kubernetes", ["k8s", "K8S"]),
+    (7, "Go", ["golang"]),
+    (8, "R", []),
+    (9, "JavaScript", ["JS"]),
+    (10, "Java", []),
+    (11, "scikit-learn", ["sklearn"]),
+    (12, "ASP.NET", []),
+    (13, "Machine Learning", ["ML"]),
+    (14, "React", ["React.js", "ReactJS"]),
+    (15, "Microsoft Excel", ["Excel", "MS Excel"]),
+    (16, "Apache Spark", ["Spark", "PySpark"]),
+    (17, "SQL", []),
+    (18, "Swift", []),
+    (19, "Deep Learning", []),
+    (20, "Solid", []),
+]
+
+
+@pytest.fixture(scope="module")
+def matcher() -> SkillMatcher:
+    return SkillMatcher(ENTRIES)
+
+
+def names(matcher: SkillMatcher, text: str) -> list[str]:
+    return [hit.name for hit in matcher.find(text)]
+
+
+def test_it_finds_punctuation_bearing_names(matcher: SkillMatcher) -> None:
+    text = "Built services in C++, C# and F# on .NET 8, with Node.js front ends."
+    assert names(matcher, text) == ["C++", "C#", ".NET", "Node.js"]
+
+
+def test_c_sharp_and_c_plus_plus_are_not_c(matcher: SkillMatcher) -> None:
+    assert "C" not in names(matcher, "Ten years of C# and C++.")
+    assert names(matcher, "Embedded C/C++ on ARM") == ["C", "C++"]
+
+
+def test_it_maps_aliases_to_the_canonical_skill(matcher: SkillMatcher) -> None:
+    hits = matcher.find("Ran k8s clusters; models in sklearn; golang services")
+    assert [(h.name, h.surface) for h in hits] == [
+        ("Kubernetes", "k8s"),
+        ("scikit-learn", "sklearn"),
+        ("Go", "golang"),
+    ]
+
+
+def test_most_names_match_in_any_case(matcher: SkillMatcher) -> None:
+    assert names(matcher, "KUBERNETES, javascript, Sql, NODE.JS") == [
+        "Kubernetes",
+        "JavaScript",
+        "SQL",
+        "Node.js",
+    ]
+
+
+def test_the_english_word_go_is_not_the_language(matcher: SkillMatcher) -> None:
+    assert names(matcher, "Ready to go live; we go-to-market fast. Let's go!") == []
+    assert names(matcher, "Go to the meeting.") == []
+    assert names(matcher, "Backend services in Go and Python") == ["Go"]
+
+
+def test_single_letters_match_only_as_written(matcher: SkillMatcher) -> None:
+    assert names(matcher, "Statistics in R and SAS") == ["R"]
+    assert names(matcher, "a r c letters in lower case") == []
+
+
+def test_single_letters_inside_abbreviations_and_names_are_ignored(matcher: SkillMatcher) -> None:
+    assert names(matcher, "Led R&D for C-suite clients, with John R. Smith at AT&T") == []
+
+
+def test_word_boundaries_are_respected(matcher: SkillMatcher) -> None:
+    assert names(matcher, "JavaScript and Javanese") == ["JavaScript"]
+    assert names(matcher, "Java-based tools") == ["Java"]
+    assert names(matcher, "SQLAlchemy and NoSQL") == []
+    assert names(matcher, "me@react.dev #golang") == []
+
+
+def test_the_longest_overlapping_match_wins(matcher: SkillMatcher) -> None:
+    assert names(matcher, "Apache Spark jobs") == ["Apache Spark"]
+    assert names(matcher, "ASP.NET MVC apps") == ["ASP.NET"]
+    assert names(matcher, "Moved from .NET Core to Java") == [".NET", "Java"]
+
+
+def test_everyday_verbs_are_not_tools(matcher: SkillMatcher) -> None:
+    text = "I react to incidents. Excel at planning. Solid experience in SQL."
+    assert names(matcher, text) == ["SQL"]
+    assert names(matcher, "React and Redux; Swift for iOS; Excel models") == [
+        "React",
+        "Swift",
+        "Microsoft Excel",
+    ]
+
+
+def test_short_acronyms_need_their_case(matcher: SkillMatcher) -> None:
+    assert names(matcher, "50 ml of water") == []
+    assert names(matcher, "Applied ML and JS") == ["Machine Learning", "JavaScript"]
+
+
+def test_hyphenated_names_also_match_with_a_space_or_run_together(matcher: SkillMatcher) -> None:
+    assert names(matcher, "scikit learn, scikitlearn, Scikit-Learn") == ["scikit-learn"] * 3
+
+
+def test_multiword_names_tolerate_tabs_and_non_breaking_spaces(matcher: SkillMatcher) -> None:
+    assert names(matcher, "Deep\tLearning and Machine\u00a0Learning") == [
+        "Deep Learning",
+        "Machine Learning",
+    ]
+
+
+def test_hits_carry_offsets_and_the_line(matcher: SkillMatcher) -> None:
+    text = "Jane Doe\nSkills: Python, k8s\n  Led ML research  \n"
+    hits = matcher.find(text)
+    assert hits == [
+        SkillHit(6, "Kubernetes", "k8s", 25, 28, 2, "Skills: Python, k8s"),
+        SkillHit(13, "Machine Learning", "ML", 35, 37, 3, "Led ML research"),
+    ]
+    for hit in hits:
+        assert text[hit.start : hit.end] == hit.surface
+
+
+def test_offsets_stay_aligned_when_lowercasing_changes_length(matcher: SkillMatcher) -> None:
+    text = "İstanbul office, Kubernetes"
+    [hit] = matcher.find(text)
+    assert text[hit.start : hit.end] == "Kubernetes"
+
+
+def test_a_lowercase_alias_of_an_ambiguous_word_matches_its_capitalised_form() -> None:
+    m = SkillMatcher([(1, "Golang", ["go"])])
+    assert [h.surface for h in m.find("Go services; go home")] == ["Go"]
+
+
+def test_a_canonical_name_beats_another_skills_alias() -> None:
+    m = SkillMatcher([(1, "Amazon Web Services", ["Lambda"]), (2, "Lambda", [])])
+    assert [h.name for h in m.find("Lambda functions")] == ["Lambda"]
+
+
+def test_exact_case_is_needed_for_short_names_and_everyday_words() -> None:
+    assert needs_exact_case("R")
+    assert needs_exact_case("Go")
+    assert needs_exact_case("swift")
+    assert not needs_exact_case("C++")
+    assert not needs_exact_case("Kubernetes")
+
+
+def test_an_empty_matcher_and_empty_text_find_nothing(matcher: SkillMatcher) -> None:
+    assert SkillMatcher([]).find("Python") == []
+    assert matcher.find("") == []
+
+
+def test_it_scales_to_a_large_taxonomy_and_a_long_resume() -> None:
+    entries = [(i, f"Skill{i} Tool", [f"st{i}"]) for i in range(5000)]
+    entries.append((9999, "Kubernetes", ["k8s"]))
+    m = SkillMatcher(entries)
+    text = ("Operated k8s and Skill42 Tool plus st4999 daily.\n" * 400).strip()
+    hits = m.find(text)
+    assert len(hits) == 1200
+    assert {h.name for h in hits} == {"Kubernetes", "Skill42 Tool", "Skill4999 Tool"}
+    assert hits[-1].line_no == 400
