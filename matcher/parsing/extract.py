@@ -1,0 +1,79 @@
+"""One entry point: bytes and a file name in, text or a ParseError with a reason out."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .detect import detect_kind
+from .document import Limits, ParsedDocument, word_count
+from .errors import ParseError
+
+DEFAULT_LIMITS = Limits()
+
+
+def _normalise(text: str) -> str:
+    # NFC folds decomposed accents; the rest drops characters that only confuse matching.
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\u00ad", "").replace("\ufeff", "").replace("\u200b", "")
+    text = re.sub(r"[ \t\u00a0\u2000-\u200a\u202f]+", lambda m: "\t" if "\t" in m[0] else " ", text)
+    text = re.sub(r" *\n *", "\n", text)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip()
+
+
+def extract(
+    data: bytes, filename: str, *, ocr: bool = True, limits: Limits | None = None
+) -> ParsedDocument:
+    """The text of one document, whatever its format.
+
+    Raises ParseError with a stable code ("encrypted", "corrupt", "unsupported", "type_mismatch",
+    "no_text", "needs_ocr", "too_large") and a message for the recruiter.
+    """
+    limits = limits or DEFAULT_LIMITS
+    if len(data) > limits.max_file_bytes:
+        raise ParseError(
+            "too_large",
+            f"This file is {len(data) / 1_048_576:.1f} MB; the limit is "
+            f"{limits.max_file_bytes / 1_048_576:.0f} MB a file.",
+        )
+    kind = detect_kind(data, filename)
+    if kind == "pdf":
+        from .pdf import extract_pdf
+
+        document = extract_pdf(data, ocr=ocr, limits=limits)
+    elif kind == "docx":
+        from .word import extract_docx
+
+        document = extract_docx(data)
+    elif kind == "image":
+        from .ocr import extract_image
+
+        document = extract_image(data, ocr=ocr, limits=limits)
+    elif kind == "rtf":
+        from .text import extract_rtf
+
+        document = extract_rtf(data)
+    elif kind == "html":
+        from .text import extract_html
+
+        document = extract_html(data)
+    else:
+        from .text import extract_text
+
+        document = extract_text(data)
+    document.text = _normalise(document.text)
+    words = word_count(document.text)
+    if words < limits.min_words:
+        if document.ocr_used:
+            raise ParseError(
+                "no_text",
+                f"No readable text: text recognition found only {words} words in this scan. "
+                "Upload a sharper scan (300 dpi) or a text-based file.",
+            )
+        raise ParseError(
+            "no_text",
+            f"No readable text: this document holds only {words} words. Check that it is the "
+            "right file and not an empty template.",
+        )
+    return document

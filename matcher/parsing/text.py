@@ -1,0 +1,102 @@
+"""Plain text and Markdown in whatever encoding they came in, RTF, and HTML reduced to its text."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from .document import ParsedDocument
+from .errors import ParseError
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """(text, encoding). A BOM decides; then strict UTF-8; then charset-normalizer's best guess."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace"), encoding
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if b"\x00" in data[:4096]:
+        # UTF-16 without a BOM: the NULs sit on the high bytes of ASCII letters.
+        even_nuls = data[0:4096:2].count(b"\x00")
+        odd_nuls = data[1:4096:2].count(b"\x00")
+        encoding = "utf-16-be" if even_nuls > odd_nuls else "utf-16-le"
+        return data.decode(encoding, errors="replace"), encoding
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is not None:
+        encoding = str(best.encoding)
+        # Western resumes are far more often cp1252 than the latin-1 subset it extends: the
+        # curly quotes and dashes Word types live only in cp1252.
+        if encoding in ("latin_1", "iso8859_1", "iso8859_15"):
+            try:
+                return data.decode("cp1252"), "cp1252"
+            except UnicodeDecodeError:
+                pass
+        return str(best), encoding
+    return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def _tidy(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    text = re.sub(r"[ \t\u00a0]+\n", "\n", text)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip()
+
+
+def extract_text(data: bytes) -> ParsedDocument:
+    text, encoding = decode(data)
+    return ParsedDocument(text=_tidy(text), kind="text", encoding=encoding)
+
+
+def extract_rtf(data: bytes) -> ParsedDocument:
+    from striprtf.striprtf import rtf_to_text
+
+    raw, encoding = decode(data)
+    try:
+        text = rtf_to_text(raw, errors="replace")
+    except (ValueError, IndexError, UnicodeError, LookupError) as exc:
+        raise ParseError("corrupt", "This RTF file is damaged and cannot be read.") from exc
+    return ParsedDocument(text=_tidy(text), kind="rtf", encoding=encoding)
+
+
+# Elements whose text is never content a reader sees.
+_INVISIBLE = ("script", "style", "noscript", "template", "head", "svg", "iframe", "object")
+_BLOCKS = (
+    "p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
+    "header", "footer", "table", "ul", "ol", "dt", "dd", "blockquote", "pre", "hr", "address",
+)  # fmt: skip
+
+
+def extract_html(data: bytes) -> ParsedDocument:
+    from bs4 import BeautifulSoup, Comment
+
+    raw, encoding = decode(data)
+    soup = BeautifulSoup(raw, "lxml")
+    title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    for element in soup(_INVISIBLE):
+        element.decompose()
+    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        comment.extract()
+    for element in soup.find_all(_BLOCKS):
+        element.insert_before("\n")
+        element.insert_after("\n")
+    for cell in soup.find_all(["td", "th"]):
+        cell.insert_after(" | ")
+    lines = [" ".join(line.split()) for line in soup.get_text().splitlines()]
+    lines = [line.strip(" |") for line in lines]
+    text = _tidy("\n".join(lines))
+    if title and title not in text[:500]:
+        text = f"{title}\n\n{text}"
+    return ParsedDocument(text=text, kind="html", encoding=encoding)
