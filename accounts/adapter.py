@@ -1,0 +1,60 @@
+"""allauth's hooks: a new account gets its organisation, and lockouts say how long they last."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.forms import BaseForm
+from django.http import HttpRequest
+
+from accounts.emails import normalize_email
+from accounts.ratelimits import ratelimit_hit
+from accounts.services import signup_complete
+
+# The session key under which an invitation link waits for its visitor to sign up or sign in.
+PENDING_INVITATION_SESSION_KEY = "accounts_pending_invitation"
+
+
+def lockout_message() -> str:
+    minutes = max(1, math.ceil(settings.LOGIN_FAILED_LOCKOUT_SECONDS / 60))
+    return (
+        "Too many failed sign-in attempts for this account or from your network. To protect "
+        f"the account, signing in is paused for up to {minutes} minutes. Try again later, or "
+        "reset your password if you have forgotten it."
+    )
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def __init__(self, request: HttpRequest | None = None) -> None:
+        super().__init__(request)
+        self.error_messages = {
+            **self.error_messages,
+            "too_many_login_attempts": lockout_message(),
+            "email_password_mismatch": "That email address and password do not match.",
+            "rate_limited": "Too many requests in a short time. Wait a minute and try again.",
+        }
+
+    def save_user(
+        self,
+        request: HttpRequest,
+        user: AbstractBaseUser,
+        form: BaseForm,
+        commit: bool = True,
+    ) -> AbstractBaseUser:
+        user = super().save_user(request, user, form, commit=commit)
+        if commit:
+            data: dict[str, Any] = form.cleaned_data
+            ratelimit_hit(action="signup_email", key=normalize_email(user.email))  # type: ignore[attr-defined]
+            token = ""
+            if hasattr(request, "session"):
+                token = request.session.pop(PENDING_INVITATION_SESSION_KEY, "") or ""
+            signup_complete(
+                user=user,  # type: ignore[arg-type]
+                organisation_name=data.get("organisation_name") or "",
+                invitation_token=token,
+            )
+        return user
