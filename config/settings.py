@@ -376,6 +376,13 @@ RATE_LIMITS: dict[str, str] = {
 }
 INVITATION_TTL = timedelta(days=7)
 
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+# Personal API tokens (`Authorization: Bearer rm_...`) next to the browser session.
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    "accounts.authentication.BearerTokenAuthentication",
+    *REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"],
+]
 # --- matcher intake ---------------------------------------------------------------------------
 # Upload limits: a file past them fails alone with its reason, the rest of the batch goes on.
 UPLOAD_MAX_FILE_BYTES = env.int("UPLOAD_MAX_FILE_BYTES", default=10 * 1024 * 1024)
