@@ -139,6 +139,11 @@ def role_get_published(*, slug: str) -> Role:
     )
 
 
+def role_get_published_head(*, slug: str) -> Role:
+    """The role row alone, enough to find its cached page without loading every section."""
+    return Role.objects.get(slug=slug, organisation__isnull=True, status=Role.Status.PUBLISHED)
+
+
 def role_get_for_preview(*, pk: int) -> Role:
     """Any role, draft or not, for staff previewing it in the admin."""
     return role_page_queryset().get(pk=pk)

@@ -1,4 +1,9 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from roles import views
 
 app_name = "roles"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("", views.role_list, name="list"),
+    path("<slug:slug>/", views.role_detail, name="detail"),
+]

@@ -1,0 +1,162 @@
+"""Public role catalog: the list with search, role pages, robots.txt. HTTP only."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET
+
+from roles import selectors
+from roles.models import Role
+
+PAGE_SIZE = 24
+_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@require_GET
+def role_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    industry = request.GET.get("industry", "").strip()[:140]
+    roles = selectors.role_list_public(query=query, industry=industry)
+    page = Paginator(roles, PAGE_SIZE).get_page(request.GET.get("page"))
+    industries = list(selectors.industry_list_public())
+    keep = {k: v for k, v in (("q", query), ("industry", industry)) if v}
+    context = {
+        "page_obj": page,
+        "roles": page.object_list,
+        "query": query,
+        "industry": industry,
+        "industries": industries,
+        "industry_name": next((i.name for i in industries if i.slug == industry), ""),
+        "filter_qs": urlencode(keep),
+        "canonical_url": settings.SITE_URL + reverse("roles:list"),
+    }
+    return render(request, "roles/role_list.html", context)
+
+
+@require_GET
+def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        head = selectors.role_get_published_head(slug=slug)
+    except Role.DoesNotExist:
+        raise Http404("No published role with that address.") from None
+    key = selectors.role_page_cache_key(role=head)
+    parts = cache.get(key)
+    if parts is None:
+        role = selectors.role_get_published(slug=slug)
+        parts = render_role_parts(role)
+        cache.set(key, parts, selectors.PAGE_CACHE_TIMEOUT)
+    return render(
+        request, "roles/role_detail.html", role_page_context(head, parts, request=request)
+    )
+
+
+def render_role_preview(request: HttpRequest, role: Role) -> HttpResponse:
+    """What staff see when they preview a draft from the admin: never cached."""
+    context = role_page_context(role, render_role_parts(role), request=request, preview=True)
+    return render(request, "roles/role_detail.html", context)
+
+
+def render_role_parts(role: Role) -> dict[str, str]:
+    """The parts of the page that are the same for every visitor, cached per role version."""
+    return {
+        "body": render_to_string("roles/_role_body.html", {"role": role}),
+        "json_ld": occupation_json_ld(role),
+    }
+
+
+def role_page_context(
+    role: Role, parts: dict[str, str], *, request: HttpRequest, preview: bool = False
+) -> dict[str, Any]:
+    return {
+        "role": role,
+        # Rendered by our own templates with autoescaping (and escaped JSON); the cache only
+        # stores the result.
+        "body": mark_safe(parts["body"]),  # noqa: S308
+        "json_ld": mark_safe(parts["json_ld"]),  # noqa: S308
+        "preview": preview,
+        "cta_url": cta_url(request, role),
+        "canonical_url": settings.SITE_URL + role.get_absolute_url(),
+        "meta_description": (role.summary or role.description)[:300],
+    }
+
+
+def new_match_url(role: Role) -> str:
+    try:
+        base = reverse("matcher:match_new")
+    except NoReverseMatch:
+        base = "/app/matches/new/"
+    return f"{base}?{urlencode({'role': role.slug})}"
+
+
+def cta_url(request: HttpRequest, role: Role) -> str:
+    if request.user.is_authenticated:
+        return new_match_url(role)
+    return f"{reverse('account_signup')}?{urlencode({'next': new_match_url(role)})}"
+
+
+def occupation_json_ld(role: Role) -> str:
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Occupation",
+        "name": role.title,
+        "description": role.summary or role.description,
+        "url": settings.SITE_URL + role.get_absolute_url(),
+    }
+    if role.alternate_titles:
+        data["alternateName"] = list(role.alternate_titles)
+    if role.onet_code:
+        data["occupationalCategory"] = role.onet_code
+    skills = [rs.skill.name for rs in role.role_skills.all()]
+    if skills:
+        data["skills"] = ", ".join(skills)
+    responsibilities = [r.text for r in role.responsibilities.all()]
+    if responsibilities:
+        data["responsibilities"] = responsibilities
+    salaries = list(role.salary_ranges.all())
+    if salaries:
+        data["estimatedSalary"] = [
+            {
+                "@type": "MonetaryAmountDistribution",
+                "name": s.level,
+                "currency": s.currency,
+                "duration": "P1Y",
+                "minValue": s.min_amount,
+                "maxValue": s.max_amount,
+            }
+            for s in salaries
+        ]
+        regions = sorted({s.region for s in salaries if s.region})
+        if regions:
+            data["occupationLocation"] = [
+                {"@type": "AdministrativeArea", "name": r} for r in regions
+            ]
+    # Escaped so that no value can close the <script> element it sits in.
+    return json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES)
+
+
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /app/",
+        "Disallow: /accounts/",
+        "Disallow: /billing/",
+        "Disallow: /api/",
+        "Allow: /roles/",
+        "",
+        f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
