@@ -1,0 +1,691 @@
+"""Structured fields read out of resume text: contact details, skills, experience, education.
+
+Pure and rule-based: every value comes with a confidence in 0-1 saying how sure the rule is, so
+the interface can ask the recruiter to confirm the weak ones. Nothing here guesses silently: a
+field the text does not support stays empty with confidence 0.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any, Protocol
+
+
+class _Hit(Protocol):
+    skill_id: int
+    name: str
+    line_no: int
+    line: str
+
+
+class SkillFinder(Protocol):
+    def find(self, text: str) -> Sequence[_Hit]: ...
+
+
+# --- Value types ----------------------------------------------------------------------------
+
+
+@dataclass
+class Scalar:
+    value: Any = None
+    confidence: float = 0.0
+
+
+@dataclass
+class Link:
+    kind: str  # "linkedin", "github", "portfolio"
+    url: str
+    confidence: float
+
+
+@dataclass
+class SkillFound:
+    skill_id: int
+    name: str
+    count: int
+    lines: list[dict[str, Any]]  # [{"line_no": 12, "line": "..."}], at most three
+    confidence: float
+
+
+@dataclass
+class Position:
+    title: str
+    company: str
+    start: str  # "2019-03" or "2019"
+    end: str  # "2021-11", "2021" or "present"
+    months: int
+    line_no: int
+    confidence: float
+
+
+@dataclass
+class Education:
+    degree: str
+    field: str
+    institution: str
+    start: str
+    end: str
+    line_no: int
+    confidence: float
+
+
+@dataclass
+class Language:
+    language: str
+    level: str
+    confidence: float
+
+
+@dataclass
+class Profile:
+    name: Scalar = field(default_factory=Scalar)
+    email: Scalar = field(default_factory=Scalar)
+    phone: Scalar = field(default_factory=Scalar)
+    location: Scalar = field(default_factory=Scalar)
+    years_experience: Scalar = field(default_factory=Scalar)
+    links: list[Link] = field(default_factory=list)
+    skills: list[SkillFound] = field(default_factory=list)
+    positions: list[Position] = field(default_factory=list)
+    education: list[Education] = field(default_factory=list)
+    languages: list[Language] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# --- Lines and sections ---------------------------------------------------------------------
+
+SECTION_WORDS: dict[str, tuple[str, ...]] = {
+    "experience": (
+        "experience", "work experience", "professional experience", "employment",
+        "employment history", "work history", "career history", "career", "relevant experience",
+        "professional background", "positions held", "experience summary",
+    ),
+    "education": (
+        "education", "academic background", "academic education", "education and training",
+        "educations and courses", "educations and curses", "education and courses",
+        "qualifications", "academic qualifications", "studies", "courses", "certifications",
+        "certificates", "training", "courses and certifications", "education & courses",
+        "education & certifications", "military service", "army service",
+    ),
+    "skills": (
+        "skills", "technical skills", "professional skills", "key skills", "core skills",
+        "technologies", "tech stack", "competencies", "core competencies", "tools",
+        "skills & tools", "hard skills", "soft skills", "programming languages", "expertise",
+    ),
+    "languages": (
+        "languages", "language", "language skills", "foreign languages", "spoken languages",
+    ),
+    "summary": ("summary", "profile", "about me", "about", "objective", "professional summary"),
+    "projects": ("projects", "personal projects", "key projects", "side projects"),
+    "contact": ("contact", "contacts", "contact information", "contact details", "personal details",
+                "personal information", "personal qualities", "hobbies", "interests",
+                "recommendations", "references"),
+}  # fmt: skip
+_HEADING_INDEX = {w: s for s, words in SECTION_WORDS.items() for w in words}
+_HEADING_CLEAN = re.compile(r"[^\w&+ ]+")
+
+
+def _heading(line: str) -> tuple[str | None, str]:
+    """(section, rest) when the line is a section heading, possibly 'Heading: content'."""
+    head, sep, rest = line.partition(":")
+    candidates = [(head, rest)] if sep else []
+    candidates.append((line, ""))
+    for label, tail in candidates:
+        key = " ".join(_HEADING_CLEAN.sub(" ", label).lower().split())
+        if key in _HEADING_INDEX and len(key.split()) <= 5:
+            if key == "programming languages":
+                return "skills", tail.strip()
+            return _HEADING_INDEX[key], tail.strip()
+    return None, line
+
+
+def _sections(lines: list[str]) -> list[str]:
+    """The section each line belongs to ("header" before the first heading)."""
+    current = "header"
+    out = []
+    for line in lines:
+        section, _ = _heading(line.strip())
+        if section is not None:
+            current = section
+        out.append(current)
+    return out
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# --- Contact details ------------------------------------------------------------------------
+
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
+PHONE = re.compile(r"(?<![\w+])(?:\+|00)?\(?\d[\d\s().\-/]{6,}\d(?![\w])")
+_PHONE_LABEL = re.compile(r"(?i)\b(phone|tel|telephone|mobile|mob|cell|cellphone|whatsapp)\b|☎|📞")
+_YEARISH = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+URL = re.compile(
+    r"(?i)\b(?:https?://|www\.)[^\s<>\"')\]|,]+|\b(?:linkedin\.com|github\.com|gitlab\.com)/[^\s<>\"')\]|,]+"
+)
+_NOT_PORTFOLIO = ("mailto:", "google.com/maps", "facebook.com/sharer")
+
+
+def _find_email(text: str) -> Scalar:
+    found = list(dict.fromkeys(m.group(0).strip(".") for m in EMAIL.finditer(text)))
+    if not found:
+        return Scalar()
+    return Scalar(found[0].lower(), 0.98 if len(found) == 1 else 0.85)
+
+
+def _find_phone(lines: list[str]) -> Scalar:
+    best: Scalar = Scalar()
+    for index, line in enumerate(lines):
+        for match in PHONE.finditer(line):
+            raw = match.group(0).strip()
+            digits = re.sub(r"\D", "", raw)
+            if not 9 <= len(digits) <= 15:
+                continue
+            # "03/2017 - 11/2020" is a date range, not a number to call.
+            if len(_YEARISH.findall(raw)) >= 2 and not raw.startswith("+"):
+                continue
+            if re.fullmatch(r"\d{4}\s*[-\u2013]\s*\d{4}", raw):
+                continue
+            labelled = bool(_PHONE_LABEL.search(line))
+            confidence = 0.95 if raw.startswith(("+", "00")) or labelled else 0.7
+            if index > 25 and not labelled:
+                confidence -= 0.2
+            if confidence > best.confidence:
+                best = Scalar(" ".join(raw.split()), round(confidence, 2))
+    return best
+
+
+def _find_links(text: str) -> list[Link]:
+    links: list[Link] = []
+    seen: set[str] = set()
+    for match in URL.finditer(text):
+        url = match.group(0).rstrip(".;:")
+        lowered = url.lower()
+        if any(bad in lowered for bad in _NOT_PORTFOLIO) or "@" in url:
+            continue
+        key = re.sub(r"^(https?://)?(www\.)?", "", lowered).rstrip("/")
+        if key in seen or len(key) < 6:
+            continue
+        seen.add(key)
+        if "linkedin.com/" in lowered:
+            links.append(Link("linkedin", url, 0.95))
+        elif "github.com/" in lowered or "gitlab.com/" in lowered:
+            links.append(Link("github", url, 0.95))
+        else:
+            links.append(Link("portfolio", url, 0.6))
+    return links
+
+
+# --- Name -----------------------------------------------------------------------------------
+
+_TITLE_WORDS = _words(
+    """
+    developer engineer manager analyst designer consultant specialist architect
+    administrator intern lead director officer scientist tester qa devops programmer head
+    assistant coordinator executive accountant nurse teacher technician representative
+    associate recruiter full stack frontend backend front end back senior junior resume cv
+    curriculum vitae page email phone address linkedin github summary objective profile
+    skills experience education contact contacts languages israel usa india
+    """
+)
+_NAME_LABEL = re.compile(r"(?i)^\s*(?:full\s+)?name\s*[:\-\u2013]\s*(.+)$")
+_NAME_WORD = re.compile(r"^[A-Z][a-zA-Z'\-\u00C0-\u024F]*\.?$|^[A-Z\u00C0-\u024F'\-]{2,}$")
+
+
+def _name_from_line(line: str) -> str | None:
+    words = line.replace("\t", " ").split()
+    if not 2 <= len(words) <= 4:
+        return None
+    if any(ch.isdigit() for ch in line) or "@" in line or "/" in line:
+        return None
+    if any(w.lower().strip(".,") in _TITLE_WORDS for w in words):
+        return None
+    if not all(_NAME_WORD.match(w) for w in words):
+        return None
+    if all(len(w.rstrip(".")) == 1 for w in words):
+        return None
+    return " ".join(w.capitalize() if w.isupper() and len(w) > 2 else w for w in words)
+
+
+def _find_name(lines: list[str], email: str | None) -> Scalar:
+    for line in lines[:40]:
+        match = _NAME_LABEL.match(line)
+        if match:
+            name = _name_from_line(match.group(1).strip())
+            if name:
+                return Scalar(name, 0.95)
+    seen = 0
+    for line in lines:
+        stripped = line.strip()
+        if not stripped:
+            continue
+        seen += 1
+        if seen > 8:
+            break
+        name = _name_from_line(stripped.split("\t")[0].strip(" |,"))
+        if name is None:
+            continue
+        confidence = 0.8 if seen == 1 else 0.65
+        if email:
+            local = re.sub(r"[^a-z]", "", email.split("@")[0].lower())
+            parts = [p.lower() for p in name.split() if len(p) > 2]
+            if any(p in local for p in parts):
+                confidence = 0.95
+        return Scalar(name, confidence)
+    return Scalar()
+
+
+# --- Location -------------------------------------------------------------------------------
+
+COUNTRIES = _words(
+    """
+    afghanistan albania algeria argentina armenia australia austria azerbaijan bangladesh
+    belarus belgium bolivia brazil bulgaria cambodia canada chile china colombia croatia
+    cyprus czechia denmark ecuador egypt estonia ethiopia finland france georgia germany
+    ghana greece hungary iceland india indonesia iran iraq ireland israel italy japan jordan
+    kazakhstan kenya latvia lebanon lithuania luxembourg malaysia malta mexico moldova
+    morocco netherlands nigeria norway pakistan peru philippines poland portugal romania
+    russia serbia singapore slovakia slovenia spain sweden switzerland taiwan thailand
+    tunisia turkey ukraine uruguay uzbekistan vietnam uk usa uae england scotland wales
+    """
+) | {
+    "united states", "united kingdom", "new zealand", "south africa", "south korea",
+    "czech republic", "united arab emirates", "saudi arabia", "hong kong", "sri lanka",
+}  # fmt: skip
+US_STATES = _words(
+    """
+    AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH
+    NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC
+    """
+)
+_LOCATION_WORDS = r"(?:location|address|city|based in|lives in|residence|home)"
+# "Location Bat Yam" at a line start, "Location: Haifa" anywhere, or a house/pin symbol.
+_LOCATION_LABEL = re.compile(
+    rf"(?i)(?:^\s*{_LOCATION_WORDS}\s*[:\-\u2013]?\s+|\b{_LOCATION_WORDS}\s*[:\u2013]\s*"
+    r"|[\u2302\U0001f4cd]\s*:?\s*)(\S.*)"
+)
+_PLACE = re.compile(r"([A-Z][\w'\-. ]{1,40}),\s*([A-Z][\w'\-. ]{1,30})")
+
+
+def _clean_place(value: str) -> str:
+    value = value.split("\t")[0]
+    value = re.split(r"(?i)\s+(?:e-?mail|phone|tel|mobile|cell|linkedin)\b", value)[0]
+    return value.strip(" ,.|:-\u2013")
+
+
+def _find_location(lines: list[str], sections: list[str]) -> Scalar:
+    labelled: list[Scalar] = []
+    for index, (line, section) in enumerate(zip(lines, sections, strict=False)):
+        match = _LOCATION_LABEL.search(line)
+        if match:
+            place = _clean_place(match.group(1))
+            if 2 <= len(place) <= 60 and not EMAIL.search(place):
+                # A label in the contact block is the candidate's; deep in the text it may be
+                # an employer's office.
+                near_top = index < 40 and section in ("header", "contact", "summary")
+                labelled.append(Scalar(place, 0.9 if near_top else 0.6))
+    if labelled:
+        return max(labelled, key=lambda s: s.confidence)
+    for line, section in zip(lines[:25], sections[:25], strict=False):
+        if section not in ("header", "contact"):
+            continue
+        for match in _PLACE.finditer(line):
+            city, words = match.group(1).strip(), match.group(2).split()
+            for size in (3, 2, 1):
+                region = " ".join(words[:size])
+                if len(words) >= size and (region.lower() in COUNTRIES or region in US_STATES):
+                    return Scalar(f"{city}, {region}", 0.75)
+    return Scalar()
+
+
+# --- Dates and experience -------------------------------------------------------------------
+
+MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+_MONTH_NAME = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_DATE = (
+    rf"(?:{_MONTH_NAME}\.?,?\s*'?(?:19|20)?\d{{2}}"  # Jan 2015, March '19
+    r"|(?:0?[1-9]|1[0-2])\s*[/.]\s*(?:19|20)\d{2}"  # 03/2017, 3.2017
+    r"|(?:19|20)\d{2}\s*[/.-]\s*(?:0[1-9]|1[0-2])(?!\d)"  # 2017-03, 2017/03
+    r"|(?:19|20)\d{2})"  # 2017
+)
+_PRESENT = r"(?:present|now|current(?:ly)?|today|to date|date|ongoing|till now|until now|nowadays)"
+RANGE = re.compile(
+    rf"(?i)(?<![\d/.])(?P<start>{_DATE})\s*(?:-+|\u2013|\u2014|to|until|till|through|\u2013|\u2014|~)\s*"
+    rf"(?P<end>{_DATE}|{_PRESENT})(?![\d/])"
+)
+SINCE = re.compile(rf"(?i)\b(?:since|from)\s+(?P<start>{_DATE})(?!\s*(?:-|\u2013|\u2014|to)\s*\w)")
+_EDUCATION_HINT = re.compile(
+    r"(?i)\b(university|universit[ée]|college|institute|school|academy|polytechnic|faculty|"
+    r"b\.?sc|m\.?sc|ph\.?d|bachelor|master'?s?|mba|degree|diploma|graduat\w*|student|studies|"
+    r"course|courses|bootcamp|ulpan|certificat\w*|technion)\b"
+)
+
+
+@dataclass(frozen=True)
+class _Range:
+    start: int  # month index: year * 12 + month - 1
+    end: int  # exclusive
+    start_label: str
+    end_label: str
+    line_no: int  # 0-based
+    span: tuple[int, int]
+
+
+def _month_of(token: str) -> tuple[int, int, bool] | None:
+    """(year, month, month_known) for one date token."""
+    token = token.strip().lower()
+    named = re.match(rf"({_MONTH_NAME})\.?,?\s*'?(\d{{2,4}})$", token)
+    if named:
+        month = MONTHS[
+            named.group(1)[:4] if named.group(1).startswith("sept") else named.group(1)[:3]
+        ]
+        year = int(named.group(2))
+        if year < 100:
+            year += 2000 if year < 50 else 1900
+        return year, month, True
+    numeric = re.match(r"(\d{1,2})\s*[/.]\s*(\d{4})$", token)
+    if numeric:
+        return int(numeric.group(2)), int(numeric.group(1)), True
+    iso = re.match(r"(\d{4})\s*[/.-]\s*(\d{2})$", token)
+    if iso:
+        return int(iso.group(1)), int(iso.group(2)), True
+    if re.fullmatch(r"\d{4}", token):
+        return int(token), 7, False  # mid-year: index year * 12 + 6
+    return None
+
+
+def _label(year: int, month: int, known: bool) -> str:
+    return f"{year}-{month:02d}" if known else str(year)
+
+
+def _ranges(lines: list[str], today: date) -> list[_Range]:
+    now = today.year * 12 + today.month  # exclusive end for "present"
+    out: list[_Range] = []
+    for line_no, line in enumerate(lines):
+        matches = [(m, m.group("end")) for m in RANGE.finditer(line)]
+        matches += [(m, "present") for m in SINCE.finditer(line)]
+        for match, end_token in matches:
+            start = _month_of(match.group("start"))
+            if start is None:
+                continue
+            s_year, s_month, s_known = start
+            if re.fullmatch(_PRESENT, end_token.strip(), flags=re.IGNORECASE):
+                end_index, end_label = now, "present"
+            else:
+                end = _month_of(end_token)
+                if end is None:
+                    continue
+                e_year, e_month, e_known = end
+                # A named end month counts in full; a bare year is taken at mid-year, like a
+                # bare start year, so "2017 - 2019" is two years.
+                end_index = e_year * 12 + e_month if e_known else e_year * 12 + 6
+                end_label = _label(e_year, e_month, e_known)
+            start_index = s_year * 12 + s_month - 1
+            if not 1950 <= s_year <= today.year or end_index > now + 1:
+                continue
+            if end_index == start_index and not s_known:
+                end_index = start_index + 6  # "2019 - 2019": part of one year
+            if end_index <= start_index:
+                continue
+            if end_index - start_index > 50 * 12:
+                continue
+            out.append(
+                _Range(
+                    start_index,
+                    end_index,
+                    _label(s_year, s_month, s_known),
+                    end_label,
+                    line_no,
+                    match.span(),
+                )
+            )
+    return out
+
+
+def _union_months(ranges: Iterable[_Range]) -> int:
+    total = 0
+    current: tuple[int, int] | None = None
+    for r in sorted(ranges, key=lambda r: r.start):
+        if current is None or r.start > current[1]:
+            if current is not None:
+                total += current[1] - current[0]
+            current = (r.start, r.end)
+        else:
+            current = (current[0], max(current[1], r.end))
+    if current is not None:
+        total += current[1] - current[0]
+    return total
+
+
+_STATED_YEARS = re.compile(
+    r"(?i)(\d{1,2}(?:\.\d)?)[ \t]*\+?[ \t]*(?:years?|yrs?)['\u2019]?[ \t]+(?:of[ \t]+)?"
+    r"(?:\w+[ \t]+){0,3}?experience"
+)
+_JOB_WORDS = re.compile(
+    r"(?i)\b(developer|engineer|manager|analyst|designer|consultant|specialist|architect|"
+    r"administrator|intern|lead|director|officer|scientist|tester|qa|programmer|head|assistant|"
+    r"coordinator|technician|teacher|accountant|nurse|founder|owner|freelancer?|support|"
+    r"representative|researcher|instructor|operator|sales|marketing|devops|recruiter)\b"
+)
+_SPLIT_COMPANY = re.compile(r"\s+(?:at|@)\s+|\s*[,|\u2013\u2014]\s*|\s+-\s+")
+
+
+def _is_education(line: str, section: str) -> bool:
+    if section == "education":
+        return True
+    if section in ("experience", "projects"):
+        # "Developer, Tel-Ran academy project" would be work; only a clear degree line is not.
+        return bool(
+            re.search(r"(?i)\b(b\.?sc|m\.?sc|ph\.?d|bachelor|master'?s? degree|degree in)\b", line)
+        )
+    return bool(_EDUCATION_HINT.search(line))
+
+
+def _title_text(lines: list[str], r: _Range) -> str:
+    line = lines[r.line_no]
+    text = (line[: r.span[0]] + " " + line[r.span[1] :]).strip(" \t:-\u2013\u2014|,;()")
+    if len(re.sub(r"\W", "", text)) < 3:
+        for neighbour in (r.line_no + 1, r.line_no - 1, r.line_no + 2):
+            if 0 <= neighbour < len(lines) and lines[neighbour].strip():
+                candidate = lines[neighbour].strip()
+                if not RANGE.search(candidate) and len(candidate) < 120:
+                    return candidate
+        return ""
+    return text
+
+
+def _position(lines: list[str], r: _Range) -> Position:
+    text = re.sub(r"\([^)]*\)?", "", _title_text(lines, r)).strip(" \t:-\u2013\u2014|,;")
+    parts = [p.strip(" \t.:") for p in _SPLIT_COMPANY.split(text) if p.strip(" \t.:")]
+    title = parts[0] if parts else ""
+    company = parts[1] if len(parts) > 1 else ""
+    if company and _JOB_WORDS.search(company) and not _JOB_WORDS.search(title):
+        title, company = company, title
+    confidence = 0.75 if _JOB_WORDS.search(title) else 0.45
+    if len(title) > 80:
+        title, confidence = title[:80].rsplit(" ", 1)[0], 0.3
+    return Position(
+        title=title,
+        company=company[:80],
+        start=r.start_label,
+        end=r.end_label,
+        months=r.end - r.start,
+        line_no=r.line_no + 1,
+        confidence=confidence,
+    )
+
+
+# --- Education ------------------------------------------------------------------------------
+
+DEGREE = re.compile(
+    r"(?i)\b(ph\.?\s?d\.?|doctorate|m\.?\s?sc\.?|m\.?\s?s\.?(?=\s)|m\.?\s?a\.?(?=\s)|mba|m\.?\s?eng|"
+    r"m\.?\s?tech|master(?:'s|s)?(?:\s+degree)?|b\.?\s?sc\.?|b\.?\s?s\.?(?=\s)|b\.?\s?a\.?(?=\s)|"
+    r"b\.?\s?eng|b\.?\s?tech|bachelor(?:'s|s)?(?:\s+degree)?|associate(?:'s)? degree|"
+    r"honours degree|high school diploma|diploma|practical engineer(?:ing)?)"
+)
+_FIELD = re.compile(
+    r"(?i)\b(?:in|of)\s+([A-Z][\w&,\- ]{2,60}?)"
+    r"(?=\s*(?:[,;|()\n\u2013\u2014-]|$|\s+at\s|\s+from\s))"
+)
+INSTITUTION = re.compile(
+    r"([A-Z][\w'&.\- ]{0,60}?\b(?:University|College|Institute|School|Academy|Polytechnic|"
+    r"Technion|Universit[éey]|Center|Centre)\b(?:\s+(?:of|for)\s+[A-Z][\w&\- ]{1,40})?"
+    r"(?:\s*\([^)]{1,60}\))?)"
+)
+
+
+def _education(lines: list[str], sections: list[str], ranges: list[_Range]) -> list[Education]:
+    by_line = {r.line_no: r for r in ranges}
+    entries: list[Education] = []
+    current: Education | None = None
+    for index, line in enumerate(lines):
+        in_section = sections[index] == "education"
+        degree = DEGREE.search(line)
+        school = INSTITUTION.search(line)
+        if not (in_section or degree or school):
+            continue
+        if not (degree or school):
+            if current is not None and index in by_line and not current.start:
+                current.start, current.end = by_line[index].start_label, by_line[index].end_label
+            continue
+        new_needed = (
+            current is None or (degree and current.degree) or (school and current.institution)
+        )
+        if new_needed or (current is not None and index - current.line_no > 3):
+            current = Education("", "", "", "", "", index + 1, 0.0)
+            entries.append(current)
+        assert current is not None
+        if degree and not current.degree:
+            current.degree = " ".join(degree.group(1).split())
+            after = line[degree.end() :]
+            found_field = _FIELD.search(after)
+            if found_field:
+                current.field = found_field.group(1).strip(" ,")
+        if school and not current.institution:
+            current.institution = " ".join(school.group(1).split()).strip(" ,")
+        near = [r for r in ranges if abs(r.line_no - index) <= 1]
+        if near and not current.start:
+            current.start, current.end = near[0].start_label, near[0].end_label
+    for entry in entries:
+        entry.confidence = round(
+            0.35
+            + (0.3 if entry.degree else 0)
+            + (0.25 if entry.institution else 0)
+            + (0.1 if entry.start else 0),
+            2,
+        )
+    return [e for e in entries if e.degree or e.institution][:10]
+
+
+# --- Languages ------------------------------------------------------------------------------
+
+HUMAN_LANGUAGES = (
+    "English", "Hebrew", "Russian", "Arabic", "French", "German", "Spanish", "Italian",
+    "Portuguese", "Ukrainian", "Polish", "Romanian", "Hungarian", "Czech", "Slovak", "Bulgarian",
+    "Serbian", "Croatian", "Greek", "Turkish", "Persian", "Farsi", "Hindi", "Urdu", "Bengali",
+    "Punjabi", "Tamil", "Telugu", "Chinese", "Mandarin", "Cantonese", "Japanese", "Korean",
+    "Vietnamese", "Thai", "Indonesian", "Malay", "Tagalog", "Dutch", "Swedish", "Norwegian",
+    "Danish", "Finnish", "Estonian", "Latvian", "Lithuanian", "Georgian", "Armenian", "Amharic",
+    "Yiddish", "Belarusian", "Kazakh", "Uzbek", "Swahili", "Catalan",
+)  # fmt: skip
+_LANGUAGE = re.compile(r"\b(" + "|".join(HUMAN_LANGUAGES) + r")\b", re.IGNORECASE)
+_LEVEL = re.compile(
+    r"(?i)\b(native(?: speaker)?|mother tongue|bilingual|fluent|fluency|proficient|proficiency|"
+    r"full professional|professional working|advanced|upper[- ]intermediate|intermediate|"
+    r"conversational|good|basic|elementary|beginner|working knowledge|[ABC][12])\b"
+)
+
+
+def _languages(lines: list[str], sections: list[str]) -> list[Language]:
+    found: dict[str, Language] = {}
+    for index, line in enumerate(lines):
+        section, rest = _heading(line.strip())
+        inline = section == "languages" and bool(rest)
+        if sections[index] != "languages" and not inline:
+            continue
+        text = rest if inline else line
+        matches = list(_LANGUAGE.finditer(text))
+        for position, match in enumerate(matches):
+            name = match.group(1).capitalize()
+            stop = matches[position + 1].start() if position + 1 < len(matches) else len(text)
+            level_match = _LEVEL.search(text, match.end(), stop)
+            level = level_match.group(1) if level_match else ""
+            if not level and index + 1 < len(lines) and not _LANGUAGE.search(lines[index + 1]):
+                # A level written on the line under the language ("English\nB2 - Upper ...").
+                below = _LEVEL.search(lines[index + 1])
+                level = below.group(1) if below else ""
+            if name not in found:
+                found[name] = Language(name, level, 0.9 if level else 0.8)
+    return list(found.values())
+
+
+# --- Skills ---------------------------------------------------------------------------------
+
+
+def _skills(text: str, sections: list[str], finder: SkillFinder | None) -> list[SkillFound]:
+    if finder is None:
+        return []
+    grouped: dict[int, SkillFound] = {}
+    for hit in finder.find(text):
+        entry = grouped.get(hit.skill_id)
+        if entry is None:
+            entry = grouped[hit.skill_id] = SkillFound(hit.skill_id, hit.name, 0, [], 0.0)
+        entry.count += 1
+        if len(entry.lines) < 3 and all(e["line_no"] != hit.line_no for e in entry.lines):
+            entry.lines.append({"line_no": hit.line_no, "line": hit.line[:300]})
+    for entry in grouped.values():
+        in_skills = any(
+            0 < e["line_no"] <= len(sections) and sections[e["line_no"] - 1] == "skills"
+            for e in entry.lines
+        )
+        entry.confidence = 0.95 if in_skills or entry.count >= 2 else 0.75
+    return sorted(grouped.values(), key=lambda s: (-s.count, s.name))
+
+
+# --- Entry point ----------------------------------------------------------------------------
+
+
+def extract_profile(
+    text: str, skill_matcher: SkillFinder | None = None, *, today: date | None = None
+) -> Profile:
+    """The structured profile of one resume's text. `today` anchors "present" in date ranges."""
+    today = today or date.today()
+    lines = text.split("\n")
+    sections = _sections(lines)
+    profile = Profile()
+    profile.email = _find_email(text)
+    profile.phone = _find_phone(lines)
+    profile.links = _find_links(text)
+    profile.name = _find_name(lines, profile.email.value)
+    profile.location = _find_location(lines, sections)
+    profile.skills = _skills(text, sections, skill_matcher)
+    profile.languages = _languages(lines, sections)
+
+    ranges = _ranges(lines, today)
+    work = [r for r in ranges if not _is_education(lines[r.line_no], sections[r.line_no])]
+    work = [r for r in work if sections[r.line_no] not in ("languages", "skills")]
+    profile.positions = [_position(lines, r) for r in work][:25]
+    profile.education = _education(lines, sections, [r for r in ranges if r not in work])
+
+    stated = [float(m.group(1)) for m in _STATED_YEARS.finditer(text)]
+    stated = [y for y in stated if 0 < y <= 50]
+    if work:
+        years = round(_union_months(work) / 12, 1)
+        confidence = 0.85 if len(work) >= 2 else 0.65
+        if stated and abs(max(stated) - years) <= 1.5:
+            confidence = 0.95
+        profile.years_experience = Scalar(years, confidence)
+    elif stated:
+        profile.years_experience = Scalar(max(stated), 0.5)
+    return profile
