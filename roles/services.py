@@ -92,6 +92,12 @@ def role_skill_set(
     return role_skill
 
 
+def role_touch(*, role: Role) -> None:
+    """Marks the role changed after its sections were edited, so cached pages are rebuilt."""
+    Role.objects.filter(pk=role.pk).update(updated_at=timezone.now())
+    _invalidate(role)
+
+
 def _record_history(role: Role, *, actor: Any, reason: str) -> None:
     # The publish itself goes through queryset.update() for an atomic version bump, which
     # simple_history does not see; one explicit history row keeps who-published-when.

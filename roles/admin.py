@@ -1,0 +1,277 @@
+"""Admin curation: roles with their sections inline, preview, publish, duplicate and history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
+from django.views.decorators.http import require_POST
+from simple_history.admin import SimpleHistoryAdmin
+
+from roles import services
+from roles.models import (
+    EvaluationCriterion,
+    Industry,
+    InterviewTopic,
+    Responsibility,
+    Role,
+    RoleSkill,
+    SalaryRange,
+    Skill,
+    SkillAlias,
+)
+from roles.selectors import role_get_for_preview
+
+
+class LinesField(forms.CharField):
+    """A JSON list of strings edited as a textarea, one item per line."""
+
+    widget = forms.Textarea(attrs={"rows": 3, "cols": 60})
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return "\n".join(str(v) for v in value)
+        return value
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        if isinstance(value, list):
+            return [str(v).strip() for v in value if str(v).strip()]
+        return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+class RoleForm(forms.ModelForm):
+    alternate_titles = LinesField(required=False, help_text="One title per line.")
+
+    class Meta:
+        model = Role
+        exclude: list[str] = []
+
+
+class InterviewTopicForm(forms.ModelForm):
+    questions = LinesField(required=False, help_text="One question per line.")
+
+    class Meta:
+        model = InterviewTopic
+        fields = ["title", "skill", "order", "questions"]
+
+
+class RoleSkillInline(admin.TabularInline):
+    model = RoleSkill
+    extra = 0
+    autocomplete_fields = ["skill"]
+    fields = ["skill", "weight", "must_have", "min_years"]
+
+
+class ResponsibilityInline(admin.TabularInline):
+    model = Responsibility
+    extra = 0
+    fields = ["order", "text"]
+    formfield_overrides = {
+        Responsibility._meta.get_field("text").__class__: {
+            "widget": forms.Textarea(attrs={"rows": 2, "cols": 80})
+        }
+    }
+
+
+class EvaluationCriterionInline(admin.StackedInline):
+    model = EvaluationCriterion
+    extra = 0
+    fields = [("title", "order"), "guidance"]
+
+
+class InterviewTopicInline(admin.StackedInline):
+    model = InterviewTopic
+    form = InterviewTopicForm
+    extra = 0
+    autocomplete_fields = ["skill"]
+    fields = [("title", "skill", "order"), "questions"]
+
+
+class SalaryRangeInline(admin.TabularInline):
+    model = SalaryRange
+    extra = 0
+    fields = ["order", "level", "currency", "min_amount", "max_amount", "region", "source_note"]
+
+
+@admin.register(Role)
+class RoleAdmin(SimpleHistoryAdmin):
+    form = RoleForm
+    change_form_template = "admin/roles/role/change_form.html"
+    list_display = ["title", "status", "version", "family", "scope", "onet_code", "updated_at"]
+    list_filter = ["status", "family", ("organisation", admin.EmptyFieldListFilter)]
+    search_fields = ["title", "slug", "onet_code", "alternate_titles"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["related_roles", "organisation"]
+    filter_horizontal = ["industries"]
+    readonly_fields = ["status", "version", "published_at", "created_at", "updated_at"]
+    inlines = [
+        RoleSkillInline,
+        ResponsibilityInline,
+        EvaluationCriterionInline,
+        InterviewTopicInline,
+        SalaryRangeInline,
+    ]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "family", "organisation", "alternate_titles"]}),
+        ("Page", {"fields": ["summary", "description", "day_in_the_life", "salary_context"]}),
+        ("Links", {"fields": ["industries", "related_roles"]}),
+        ("Source", {"fields": ["onet_code", "job_zone", "source_note"]}),
+        (
+            "Publishing",
+            {"fields": ["status", "version", "published_at", "created_at", "updated_at"]},
+        ),
+    ]
+    actions = ["publish_selected", "unpublish_selected", "duplicate_selected"]
+    history_list_display = ["status", "version"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Role]:
+        return super().get_queryset(request).select_related("organisation")
+
+    @admin.display(description="Scope", ordering="organisation")
+    def scope(self, obj: Role) -> str:
+        return obj.organisation.name if obj.organisation_id else "Public catalog"  # type: ignore[union-attr]
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        role = form.instance
+        if role.status == Role.Status.PUBLISHED:
+            # An edit to a live page is a published change: matches must see a new version.
+            services.role_publish(role=role, actor=request.user)
+            self.message_user(
+                request, f"“{role}” is live as version {role.version}.", messages.SUCCESS
+            )
+        else:
+            services.role_touch(role=role)
+
+    # --- Actions ------------------------------------------------------------------------------
+
+    @admin.action(description="Publish selected roles", permissions=["change"])
+    def publish_selected(self, request: HttpRequest, queryset: QuerySet[Role]) -> None:
+        for role in queryset:
+            services.role_publish(role=role, actor=request.user)
+        self.message_user(request, f"Published {queryset.count()} role(s).", messages.SUCCESS)
+
+    @admin.action(description="Unpublish selected roles", permissions=["change"])
+    def unpublish_selected(self, request: HttpRequest, queryset: QuerySet[Role]) -> None:
+        count = 0
+        for role in queryset.filter(status=Role.Status.PUBLISHED):
+            services.role_unpublish(role=role, actor=request.user)
+            count += 1
+        self.message_user(request, f"Unpublished {count} role(s).", messages.SUCCESS)
+
+    @admin.action(description="Duplicate selected roles as drafts", permissions=["add"])
+    def duplicate_selected(self, request: HttpRequest, queryset: QuerySet[Role]) -> None:
+        copies = [services.role_duplicate(role=role, actor=request.user) for role in queryset]
+        self.message_user(
+            request,
+            "Created " + ", ".join(f"“{c.title}”" for c in copies) + " as drafts.",
+            messages.SUCCESS,
+        )
+
+    # --- Preview and one-click publish ---------------------------------------------------------
+
+    def get_urls(self) -> list[URLPattern]:
+        own = [
+            path(
+                "<int:pk>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="roles_role_preview",
+            ),
+            path(
+                "<int:pk>/publish/",
+                self.admin_site.admin_view(require_POST(self.publish_view)),
+                name="roles_role_publish",
+            ),
+            path(
+                "<int:pk>/unpublish/",
+                self.admin_site.admin_view(require_POST(self.unpublish_view)),
+                name="roles_role_unpublish",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def _role_or_404(self, request: HttpRequest, pk: int, *, change: bool) -> Role:
+        role = get_object_or_404(Role, pk=pk)
+        allowed = (
+            self.has_change_permission(request, role)
+            if change
+            else self.has_view_permission(request, role)
+        )
+        if not allowed:
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        return role
+
+    def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        from roles.views import render_role_preview
+
+        self._role_or_404(request, pk, change=False)
+        return render_role_preview(request, role_get_for_preview(pk=pk))
+
+    def publish_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        role = services.role_publish(
+            role=self._role_or_404(request, pk, change=True), actor=request.user
+        )
+        self.message_user(
+            request,
+            format_html(
+                "“{}” is published as version {}. <a href='{}'>View the page</a>",
+                role.title,
+                role.version,
+                role.get_absolute_url(),
+            ),
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:roles_role_change", args=[role.pk]))
+
+    def unpublish_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        role = services.role_unpublish(
+            role=self._role_or_404(request, pk, change=True), actor=request.user
+        )
+        self.message_user(request, f"“{role.title}” is back to draft.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:roles_role_change", args=[role.pk]))
+
+
+class SkillAliasInline(admin.TabularInline):
+    model = SkillAlias
+    extra = 1
+    fields = ["alias"]
+
+
+@admin.register(Skill)
+class SkillAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "category", "alias_list", "role_count"]
+    list_filter = ["category"]
+    search_fields = ["name", "slug", "alias_set__alias", "category"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [SkillAliasInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Skill]:
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("alias_set")
+            .annotate(n_roles=Count("role_skills", distinct=True))
+        )
+
+    @admin.display(description="Aliases")
+    def alias_list(self, obj: Skill) -> str:
+        return ", ".join(a.alias for a in obj.alias_set.all())
+
+    @admin.display(description="Roles", ordering="n_roles")
+    def role_count(self, obj: Skill) -> int:
+        return obj.n_roles  # type: ignore[attr-defined]
+
+
+@admin.register(Industry)
+class IndustryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
