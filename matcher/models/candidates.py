@@ -13,7 +13,10 @@ from django.utils import timezone
 
 from accounts.models import Organisation
 
-__all__ = ["Candidate", "Document", "UploadBatch", "document_upload_to"]
+__all__ = ["MEMBER_SEPARATOR", "Candidate", "Document", "UploadBatch", "document_upload_to"]
+
+# Between a ZIP's name and a member's path in a document's name: "cvs.zip \u203a ada/cv.pdf".
+MEMBER_SEPARATOR = " \u203a "
 
 
 def document_upload_to(instance: Document, filename: str) -> str:
@@ -114,6 +117,12 @@ class Document(models.Model):
         return f"{self.original_name} ({self.status})"
 
     @property
+    def file_name(self) -> str:
+        """The file's own name: for a ZIP member, the member's without its folders."""
+        last = self.original_name.rsplit(MEMBER_SEPARATOR, 1)[-1].replace("\\", "/")
+        return posixpath.basename(last) or "resume"
+
+    @property
     def is_final(self) -> bool:
         return self.status in self.FINAL_STATUSES
 
@@ -189,9 +198,20 @@ class Candidate(models.Model):
         """The parser's confidence in a field; a recruiter's correction is certain."""
         if field in self.corrections:
             return 1.0
-        entry: Any = (self.profile or {}).get(field)
-        if isinstance(entry, dict) and "confidence" in entry:
+        profile = self.profile or {}
+        entry: Any = profile.get("positions" if field == "headline" else field)
+        if field == "headline":
+            entry = entry[0] if entry else None
+        if isinstance(entry, dict) and entry.get("confidence") is not None:
             return float(entry["confidence"])
+        if isinstance(entry, list):
+            # A list field is as sure as its items are on average.
+            values = [
+                float(e["confidence"])
+                for e in entry
+                if isinstance(e, dict) and e.get("confidence") is not None
+            ]
+            return round(sum(values) / len(values), 2) if values else None
         return None
 
     @property

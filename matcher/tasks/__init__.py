@@ -1,1 +1,3 @@
 """Celery tasks, imported here so that autodiscovery (which imports `matcher.tasks`) finds them."""
+
+from matcher.tasks import intake  # noqa: F401
