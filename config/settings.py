@@ -338,6 +338,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "billing.bootstrap.ensure_default_pricing",
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
@@ -409,3 +410,18 @@ CELERY_BEAT_SCHEDULE["matcher-candidates-purge-expired"] = {
     "schedule": timedelta(days=1),
 }
 DASHBOARD_PANELS.append("matcher/panels/recent_uploads.html")
+
+# --- billing ----------------------------------------------------------------------------------
+# Stripe Checkout. Unset secret key (the embedded default): buying is switched off with a clear
+# message and everything else works. STRIPE_API_BASE points the client at another server
+# (localstripe in tests); unset means Stripe itself.
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="").rstrip("/")
+USE_STRIPE = bool(STRIPE_SECRET_KEY)
+if USE_STRIPE and not STRIPE_WEBHOOK_SECRET:
+    raise ImproperlyConfigured(
+        "STRIPE_WEBHOOK_SECRET must be set with STRIPE_SECRET_KEY: credits are granted only by "
+        "signed webhooks, so without it nothing bought would ever be credited."
+    )
+DASHBOARD_PANELS.insert(0, "billing/panels/balance.html")
