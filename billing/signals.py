@@ -1,0 +1,23 @@
+"""Billing's reactions to other apps' events, connected in `BillingConfig.ready()`."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from accounts.selectors import organisation_for_user
+from billing import services
+
+logger = logging.getLogger(__name__)
+
+
+def grant_trial_on_email_confirmed(
+    sender: Any, request: Any, email_address: Any, **kwargs: Any
+) -> None:
+    user = email_address.user
+    org = organisation_for_user(user=user)
+    if org is None:
+        logger.warning("Verified %s has no organisation yet; no trial granted", user.pk)
+        return
+    if services.trial_grant(user=user, org=org, email=email_address.email):
+        logger.info("Free trial granted to organisation %s", org.pk)
