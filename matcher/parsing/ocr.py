@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import warnings
 
 from .document import Limits, ParsedDocument
 from .errors import ParseError
@@ -68,9 +69,14 @@ def extract_image(data: bytes, *, ocr: bool, limits: Limits) -> ParsedDocument:
         )
     if not tesseract_available():
         raise ParseError("needs_ocr", NEEDS_OCR)
+    # Our limit, not Pillow's default, decides what is a bomb.
+    Image.MAX_IMAGE_PIXELS = limits.max_image_pixels
     try:
-        image = Image.open(io.BytesIO(data))
-    except Image.DecompressionBombError as exc:
+        with warnings.catch_warnings():
+            # Pillow only warns between its two bomb thresholds; for us that is a refusal.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ParseError(
             "too_large", "This image has too many pixels to read. Scan it at 300 dpi or less."
         ) from exc
@@ -85,7 +91,7 @@ def extract_image(data: bytes, *, ocr: bool, limits: Limits) -> ParsedDocument:
         )
     frames = getattr(image, "n_frames", 1)
     texts = []
-    warnings = []
+    notes: list[str] = []
     try:
         for index in range(min(frames, limits.max_ocr_pages)):
             image.seek(index)
@@ -96,11 +102,11 @@ def extract_image(data: bytes, *, ocr: bool, limits: Limits) -> ParsedDocument:
     except (OSError, SyntaxError, ValueError) as exc:
         raise ParseError("corrupt", "This image is damaged and cannot be read.") from exc
     if frames > limits.max_ocr_pages:
-        warnings.append(f"Only the first {limits.max_ocr_pages} of {frames} pages were read.")
+        notes.append(f"Only the first {limits.max_ocr_pages} of {frames} pages were read.")
     return ParsedDocument(
         text="\n\n".join(t for t in texts if t),
         kind="image",
         pages=frames,
         ocr_used=True,
-        warnings=warnings,
+        warnings=notes,
     )

@@ -17,6 +17,15 @@ _BOMS = (
 )
 
 
+_LATIN_SINGLE_BYTE = frozenset(
+    {
+        "latin_1", "iso8859_1", "iso8859_2", "iso8859_3", "iso8859_4", "iso8859_9",
+        "iso8859_10", "iso8859_13", "iso8859_14", "iso8859_15", "iso8859_16", "cp1250", "cp1252",
+        "cp1254", "cp1257", "mac_roman", "mac_latin2", "cp850", "cp437",
+    }
+)  # fmt: skip
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """(text, encoding). A BOM decides; then strict UTF-8; then charset-normalizer's best guess."""
     for bom, encoding in _BOMS:
@@ -37,9 +46,11 @@ def decode(data: bytes) -> tuple[str, str]:
     best = from_bytes(data).best()
     if best is not None:
         encoding = str(best.encoding)
-        # Western resumes are far more often cp1252 than the latin-1 subset it extends: the
-        # curly quotes and dashes Word types live only in cp1252.
-        if encoding in ("latin_1", "iso8859_1", "iso8859_15"):
+        # Single-byte Latin code pages are hard to tell apart from the bytes alone, and the
+        # detector's pick among them is close to a coin toss. Western resumes are far more
+        # often cp1252 (Word's curly quotes and dashes live there), so that wins the tie.
+        # Cyrillic, Greek and the like are told apart reliably and keep the detector's answer.
+        if encoding in _LATIN_SINGLE_BYTE:
             try:
                 return data.decode("cp1252"), "cp1252"
             except UnicodeDecodeError:

@@ -148,9 +148,30 @@ def _xml(part) -> etree._Element:
     return etree.fromstring(part.blob, parser=etree.XMLParser(resolve_entities=False))
 
 
+# A resume's XML is a few hundred KB; this much inflated XML is an attack or a mistake.
+MAX_PACKAGE_BYTES = 150 * 1024 * 1024
+
+
+def _check_package(data: bytes) -> None:
+    """DOCX is a ZIP: refuse a package that would inflate to far more than any resume."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            inflated = sum(info.file_size for info in package.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+        raise ParseError("corrupt") from exc
+    if inflated > MAX_PACKAGE_BYTES:
+        raise ParseError(
+            "too_complex",
+            "This Word file expands to far more data than a resume holds, so it was not opened. "
+            "Save it again without embedded media and upload it.",
+        )
+
+
 def extract_docx(data: bytes) -> ParsedDocument:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+
+    _check_package(data)
 
     try:
         document = docx.Document(io.BytesIO(data))
