@@ -1,0 +1,312 @@
+import json
+import threading
+import time
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+
+from accounts.models import Organisation
+from billing import selectors, services
+from billing.models import LedgerEntry, Purchase, StripeEvent
+from tests.billing.stripe_support import (
+    TEST_WEBHOOK_SECRET,
+    checkout_session,
+    post_event,
+    signature_header,
+    stripe_event,
+)
+
+Kind = LedgerEntry.Kind
+pytestmark = pytest.mark.usefixtures("webhook_secret")
+
+
+def completed(org: Organisation, session_id: str = "cs_test_1", **kwargs: Any) -> dict[str, Any]:
+    return stripe_event(
+        "checkout.session.completed",
+        checkout_session(session_id=session_id, org_id=org.pk, **kwargs),
+    )
+
+
+def nothing_written() -> bool:
+    return not (LedgerEntry.objects.exists() or StripeEvent.objects.exists())
+
+
+def test_a_paid_checkout_session_credits_the_organisation_once(
+    client: Client, alice_org: Organisation, packs: list[Any]
+) -> None:
+    event = completed(alice_org, pack_id=packs[0].pk, credits_cents=1000)
+
+    response = post_event(client, event)
+
+    assert response.status_code == 200
+    assert selectors.balance_cents(org=alice_org) == 1000
+    purchase = Purchase.objects.get(checkout_session_id="cs_test_1")
+    assert purchase.status == Purchase.Status.PAID
+    assert purchase.pack == packs[0]
+    assert purchase.payment_intent_id == "pi_cs_test_1"
+    entry = LedgerEntry.objects.get(organisation=alice_org)
+    assert entry.kind == Kind.PURCHASE
+    assert entry.idempotency_key == "purchase:cs_test_1"
+
+
+def test_the_same_event_delivered_again_credits_nothing_more(
+    client: Client, alice_org: Organisation
+) -> None:
+    event = completed(alice_org)
+    for _ in range(3):
+        assert post_event(client, event).status_code == 200
+
+    assert selectors.balance_cents(org=alice_org) == 1000
+    assert StripeEvent.objects.count() == 1
+
+
+def test_two_events_for_one_session_credit_it_once(client: Client, alice_org: Organisation) -> None:
+    post_event(client, completed(alice_org))
+    succeeded = stripe_event(
+        "checkout.session.async_payment_succeeded",
+        checkout_session(session_id="cs_test_1", org_id=alice_org.pk),
+    )
+    post_event(client, succeeded)
+
+    assert selectors.balance_cents(org=alice_org) == 1000
+    assert LedgerEntry.objects.filter(kind=Kind.PURCHASE).count() == 1
+
+
+def test_an_unpaid_completion_waits_for_the_async_payment(
+    client: Client, alice_org: Organisation
+) -> None:
+    session = checkout_session(session_id="cs_bank", org_id=alice_org.pk, payment_status="unpaid")
+    post_event(client, stripe_event("checkout.session.completed", session))
+    assert selectors.balance_cents(org=alice_org) == 0
+
+    session["payment_status"] = "paid"
+    post_event(client, stripe_event("checkout.session.async_payment_succeeded", session))
+
+    assert selectors.balance_cents(org=alice_org) == 1000
+
+
+def test_it_answers_200_to_event_types_it_does_not_handle(
+    client: Client, alice_org: Organisation
+) -> None:
+    response = post_event(client, stripe_event("customer.created", {"id": "cus_1"}))
+
+    assert response.status_code == 200
+    assert nothing_written()
+
+
+def test_it_refuses_a_webhook_without_a_signature(client: Client, alice_org: Organisation) -> None:
+    response = post_event(client, completed(alice_org), secret="")
+
+    assert response.status_code == 400
+    assert nothing_written()
+
+
+def test_it_refuses_a_tampered_body(client: Client, alice_org: Organisation) -> None:
+    event = completed(alice_org)
+    header = signature_header(json.dumps(event).encode(), TEST_WEBHOOK_SECRET)
+    event["data"]["object"]["metadata"]["credits_cents"] = "1000000"
+
+    response = post_event(client, event, header=header)
+
+    assert response.status_code == 400
+    assert nothing_written()
+
+
+def test_it_refuses_a_body_signed_with_another_secret(
+    client: Client, alice_org: Organisation
+) -> None:
+    response = post_event(client, completed(alice_org), secret="whsec_someone_else")
+
+    assert response.status_code == 400
+    assert nothing_written()
+
+
+def test_it_refuses_a_signature_older_than_five_minutes(
+    client: Client, alice_org: Organisation
+) -> None:
+    response = post_event(client, completed(alice_org), timestamp=int(time.time()) - 301)
+
+    assert response.status_code == 400
+    assert nothing_written()
+
+
+def test_it_refuses_every_webhook_when_no_secret_is_configured(
+    client: Client, alice_org: Organisation, settings: Any
+) -> None:
+    settings.STRIPE_WEBHOOK_SECRET = ""
+
+    response = post_event(client, completed(alice_org), secret="whsec_guess")
+
+    assert response.status_code == 400
+    assert nothing_written()
+
+
+def test_it_only_accepts_post(client: Client) -> None:
+    assert client.get("/billing/stripe/webhook/").status_code == 405
+
+
+def pay(client: Client, org: Organisation, *, amount: int = 1000, credits: int = 1000) -> None:
+    post_event(
+        client,
+        completed(org, payment_intent="pi_1", amount_total=amount, credits_cents=credits),
+    )
+
+
+def refund_event(amount_refunded: int, *, amount: int = 1000) -> dict[str, Any]:
+    return stripe_event(
+        "charge.refunded",
+        {
+            "id": "ch_1",
+            "object": "charge",
+            "payment_intent": "pi_1",
+            "amount": amount,
+            "amount_refunded": amount_refunded,
+        },
+    )
+
+
+def test_a_partial_refund_claws_back_its_share_and_a_later_full_refund_the_rest(
+    client: Client, alice_org: Organisation
+) -> None:
+    pay(client, alice_org)
+
+    post_event(client, refund_event(400))
+    assert selectors.balance_cents(org=alice_org) == 600
+    post_event(client, refund_event(400))  # a new event id, same cumulative amount
+    assert selectors.balance_cents(org=alice_org) == 600
+
+    post_event(client, refund_event(1000))
+    assert selectors.balance_cents(org=alice_org) == 0
+    purchase = Purchase.objects.get()
+    assert purchase.status == Purchase.Status.REFUNDED
+    assert purchase.refunded_credits_cents == 1000
+    refunds = LedgerEntry.objects.filter(kind=Kind.REFUND).order_by("id")
+    assert [e.amount_cents for e in refunds] == [-400, -600]
+
+
+def test_a_refund_after_the_credit_was_spent_blocks_new_matches(
+    client: Client, alice_org: Organisation
+) -> None:
+    pay(client, alice_org)
+    services.credit_reserve(org=alice_org, cents=900, reference="match", idempotency_key="m")
+
+    post_event(client, refund_event(1000))
+
+    assert selectors.balance_cents(org=alice_org) == -900
+    assert selectors.balance_summary(org=alice_org).blocked
+    call_command("audit_ledger")
+
+
+def test_a_dispute_claws_back_the_credit_once(client: Client, alice_org: Organisation) -> None:
+    pay(client, alice_org, amount=2500, credits=2500)
+    dispute = {"id": "dp_1", "object": "dispute", "payment_intent": "pi_1", "amount": 2500}
+
+    post_event(client, stripe_event("charge.dispute.created", dispute))
+    post_event(client, stripe_event("charge.dispute.created", dispute))
+
+    assert selectors.balance_cents(org=alice_org) == 0
+    assert LedgerEntry.objects.filter(kind=Kind.DISPUTE).count() == 1
+    assert Purchase.objects.get().status == Purchase.Status.DISPUTED
+
+
+def test_a_dispute_after_a_partial_refund_claws_back_only_what_is_left(
+    client: Client, alice_org: Organisation
+) -> None:
+    pay(client, alice_org)
+    post_event(client, refund_event(300))
+    dispute = {"id": "dp_2", "object": "dispute", "payment_intent": "pi_1", "amount": 1000}
+
+    post_event(client, stripe_event("charge.dispute.created", dispute))
+
+    assert selectors.balance_cents(org=alice_org) == 0
+    assert LedgerEntry.objects.get(kind=Kind.DISPUTE).amount_cents == -700
+
+
+def test_a_refund_for_a_payment_that_is_not_ours_is_acknowledged_and_ignored(
+    client: Client, alice_org: Organisation
+) -> None:
+    response = post_event(client, refund_event(1000))
+
+    assert response.status_code == 200
+    assert not LedgerEntry.objects.exists()
+
+
+def _fire_concurrently(events: list[dict[str, Any]]) -> list[int]:
+    barrier = threading.Barrier(len(events))
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def deliver(event: dict[str, Any]) -> None:
+        try:
+            barrier.wait()
+            status = post_event(Client(), event).status_code
+        except Exception:  # recorded as a failure the assertion shows
+            status = -1
+        finally:
+            connection.close()
+        with lock:
+            statuses.append(status)
+
+    threads = [threading.Thread(target=deliver, args=(event,)) for event in events]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_same_event_fired_twenty_times_at_once_credits_once(
+    postgres: None, alice_org: Organisation
+) -> None:
+    event = completed(alice_org, session_id="cs_race")
+
+    statuses = _fire_concurrently([event] * 20)
+
+    assert statuses == [200] * 20
+    assert selectors.balance_cents(org=alice_org) == 1000
+    assert LedgerEntry.objects.filter(kind=Kind.PURCHASE).count() == 1
+    assert StripeEvent.objects.count() == 1
+    call_command("audit_ledger")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_different_events_for_one_session_fired_at_once_credit_once(
+    postgres: None, alice_org: Organisation
+) -> None:
+    session = checkout_session(session_id="cs_race2", org_id=alice_org.pk)
+    events = [
+        stripe_event(
+            "checkout.session.completed" if n % 2 else "checkout.session.async_payment_succeeded",
+            session,
+        )
+        for n in range(12)
+    ]
+
+    statuses = _fire_concurrently(events)
+
+    assert statuses == [200] * 12
+    assert selectors.balance_cents(org=alice_org) == 1000
+    assert StripeEvent.objects.count() == 12
+    assert Purchase.objects.get().status == Purchase.Status.PAID
+    call_command("audit_ledger")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_refund_delivered_many_times_at_once_claws_back_once(
+    postgres: None, alice_org: Organisation
+) -> None:
+    pay(Client(), alice_org)
+    refund = refund_event(1000)
+
+    _fire_concurrently([refund] * 10 + [refund_event(1000) for _ in range(5)])
+
+    assert selectors.balance_cents(org=alice_org) == 0
+    assert LedgerEntry.objects.filter(kind=Kind.REFUND).count() == 1
+    call_command("audit_ledger")
