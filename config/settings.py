@@ -320,6 +320,8 @@ SPECTACULAR_SETTINGS = {
 # lowest app) depends on no higher app. Each step must be idempotent.
 BOOTSTRAP_STEPS: list[str] = [
     "accounts.bootstrap.ensure_site",
+    "roles.catalog.load_taxonomy",
+    "roles.catalog.load_default_catalog",
 ]
 
 # Services a test may need. With REQUIRE_SERVICES=1 (CI) a test that cannot reach its service

@@ -1,4 +1,4 @@
-"""Reads and validates the default catalog's files: the skills taxonomy (TSV) and the role pages (YAML).
+"""Reads and validates the default catalog: the skills taxonomy (TSV) and the role pages (YAML).
 
 Pure: no Django, so the data can be checked in isolation. `roles.catalog` writes the result to the
 database. Every problem is reported with the file and the field (or line) at fault, in words a
@@ -227,11 +227,15 @@ class _Reader:
             raise self.fail(key, f"must be text, not {type(value).__name__}")
         return str(value).strip()
 
-    def integer(self, key: str, *, low: int, high: int, required: bool = True) -> int | None:
+    def integer(self, key: str, *, low: int, high: int) -> int:
+        value = self.optional_integer(key, low=low, high=high)
+        if value is None:
+            raise self.fail(key, "is required")
+        return value
+
+    def optional_integer(self, key: str, *, low: int, high: int) -> int | None:
         value = self.data.get(key)
         if value is None:
-            if required:
-                raise self.fail(key, "is required")
             return None
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             raise self.fail(key, f"must be a whole number from {low} to {high}, not {value!r}")
@@ -316,7 +320,6 @@ def parse_role(path: Path, taxonomy: Taxonomy) -> RoleSpec:
         band = salary.entry("ranges", i, item)
         low = band.integer("min", low=0, high=10_000_000)
         high = band.integer("max", low=0, high=10_000_000)
-        assert low is not None and high is not None
         if low > high:
             raise band.fail("max", f"{high} is below the minimum {low}")
         salaries.append(
@@ -366,13 +369,12 @@ def parse_role(path: Path, taxonomy: Taxonomy) -> RoleSpec:
             )
         seen[canonical] = i
         weight = entry.integer("weight", low=1, high=5)
-        assert weight is not None
         skills.append(
             SkillSpec(
                 name=canonical,
                 weight=weight,
                 must_have=entry.boolean("must_have", default=False),
-                min_years=entry.integer("min_years", low=0, high=40, required=False),
+                min_years=entry.optional_integer("min_years", low=0, high=40),
             )
         )
 
@@ -402,9 +404,7 @@ def parse_role(path: Path, taxonomy: Taxonomy) -> RoleSpec:
     )
 
 
-def read_catalog(
-    directory: Path = CATALOG_DIR, taxonomy: Taxonomy | None = None
-) -> list[RoleSpec]:
+def read_catalog(directory: Path = CATALOG_DIR, taxonomy: Taxonomy | None = None) -> list[RoleSpec]:
     """Every role file, validated, with related-role slugs checked against the whole set."""
     taxonomy = taxonomy or read_taxonomy()
     specs = [parse_role(path, taxonomy) for path in sorted(directory.glob("*.yaml"))]
