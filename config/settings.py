@@ -411,6 +411,8 @@ CELERY_BEAT_SCHEDULE["matcher-candidates-purge-expired"] = {
     "task": "matcher.candidates_purge_expired",
     "schedule": timedelta(days=1),
 }
+# The queue tasks go to when nothing routes them elsewhere; a test's worker gets one of its own.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 DASHBOARD_PANELS.append("matcher/panels/recent_uploads.html")
 
 # --- billing ----------------------------------------------------------------------------------

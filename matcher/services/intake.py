@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -99,7 +99,7 @@ class _Intake:
     batch: UploadBatch
     limits: Limits
     files: int = 0
-    bytes: int = 0
+    size_total: int = 0
     rejected: int = 0
     seen: dict[str, Document] = field(default_factory=dict)
     to_parse: list[int] = field(default_factory=list)
@@ -141,7 +141,7 @@ class _Intake:
                 f"This file is {_megabytes(size)}; a resume may be at most "
                 f"{_megabytes(self.limits.max_file_bytes)}.",
             )
-        if self.bytes + size > self.limits.max_batch_bytes:
+        if self.size_total + size > self.limits.max_batch_bytes:
             return self.reject(
                 name,
                 size,
@@ -152,7 +152,7 @@ class _Intake:
         if size == 0:
             return self.reject(name, 0, "empty", "This file is empty: it holds no bytes at all.")
         self.files += 1
-        self.bytes += size
+        self.size_total += size
         sha = hashlib.sha256(data).hexdigest()
         document = Document(
             organisation=self.org,
@@ -243,7 +243,7 @@ def batch_create(
             intake.reject(name, size, exc.code, exc.message)
     batch.file_count = intake.files
     batch.rejected_count = intake.rejected
-    batch.total_bytes = intake.bytes
+    batch.total_bytes = intake.size_total
     batch.save(update_fields=["file_count", "rejected_count", "total_bytes"])
     for document_id in intake.to_parse:
         transaction.on_commit(
@@ -289,10 +289,12 @@ def document_parse(*, document_id: int) -> Document | None:
         parsed = _read(document)
     except ParseError as exc:
         return document_fail(document=document, code=exc.code, message=exc.message)
-    from matcher.parsing.profile import extract_profile
+    from matcher.parsing.profile import SkillFinder, extract_profile
     from roles.selectors import skill_matcher
 
-    profile = extract_profile(parsed.text, skill_matcher())
+    # The matcher's hits are frozen dataclasses; the parser's protocol spells its fields as plain
+    # attributes, which mypy reads as writable. Same shape at run time.
+    profile = extract_profile(parsed.text, cast("SkillFinder", skill_matcher()))
     return _document_settle(document=document, parsed=parsed, profile=_as_dict(profile))
 
 
@@ -510,7 +512,7 @@ def _normalise_correction(name: str, raw: Any) -> Any:
             validate_email(text)
         except ValidationError:
             raise ValueError("Enter a valid email address.") from None
-    limit = Candidate._meta.get_field(name).max_length or 200
+    limit = getattr(Candidate._meta.get_field(name), "max_length", None) or 200
     if len(text) > limit:
         raise ValueError(f"At most {limit} characters.")
     return text

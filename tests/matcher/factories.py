@@ -157,11 +157,13 @@ def zip_of(members: Iterable[tuple[str, bytes]]) -> bytes:
 def zip_bomb(megabytes: int = 300) -> bytes:
     """A single member of zeros that inflates to `megabytes`: tiny packed, huge unpacked."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        with archive.open("resume.txt", "w", force_zip64=True) as member:
-            chunk = b"\0" * (1024 * 1024)
-            for _ in range(megabytes):
-                member.write(chunk)
+    with (
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive,
+        archive.open("resume.txt", "w", force_zip64=True) as member,
+    ):
+        chunk = b"\0" * (1024 * 1024)
+        for _ in range(megabytes):
+            member.write(chunk)
     return buffer.getvalue()
 
 

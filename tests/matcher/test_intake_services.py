@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from celery import signals
@@ -31,7 +30,7 @@ from tests.matcher.factories import (
     zip_of,
 )
 
-pytestmark = [pytest.mark.django_db(transaction=False), pytest.mark.usefixtures("media_root")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root", "taxonomy")]
 
 S = Document.Status
 SETTLED = {S.PARSED, S.EMBEDDED}
@@ -45,7 +44,7 @@ def _run(alice, files, capture):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def run(alice, celery_eager, taxonomy, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+def run(alice, celery_eager, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
     return lambda files: _run(alice, files, django_capture_on_commit_callbacks)
 
 
@@ -70,7 +69,8 @@ def test_a_pdf_a_docx_and_a_text_file_each_become_a_candidate(run, alice_org) ->
     assert ada.email == "ada@example.com"
     assert {"Python", "Django", "PostgreSQL", "Kubernetes"} <= set(ada.skills)
     assert "Analytical Engines" in ada.text
-    assert ada.years_experience is not None and ada.years_experience >= Decimal(6)
+    assert ada.years_experience is not None
+    assert ada.years_experience >= Decimal(6)
     assert any("linkedin.com/in/ada-lovelace-example" in link for link in ada.links)
     assert docs["grace.docx"].candidate.email == "grace@example.com"
     assert docs["alan.txt"].candidate.name == "Alan Turing"
@@ -78,7 +78,8 @@ def test_a_pdf_a_docx_and_a_text_file_each_become_a_candidate(run, alice_org) ->
     for document in docs.values():
         assert document.file.name.startswith(f"candidates/org-{alice_org.pk}/")
         assert default_storage.exists(document.file.name)
-    assert batch.file_count == 3 and batch.rejected_count == 0
+    assert batch.file_count == 3
+    assert batch.rejected_count == 0
 
 
 def test_the_profile_keeps_a_confidence_and_the_lines_where_each_skill_appears(run) -> None:  # type: ignore[no-untyped-def]
@@ -140,7 +141,7 @@ def test_hostile_files_fail_alone_with_their_reason_while_the_rest_of_the_zip_go
 
 
 def test_a_zip_bomb_is_refused_without_being_inflated(run) -> None:  # type: ignore[no-untyped-def]
-    batch, docs = run([upload("bomb.zip", zip_bomb(300)), upload("ada.pdf", resume_pdf())])
+    _, docs = run([upload("bomb.zip", zip_bomb(300)), upload("ada.pdf", resume_pdf())])
 
     failed = [d for d in docs.values() if d.status == S.FAILED]
     assert len(failed) == 1
@@ -237,7 +238,7 @@ def stored_document(alice, alice_org, django_capture_on_commit_callbacks):  # ty
 
 
 def test_running_the_parse_task_twice_reads_the_file_once(  # type: ignore[no-untyped-def]
-    stored_document, taxonomy, django_capture_on_commit_callbacks
+    stored_document, django_capture_on_commit_callbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=False):
         document_parse_task(stored_document.pk)
@@ -271,7 +272,7 @@ def test_a_file_that_keeps_killing_the_worker_is_failed_after_the_bounded_attemp
 
 
 def test_a_redelivered_document_under_the_limit_is_read_again(  # type: ignore[no-untyped-def]
-    stored_document, taxonomy, settings, django_capture_on_commit_callbacks
+    stored_document, settings, django_capture_on_commit_callbacks
 ) -> None:
     Document.objects.filter(pk=stored_document.pk).update(status=S.READING, attempts=1)
 
@@ -298,7 +299,7 @@ def test_a_parse_that_runs_past_its_time_limit_fails_with_that_reason(  # type: 
 
 
 def test_parsing_queues_the_embedding_by_name_once_the_candidate_is_committed(  # type: ignore[no-untyped-def]
-    stored_document, taxonomy, celery_eager, django_capture_on_commit_callbacks
+    stored_document, celery_eager, django_capture_on_commit_callbacks
 ) -> None:
     started: list[tuple[str, tuple[object, ...]]] = []
 
@@ -402,7 +403,7 @@ def resume_pdf_bytes(document: Document) -> bytes:
         return fh.read()
 
 
-def test_privacy_erasure_removes_the_organisations_files(run, alice_org, media_root: Path) -> None:  # type: ignore[no-untyped-def]
+def test_privacy_erasure_removes_the_organisations_files(run, alice_org) -> None:  # type: ignore[no-untyped-def]
     from accounts import privacy
 
     _, docs = run([upload("ada.pdf", resume_pdf())])
