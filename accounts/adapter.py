@@ -31,8 +31,8 @@ def lockout_message() -> str:
 class AccountAdapter(DefaultAccountAdapter):
     def __init__(self, request: HttpRequest | None = None) -> None:
         super().__init__(request)
-        self.error_messages = {
-            **self.error_messages,
+        self.error_messages: dict[str, Any] = {
+            **DefaultAccountAdapter.error_messages,
             "too_many_login_attempts": lockout_message(),
             "email_password_mismatch": "That email address and password do not match.",
             "rate_limited": "Too many requests in a short time. Wait a minute and try again.",

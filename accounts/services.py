@@ -121,9 +121,7 @@ def member_remove(*, org: Organisation, actor: User, membership: Membership) -> 
         revoked_at=timezone.now()
     )
     membership.delete()
-    audit_record(
-        action="member.removed", org=org, actor=actor, detail={"email": removed.email}
-    )
+    audit_record(action="member.removed", org=org, actor=actor, detail={"email": removed.email})
 
 
 @transaction.atomic
@@ -134,9 +132,7 @@ def ownership_transfer(*, org: Organisation, actor: User, to: Membership) -> Mem
     """
     members = {
         m.pk: m
-        for m in Membership.objects.select_for_update()
-        .filter(organisation=org)
-        .order_by("pk")
+        for m in Membership.objects.select_for_update().filter(organisation=org).order_by("pk")
     }
     current = next((m for m in members.values() if m.user_id == actor.pk), None)
     if current is None or not current.is_owner:
@@ -185,9 +181,7 @@ def _invitation_send(*, invitation: Invitation, token: str) -> None:
 
 
 @transaction.atomic
-def invitation_create(
-    *, org: Organisation, actor: User, email: str
-) -> tuple[Invitation, str]:
+def invitation_create(*, org: Organisation, actor: User, email: str) -> tuple[Invitation, str]:
     """Invites `email` as a recruiter and emails the link. Returns the invitation and its secret.
 
     Inviting the same address again replaces the earlier, still pending invitation.
@@ -298,9 +292,7 @@ def api_token_create(*, user: User, org: Organisation, name: str) -> tuple[ApiTo
         prefix=tokens.display_prefix(secret),
         token_hash=tokens.secret_hash(secret),
     )
-    audit_record(
-        action="api_token.created", org=org, actor=user, detail={"name": token.name}
-    )
+    audit_record(action="api_token.created", org=org, actor=user, detail={"name": token.name})
     return token, secret
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-API_TOKEN_PREFIX = "rm_"
+API_TOKEN_PREFIX = "rm_"  # noqa: S105 - a public marker, not a secret
 DISPLAY_PREFIX_LENGTH = 10
 
 

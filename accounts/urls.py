@@ -21,9 +21,7 @@ urlpatterns = [
     ),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("settings/api-tokens/", views.api_tokens, name="api_tokens"),
-    path(
-        "settings/api-tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"
-    ),
+    path("settings/api-tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
     path("settings/privacy/", views.privacy, name="privacy"),
     path("settings/privacy/export/", views.privacy_export, name="privacy_export"),
     path(

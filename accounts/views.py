@@ -155,7 +155,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         )
     if request.method == "POST":
         try:
-            membership = services.invitation_accept(token=token, user=request.user)  # type: ignore[arg-type]
+            membership = services.invitation_accept(token=token, user=request.user)
         except AccountsError as error:
             messages.error(request, error.message)
         else:
@@ -305,7 +305,7 @@ def privacy_account_delete(request: HttpRequest) -> HttpResponse:
     membership = _membership(request)
     form = ConfirmDeleteForm(request.POST, phrase=_delete_phrases(membership)["account"])
     if not form.is_valid():
-        messages.error(request, form.errors["confirm"][0])
+        messages.error(request, " ".join(str(e) for e in form.errors.get("confirm", [])))
         return redirect("privacy")
     user = request.user
     try:
@@ -324,7 +324,7 @@ def privacy_organisation_delete(request: HttpRequest) -> HttpResponse:
     membership = _membership(request)
     form = ConfirmDeleteForm(request.POST, phrase=_delete_phrases(membership)["organisation"])
     if not form.is_valid():
-        messages.error(request, form.errors["confirm"][0])
+        messages.error(request, " ".join(str(e) for e in form.errors.get("confirm", [])))
         return redirect("privacy")
     name = membership.organisation.name
     services.organisation_delete(org=membership.organisation, actor=request.user)  # type: ignore[arg-type]

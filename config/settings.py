@@ -384,7 +384,7 @@ ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 # Personal API tokens (`Authorization: Bearer rm_...`) next to the browser session.
 REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
     "accounts.authentication.BearerTokenAuthentication",
-    *REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"],
+    "rest_framework.authentication.SessionAuthentication",
 ]
 # --- matcher intake ---------------------------------------------------------------------------
 # Upload limits: a file past them fails alone with its reason, the rest of the batch goes on.

@@ -36,7 +36,7 @@ Factory = Callable[[User, Organisation], Kwargs]
 _serial = itertools.count(1)
 
 
-# --- Objects in alice's organisation --------------------------------------------------------------
+# --- Objects in alice's organisation -------------------------------------------------------------
 
 
 def _model(label: str) -> Any:
@@ -107,7 +107,7 @@ def row(factory: Factory, *, owner_reaches: bool = True) -> Row:
     return Row(factory, owner_reaches)
 
 
-# --- The tables ------------------------------------------------------------------------------------
+# --- The tables ----------------------------------------------------------------------------------
 
 TENANT_OBJECT_ROUTES: dict[str, Row] = {
     # accounts
@@ -169,7 +169,7 @@ PUBLIC_PREFIXES: dict[str, str] = {
     "admin:": "the staff-only admin, where curators work across organisations",
     "admin/": "the admin's unnamed redirects, staff-only",
     "^static/": "static files, served this way under DEBUG only",
-    "account_": "allauth's flows: the signed-in person's own account; keys in URLs are mailed secrets",
+    "account_": "allauth's flows on the person's own account; keys in URLs are mailed secrets",
 }
 
 
@@ -246,7 +246,7 @@ def test_the_sweep_sees_the_api_and_every_app() -> None:
 
 
 @pytest.fixture
-def media(tmp_path, settings):  # type: ignore[no-untyped-def]
+def media(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
 

@@ -3,7 +3,7 @@ from django.core.cache import cache
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits():  # type: ignore[no-untyped-def]
+def _fresh_rate_limits():
     """Rate-limit counters live in the cache; each test starts with none."""
     cache.clear()
     yield

@@ -21,19 +21,20 @@ class WhoAmIApi(APIView):
     permission_classes = [IsAuthenticated]
 
     def get(self, request: Request) -> Response:
-        return Response({"email": request.user.email, "organisation": request.organisation.pk})  # type: ignore[union-attr,attr-defined]
+        return Response({"email": request.user.email, "organisation": request.organisation.pk})
 
 
 def call(secret: str, ip: str = "203.0.113.5") -> Response:
     request = APIRequestFactory().get(
         "/api/v1/whoami", HTTP_AUTHORIZATION=f"Bearer {secret}", REMOTE_ADDR=ip
     )
-    return WhoAmIApi.as_view()(request)  # type: ignore[return-value]
+    return WhoAmIApi.as_view()(request)
 
 
 @pytest.mark.django_db
 def test_a_token_is_stored_only_as_a_hash_and_acts_for_its_user_in_its_organisation(
-    alice, alice_org  # type: ignore[no-untyped-def]
+    alice,
+    alice_org,
 ) -> None:
     token, secret = api_token_create(user=alice, org=alice_org, name="ATS sync")
 
@@ -52,7 +53,7 @@ def test_a_token_is_stored_only_as_a_hash_and_acts_for_its_user_in_its_organisat
 
 
 @pytest.mark.django_db
-def test_a_revoked_token_is_refused(alice, alice_org) -> None:  # type: ignore[no-untyped-def]
+def test_a_revoked_token_is_refused(alice, alice_org) -> None:
     token, secret = api_token_create(user=alice, org=alice_org, name="old script")
     api_token_revoke(token=token, actor=alice)
 
@@ -65,7 +66,9 @@ def test_a_revoked_token_is_refused(alice, alice_org) -> None:  # type: ignore[n
 
 @pytest.mark.django_db
 def test_a_removed_members_token_is_refused_even_if_it_escaped_revocation(
-    alice, alice_org, bob  # type: ignore[no-untyped-def]
+    alice,
+    alice_org,
+    bob,
 ) -> None:
     _, secret = api_token_create(user=bob, org=alice_org, name="bob")
     member_remove(org=alice_org, actor=alice, membership=bob.membership)
@@ -75,14 +78,16 @@ def test_a_removed_members_token_is_refused_even_if_it_escaped_revocation(
 
 
 @pytest.mark.django_db
-def test_a_made_up_token_is_refused(alice) -> None:  # type: ignore[no-untyped-def]
+def test_a_made_up_token_is_refused(alice) -> None:
     assert call("rm_" + "x" * 43).status_code == 401
     assert call("not-even-our-format").status_code == 401
 
 
 @pytest.mark.django_db
 def test_repeated_bad_tokens_from_one_address_get_429_with_retry_after(
-    alice, alice_org, settings  # type: ignore[no-untyped-def]
+    alice,
+    alice_org,
+    settings,
 ) -> None:
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "api_auth_failed": "3/600"}
     _, secret = api_token_create(user=alice, org=alice_org, name="real")
@@ -97,7 +102,7 @@ def test_repeated_bad_tokens_from_one_address_get_429_with_retry_after(
 
 
 @pytest.mark.django_db
-def test_the_token_page_shows_a_new_token_once(alice, alice_org) -> None:  # type: ignore[no-untyped-def]
+def test_the_token_page_shows_a_new_token_once(alice, alice_org) -> None:
     client = Client()
     client.force_login(alice)
 
@@ -114,7 +119,7 @@ def test_the_token_page_shows_a_new_token_once(alice, alice_org) -> None:  # typ
 
 
 @pytest.mark.django_db
-def test_a_token_is_revoked_from_the_page(alice, alice_org) -> None:  # type: ignore[no-untyped-def]
+def test_a_token_is_revoked_from_the_page(alice, alice_org) -> None:
     token, secret = api_token_create(user=alice, org=alice_org, name="ATS sync")
     client = Client()
     client.force_login(alice)
@@ -126,7 +131,7 @@ def test_a_token_is_revoked_from_the_page(alice, alice_org) -> None:  # type: ig
 
 
 @pytest.mark.django_db
-def test_the_project_api_accepts_bearer_tokens(settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_project_api_accepts_bearer_tokens(settings) -> None:
     assert (
         "accounts.authentication.BearerTokenAuthentication"
         in settings.REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"]

@@ -39,7 +39,10 @@ def signed_in(user: User) -> Client:
 
 @pytest.mark.django_db
 def test_an_owner_exports_the_organisation_as_a_zip_with_every_registered_part(
-    alice, alice_org, bob, registered  # type: ignore[no-untyped-def]
+    alice,
+    alice_org,
+    bob,
+    registered,
 ) -> None:
     response = signed_in(alice).get(reverse("privacy_export"))
 
@@ -67,13 +70,11 @@ def test_an_owner_exports_the_organisation_as_a_zip_with_every_registered_part(
 
 
 @pytest.mark.django_db
-def test_a_recruiter_cannot_export_or_delete_the_organisation(alice_org, bob) -> None:  # type: ignore[no-untyped-def]
+def test_a_recruiter_cannot_export_or_delete_the_organisation(alice_org, bob) -> None:
     client = signed_in(bob)
 
     export = client.get(reverse("privacy_export"))
-    delete = client.post(
-        reverse("privacy_organisation_delete"), {"confirm": "Alice Recruiting"}
-    )
+    delete = client.post(reverse("privacy_organisation_delete"), {"confirm": "Alice Recruiting"})
 
     assert export.status_code == 302
     assert delete.status_code == 302
@@ -83,7 +84,10 @@ def test_a_recruiter_cannot_export_or_delete_the_organisation(alice_org, bob) ->
 
 @pytest.mark.django_db
 def test_deleting_the_organisation_runs_every_eraser_and_keeps_an_audit_record(
-    alice, alice_org, bob, registered  # type: ignore[no-untyped-def]
+    alice,
+    alice_org,
+    bob,
+    registered,
 ) -> None:
     org_pk = alice_org.pk
     audit_record(action="billing.trial_granted", org=alice_org, actor=alice)
@@ -108,7 +112,7 @@ def test_deleting_the_organisation_runs_every_eraser_and_keeps_an_audit_record(
 
 
 @pytest.mark.django_db
-def test_deleting_the_organisation_needs_its_name_typed(alice, alice_org, registered) -> None:  # type: ignore[no-untyped-def]
+def test_deleting_the_organisation_needs_its_name_typed(alice, alice_org, registered) -> None:
     response = signed_in(alice).post(
         reverse("privacy_organisation_delete"), {"confirm": "yes"}, follow=True
     )
@@ -120,7 +124,8 @@ def test_deleting_the_organisation_needs_its_name_typed(alice, alice_org, regist
 
 @pytest.mark.django_db
 def test_a_recruiter_deleting_their_account_leaves_the_organisation_intact(
-    alice_org, bob  # type: ignore[no-untyped-def]
+    alice_org,
+    bob,
 ) -> None:
     client = signed_in(bob)
 
@@ -135,7 +140,9 @@ def test_a_recruiter_deleting_their_account_leaves_the_organisation_intact(
 
 @pytest.mark.django_db
 def test_the_last_member_deleting_their_account_deletes_the_organisation(
-    charlie, charlie_org, registered  # type: ignore[no-untyped-def]
+    charlie,
+    charlie_org,
+    registered,
 ) -> None:
     org_pk = charlie_org.pk
 
@@ -152,7 +159,9 @@ def test_the_last_member_deleting_their_account_deletes_the_organisation(
 
 @pytest.mark.django_db
 def test_an_owner_with_teammates_must_transfer_ownership_before_leaving(
-    alice, alice_org, bob  # type: ignore[no-untyped-def]
+    alice,
+    alice_org,
+    bob,
 ) -> None:
     with pytest.raises(AccountsError, match="Transfer ownership"):
         account_delete(user=alice)
@@ -162,7 +171,7 @@ def test_an_owner_with_teammates_must_transfer_ownership_before_leaving(
 
 
 @pytest.mark.django_db
-def test_a_failing_eraser_leaves_the_organisation_in_place(alice, alice_org) -> None:  # type: ignore[no-untyped-def]
+def test_a_failing_eraser_leaves_the_organisation_in_place(alice, alice_org) -> None:
     def broken(org: Organisation) -> None:
         raise OSError("storage unavailable")
 

@@ -10,7 +10,7 @@ from accounts.ratelimits import parse_limit, ratelimit_check, ratelimit_hit
 from tests.conftest import PASSWORD
 
 
-def sign_in(client: Client, email: str, password: str, ip: str = "203.0.113.7"):  # type: ignore[no-untyped-def]
+def sign_in(client: Client, email: str, password: str, ip: str = "203.0.113.7"):
     return client.post(
         reverse("account_login"), {"login": email, "password": password}, REMOTE_ADDR=ip
     )
@@ -18,7 +18,9 @@ def sign_in(client: Client, email: str, password: str, ip: str = "203.0.113.7"):
 
 @pytest.mark.django_db
 def test_it_locks_an_account_after_repeated_wrong_passwords_and_says_for_how_long(
-    client: Client, alice, settings  # type: ignore[no-untyped-def]
+    client: Client,
+    alice,
+    settings,
 ) -> None:
     for _ in range(settings.LOGIN_FAILED_LIMIT):
         response = sign_in(client, "alice@example.com", "wrong-password-123")
@@ -34,7 +36,9 @@ def test_it_locks_an_account_after_repeated_wrong_passwords_and_says_for_how_lon
 
 @pytest.mark.django_db
 def test_the_account_lockout_holds_from_another_address_and_expires(
-    client: Client, alice, settings  # type: ignore[no-untyped-def]
+    client: Client,
+    alice,
+    settings,
 ) -> None:
     with time_machine.travel(timezone.now(), tick=False) as traveller:
         for n in range(settings.LOGIN_FAILED_LIMIT):
@@ -54,7 +58,10 @@ def test_the_account_lockout_holds_from_another_address_and_expires(
 
 @pytest.mark.django_db
 def test_it_limits_failed_sign_ins_per_address_across_accounts(
-    client: Client, alice, charlie, settings  # type: ignore[no-untyped-def]
+    client: Client,
+    alice,
+    charlie,
+    settings,
 ) -> None:
     settings.ACCOUNT_RATE_LIMITS = {
         **settings.ACCOUNT_RATE_LIMITS,
@@ -72,7 +79,8 @@ def test_it_limits_failed_sign_ins_per_address_across_accounts(
 
 @pytest.mark.django_db
 def test_it_answers_429_with_a_clear_page_to_a_burst_of_signups_from_one_address(
-    client: Client, settings  # type: ignore[no-untyped-def]
+    client: Client,
+    settings,
 ) -> None:
     settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "signup": "2/h/ip"}
     data = {"password1": "a-long-enough-passphrase-42", "password2": "a-long-enough-passphrase-42"}
@@ -94,7 +102,7 @@ def test_it_reads_limits_written_as_amount_per_seconds() -> None:
 
 
 @pytest.mark.django_db
-def test_a_counted_limit_locks_out_until_its_window_ends(settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_counted_limit_locks_out_until_its_window_ends(settings) -> None:
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "api_auth_failed": "2/600"}
     with time_machine.travel(timezone.now(), tick=False) as traveller:
         assert ratelimit_hit(action="api_auth_failed", key="203.0.113.1").allowed

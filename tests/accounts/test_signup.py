@@ -13,7 +13,7 @@ from accounts.services import invitation_create
 PASSWORD = "a-long-enough-passphrase-42"
 
 
-def signup(client: Client, email: str, **extra: str):  # type: ignore[no-untyped-def]
+def signup(client: Client, email: str, **extra: str):
     return client.post(
         reverse("account_signup"),
         {"email": email, "password1": PASSWORD, "password2": PASSWORD, **extra},
@@ -73,7 +73,7 @@ def test_it_requires_a_verified_email_before_the_dashboard(client: Client) -> No
 
 
 @pytest.mark.django_db
-def test_it_hashes_passwords_with_argon2(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_it_hashes_passwords_with_argon2(client: Client, settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
     signup(client, "jane@example.com")
 
@@ -81,7 +81,7 @@ def test_it_hashes_passwords_with_argon2(client: Client, settings) -> None:  # t
 
 
 @pytest.mark.django_db
-def test_it_limits_signups_per_normalised_email(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_it_limits_signups_per_normalised_email(client: Client, settings) -> None:
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "signup_email": "2/3600"}
     signup(client, "jane.doe@gmail.com")
     signup(Client(), "janedoe+2@gmail.com")
@@ -96,7 +96,9 @@ def test_it_limits_signups_per_normalised_email(client: Client, settings) -> Non
 
 @pytest.mark.django_db
 def test_a_person_invited_before_signing_up_joins_the_inviting_organisation(
-    client: Client, alice, alice_org  # type: ignore[no-untyped-def]
+    client: Client,
+    alice,
+    alice_org,
 ) -> None:
     _, token = invitation_create(org=alice_org, actor=alice, email="dana@example.com")
 
@@ -112,7 +114,9 @@ def test_a_person_invited_before_signing_up_joins_the_inviting_organisation(
 
 @pytest.mark.django_db
 def test_a_pending_invitation_for_another_address_does_not_capture_a_signup(
-    client: Client, alice, alice_org  # type: ignore[no-untyped-def]
+    client: Client,
+    alice,
+    alice_org,
 ) -> None:
     _, token = invitation_create(org=alice_org, actor=alice, email="dana@example.com")
     client.get(reverse("invitation_accept", kwargs={"token": token}))
