@@ -52,3 +52,22 @@ def test_the_dashboard_asks_visitors_to_sign_in(client: Client) -> None:
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_a_missing_panel_template_stops_the_start(settings) -> None:
+    from accounts.checks import dashboard_panels_check
+
+    settings.DASHBOARD_PANELS = ["accounts/panels/next_step.html", "nowhere/panel.html"]
+
+    errors = dashboard_panels_check()
+
+    assert [e.id for e in errors] == ["accounts.E002"]
+    assert "nowhere/panel.html" in errors[0].msg
+
+
+def test_a_malformed_rate_limit_stops_the_start(settings) -> None:
+    from accounts.checks import rate_limits_check
+
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "signup_email": "three per hour"}
+
+    assert [e.id for e in rate_limits_check()] == ["accounts.E001"]
