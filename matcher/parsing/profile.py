@@ -230,7 +230,19 @@ _TITLE_WORDS = _words(
     assistant coordinator executive accountant nurse teacher technician representative
     associate recruiter full stack frontend backend front end back senior junior resume cv
     curriculum vitae page email phone address linkedin github summary objective profile
-    skills experience education contact contacts languages israel usa india
+    skills experience education contact contacts languages information description details
+    personal positions position university institute college school academy center centre
+    company ltd inc llc gmbh street road avenue city district region about me expirience
+    portfolio projects references hobbies interests
+    """
+)
+# Cities that open resumes on a line of their own and look like a two-word name.
+CITIES = _words(
+    """
+    tel aviv jerusalem haifa yafo sheva rishon lezion petah tikva netanya ashdod rehovot herzliya
+    ramat gan holon bat yam london paris berlin moscow york san francisco los angeles kyiv kiev
+    minsk warsaw amsterdam madrid rome vienna prague budapest dublin toronto sydney mumbai
+    bangalore delhi singapore tokyo
     """
 )
 _NAME_LABEL = re.compile(r"(?i)^\s*(?:full\s+)?name\s*[:\-\u2013]\s*(.+)$")
@@ -243,7 +255,8 @@ def _name_from_line(line: str) -> str | None:
         return None
     if any(ch.isdigit() for ch in line) or "@" in line or "/" in line:
         return None
-    if any(w.lower().strip(".,") in _TITLE_WORDS for w in words):
+    lowered = [w.lower().strip(".,") for w in words]
+    if any(w in _TITLE_WORDS or w in CITIES or w in COUNTRIES for w in lowered):
         return None
     if not all(_NAME_WORD.match(w) for w in words):
         return None
@@ -252,7 +265,7 @@ def _name_from_line(line: str) -> str | None:
     return " ".join(w.capitalize() if w.isupper() and len(w) > 2 else w for w in words)
 
 
-def _find_name(lines: list[str], email: str | None) -> Scalar:
+def _find_name(lines: list[str], email: str | None, skill_lines: set[int]) -> Scalar:
     for line in lines[:40]:
         match = _NAME_LABEL.match(line)
         if match:
@@ -260,13 +273,15 @@ def _find_name(lines: list[str], email: str | None) -> Scalar:
             if name:
                 return Scalar(name, 0.95)
     seen = 0
-    for line in lines:
+    for index, line in enumerate(lines):
         stripped = line.strip()
         if not stripped:
             continue
         seen += 1
         if seen > 8:
             break
+        if index + 1 in skill_lines:
+            continue  # "Python SQL" is a skills line, not a person
         name = _name_from_line(stripped.split("\t")[0].strip(" |,"))
         if name is None:
             continue
@@ -361,7 +376,8 @@ _DATE = (
 )
 _PRESENT = r"(?:present|now|current(?:ly)?|today|to date|date|ongoing|till now|until now|nowadays)"
 RANGE = re.compile(
-    rf"(?i)(?<![\d/.])(?P<start>{_DATE})\s*(?:-+|\u2013|\u2014|to|until|till|through|\u2013|\u2014|~)\s*"
+    # Resumes exported from PDF often lose the dash: "4/2016 5/2022", "Feb. 2012 Present".
+    rf"(?i)(?<![\d/.])(?P<start>{_DATE})(?:\s*(?:-+|\u2013|\u2014|to|until|till|through|~)\s*|\s+)"
     rf"(?P<end>{_DATE}|{_PRESENT})(?![\d/])"
 )
 SINCE = re.compile(rf"(?i)\b(?:since|from)\s+(?P<start>{_DATE})(?!\s*(?:-|\u2013|\u2014|to)\s*\w)")
@@ -414,7 +430,13 @@ def _ranges(lines: list[str], today: date) -> list[_Range]:
     out: list[_Range] = []
     for line_no, line in enumerate(lines):
         matches = [(m, m.group("end")) for m in RANGE.finditer(line)]
-        matches += [(m, "present") for m in SINCE.finditer(line)]
+        spans = [m.span() for m, _ in matches]
+        # "from 11/2021 till now" is one range, not also an open "from 11/2021".
+        matches += [
+            (m, "present")
+            for m in SINCE.finditer(line)
+            if not any(m.start() < end and start < m.end() for start, end in spans)
+        ]
         for match, end_token in matches:
             start = _month_of(match.group("start"))
             if start is None:
@@ -481,28 +503,43 @@ _JOB_WORDS = re.compile(
 _SPLIT_COMPANY = re.compile(r"\s+(?:at|@)\s+|\s*[,|\u2013\u2014]\s*|\s+-\s+")
 
 
-def _is_education(line: str, section: str) -> bool:
-    if section == "education":
-        return True
+_DEGREE_HINT = re.compile(r"(?i)\b(b\.?sc|m\.?sc|ph\.?d|bachelor|master'?s? degree|degree in)\b")
+
+
+def _is_education(lines: list[str], sections: list[str], r: _Range) -> bool:
+    """Whether a date range belongs to studies rather than a job. The line (with the title
+    beside a bare date) speaks first; the section heading decides when the line is silent,
+    because converted resumes often carry jobs under a misplaced heading."""
+    line = lines[r.line_no] + " " + _title_text(lines, r)
+    section = sections[r.line_no]
     if section in ("experience", "projects"):
-        # "Developer, Tel-Ran academy project" would be work; only a clear degree line is not.
-        return bool(
-            re.search(r"(?i)\b(b\.?sc|m\.?sc|ph\.?d|bachelor|master'?s? degree|degree in)\b", line)
-        )
-    return bool(_EDUCATION_HINT.search(line))
+        # "Developer, Tel-Ran academy project" is work; only a clear degree line is not.
+        return bool(_DEGREE_HINT.search(line))
+    if _EDUCATION_HINT.search(line):
+        return True
+    if _JOB_WORDS.search(line):
+        return False
+    return section == "education"
 
 
 def _title_text(lines: list[str], r: _Range) -> str:
     line = lines[r.line_no]
     text = (line[: r.span[0]] + " " + line[r.span[1] :]).strip(" \t:-\u2013\u2014|,;()")
-    if len(re.sub(r"\W", "", text)) < 3:
-        for neighbour in (r.line_no + 1, r.line_no - 1, r.line_no + 2):
-            if 0 <= neighbour < len(lines) and lines[neighbour].strip():
-                candidate = lines[neighbour].strip()
-                if not RANGE.search(candidate) and len(candidate) < 120:
-                    return candidate
-        return ""
-    return text
+    text = re.sub(r"(?i)^(?:from|since)\b\s*|\s*\b(?:from|since)$", "", text).strip()
+    if len(re.sub(r"\W", "", text)) >= 3:
+        return text
+    # The dates sit on a line of their own: the title is just above or just below. A line that
+    # names a job wins; otherwise the one above, where most templates put the title.
+    neighbours = []
+    for neighbour in (r.line_no - 1, r.line_no + 1):
+        if 0 <= neighbour < len(lines):
+            candidate = lines[neighbour].strip()
+            if candidate and not RANGE.search(candidate) and len(candidate) < 120:
+                neighbours.append(candidate)
+    for candidate in neighbours:
+        if _JOB_WORDS.search(candidate):
+            return candidate
+    return neighbours[0] if neighbours else ""
 
 
 def _position(lines: list[str], r: _Range) -> Position:
@@ -667,14 +704,14 @@ def extract_profile(
     profile.email = _find_email(text)
     profile.phone = _find_phone(lines)
     profile.links = _find_links(text)
-    profile.name = _find_name(lines, profile.email.value)
     profile.location = _find_location(lines, sections)
     profile.skills = _skills(text, sections, skill_matcher)
+    skill_lines = {e["line_no"] for s in profile.skills for e in s.lines}
+    profile.name = _find_name(lines, profile.email.value, skill_lines)
     profile.languages = _languages(lines, sections)
 
     ranges = _ranges(lines, today)
-    work = [r for r in ranges if not _is_education(lines[r.line_no], sections[r.line_no])]
-    work = [r for r in work if sections[r.line_no] not in ("languages", "skills")]
+    work = [r for r in ranges if not _is_education(lines, sections, r)]
     profile.positions = [_position(lines, r) for r in work][:25]
     profile.education = _education(lines, sections, [r for r in ranges if r not in work])
 

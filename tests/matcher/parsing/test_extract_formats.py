@@ -89,13 +89,13 @@ def test_it_calls_a_damaged_pdf_corrupt():
 
 def test_a_truncated_pdf_is_recovered_or_refused_never_silently_empty():
     data = docs.pdf_single_column()
+    outcomes = []
     for cut in (len(data) // 2, len(data) - 200):
         try:
-            result = extract(data[:cut], "truncated.pdf")
+            outcomes.append(extract(data[:cut], "truncated.pdf").word_count >= 30)
         except ParseError as exc:
-            assert exc.code in {"corrupt", "no_text"}
-        else:
-            assert result.word_count >= 30
+            outcomes.append(exc.code in {"corrupt", "no_text"})
+    assert outcomes == [True, True]
 
 
 def test_it_reads_docx_body_tables_nested_tables_headers_footers_and_text_boxes_in_order():
