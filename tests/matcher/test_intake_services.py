@@ -412,3 +412,24 @@ def test_privacy_erasure_removes_the_organisations_files(run, alice_org) -> None
     privacy.erasers()["candidates"](alice_org)
 
     assert not default_storage.exists(name)
+
+
+def test_reading_resumes_never_spends_credit_even_when_files_fail(run, alice, alice_org) -> None:  # type: ignore[no-untyped-def]
+    from billing import selectors as billing_selectors
+    from billing.models import LedgerEntry
+    from billing.services import credit_grant
+
+    credit_grant(
+        org=alice_org,
+        cents=300,
+        kind=LedgerEntry.Kind.TRIAL_GRANT,
+        idempotency_key="t-1",
+        reference="trial",
+    )
+    entries_before = billing_selectors.ledger_list(org=alice_org).count()
+
+    run([upload("ada.pdf", resume_pdf()), upload("locked.pdf", encrypted_pdf())])
+    run([upload("ada-again.pdf", resume_pdf())])
+
+    assert billing_selectors.balance_cents(org=alice_org) == 300
+    assert billing_selectors.ledger_list(org=alice_org).count() == entries_before
