@@ -1,0 +1,1 @@
+"""Ranking quality: the labelled set in `data/`, the metrics, and the scorers compared."""

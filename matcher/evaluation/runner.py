@@ -1,0 +1,203 @@
+"""Runs the scorers side by side over the labelled sets and reports nDCG@10 and MAP.
+
+Three scorers, given the same texts:
+- "RoleMatch": the product's hybrid scorer (`matcher.ranking`), the job read into a skill
+  profile exactly as a pasted job description is;
+- "TF-IDF": cosine of scikit-learn TF-IDF vectors (sublinear tf, English stop words) fitted on
+  the jobs and resumes;
+- "MiniLM cosine": cosine of all-MiniLM-L6-v2 embeddings of the whole texts, as the model reads
+  them (the first 256 tokens).
+No Django import; the command `evaluate_ranking` prints what this returns.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from statistics import mean
+from typing import Any
+
+import numpy as np
+
+from matcher import embeddings, ranking
+from matcher.evaluation.metrics import average_precision, ndcg_at_k
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+SCORERS = ("RoleMatch", "TF-IDF", "MiniLM cosine")
+
+# scorer(job texts, resume texts) -> score matrix [job, resume]
+Scorer = Callable[[list[str], list[str]], np.ndarray]
+
+
+@dataclass
+class Report:
+    name: str
+    queries: int
+    documents: int
+    ndcg: dict[str, float] = field(default_factory=dict)
+    map: dict[str, float] = field(default_factory=dict)
+    note: str = ""
+    k: int = 10
+
+
+@dataclass
+class LabelledSet:
+    jobs: dict[str, str]
+    resumes: dict[str, str]
+    grades: dict[str, dict[str, int]]  # job -> resume -> grade (absent = 0)
+
+
+def load_labelled_set(folder: Path = DATA_DIR) -> LabelledSet:
+    jobs = {p.stem: p.read_text(encoding="utf-8") for p in sorted((folder / "jobs").glob("*.txt"))}
+    resumes = {
+        p.stem: p.read_text(encoding="utf-8") for p in sorted((folder / "resumes").glob("*.txt"))
+    }
+    grades: dict[str, dict[str, int]] = {job: {} for job in jobs}
+    with (folder / "labels.tsv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            if row["job"] not in jobs or row["resume"] not in resumes:
+                raise ValueError(f"labels.tsv names an unknown file: {row}")
+            grades[row["job"]][row["resume"]] = int(row["grade"])
+    return LabelledSet(jobs, resumes, grades)
+
+
+# --- Scorers ---------------------------------------------------------------------------------
+
+
+def rolematch_scores(jobs: list[str], resumes: list[str], matcher: Any) -> np.ndarray:
+    features = ranking.resume_features(resumes, matcher)
+    stats = ranking.pool_stats(features)
+    out = np.zeros((len(jobs), len(resumes)))
+    for j, text in enumerate(jobs):
+        role = ranking.role_from_job_description(text, matcher)
+        for i, resume in enumerate(features):
+            out[j, i] = ranking.score_one(role, resume, stats).score
+    return out
+
+
+def tfidf_scores(jobs: list[str], resumes: list[str]) -> np.ndarray:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True)
+    matrix = vectorizer.fit_transform(jobs + resumes)
+    job_m, resume_m = matrix[: len(jobs)], matrix[len(jobs) :]
+    return (job_m @ resume_m.T).toarray()
+
+
+def minilm_scores(jobs: list[str], resumes: list[str]) -> np.ndarray:
+    model = embeddings.get_model()
+    job_v = model.encode(jobs, normalize_embeddings=True, batch_size=32)
+    resume_v = model.encode(resumes, normalize_embeddings=True, batch_size=32)
+    return np.asarray(job_v @ resume_v.T)
+
+
+def all_scores(jobs: list[str], resumes: list[str], matcher: Any) -> dict[str, np.ndarray]:
+    return {
+        "RoleMatch": rolematch_scores(jobs, resumes, matcher),
+        "TF-IDF": tfidf_scores(jobs, resumes),
+        "MiniLM cosine": minilm_scores(jobs, resumes),
+    }
+
+
+def _ranked(ids: list[str], row: np.ndarray) -> list[str]:
+    order = sorted(range(len(ids)), key=lambda i: (-row[i], i))
+    return [ids[i] for i in order]
+
+
+# --- (a) RoleMatch's labelled set --------------------------------------------------------------
+
+
+def evaluate_labelled(matcher: Any, folder: Path = DATA_DIR) -> Report:
+    data = load_labelled_set(folder)
+    job_ids, resume_ids = list(data.jobs), list(data.resumes)
+    scores = all_scores(
+        [data.jobs[j] for j in job_ids], [data.resumes[r] for r in resume_ids], matcher
+    )
+    report = Report("RoleMatch labelled set", len(job_ids), len(resume_ids))
+    report.note = "relevance 2 = fits, 1 = adjacent, 0 = other field; MAP counts grade 2"
+    for name, matrix in scores.items():
+        ndcgs, aps = [], []
+        for j, job in enumerate(job_ids):
+            ranked = _ranked(resume_ids, matrix[j])
+            grades = data.grades[job]
+            ndcgs.append(ndcg_at_k(ranked, grades, 10))
+            aps.append(average_precision(ranked, {r for r, g in grades.items() if g >= 2}))
+        report.ndcg[name], report.map[name] = mean(ndcgs), mean(aps)
+    return report
+
+
+# --- (b) Vanetik & Kogan's vacancy-resume set --------------------------------------------------
+
+
+def parse_annotations(text: str) -> dict[str, list[list[int]]]:
+    """`ANNOTATOR_n_RANKINGS=[[...], ...]` blocks: for CV i, the rank (1 = best) given to each of
+    the five vacancies, in the order of 5_vacancies.csv."""
+    out: dict[str, list[list[int]]] = {}
+    for m in re.finditer(r"(ANNOTATOR_\d+)_RANKINGS\s*=\s*(\[.*?\]\])", text, re.DOTALL):
+        body = re.sub(r"#[^\n]*", "", m.group(2))
+        rows = re.findall(r"\[([\d,\s]+)\]", body)
+        out[m.group(1)] = [[int(x) for x in row.split(",") if x.strip()] for row in rows]
+    return out
+
+
+def evaluate_vacancies(folder: Path, matcher: Any, read_docx: Callable[[Path], str]) -> Report:
+    """Each CV is a query; the five vacancies are ranked for it and compared with each
+    annotator's ranking (gain 4 for their first place down to 0 for the fifth; MAP counts their
+    top two as relevant). Figures are averaged over annotators and CVs."""
+    with (folder / "5_vacancies.csv").open(encoding="utf-8") as handle:
+        vacancies = list(csv.DictReader(io.StringIO(handle.read())))
+    jobs = [f"{v['job_title']}\n\n{v['job_description']}" for v in vacancies]
+    annotations = parse_annotations(
+        (folder / "annotations-for-the-first-30-vacancies.txt").read_text(encoding="utf-8")
+    )
+    n_cvs = max(len(rows) for rows in annotations.values())
+    cv_ids = [str(i) for i in range(1, n_cvs + 1)]
+    resumes = [read_docx(folder / "CV" / f"{cv}.docx") for cv in cv_ids]
+    scores = all_scores(jobs, resumes, matcher)
+    vac_ids = [str(i) for i in range(len(jobs))]
+    report = Report("vacancy-resume-matching (Vanetik & Kogan)", n_cvs, len(jobs), k=5)
+    report.note = (
+        f"{n_cvs} CVs x {len(jobs)} software vacancies, "
+        f"{sum(len(r) for r in annotations.values())} human rankings from "
+        f"{len(annotations)} annotators; gain 4..0 by human rank, MAP counts the human top 2"
+    )
+    for name, matrix in scores.items():
+        ndcgs, aps = [], []
+        for rows in annotations.values():
+            for c, ranks in enumerate(rows):
+                if len(ranks) != len(jobs):
+                    continue
+                grades = {vac_ids[v]: float(len(jobs) - r) for v, r in enumerate(ranks)}
+                ranked = _ranked(vac_ids, matrix[:, c])
+                ndcgs.append(ndcg_at_k(ranked, grades, 5))
+                aps.append(
+                    average_precision(ranked, {vac_ids[v] for v, r in enumerate(ranks) if r <= 2})
+                )
+        report.ndcg[name], report.map[name] = mean(ndcgs), mean(aps)
+    return report
+
+
+def format_report(report: Report) -> str:
+    lines = [f"{report.name}: {report.queries} queries, {report.documents} documents each"]
+    if report.note:
+        lines.append(f"  ({report.note})")
+    lines.append(f"  {'scorer':<16}{f'nDCG@{report.k}':>10}{'MAP':>10}")
+    for name in SCORERS:
+        lines.append(f"  {name:<16}{report.ndcg[name]:>10.3f}{report.map[name]:>10.3f}")
+    return "\n".join(lines)
+
+
+def as_dict(report: Report) -> Mapping[str, Any]:
+    return {
+        "name": report.name,
+        "queries": report.queries,
+        "documents": report.documents,
+        "k": report.k,
+        "ndcg": report.ndcg,
+        "map": report.map,
+        "note": report.note,
+    }

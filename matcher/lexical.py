@@ -1,0 +1,122 @@
+"""Lexical evidence: which of the role's words a resume uses, weighted by how rare they are.
+
+Pure. A word every resume in the organisation's pool contains ("team", "experience") says little;
+a word few contain ("phlebotomy", "IFRS") says a lot. The weight is BM25's inverse document
+frequency over the pool, the per-term saturation is BM25's, and the sum is divided by its
+maximum so the component lies in [0, 1) whatever the role's length (see docs/scoring.md).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+K1 = 1.2
+B = 0.75
+
+# Keeps the punctuation of C++, C#, .NET, Node.js and CI/CD together with their letters.
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9+#]*(?:[.\-/][a-z0-9+#]+)*|\.[a-z]+", re.IGNORECASE)
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+STOPWORDS = _words(
+    """
+    a about above after again against all also am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each etc few for
+    from further had has have having he her here hers him his how i if in into is it its itself
+    just me more most my no nor not now of off on once only or other our ours out over own same
+    she should so some such than that the their them then there these they this those through
+    to too under until up very was we were what when where which while who whom why will with
+    would you your yours within across per via using use used including include includes
+    ability able strong excellent good great work working worked experience experienced years
+    year role team teams candidate candidates job position company responsibilities
+    responsible requirements required preferred skills skill knowledge must plus nice well new
+    e.g i.e
+    """
+)
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased words without stop words; a trailing full stop is not part of a word."""
+    found = (t.lower().rstrip(".-/") for t in _TOKEN.findall(text))
+    return [t for t in found if len(t) > 1 and t not in STOPWORDS and not t.isdigit()]
+
+
+@dataclass
+class PoolStats:
+    """Document frequencies over an organisation's pool of resumes."""
+
+    n_docs: int = 0
+    total_len: int = 0
+    doc_freq: Counter[str] = field(default_factory=Counter)
+
+    @classmethod
+    def from_token_lists(cls, docs: Iterable[list[str]]) -> PoolStats:
+        stats = cls()
+        for doc in docs:
+            stats.add(doc)
+        return stats
+
+    def add(self, doc: list[str]) -> None:
+        self.n_docs += 1
+        self.total_len += len(doc)
+        self.doc_freq.update(set(doc))
+
+    @property
+    def avg_len(self) -> float:
+        return self.total_len / self.n_docs if self.n_docs else 1.0
+
+    def idf(self, term: str) -> float:
+        df = self.doc_freq.get(term, 0)
+        return math.log(1.0 + (self.n_docs - df + 0.5) / (df + 0.5))
+
+
+def query_terms(text: str, *, emphasis: Iterable[str] = (), cap: int = 5) -> dict[str, float]:
+    """The role's terms with how often it uses them (capped, so repetition cannot dominate).
+
+    Words of `emphasis` (the role's skill names) count as if written `cap` times."""
+    counts = Counter(tokens(text))
+    for phrase in emphasis:
+        for term in tokens(phrase):
+            counts[term] = cap
+    return {term: float(min(n, cap)) for term, n in counts.items()}
+
+
+def lexical_score(
+    query: Mapping[str, float], doc: Counter[str], doc_len: int, stats: PoolStats
+) -> float:
+    """BM25 of the resume for the role's terms, divided by the best score any resume could get."""
+    if not query:
+        return 0.0
+    norm = K1 * (1.0 - B + B * doc_len / max(stats.avg_len, 1.0))
+    got = best = 0.0
+    for term, q in query.items():
+        weight = q * stats.idf(term)
+        best += weight
+        tf = doc.get(term, 0)
+        if tf:
+            got += weight * tf / (tf + norm)
+    return got / best if best > 0 else 0.0
+
+
+def tfidf_vectors(docs: list[list[str]], stats: PoolStats) -> list[dict[str, float]]:
+    """Unit-length TF-IDF vectors (log tf): the classic baseline the evaluation compares with."""
+    out = []
+    for doc in docs:
+        counts = Counter(doc)
+        vec = {t: (1.0 + math.log(n)) * stats.idf(t) for t, n in counts.items()}
+        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        out.append({t: v / norm for t, v in vec.items()})
+    return out
+
+
+def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(v * b.get(t, 0.0) for t, v in a.items())

@@ -1,0 +1,172 @@
+"""The scoring pipeline without a database: texts in, ranked `ScoreResult`s out.
+
+The Celery match task, `manage.py rank_resumes`, `manage.py evaluate_ranking` and the benchmarks
+all go through these functions, so what is measured is what recruiters get. No Django import.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from matcher import embeddings, lexical, scoring
+from matcher.scoring import Mention, RoleSkillSpec, ScoreResult
+
+
+@dataclass
+class ResumeFeatures:
+    """Everything the scorer reads from one resume, computed once and reused for every role."""
+
+    text: str
+    vectors: np.ndarray
+    mentions: dict[int, list[Mention]]
+    terms: Counter[str]
+    n_terms: int
+    total_years: float | None
+
+
+@dataclass
+class RoleFeatures:
+    title: str
+    text: str
+    skills: list[RoleSkillSpec]
+    vector: np.ndarray
+    query: dict[str, float] = field(default_factory=dict)
+
+
+def mentions_from_hits(hits: Iterable[Any]) -> dict[int, list[Mention]]:
+    """Taxonomy hits (`roles.taxonomy.SkillHit`) grouped by skill, in reading order."""
+    out: dict[int, list[Mention]] = {}
+    for hit in hits:
+        out.setdefault(hit.skill_id, []).append(Mention(hit.skill_id, hit.line_no, hit.line))
+    return out
+
+
+_CLAIM = re.compile(
+    r"\b(\d{1,2})\s*\+?\s*(?:years?|yrs?)\b(?:\s+of)?(?:\s+\w+){0,3}\s+(?:experience|expérience)",
+    re.IGNORECASE,
+)
+_SPAN = re.compile(
+    r"\b((?:19|20)\d{2})\s*(?:-|\u2013|\u2014|to|until)\s*"
+    r"((?:19|20)\d{2}|present|now|current|today)\b",
+    re.IGNORECASE,
+)
+
+
+def years_of_experience(text: str, *, today: date | None = None) -> float | None:
+    """Total working years: a stated "12 years of experience", else the span of the dated jobs."""
+    claims = [int(m.group(1)) for m in _CLAIM.finditer(text[:1500])]
+    claims = [c for c in claims if 0 < c <= 50]
+    if claims:
+        return float(max(claims))
+    this_year = (today or date.today()).year
+    starts, ends = [], []
+    for m in _SPAN.finditer(text):
+        start = int(m.group(1))
+        end = this_year if not m.group(2)[0].isdigit() else int(m.group(2))
+        if start <= end <= this_year + 1:
+            starts.append(start)
+            ends.append(end)
+    if not starts:
+        return None
+    return float(max(ends) - min(starts))
+
+
+def resume_features(
+    texts: Sequence[str], matcher: Any, *, total_years: Sequence[float | None] | None = None
+) -> list[ResumeFeatures]:
+    embedded = embeddings.embed_texts(texts)
+    out = []
+    for i, (text, emb) in enumerate(zip(texts, embedded, strict=True)):
+        terms = lexical.tokens(text)
+        years = total_years[i] if total_years is not None else years_of_experience(text)
+        out.append(
+            ResumeFeatures(
+                text=text,
+                vectors=emb.vectors,
+                mentions=mentions_from_hits(matcher.find(text)),
+                terms=Counter(terms),
+                n_terms=len(terms),
+                total_years=years,
+            )
+        )
+    return out
+
+
+def role_text(title: str, body: str, skills: Sequence[RoleSkillSpec]) -> str:
+    parts = [title.strip(), body.strip()]
+    if skills:
+        parts.append("Skills: " + ", ".join(s.name for s in skills))
+    return "\n\n".join(p for p in parts if p)
+
+
+def role_features(
+    *, title: str, text: str, skills: Sequence[RoleSkillSpec], vector: np.ndarray | None = None
+) -> RoleFeatures:
+    """`text` is what the role says in words (`Role.profile_text`, or the job description)."""
+    if vector is None:
+        vector = embeddings.pooled(embeddings.embed_text(text).vectors)
+    # The words as written: emphasising the extracted skill names was tried and ranked worse,
+    # because a job ad's incidental skills ("a logistics company") then count as requirements.
+    query = lexical.query_terms(text)
+    return RoleFeatures(title=title, text=text, skills=list(skills), vector=vector, query=query)
+
+
+def pool_stats(resumes: Iterable[ResumeFeatures]) -> lexical.PoolStats:
+    stats = lexical.PoolStats()
+    for r in resumes:
+        stats.n_docs += 1
+        stats.total_len += r.n_terms
+        stats.doc_freq.update(r.terms.keys())
+    return stats
+
+
+def score_one(
+    role: RoleFeatures,
+    resume: ResumeFeatures,
+    stats: lexical.PoolStats,
+    *,
+    weights: Mapping[str, Any] | None = None,
+) -> ScoreResult:
+    return scoring.score_candidate(
+        role_skills=role.skills,
+        role_vector=role.vector,
+        chunk_vectors=resume.vectors,
+        mentions=resume.mentions,
+        text=resume.text,
+        lexical_raw=lexical.lexical_score(role.query, resume.terms, resume.n_terms, stats),
+        total_years=resume.total_years,
+        weights=weights,
+    )
+
+
+def rank(
+    role: RoleFeatures,
+    resumes: Sequence[ResumeFeatures],
+    stats: lexical.PoolStats | None = None,
+    *,
+    weights: Mapping[str, Any] | None = None,
+) -> list[tuple[int, ScoreResult]]:
+    """(index into `resumes`, result), best first; ties keep the input order."""
+    stats = stats or pool_stats(resumes)
+    results = [(i, score_one(role, r, stats, weights=weights)) for i, r in enumerate(resumes)]
+    results.sort(key=lambda pair: (-pair[1].score, pair[0]))
+    return results
+
+
+def role_from_job_description(text: str, matcher: Any, *, title: str = "") -> RoleFeatures:
+    """A job description read the way the product reads a pasted one (roles.job_description)."""
+    from roles.job_description import extract_job_profile
+
+    profile = extract_job_profile(text, matcher, title=title)
+    skills = [
+        RoleSkillSpec(s.skill_id, s.name, s.weight, s.must_have, s.min_years)
+        for s in profile.skills
+    ]
+    return role_features(title=profile.title, text=text, skills=skills)

@@ -1,0 +1,294 @@
+"""A pasted job description becomes a skill profile, then an editable role private to the org.
+
+`extract_job_profile` is pure (text and a `SkillMatcher` in, a `JobProfile` out); the service
+`role_create_from_job_description` stores it as a draft `Role` of the organisation, which the
+recruiter then reviews (weights, must-haves, minimum years) before running a match.
+
+How a skill's weight (1-5) is read from the text:
+- where it is written: a "Requirements"/"Qualifications"/"Must have" section weighs more than a
+  "Nice to have"/"Preferred"/"Bonus" one; the title and the opening lines weigh more than the end;
+- how it is worded: "required", "must", "essential", "mandatory", "strong ... in" make it a
+  must-have; "preferred", "a plus", "nice to have", "familiarity" make it optional;
+- how often it is named.
+Minimum years come from phrases like "5+ years of Python" or "at least 3 years' experience with
+SQL", attached to the skills named in the same sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from roles.models import Role
+    from roles.taxonomy import SkillHit, SkillMatcher
+
+MAX_SKILLS = 25
+
+REQUIRED, OPTIONAL, NEUTRAL = "required", "optional", "neutral"
+
+_HEADING_REQUIRED = re.compile(
+    r"^\W*(requirements?|qualifications?|must[- ]haves?|what you(?:'ll)? (?:need|bring)|"
+    r"required (?:skills|experience|qualifications)|essential|minimum qualifications|"
+    r"skills(?: and| &) (?:experience|qualifications)|about you|who you are|you have|"
+    r"key skills|experience)\b[^.]{0,40}:?\s*$",
+    re.IGNORECASE,
+)
+_HEADING_OPTIONAL = re.compile(
+    r"^\W*(nice[- ]to[- ]haves?|preferred(?: qualifications| skills)?|bonus(?: points)?|"
+    r"desirable|pluses|good to have|it would be great if|extra credit|"
+    r"additional (?:skills|qualifications))\b[^.]{0,40}:?\s*$",
+    re.IGNORECASE,
+)
+_HEADING_OTHER = re.compile(
+    r"^\W*(responsibilities|what you(?:'ll)? do|duties|about (?:us|the role|the company)|"
+    r"benefits|perks|what we offer|the role|overview|summary|salary|how to apply)"
+    r"\b[^.]{0,40}:?\s*$",
+    re.IGNORECASE,
+)
+_MUST_WORDS = re.compile(
+    r"\b(required|requires?|must|essential|mandatory|necessary|need(?:ed|s)?|"
+    r"minimum|at least|proven|demonstrated|solid|strong|expert|proficien\w*)\b",
+    re.IGNORECASE,
+)
+_OPTIONAL_WORDS = re.compile(
+    r"\b(preferred|prefer(?:ably)?|a plus|plus|nice to have|bonus|desirable|ideally|"
+    r"familiarity|exposure|advantage(?:ous)?|beneficial|optional|would be great)\b",
+    re.IGNORECASE,
+)
+_YEARS = re.compile(
+    r"(?:at least|minimum(?: of)?|min\.?)?\s*(\d{1,2})\s*\+?\s*(?:-|to|\u2013)?\s*(?:\d{1,2})?\s*"
+    r"\+?\s*(?:years?|yrs?)['\u2019]?\b",
+    re.IGNORECASE,
+)
+_SENTENCE = re.compile(r"[^.;\n]+")
+
+
+@dataclass
+class ExtractedSkill:
+    skill_id: int
+    name: str
+    weight: int
+    must_have: bool
+    min_years: int | None
+    mentions: int
+    line: str
+
+
+@dataclass
+class JobProfile:
+    title: str
+    skills: list[ExtractedSkill]
+    responsibilities: list[str] = field(default_factory=list)
+    summary: str = ""
+
+
+def _section_of(line: str, current: str) -> str:
+    stripped = line.strip()
+    if not stripped or len(stripped) > 70:
+        return current
+    if _HEADING_OPTIONAL.match(stripped):
+        return OPTIONAL
+    if _HEADING_REQUIRED.match(stripped):
+        return REQUIRED
+    if _HEADING_OTHER.match(stripped):
+        return NEUTRAL
+    return current
+
+
+def _guess_title(lines: list[str]) -> str:
+    for line in lines[:5]:
+        text = line.strip().strip("#*").strip()
+        if text and len(text) <= 80 and not text.endswith("."):
+            return text.removeprefix("Job title:").removeprefix("Title:").strip()
+    return "Custom role"
+
+
+@dataclass
+class _Tally:
+    skill_id: int
+    name: str
+    mentions: int = 0
+    score: float = 0.0
+    must: bool = False
+    optional_only: bool = True
+    min_years: int | None = None
+    line: str = ""
+
+
+def extract_job_profile(text: str, matcher: SkillMatcher, *, title: str = "") -> JobProfile:
+    lines = text.splitlines()
+    title = title.strip() or _guess_title(lines)
+    sections: list[str] = []
+    current = NEUTRAL
+    for line in lines:
+        current = _section_of(line, current)
+        sections.append(current)
+    hits: list[SkillHit] = matcher.find(text)
+    title_ids = {h.skill_id for h in matcher.find(title)}
+    total_lines = max(1, len(lines))
+    tallies: dict[int, _Tally] = {}
+    for hit in hits:
+        tally = tallies.setdefault(hit.skill_id, _Tally(hit.skill_id, hit.name))
+        tally.mentions += 1
+        line_index = max(0, hit.line_no - 1)
+        section = sections[line_index] if line_index < len(sections) else NEUTRAL
+        sentence = _sentence_around(hit.line, hit.start - _line_start(text, hit.start))
+        wording_optional = bool(_OPTIONAL_WORDS.search(sentence))
+        wording_must = bool(_MUST_WORDS.search(sentence)) and not wording_optional
+        optional = section == OPTIONAL or wording_optional
+        points = 1.0
+        if section == REQUIRED:
+            points += 1.0
+        if wording_must:
+            points += 1.0
+            tally.must = True
+        if optional:
+            points -= 0.75
+        else:
+            tally.optional_only = False
+        if (
+            section == REQUIRED
+            and not optional
+            and re.search(r"\b(must|required|essential|mandatory)\b", sentence, re.IGNORECASE)
+        ):
+            tally.must = True
+        if line_index < total_lines * 0.25:
+            points += 0.25
+        tally.score += points
+        years = _years_for(sentence)
+        if years is not None and not optional:
+            tally.min_years = max(tally.min_years or 0, years)
+        if not tally.line or (wording_must and not optional):
+            tally.line = hit.line.strip()[:300]
+    skills = []
+    for tally in tallies.values():
+        in_title = tally.skill_id in title_ids
+        raw = 1.0 + tally.score + (1.5 if in_title else 0.0)
+        weight = max(1, min(5, round(raw)))
+        must = (tally.must or in_title) and not tally.optional_only
+        if tally.optional_only:
+            weight = min(weight, 2)
+        elif must:
+            weight = max(weight, 4)
+        skills.append(
+            ExtractedSkill(
+                skill_id=tally.skill_id,
+                name=tally.name,
+                weight=weight,
+                must_have=must,
+                min_years=tally.min_years if not tally.optional_only else None,
+                mentions=tally.mentions,
+                line=tally.line,
+            )
+        )
+    skills.sort(key=lambda s: (-s.must_have, -s.weight, -s.mentions, s.name))
+    return JobProfile(
+        title=title,
+        skills=skills[:MAX_SKILLS],
+        responsibilities=_responsibilities(lines, sections),
+        summary=_summary(lines),
+    )
+
+
+def _line_start(text: str, offset: int) -> int:
+    return text.rfind("\n", 0, offset) + 1
+
+
+def _sentence_around(line: str, col: int) -> str:
+    for m in _SENTENCE.finditer(line):
+        if m.start() <= col < m.end():
+            return m.group(0)
+    return line
+
+
+def _years_for(sentence: str) -> int | None:
+    found = [int(m.group(1)) for m in _YEARS.finditer(sentence)]
+    found = [y for y in found if 0 < y <= 20]
+    return max(found) if found else None
+
+
+def _responsibilities(lines: list[str], sections: list[str]) -> list[str]:
+    out = []
+    in_duties = False
+    for line in lines:
+        stripped = line.strip()
+        if _HEADING_OTHER.match(stripped) and re.match(
+            r"^\W*(responsibilities|what you(?:'ll)? do|duties)", stripped, re.IGNORECASE
+        ):
+            in_duties = True
+            continue
+        if _HEADING_REQUIRED.match(stripped) or _HEADING_OPTIONAL.match(stripped):
+            in_duties = False
+            continue
+        if in_duties and stripped:
+            out.append(stripped.lstrip("-*•· ").strip())
+    return [r for r in out if len(r) > 3][:15]
+
+
+def _summary(lines: list[str]) -> str:
+    for line in lines[1:]:
+        text = line.strip()
+        if len(text) > 60:
+            return text[:400]
+    return ""
+
+
+# --- Service ---------------------------------------------------------------------------------
+
+
+def role_create_from_job_description(
+    *, org: Any, user: Any = None, text: str, title: str = ""
+) -> Role:
+    """A draft role private to `org`, with the skill profile read from the job description.
+
+    Raises ValueError with a message for the recruiter when the text is empty or names no skill
+    the taxonomy knows (the role could not be scored on skills)."""
+    from django.db import transaction
+
+    from roles.models import Responsibility, Role, RoleSkill
+    from roles.selectors import skill_matcher
+
+    text = (text or "").strip()
+    if len(text) < 40:
+        raise ValueError("Paste the whole job description: a few words are not enough to read.")
+    profile = extract_job_profile(text, skill_matcher(), title=title)
+    if not profile.skills:
+        raise ValueError(
+            "No known skill was found in this job description. Add the tools, methods or "
+            "qualifications the role needs, or start from a catalog role."
+        )
+    with transaction.atomic():
+        role = Role.objects.create(
+            title=profile.title[:200],
+            organisation=org,
+            status=Role.Status.DRAFT,
+            summary=profile.summary,
+            description=text,
+            source_note="Read from a job description pasted by the recruiter.",
+        )
+        RoleSkill.objects.bulk_create(
+            RoleSkill(
+                role=role,
+                skill_id=s.skill_id,
+                weight=s.weight,
+                must_have=s.must_have,
+                min_years=s.min_years,
+            )
+            for s in profile.skills
+        )
+        Responsibility.objects.bulk_create(
+            Responsibility(role=role, text=r, order=i)
+            for i, r in enumerate(profile.responsibilities)
+        )
+    return role
+
+
+def profile_lines(profile: JobProfile) -> Iterable[str]:
+    """A plain-text rendering, for the command line and logs."""
+    for s in profile.skills:
+        flags = " must-have" if s.must_have else ""
+        years = f" {s.min_years}+ yrs" if s.min_years else ""
+        yield f"{s.name} (weight {s.weight}{flags}{years})"
