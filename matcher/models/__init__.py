@@ -2,3 +2,4 @@
 
 from matcher.models.candidates import *  # noqa: F403
 from matcher.models.matches import *  # noqa: F403
+from matcher.models.workspace import *  # noqa: F403
