@@ -12,16 +12,16 @@ import os
 import resource
 import sys
 
-_PRELOAD = (
-    "pypdfium2",
-    "PIL.Image",
-    "pytesseract",
-    "docx",
-    "lxml.etree",
-    "bs4",
-    "striprtf.striprtf",
-    "charset_normalizer",
-)
+# The libraries each kind needs, imported before the memory cap: their own start-up is not the
+# document's fault, and importing only these keeps a child's start quick.
+_PRELOAD: dict[str, tuple[str, ...]] = {
+    "pdf": ("pypdfium2",),
+    "docx": ("docx", "lxml.etree"),
+    "image": ("PIL.Image", "pytesseract"),
+    "rtf": ("striprtf.striprtf", "charset_normalizer"),
+    "html": ("bs4", "lxml.etree", "charset_normalizer"),
+    "text": ("charset_normalizer",),
+}
 
 
 def _limit_resources(memory_mb: int, cpu_seconds: int) -> None:
@@ -42,9 +42,13 @@ def run(argv: list[str]) -> int:
     # Imports first, limits second: the libraries' own start-up is not the document's fault.
     import importlib
 
-    from matcher.parsing import Limits, ParseError, extract
+    from matcher.parsing import Limits, ParseError, detect_kind, extract
 
-    for module in _PRELOAD:
+    try:
+        kind = detect_kind(data, filename)
+    except ParseError:
+        kind = ""  # extract raises it again below, with the same message
+    for module in _PRELOAD.get(kind, ()):
         importlib.import_module(module)
 
     _limit_resources(int(options.get("memory_mb", 0)), int(options.get("cpu_seconds", 0)))

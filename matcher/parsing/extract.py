@@ -38,30 +38,13 @@ def extract(
             f"{limits.max_file_bytes / 1_048_576:.0f} MB a file.",
         )
     kind = detect_kind(data, filename)
-    if kind == "pdf":
-        from .pdf import extract_pdf
-
-        document = extract_pdf(data, ocr=ocr, limits=limits)
-    elif kind == "docx":
-        from .word import extract_docx
-
-        document = extract_docx(data)
-    elif kind == "image":
-        from .ocr import extract_image
-
-        document = extract_image(data, ocr=ocr, limits=limits)
-    elif kind == "rtf":
-        from .text import extract_rtf
-
-        document = extract_rtf(data)
-    elif kind == "html":
-        from .text import extract_html
-
-        document = extract_html(data)
-    else:
-        from .text import extract_text
-
-        document = extract_text(data)
+    try:
+        document = _parse(kind, data, ocr=ocr, limits=limits)
+    except RecursionError as exc:
+        # Thousands of nested elements (HTML, XML) exhaust the parser's stack: hostile or broken.
+        raise ParseError(
+            "too_complex", "This file is nested too deeply to read. Re-save it and upload again."
+        ) from exc
     document.text = _normalise(document.text)
     words = word_count(document.text)
     if words < limits.min_words:
@@ -77,3 +60,29 @@ def extract(
             "right file and not an empty template.",
         )
     return document
+
+
+def _parse(kind: str, data: bytes, *, ocr: bool, limits: Limits) -> ParsedDocument:
+    if kind == "pdf":
+        from .pdf import extract_pdf
+
+        return extract_pdf(data, ocr=ocr, limits=limits)
+    if kind == "docx":
+        from .word import extract_docx
+
+        return extract_docx(data)
+    if kind == "image":
+        from .ocr import extract_image
+
+        return extract_image(data, ocr=ocr, limits=limits)
+    if kind == "rtf":
+        from .text import extract_rtf
+
+        return extract_rtf(data)
+    if kind == "html":
+        from .text import extract_html
+
+        return extract_html(data)
+    from .text import extract_text
+
+    return extract_text(data)

@@ -90,22 +90,43 @@ _BLOCKS = (
 )  # fmt: skip
 
 
+def _visible_text(soup) -> str:
+    """The text a reader sees, with a line break around each block element.
+
+    An explicit stack instead of recursion or tree edits: a hostile page nests tens of thousands
+    of elements, which would overflow recursion or make inserting separators quadratic."""
+    from bs4 import NavigableString, Tag
+
+    out: list[str] = []
+    stack: list[tuple[object, bool]] = [(soup, False)]
+    while stack:
+        node, leaving = stack.pop()
+        if isinstance(node, Tag):
+            name = node.name
+            if leaving:
+                if name in ("td", "th"):
+                    out.append(" | ")
+                elif name in _BLOCKS:
+                    out.append("\n")
+                continue
+            if name in _INVISIBLE:
+                continue
+            if name in _BLOCKS:
+                out.append("\n")
+            stack.append((node, True))
+            stack.extend((child, False) for child in reversed(node.contents))
+        elif type(node) is NavigableString:  # not a Comment, Doctype or other subclass
+            out.append(str(node))
+    return "".join(out)
+
+
 def extract_html(data: bytes) -> ParsedDocument:
-    from bs4 import BeautifulSoup, Comment
+    from bs4 import BeautifulSoup
 
     raw, encoding = decode(data)
     soup = BeautifulSoup(raw, "lxml")
     title = soup.title.get_text(" ", strip=True) if soup.title else ""
-    for element in soup(_INVISIBLE):
-        element.decompose()
-    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
-        comment.extract()
-    for element in soup.find_all(_BLOCKS):
-        element.insert_before("\n")
-        element.insert_after("\n")
-    for cell in soup.find_all(["td", "th"]):
-        cell.insert_after(" | ")
-    lines = [" ".join(line.split()) for line in soup.get_text().splitlines()]
+    lines = [" ".join(line.split()) for line in _visible_text(soup).splitlines()]
     lines = [line.strip(" |") for line in lines]
     text = _tidy("\n".join(lines))
     if title and title not in text[:500]:
