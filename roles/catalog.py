@@ -217,7 +217,7 @@ class CatalogReport:
 
 def role_changed_since_load(role: Role) -> bool:
     """True when a history row on the role or its sections was written by anyone but the loader."""
-    if Role.history.filter(id=role.pk).exclude(history_change_reason=LOADER_REASON).exists():  # type: ignore[attr-defined]
+    if Role.history.filter(id=role.pk).exclude(history_change_reason=LOADER_REASON).exists():
         return True
     return any(
         model.history.filter(role_id=role.pk)  # type: ignore[attr-defined]

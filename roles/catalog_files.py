@@ -285,9 +285,11 @@ def parse_role(path: Path, taxonomy: Taxonomy) -> RoleSpec:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        # The context mark is where the broken construct starts, which is where to look.
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
-        raise CatalogError(f"{filename}{line}", f"is not valid YAML ({exc})") from exc
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise CatalogError(f"{filename}{line}", f"is not valid YAML: {problem}") from exc
     if not isinstance(data, dict):
         raise CatalogError(filename, "must be a YAML mapping of fields")
     unknown = sorted(set(data) - _TOP_LEVEL)
