@@ -8,7 +8,7 @@ import itertools
 import stat
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
 from .detect import sniff
@@ -34,6 +34,7 @@ class ZipRejection:
     name: str
     code: str
     message: str
+    size: int = 0  # the uncompressed size the archive declares for the member
 
 
 def _mb(n: float) -> str:
@@ -114,26 +115,27 @@ def iter_zip_members(data: bytes, *, limits: Limits) -> Iterator[ZipMember | Zip
         for info in members:
             rejection = _refusal(info, limits)
             if rejection is not None:
-                yield rejection
+                yield replace(rejection, size=info.file_size)
                 continue
             cap = min(info.file_size, limits.max_file_bytes)
             try:
                 content = _read_capped(archive, info, cap)
             except ParseError as exc:
-                yield ZipRejection(info.filename, exc.code, exc.message)
+                yield ZipRejection(info.filename, exc.code, exc.message, info.file_size)
                 continue
             except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError):
                 yield ZipRejection(
                     info.filename,
                     "corrupt",
                     "This file is damaged inside the ZIP (its checksum does not match).",
+                    info.file_size,
                 )
                 continue
             inflated += len(content)
             if inflated > limits.max_batch_bytes:
                 raise ParseError("zip_bomb")
             if sniff(content) in ("zip", "archive"):
-                yield ZipRejection(info.filename, "nested_archive", _nested_message())
+                yield ZipRejection(info.filename, "nested_archive", _nested_message(), len(content))
                 continue
             yield ZipMember(info.filename, content)
 

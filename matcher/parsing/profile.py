@@ -15,10 +15,15 @@ from typing import Any, Protocol
 
 
 class _Hit(Protocol):
-    skill_id: int
-    name: str
-    line_no: int
-    line: str
+    # Read-only, so that frozen dataclasses (roles.taxonomy.SkillHit) satisfy the protocol.
+    @property
+    def skill_id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def line_no(self) -> int: ...
+    @property
+    def line(self) -> str: ...
 
 
 class SkillFinder(Protocol):

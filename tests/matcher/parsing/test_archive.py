@@ -65,6 +65,7 @@ def test_it_rejects_a_member_over_the_per_file_limit_and_keeps_the_others():
     data = docs.zip_of({"big.txt": b"a b c " * 400_000, "cv.txt": docs.RESUME_TEXT.encode()})
     outcomes = _outcomes(data, Limits(max_file_bytes=1_000_000))
     assert outcomes["big.txt"].code == "too_large"  # type: ignore[union-attr]
+    assert outcomes["big.txt"].size == 2_400_000  # type: ignore[union-attr]
     assert isinstance(outcomes["cv.txt"], ZipMember)
 
 
