@@ -67,6 +67,12 @@ def test_the_catalog_spreads_over_every_family(catalog: list[RoleSpec]) -> None:
     assert missing == [], f"no role in families {missing}"
 
 
+def test_no_two_roles_share_an_onet_code(catalog: list[RoleSpec]) -> None:
+    # The O*NET import updates the public role holding a code, so a code must name one role.
+    codes = Counter(spec.onet_code for spec in catalog if spec.onet_code)
+    assert [code for code, n in codes.items() if n > 1] == []
+
+
 def test_every_role_has_every_section_filled(catalog: list[RoleSpec]) -> None:
     for spec in catalog:
         assert len(spec.skills) >= MIN_SKILLS, spec.source
