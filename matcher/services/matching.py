@@ -1,0 +1,564 @@
+"""Embedding candidates, running matches, re-weighting them, recording decisions.
+
+Money: `match_create` reserves the whole cost (price per candidate x candidates) before anything
+runs; `match_score` charges each candidate once when its result is stored (same transaction,
+idempotency key `match:<id>:cand:<id>`), and releases what is left when the match ends.
+Candidates whose file could not be read are never charged. A worker killed at any point redoes
+the task: stored results are skipped (unique per match and candidate), charges are keyed, the
+release happens once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import Organisation, User
+from matcher import embeddings, lexical, ranking, scoring, vector_cache
+from matcher.models import Candidate, CandidateEmbedding, Decision, Document, Match, MatchResult
+
+logger = logging.getLogger(__name__)
+
+SCORE_BATCH = 64
+POOL_STATS_LIMIT = 5000
+
+
+class MatchError(ValueError):
+    """A match cannot be created or changed as asked; the message is for the recruiter."""
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
+
+
+def queue_task(name: str, *args: Any, countdown: float | None = None) -> None:
+    """Queues a task by name, so that no service imports a task module (no import loop)."""
+    from celery import current_app
+
+    options: dict[str, Any] = {"countdown": countdown} if countdown else {}
+    task = current_app.tasks.get(name)
+    if task is not None:
+        task.apply_async(args=list(args), **options)
+    else:
+        current_app.send_task(name, args=list(args), **options)
+
+
+# --- Embeddings --------------------------------------------------------------------------------
+
+
+def _embedding_current(candidate: Candidate, version: str) -> CandidateEmbedding | None:
+    return CandidateEmbedding.objects.filter(
+        candidate=candidate, model_version=version, text_sha256=_sha(candidate.text)
+    ).first()
+
+
+def candidates_embed(*, candidates: Sequence[Candidate]) -> dict[int, CandidateEmbedding]:
+    """Current embeddings for `candidates`, embedding (in shared batches) those that lack one.
+
+    Idempotent: a candidate embedded meanwhile by another worker keeps that worker's row."""
+    version = embeddings.model_version()
+    found: dict[int, CandidateEmbedding] = {}
+    wanted = {c.pk: c for c in candidates}
+    hashes = {c.pk: _sha(c.text) for c in candidates}
+    for row in CandidateEmbedding.objects.filter(
+        candidate_id__in=list(wanted), model_version=version
+    ):
+        if row.text_sha256 == hashes[row.candidate_id]:
+            found[row.candidate_id] = row
+    todo = [c for c in candidates if c.pk not in found]
+    touched_orgs: set[int] = set()
+    for start in range(0, len(todo), SCORE_BATCH):
+        batch = todo[start : start + SCORE_BATCH]
+        embedded = embeddings.embed_texts([c.text for c in batch])
+        for candidate, emb in zip(batch, embedded, strict=True):
+            fields = {
+                "organisation_id": candidate.organisation_id,
+                "model_name": embeddings.MODEL_NAME,
+                "text_sha256": hashes[candidate.pk],
+                "dimensions": embeddings.DIMENSIONS,
+                "chunk_count": len(emb.chunks),
+                "token_count": emb.n_tokens,
+                "vectors": embeddings.to_bytes(emb.vectors),
+                "spans": [[c.char_start, c.char_end] for c in emb.chunks],
+                "created_at": timezone.now(),
+            }
+            try:
+                with transaction.atomic():
+                    row, _ = CandidateEmbedding.objects.update_or_create(
+                        candidate=candidate, model_version=version, defaults=fields
+                    )
+            except IntegrityError:
+                row = CandidateEmbedding.objects.get(candidate=candidate, model_version=version)
+            found[candidate.pk] = row
+            touched_orgs.add(candidate.organisation_id)
+    if todo:
+        ids = [c.pk for c in todo]
+        Document.objects.filter(candidate_id__in=ids, status=Document.Status.PARSED).update(
+            status=Document.Status.EMBEDDED
+        )
+    for org_id in touched_orgs:
+        vector_cache.pool_changed(org_id)
+    return found
+
+
+def candidate_embed(*, candidate_id: int) -> CandidateEmbedding | None:
+    """The task's work: embed one candidate if needed, then mark its documents embedded."""
+    candidate = Candidate.objects.filter(pk=candidate_id).first()
+    if candidate is None:
+        return None  # deleted since the upload; nothing to do
+    row = candidates_embed(candidates=[candidate])[candidate.pk]
+    Document.objects.filter(candidate=candidate, status=Document.Status.PARSED).update(
+        status=Document.Status.EMBEDDED
+    )
+    return row
+
+
+# --- Creating a match -------------------------------------------------------------------------
+
+
+def role_snapshot(role: Any) -> dict[str, Any]:
+    """What the match scores against, frozen: the role's words and its skill profile."""
+    role_skills = role.role_skills.select_related("skill").order_by("-must_have", "-weight")
+    return {
+        "title": role.title,
+        "version": role.version,
+        "text": role.profile_text,
+        "skills": [
+            {
+                "skill_id": rs.skill_id,
+                "name": rs.skill.name,
+                "weight": rs.weight,
+                "must_have": rs.must_have,
+                "min_years": rs.min_years,
+            }
+            for rs in role_skills
+        ],
+    }
+
+
+def _check_weights(weights: Mapping[str, Any] | None, skill_ids: Iterable[int]) -> dict[str, Any]:
+    """Component weights and per-skill overrides, validated; raises MatchError with a reason."""
+    if not weights:
+        return {}
+    clean: dict[str, Any] = {}
+    try:
+        components = {k: weights[k] for k in scoring.COMPONENTS if weights.get(k) is not None}
+        scoring.normalise_weights(components)
+        clean.update({k: float(v) for k, v in components.items()})
+        known = {str(s) for s in skill_ids}
+        skills: dict[str, dict[str, Any]] = {}
+        for key, change in dict(weights.get("skill_weights") or {}).items():
+            if str(key) not in known:
+                raise MatchError("A weight was given for a skill this role does not list.")
+            entry: dict[str, Any] = {}
+            if "weight" in change:
+                entry["weight"] = scoring._valid_weight(change["weight"])
+            if "must_have" in change:
+                entry["must_have"] = bool(change["must_have"])
+            if "min_years" in change:
+                years = change["min_years"]
+                entry["min_years"] = int(years) if years not in (None, "") else None
+                if entry["min_years"] is not None and not 0 <= entry["min_years"] <= 50:
+                    raise MatchError("Minimum years must be between 0 and 50.")
+            skills[str(key)] = entry
+        if skills:
+            clean["skill_weights"] = skills
+    except (TypeError, ValueError) as exc:
+        if isinstance(exc, MatchError):
+            raise
+        raise MatchError(f"These weights cannot be used: {exc}") from exc
+    return clean
+
+
+def match_create(
+    *,
+    org: Organisation,
+    user: User | None,
+    role: Any,
+    candidates: Iterable[Candidate] = (),
+    documents: Iterable[Document] = (),
+    weights: Mapping[str, Any] | None = None,
+    blind: bool = False,
+) -> Match:
+    """Creates a match and reserves its whole cost; without enough credit the match waits.
+
+    `documents` are uploads still being read: they count (and are reserved) as candidates, join
+    the match when parsed, and are given back if their file cannot be read."""
+    from billing.selectors import price_per_candidate_cents
+
+    if role.organisation_id not in (None, org.pk) or (
+        role.organisation_id is None and role.status != "published"
+    ):
+        raise MatchError("This role is not available to your organisation.")
+    chosen = {c.pk: c for c in candidates}
+    if any(c.organisation_id != org.pk for c in chosen.values()):
+        raise MatchError("Some of the chosen candidates are not in your organisation.")
+    pending = {}
+    for document in documents:
+        if document.organisation_id != org.pk:
+            raise MatchError("Some of the chosen files are not in your organisation.")
+        if document.status == Document.Status.FAILED:
+            continue  # unreadable: never part of a match, never paid for
+        if document.candidate_id:
+            chosen.setdefault(document.candidate_id, document.candidate)  # type: ignore[arg-type]
+        else:
+            pending[document.pk] = document
+    count = len(chosen) + len(pending)
+    if count == 0:
+        raise MatchError("Choose at least one candidate or upload at least one resume.")
+    snapshot = role_snapshot(role)
+    clean = _check_weights(weights, [s["skill_id"] for s in snapshot["skills"]])
+    price = price_per_candidate_cents()
+    with transaction.atomic():
+        match = Match.objects.create(
+            organisation=org,
+            role=role,
+            role_version=role.version,
+            role_title=role.title[:200],
+            role_snapshot=snapshot,
+            status=Match.Status.WAITING_FOR_CREDIT,
+            blind=blind,
+            weights=clean,
+            created_by=user,
+            price_cents=price,
+            candidate_count=count,
+            scoring_version=scoring.SCORING_VERSION,
+        )
+        match.candidates.set(list(chosen))
+        match.documents.set(list(pending))
+    return _match_reserve(match=match, user=user)
+
+
+def _match_reserve(*, match: Match, user: User | None) -> Match:
+    from billing.exceptions import InsufficientCredit
+    from billing.services import credit_reserve
+
+    cost = match.cost_cents
+    try:
+        with transaction.atomic():
+            reservation = (
+                credit_reserve(
+                    org=match.organisation,
+                    cents=cost,
+                    reference=f"Match #{match.pk}: {match.role_title}"[:255],
+                    idempotency_key=f"match:{match.pk}:reserve",
+                    actor=user,
+                )
+                if cost > 0
+                else None
+            )
+            Match.objects.filter(pk=match.pk).update(
+                status=Match.Status.QUEUED,
+                status_message="",
+                reservation=reservation,
+                reserved_cents=cost,
+            )
+    except InsufficientCredit as exc:
+        Match.objects.filter(pk=match.pk).update(
+            status=Match.Status.WAITING_FOR_CREDIT,
+            status_message=(
+                f"{exc.message} Your candidates are kept: the match starts as soon as you "
+                "top up and resume it."
+            ),
+        )
+    else:
+        match_id = match.pk
+        transaction.on_commit(lambda: queue_task("matcher.match_score", match_id))
+    match.refresh_from_db()
+    return match
+
+
+def match_resume(*, match: Match, user: User | None = None) -> Match:
+    """Tries the reservation again for a match that waited for credit (after a top-up)."""
+    if match.status != Match.Status.WAITING_FOR_CREDIT:
+        raise MatchError("Only a match waiting for credit can be resumed.")
+    return _match_reserve(match=match, user=user)
+
+
+# --- Scoring ----------------------------------------------------------------------------------
+
+
+@dataclass
+class ScoreProgress:
+    scored: int
+    failed: int
+    waiting: int
+    done: bool
+
+
+_pool_lock = threading.Lock()
+_pool_stats: dict[int, tuple[int, lexical.PoolStats]] = {}
+_role_vectors: dict[tuple[int, str, str], np.ndarray] = {}
+
+
+def pool_stats_for_org(org_id: int) -> lexical.PoolStats:
+    """Document frequencies over the organisation's pool (its latest candidates), cached per
+    process until the pool changes."""
+    version = vector_cache.pool_version(org_id)
+    with _pool_lock:
+        hit = _pool_stats.get(org_id)
+        if hit is not None and hit[0] == version:
+            return hit[1]
+    stats = lexical.PoolStats()
+    texts = (
+        Candidate.objects.filter(organisation_id=org_id)
+        .order_by("-created_at")
+        .values_list("text", flat=True)[:POOL_STATS_LIMIT]
+    )
+    for text in texts.iterator(chunk_size=500):
+        stats.add(lexical.tokens(text))
+    with _pool_lock:
+        _pool_stats[org_id] = (version, stats)
+    return stats
+
+
+def _role_features(match: Match) -> ranking.RoleFeatures:
+    snap = match.role_snapshot
+    skills = [scoring.RoleSkillSpec(**s) for s in snap.get("skills", [])]
+    key = (match.pk, embeddings.model_version(), _sha(snap.get("text", "")))
+    vector = _role_vectors.get(key)
+    if vector is None:
+        vector = embeddings.pooled(embeddings.embed_text(snap.get("text", "")).vectors)
+        _role_vectors[key] = vector
+    return ranking.role_features(
+        title=snap.get("title", ""), text=snap.get("text", ""), skills=skills, vector=vector
+    )
+
+
+def _blind_text(text: str) -> str:
+    try:
+        from matcher.blind import mask_text  # the workspace's masking, when installed
+    except ImportError:
+        return text
+    return str(mask_text(text))
+
+
+def _resolve_documents(match: Match) -> tuple[int, int]:
+    """Moves parsed uploads into the match's candidates; returns (failed, still reading)."""
+    failed = waiting = 0
+    for document in match.documents.all():
+        if document.status == Document.Status.FAILED:
+            failed += 1
+        elif document.candidate_id:
+            match.candidates.add(document.candidate_id)
+        else:
+            waiting += 1
+    return failed, waiting
+
+
+def match_score(*, match_id: int) -> ScoreProgress:
+    """Scores every candidate of the match that is ready and not yet scored; safe to rerun."""
+    match = Match.objects.select_related("organisation", "reservation").get(pk=match_id)
+    if match.status not in Match.ACTIVE_STATUSES:
+        return ScoreProgress(match.scored_count, match.failed_count, 0, match.is_finished)
+    if match.status == Match.Status.QUEUED:
+        Match.objects.filter(pk=match.pk).update(
+            status=Match.Status.RUNNING,
+            started_at=timezone.now(),
+            model_version=embeddings.model_version(),
+        )
+    failed, waiting_docs = _resolve_documents(match)
+    # Duplicates of one file are one candidate: the count (and the charge) follows candidates.
+    done_ids = set(match.results.values_list("candidate_id", flat=True))
+    # A candidate exists only once its file was read, so every one left is ready to score.
+    todo = list(match.candidates.exclude(pk__in=done_ids).order_by("pk"))
+    if todo:
+        _score_batch(match, todo)
+    waiting = waiting_docs
+    scored = match.results.count()
+    Match.objects.filter(pk=match.pk).update(failed_count=failed, scored_count=scored)
+    if waiting:
+        return ScoreProgress(scored, failed, waiting, False)
+    _match_finish(match=match)
+    return ScoreProgress(scored, failed, 0, True)
+
+
+def _score_batch(match: Match, candidates: list[Candidate]) -> None:
+    from roles.selectors import skill_matcher
+
+    role = _role_features(match)
+    stats = pool_stats_for_org(match.organisation_id)
+    finder = skill_matcher()
+    overrides = match.weights or {}
+    weights = {k: v for k, v in overrides.items() if k in scoring.COMPONENTS}
+    version = embeddings.model_version()
+    for start in range(0, len(candidates), SCORE_BATCH):
+        batch = candidates[start : start + SCORE_BATCH]
+        rows = candidates_embed(candidates=batch)
+        for candidate in batch:
+            text = _blind_text(candidate.text) if match.blind else candidate.text
+            terms = lexical.tokens(text)
+            features = ranking.ResumeFeatures(
+                text=text,
+                vectors=embeddings.from_bytes(
+                    bytes(rows[candidate.pk].vectors), rows[candidate.pk].dimensions
+                ),
+                mentions=ranking.mentions_from_hits(finder.find(text)),
+                terms=Counter(terms),
+                n_terms=len(terms),
+                total_years=(
+                    float(candidate.years_experience)
+                    if candidate.years_experience is not None
+                    else ranking.years_of_experience(text)
+                ),
+            )
+            result = ranking.score_one(role, features, stats, weights=weights)
+            if overrides.get("skill_weights"):
+                result = scoring.rescore(
+                    components=result.components,
+                    evidence=result.evidence_json(),
+                    weights=weights,
+                    skill_overrides=overrides["skill_weights"],
+                )
+            _result_store(match, candidate, result, version)
+
+
+def _result_store(
+    match: Match, candidate: Candidate, result: scoring.ScoreResult, version: str
+) -> None:
+    from billing.services import reservation_charge
+
+    with transaction.atomic():
+        _, created = MatchResult.objects.get_or_create(
+            match=match,
+            candidate=candidate,
+            defaults={
+                "score": result.score,
+                "tier": result.tier,
+                "must_haves_met": result.must_haves_met,
+                "components": result.components,
+                "evidence": result.evidence_json(),
+                "model_version": version,
+                "role_version": match.role_version,
+                "weights": {
+                    **result.weights,
+                    "skill_weights": (match.weights or {}).get("skill_weights", {}),
+                },
+            },
+        )
+        if created and match.reservation_id and match.price_cents:
+            reservation_charge(
+                reservation=match.reservation,  # type: ignore[arg-type]
+                cents=match.price_cents,
+                idempotency_key=f"match:{match.pk}:cand:{candidate.pk}",
+            )
+            Match.objects.filter(pk=match.pk).update(
+                charged_cents=F("charged_cents") + match.price_cents
+            )
+
+
+def _match_finish(*, match: Match) -> None:
+    from billing.services import reservation_release
+
+    with transaction.atomic():
+        locked = Match.objects.select_for_update().get(pk=match.pk)
+        if locked.status == Match.Status.DONE:
+            return
+        if locked.reservation_id:
+            reservation_release(
+                reservation=locked.reservation,  # type: ignore[arg-type]
+                idempotency_key=f"match:{locked.pk}:release",
+            )
+        locked.status = Match.Status.DONE
+        locked.finished_at = timezone.now()
+        locked.status_message = ""
+        locked.save(update_fields=["status", "finished_at", "status_message", "updated_at"])
+
+
+def match_fail(*, match_id: int, message: str) -> None:
+    """Ends a match that cannot go on; what was reserved and not spent goes back."""
+    from billing.services import reservation_release
+
+    with transaction.atomic():
+        locked = Match.objects.select_for_update().get(pk=match_id)
+        if locked.is_finished:
+            return
+        if locked.reservation_id:
+            reservation_release(
+                reservation=locked.reservation,  # type: ignore[arg-type]
+                idempotency_key=f"match:{locked.pk}:release",
+            )
+        locked.status = Match.Status.FAILED
+        locked.status_message = message
+        locked.finished_at = timezone.now()
+        locked.save(update_fields=["status", "status_message", "finished_at", "updated_at"])
+
+
+# --- Re-weighting and decisions ---------------------------------------------------------------
+
+
+def match_reweight(*, match: Match, weights: Mapping[str, Any] | None) -> int:
+    """Re-ranks every result with new weights from the stored evidence. Free, no embedding.
+
+    `weights`: component weights ("semantic", "skills", "lexical") and "skill_weights": {skill
+    id: {"weight", "must_have", "min_years"}}; None or {} goes back to the role's own profile."""
+    skill_ids = [s["skill_id"] for s in match.role_snapshot.get("skills", [])]
+    clean = _check_weights(weights, skill_ids)
+    components = {k: v for k, v in clean.items() if k in scoring.COMPONENTS}
+    skills = clean.get("skill_weights", {})
+    base = {str(s["skill_id"]): s for s in match.role_snapshot.get("skills", [])}
+    # Overrides apply to the role's profile, not on top of the previous re-weighting.
+    effective = {
+        sid: {k: change.get(k, base[sid].get(k)) for k in ("weight", "must_have", "min_years")}
+        for sid, change in ((sid, skills.get(sid, {})) for sid in base)
+    }
+    results = list(match.results.all())
+    for r in results:
+        rescored = scoring.rescore(
+            components=r.components,
+            evidence=r.evidence,
+            weights=components,
+            skill_overrides=effective,
+        )
+        r.score = rescored.score
+        r.tier = rescored.tier
+        r.must_haves_met = rescored.must_haves_met
+        r.evidence = rescored.evidence_json()
+        r.weights = {**rescored.weights, "skill_weights": skills}
+    with transaction.atomic():
+        MatchResult.objects.bulk_update(
+            results, ["score", "tier", "must_haves_met", "evidence", "weights"], batch_size=500
+        )
+        Match.objects.filter(pk=match.pk).update(weights=clean)
+    match.weights = clean
+    return len(results)
+
+
+def decision_record(
+    *,
+    match: Match,
+    candidate: Candidate,
+    user: User,
+    decision: str,
+    note: str = "",
+) -> Decision:
+    """Shortlist, hold or reject a candidate in a match; each change is kept in the history."""
+    if decision not in Decision.Kind.values:
+        raise MatchError("Choose shortlist, hold or reject.")
+    if not match.candidates.filter(pk=candidate.pk).exists():
+        raise MatchError("This candidate is not part of this match.")
+    with transaction.atomic():
+        existing = (
+            Decision.objects.select_for_update().filter(match=match, candidate=candidate).first()
+        )
+        if existing is None:
+            existing = Decision(
+                organisation_id=match.organisation_id, match=match, candidate=candidate
+            )
+        existing.decision = decision
+        existing.note = note.strip()[:5000]
+        existing.decided_by = user
+        existing.decided_at = timezone.now()
+        existing._history_user = user  # type: ignore[attr-defined]
+        existing.save()
+    return existing

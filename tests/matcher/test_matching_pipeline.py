@@ -1,0 +1,295 @@
+"""The match pipeline with real credits: reserve, score, charge per candidate, release, redo."""
+
+from __future__ import annotations
+
+import pytest
+
+from billing.models import Reservation, ReservationCharge
+from billing.selectors import balance_cents, price_per_candidate_cents
+from billing.services import credit_grant
+from matcher import embeddings, vector_cache
+from matcher.models import CandidateEmbedding, Decision, Document, Match, MatchResult
+from matcher.selectors.matches import decision_history, match_progress, match_results
+from matcher.services import matching
+from matcher.services.matching import (
+    MatchError,
+    candidate_embed,
+    decision_record,
+    match_create,
+    match_resume,
+    match_reweight,
+    match_score,
+)
+from tests.matcher.factories import CandidateFactory, DocumentFactory
+from tests.roles.factories import make_role
+
+pytestmark = pytest.mark.slow
+
+FIT = """Ada Lovelace
+Senior Backend Engineer
+Experience
+Senior Backend Engineer, Analytical Engines Ltd, 2016 - present
+Built Python services with 7 years of Python on PostgreSQL, deployed with Docker on Kubernetes.
+Designed REST APIs, reviewed code, ran on-call and mentored three engineers.
+Skills: Python, Kubernetes, PostgreSQL, Docker, Terraform, Git, Linux, continuous integration.
+"""
+
+NO_PYTHON = """Grace Hopper
+Backend Engineer
+Experience
+Backend Engineer, Compilers Inc, 2018 - present
+Built Java services on Oracle and ran them on Kubernetes clusters with Helm charts.
+Designed REST APIs, reviewed code, wrote integration tests and improved build times.
+Skills: Java, Kubernetes, Oracle, Maven, Jenkins, Linux, Git, continuous integration.
+"""
+
+NURSE = """Florence Nightingale
+Registered Nurse
+Experience
+Staff Nurse, St Thomas Hospital, 2015 - present
+Cared for acutely ill patients on a surgical ward, gave medications and IV infusions.
+Led the ward at night, trained new nurses, audited infection control and hand hygiene.
+Certifications: Basic Life Support, Advanced Life Support. Registered with the nursing council.
+"""
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    vector_cache.cache_clear()
+    yield
+    vector_cache.cache_clear()
+
+
+@pytest.fixture
+def role(db):
+    return make_role(
+        "Backend Engineer",
+        skills=[("Python", 5, True), ("Kubernetes", 3, False), ("PostgreSQL", 3, False)],
+    )
+
+
+def candidate(org, text, name):
+    return CandidateFactory(organisation=org, name=name, text=text)
+
+
+@pytest.fixture
+def create(django_capture_on_commit_callbacks, celery_eager):
+    """match_create with its on-commit queueing run, and the task run in-process."""
+
+    def run(**kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            match = match_create(**kwargs)
+        match.refresh_from_db()
+        return match
+
+    return run
+
+
+def fund(org, cents):
+    credit_grant(
+        org=org, cents=cents, kind="adjustment", idempotency_key=f"test:{org.pk}", reference="t"
+    )
+
+
+def test_it_reserves_the_whole_cost_and_charges_only_the_candidates_scored(
+    alice, alice_org, role, create
+):
+    fund(alice_org, 1000)
+    people = [
+        candidate(alice_org, FIT, "Ada"),
+        candidate(alice_org, NO_PYTHON, "Grace"),
+        candidate(alice_org, NURSE, "Florence"),
+    ]
+    price = price_per_candidate_cents()
+    match = create(org=alice_org, user=alice, role=role, candidates=people)
+    match.refresh_from_db()
+    assert match.status == Match.Status.DONE
+    assert match.scored_count == 3
+    assert match.charged_cents == 3 * price
+    assert balance_cents(org=alice_org) == 1000 - 3 * price
+    ranking = list(match_results(match=match))
+    assert next(r.candidate.name for r in ranking) == "Ada"
+    assert ranking[-1].candidate.name == "Florence"
+    grace = next(r for r in ranking if r.candidate.name == "Grace")
+    assert grace.must_haves_met is False
+    python = next(e for e in grace.evidence if e["name"] == "Python")
+    assert python["status"] == "missing"
+    assert python["missing_must_have"]
+    ada = ranking[0]
+    ada_python = next(e for e in ada.evidence if e["name"] == "Python")
+    assert ada_python["status"] == "found"
+    assert "Python" in ada_python["line"]
+    assert ada.model_version == embeddings.model_version()
+    assert ada.role_version == role.version
+    assert set(ada.weights) >= {"semantic", "skills", "lexical"}
+    reservation = Reservation.objects.get(pk=match.reservation_id)
+    assert reservation.status == Reservation.Status.RELEASED
+    assert reservation.charged_cents == 3 * price
+
+
+def test_a_match_without_enough_credit_waits_keeps_its_candidates_and_resumes_after_a_top_up(
+    alice, alice_org, role, create, django_capture_on_commit_callbacks
+):
+    people = [candidate(alice_org, FIT, "Ada"), candidate(alice_org, NURSE, "Florence")]
+    match = match_create(org=alice_org, user=alice, role=role, candidates=people)
+    assert match.status == Match.Status.WAITING_FOR_CREDIT
+    assert "balance" in match.status_message
+    assert "kept" in match.status_message
+    assert match.candidates.count() == 2
+    assert not MatchResult.objects.filter(match=match).exists()
+    fund(alice_org, 500)
+    with django_capture_on_commit_callbacks(execute=True):
+        match = match_resume(match=match, user=alice)
+    match.refresh_from_db()
+    assert match.status == Match.Status.DONE
+    assert match.scored_count == 2
+    assert balance_cents(org=alice_org) == 500 - 2 * price_per_candidate_cents()
+
+
+def test_running_the_score_task_again_charges_each_candidate_once(alice, alice_org, role):
+    fund(alice_org, 1000)
+    people = [candidate(alice_org, FIT, "Ada"), candidate(alice_org, NO_PYTHON, "Grace")]
+    match = match_create(org=alice_org, user=alice, role=role, candidates=people)
+    assert match.status == Match.Status.QUEUED
+    # One candidate scored, then the worker "dies": the task is delivered again, twice.
+    matching._score_batch(match, [people[0]])
+    Match.objects.filter(pk=match.pk).update(status=Match.Status.RUNNING)
+    match_score(match_id=match.pk)
+    match_score(match_id=match.pk)
+    match.refresh_from_db()
+    price = price_per_candidate_cents()
+    assert match.status == Match.Status.DONE
+    assert MatchResult.objects.filter(match=match).count() == 2
+    assert ReservationCharge.objects.filter(reservation_id=match.reservation_id).count() == 2
+    assert match.charged_cents == 2 * price
+    assert balance_cents(org=alice_org) == 1000 - 2 * price
+
+
+def test_files_that_could_not_be_read_are_free_and_uploads_join_when_parsed(alice, alice_org, role):
+    fund(alice_org, 1000)
+    ada = candidate(alice_org, FIT, "Ada")
+    broken = DocumentFactory(organisation=alice_org, status=Document.Status.READING)
+    reading = DocumentFactory(organisation=alice_org, status=Document.Status.READING)
+    match = match_create(
+        org=alice_org, user=alice, role=role, candidates=[ada], documents=[broken, reading]
+    )
+    price = price_per_candidate_cents()
+    assert match.reserved_cents == 3 * price
+    progress = match_score(match_id=match.pk)
+    assert not progress.done
+    assert progress.waiting == 2
+    Document.objects.filter(pk=broken.pk).update(
+        status=Document.Status.FAILED, error_code="corrupt"
+    )
+    grace = candidate(alice_org, NO_PYTHON, "Grace")
+    Document.objects.filter(pk=reading.pk).update(status=Document.Status.PARSED, candidate=grace)
+    progress = match_score(match_id=match.pk)
+    assert progress.done
+    match.refresh_from_db()
+    assert match.scored_count == 2
+    assert match.failed_count == 1
+    assert balance_cents(org=alice_org) == 1000 - 2 * price
+    assert Document.objects.get(pk=reading.pk).status == Document.Status.EMBEDDED
+    assert match_progress(match=match).finished
+
+
+def test_reweighting_reranks_from_stored_evidence_for_free(alice, alice_org, role, create):
+    fund(alice_org, 1000)
+    people = [candidate(alice_org, FIT, "Ada"), candidate(alice_org, NO_PYTHON, "Grace")]
+    match = create(org=alice_org, user=alice, role=role, candidates=people)
+    balance = balance_cents(org=alice_org)
+    embedded = CandidateEmbedding.objects.count()
+    python_id = next(s["skill_id"] for s in match.role_snapshot["skills"] if s["name"] == "Python")
+    before = {r.candidate.name: r.score for r in match_results(match=match)}
+    changed = match_reweight(
+        match=match, weights={"skill_weights": {str(python_id): {"weight": 0, "must_have": False}}}
+    )
+    assert changed == 2
+    after = {r.candidate.name: r for r in match_results(match=match)}
+    assert after["Grace"].score > before["Grace"]
+    assert after["Grace"].must_haves_met
+    assert balance_cents(org=alice_org) == balance
+    assert CandidateEmbedding.objects.count() == embedded
+    match_reweight(match=match, weights=None)
+    restored = {r.candidate.name: r.score for r in match_results(match=match)}
+    assert restored == before
+
+
+def test_it_refuses_weights_for_skills_the_role_does_not_list(alice, alice_org, role):
+    fund(alice_org, 1000)
+    match = match_create(
+        org=alice_org, user=alice, role=role, candidates=[candidate(alice_org, FIT, "Ada")]
+    )
+    with pytest.raises(MatchError, match="does not list"):
+        match_reweight(match=match, weights={"skill_weights": {"999999": {"weight": 5}}})
+    with pytest.raises(MatchError):
+        match_reweight(match=match, weights={"semantic": -1})
+
+
+def test_decisions_keep_who_decided_and_every_change(alice, bob, alice_org, role, create):
+    fund(alice_org, 1000)
+    ada = candidate(alice_org, FIT, "Ada")
+    match = create(org=alice_org, user=alice, role=role, candidates=[ada])
+    decision_record(match=match, candidate=ada, user=alice, decision="hold", note="Call Monday")
+    decision_record(match=match, candidate=ada, user=bob, decision="shortlist", note="Strong")
+    current = Decision.objects.get(match=match, candidate=ada)
+    assert current.decision == "shortlist"
+    assert current.decided_by == bob
+    history = list(decision_history(match=match, candidate_id=ada.pk))
+    assert [h.decision for h in history] == ["shortlist", "hold"]
+    assert [h.history_user for h in history] == [bob, alice]
+    with pytest.raises(MatchError):
+        decision_record(match=match, candidate=ada, user=alice, decision="hire")
+
+
+def test_it_refuses_another_organisations_candidates_and_private_roles(
+    alice, alice_org, charlie_org, role
+):
+    theirs = candidate(charlie_org, FIT, "Someone else")
+    with pytest.raises(MatchError, match="not in your organisation"):
+        match_create(org=alice_org, user=alice, role=role, candidates=[theirs])
+    private = make_role("Charlie's secret role", organisation=charlie_org)
+    with pytest.raises(MatchError, match="not available"):
+        match_create(
+            org=alice_org, user=alice, role=private, candidates=[candidate(alice_org, FIT, "A")]
+        )
+    with pytest.raises(MatchError, match="at least one"):
+        match_create(org=alice_org, user=alice, role=role, candidates=[])
+
+
+def test_embedding_is_stored_with_the_model_version_and_redone_when_the_text_changes(
+    alice_org, celery_eager
+):
+    ada = candidate(alice_org, FIT, "Ada")
+    document = DocumentFactory(organisation=alice_org, candidate=ada)
+    first = candidate_embed(candidate_id=ada.pk)
+    assert first is not None
+    assert first.model_version == embeddings.model_version()
+    assert first.chunk_count == len(first.spans) >= 1
+    assert Document.objects.get(pk=document.pk).status == Document.Status.EMBEDDED
+    again = candidate_embed(candidate_id=ada.pk)
+    assert again is not None
+    assert again.pk == first.pk
+    assert again.created_at == first.created_at
+    ada.text = FIT + "\nAlso Terraform and Ansible."
+    ada.save()
+    redone = candidate_embed(candidate_id=ada.pk)
+    assert redone is not None
+    assert redone.text_sha256 != first.text_sha256
+    assert CandidateEmbedding.objects.filter(candidate=ada).count() == 1
+
+
+def test_the_pool_is_ranked_exactly_from_the_cached_matrix(alice_org, charlie_org):
+    ada = candidate(alice_org, FIT, "Ada")
+    florence = candidate(alice_org, NURSE, "Florence")
+    other = candidate(charlie_org, FIT, "Not alice's")
+    for person in (ada, florence, other):
+        candidate_embed(candidate_id=person.pk)
+    role_vector = embeddings.pooled(
+        embeddings.embed_text("Backend engineer: Python, PostgreSQL, Kubernetes").vectors
+    )
+    ranked = vector_cache.rank_pool(alice_org.pk, role_vector, top_k=10)
+    assert [cid for cid, _ in ranked] == [ada.pk, florence.pk]
+    late = candidate(alice_org, NO_PYTHON, "Grace")
+    candidate_embed(candidate_id=late.pk)
+    assert len(vector_cache.rank_pool(alice_org.pk, role_vector)) == 3
