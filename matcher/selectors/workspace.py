@@ -1,0 +1,389 @@
+"""Reads for the recruiter workspace, always scoped by organisation."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+
+from accounts.models import Organisation
+from matcher import charts, scoring
+from matcher.blind import alias_for
+from matcher.models.candidates import Candidate
+from matcher.models.matches import Decision, Match, MatchResult
+from matcher.models.workspace import CandidateReveal, WorkspaceSettings
+from roles.models import Role, RoleSkill, Skill
+
+
+@dataclass
+class RoleFit:
+    """How well one candidate's skills cover one role's profile (no credits, no embedding)."""
+
+    role: Role
+    score: float
+    matched: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    missing_must_haves: list[str] = field(default_factory=list)
+
+    @property
+    def tier(self) -> str:
+        return scoring.tier_for(self.score, must_haves_met=not self.missing_must_haves)
+
+
+def candidate_skill_ids(*, candidate: Candidate) -> set[int]:
+    """The taxonomy ids of the candidate's skills, as corrected by the recruiter if they were."""
+    names = set(candidate.skills or [])
+    if not names:
+        return set()
+    return set(Skill.objects.filter(name__in=names).values_list("pk", flat=True))
+
+
+def role_fit_for_candidate(
+    *, org: Organisation, candidate: Candidate, limit: int = 10
+) -> list[RoleFit]:
+    """The catalog and custom roles whose skill profile the candidate covers best.
+
+    Weighted skill coverage through the taxonomy, the same rule the match scorer uses for its
+    skills component (must-haves count double), read from the skills already extracted at
+    intake: one query for every role's profile, so it answers at once for any pool size."""
+    if candidate.organisation_id != org.pk:
+        raise Candidate.DoesNotExist
+    have = candidate_skill_ids(candidate=candidate)
+    roles = Role.objects.filter(
+        Q(organisation__isnull=True, status=Role.Status.PUBLISHED) | Q(organisation=org)
+    )
+    profiles: dict[int, list[tuple[int, str, int, bool]]] = defaultdict(list)
+    for role_id, skill_id, name, weight, must_have in (
+        RoleSkill.objects.filter(role__in=roles)
+        .values_list("role_id", "skill_id", "skill__name", "weight", "must_have")
+        .order_by("role_id", "-must_have", "-weight", "skill__name")
+    ):
+        profiles[role_id].append((skill_id, name, weight, must_have))
+    scored: list[tuple[float, int, list[str], list[str], list[str]]] = []
+    for role_id, skills in profiles.items():
+        evidence = [
+            scoring.SkillEvidence(
+                skill_id=skill_id,
+                name=name,
+                status=scoring.FOUND if skill_id in have else scoring.MISSING,
+                weight=weight,
+                must_have=must_have,
+                credit=1.0 if skill_id in have else 0.0,
+            )
+            for skill_id, name, weight, must_have in skills
+        ]
+        coverage = scoring.skill_coverage(evidence)
+        if not coverage:
+            continue
+        scored.append(
+            (
+                round(100 * coverage, 1),
+                role_id,
+                [e.name for e in evidence if e.status == scoring.FOUND],
+                [e.name for e in evidence if e.status != scoring.FOUND],
+                [e.name for e in evidence if e.missing_must_have],
+            )
+        )
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    top = scored[:limit]
+    by_id = Role.objects.in_bulk([item[1] for item in top])
+    return [
+        RoleFit(role=by_id[role_id], score=score, matched=m, missing=x, missing_must_haves=mm)
+        for score, role_id, m, x, mm in top
+        if role_id in by_id
+    ]
+
+
+# --- Matches and their results ---------------------------------------------------------------
+
+
+def match_list(*, org: Organisation) -> QuerySet[Match]:
+    return Match.objects.filter(organisation=org).select_related("role", "created_by")
+
+
+def match_list_recent(*, org: Organisation, limit: int = 5) -> list[Match]:
+    return list(match_list(org=org).order_by("-created_at", "-pk")[:limit])
+
+
+def blind_default(*, org: Organisation) -> bool:
+    row = WorkspaceSettings.objects.filter(organisation=org).only("blind_review").first()
+    return bool(row and row.blind_review)
+
+
+def revealed_candidate_ids(
+    *, org: Organisation, user: Any, candidate_ids: Iterable[int]
+) -> set[int]:
+    """Which of these candidates this user chose to unmask (each an audited action)."""
+    return set(
+        CandidateReveal.objects.filter(
+            organisation=org, user=user, candidate_id__in=list(candidate_ids)
+        ).values_list("candidate_id", flat=True)
+    )
+
+
+def match_aliases(*, match: Match) -> dict[int, str]:
+    """Stable labels for a blind match: "Candidate A" is the same person in every sort, filter,
+    export and after re-weighting (ordered by result id, not by score)."""
+    ids = (
+        MatchResult.objects.filter(match=match)
+        .order_by("pk")
+        .values_list("candidate_id", flat=True)
+    )
+    return {cid: alias_for(i) for i, cid in enumerate(ids)}
+
+
+SORTS = {
+    "score": ("-score", "pk"),
+    "-score": ("score", "-pk"),
+    "name": ("candidate__name", "pk"),
+    "years": ("-candidate__years_experience", "-score", "pk"),
+    "decision": ("decision_kind", "-score", "pk"),
+}
+DECISION_FILTERS = ("shortlist", "hold", "reject", "none")
+
+
+@dataclass
+class ResultFilters:
+    min_score: float | None = None
+    must_haves: bool = False
+    skill_id: int | None = None
+    decision: str = ""
+    sort: str = "score"
+
+    @classmethod
+    def from_query(cls, data: Mapping[str, str]) -> ResultFilters:
+        def number(key: str) -> float | None:
+            try:
+                value = float(data.get(key, "") or "")
+            except ValueError:
+                return None
+            return max(0.0, min(100.0, value))
+
+        try:
+            skill_id = int(data.get("skill", "") or 0) or None
+        except ValueError:
+            skill_id = None
+        decision = data.get("decision", "")
+        sort = data.get("sort", "score")
+        return cls(
+            min_score=number("min_score"),
+            must_haves=data.get("must_haves") in ("1", "on", "true"),
+            skill_id=skill_id,
+            decision=decision if decision in DECISION_FILTERS else "",
+            sort=sort if sort in SORTS else "score",
+        )
+
+    def as_query(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        if self.min_score is not None:
+            out["min_score"] = f"{self.min_score:g}"
+        if self.must_haves:
+            out["must_haves"] = "1"
+        if self.skill_id:
+            out["skill"] = str(self.skill_id)
+        if self.decision:
+            out["decision"] = self.decision
+        if self.sort != "score":
+            out["sort"] = self.sort
+        return out
+
+    @property
+    def active(self) -> bool:
+        return bool(self.min_score or self.must_haves or self.skill_id or self.decision)
+
+    def describe(self, skill_names: Mapping[int, str]) -> str:
+        parts = []
+        if self.min_score:
+            parts.append(f"score at least {self.min_score:g}")
+        if self.must_haves:
+            parts.append("every must-have met")
+        if self.skill_id:
+            parts.append(f"shows {skill_names.get(self.skill_id, 'the chosen skill')}")
+        if self.decision:
+            parts.append("no decision yet" if self.decision == "none" else f"{self.decision}ed")
+        return ", ".join(parts)
+
+
+def result_list(*, match: Match, filters: ResultFilters | None = None) -> QuerySet[MatchResult]:
+    """The match's results, filtered and sorted, each with its decision (if any) annotated."""
+    filters = filters or ResultFilters()
+    decision = Decision.objects.filter(match=match, candidate=OuterRef("candidate"))
+    qs = (
+        MatchResult.objects.filter(match=match, match__organisation_id=match.organisation_id)
+        .select_related("candidate")
+        .annotate(
+            decision_kind=Subquery(decision.values("decision")[:1]),
+        )
+    )
+    if filters.min_score is not None:
+        qs = qs.filter(score__gte=filters.min_score)
+    if filters.must_haves:
+        qs = qs.filter(must_haves_met=True)
+    if filters.decision == "none":
+        qs = qs.filter(decision_kind__isnull=True)
+    elif filters.decision:
+        qs = qs.filter(decision_kind=filters.decision)
+    if filters.skill_id:
+        qs = _with_skill(qs, filters.skill_id)
+    return qs.order_by(*SORTS[filters.sort])
+
+
+def _with_skill(qs: QuerySet[MatchResult], skill_id: int) -> QuerySet[MatchResult]:
+    if connection.vendor == "postgresql":
+        return qs.filter(evidence__contains=[{"skill_id": skill_id, "status": "found"}])
+    # SQLite has no JSON containment: read the evidence once, keep the ids.
+    keep = [
+        pk
+        for pk, evidence in qs.values_list("pk", "evidence")
+        if any(e.get("skill_id") == skill_id and e.get("status") == "found" for e in evidence)
+    ]
+    return qs.filter(pk__in=keep)
+
+
+def match_skills(*, match: Match) -> list[dict[str, Any]]:
+    """The role's skill profile as this match scores it: the snapshot with the recruiter's
+    re-weighting applied."""
+    overrides = (match.weights or {}).get("skill_weights") or {}
+    skills = []
+    for spec in (match.role_snapshot or {}).get("skills", []):
+        item = dict(spec)
+        item.update(overrides.get(str(item.get("skill_id")), {}))
+        skills.append(item)
+    return skills
+
+
+@dataclass
+class ResultRow:
+    result: MatchResult
+    label: str
+    masked: bool
+    decision: str | None
+    matched: list[str]
+    missing: list[str]
+    missing_must_haves: list[str]
+
+    @property
+    def candidate(self) -> Candidate:
+        return self.result.candidate
+
+
+def _top(evidence: Sequence[Mapping[str, Any]], *, found: bool, limit: int = 3) -> list[str]:
+    items = [e for e in evidence if (e.get("status") == "found") == found]
+    items.sort(
+        key=lambda e: (not e.get("must_have"), -int(e.get("weight") or 0), e.get("name", ""))
+    )
+    return [str(e.get("name", "")) for e in items[:limit]]
+
+
+def result_rows(
+    *,
+    match: Match,
+    results: Iterable[MatchResult],
+    user: Any,
+    aliases: Mapping[int, str] | None = None,
+) -> list[ResultRow]:
+    results = list(results)
+    revealed: set[int] = set()
+    if match.blind:
+        aliases = aliases if aliases is not None else match_aliases(match=match)
+        revealed = revealed_candidate_ids(
+            org=match.organisation, user=user, candidate_ids=[r.candidate_id for r in results]
+        )
+    rows = []
+    for r in results:
+        masked = match.blind and r.candidate_id not in revealed
+        label = (
+            (aliases or {}).get(r.candidate_id, "Candidate") if masked else r.candidate.display_name
+        )
+        rows.append(
+            ResultRow(
+                result=r,
+                label=label,
+                masked=masked,
+                decision=getattr(r, "decision_kind", None),
+                matched=_top(r.evidence, found=True),
+                missing=_top(r.evidence, found=False),
+                missing_must_haves=[
+                    str(e.get("name")) for e in r.evidence if e.get("missing_must_have")
+                ],
+            )
+        )
+    return rows
+
+
+def match_score_bins(*, match: Match) -> list[charts.HistogramBin]:
+    scores = MatchResult.objects.filter(match=match).values_list("score", flat=True)
+    return charts.score_bins(
+        list(scores), possible_at=scoring.POSSIBLE_AT, strong_at=scoring.STRONG_AT
+    )
+
+
+def match_heatmap(
+    *, match: Match, rows: Sequence[ResultRow], max_skills: int = 18
+) -> tuple[list[charts.HeatColumn], list[charts.HeatRow]]:
+    """The heatmap's columns (the role's skills, must-haves and heavy ones first) and rows."""
+    skills = sorted(
+        match_skills(match=match),
+        key=lambda s: (not s.get("must_have"), -int(s.get("weight") or 0), s.get("name", "")),
+    )[:max_skills]
+    columns = [
+        charts.HeatColumn(
+            label=str(s.get("name", "")),
+            must_have=bool(s.get("must_have")),
+            weight=int(s.get("weight") or 0),
+        )
+        for s in skills
+    ]
+    heat_rows = []
+    for row in rows:
+        by_skill = {e.get("skill_id"): e for e in row.result.evidence}
+        cells = []
+        for s in skills:
+            e = by_skill.get(s.get("skill_id")) or {}
+            status = charts.cell_status(str(e.get("status", "unknown")), e.get("credit"))
+            note = ""
+            if status == "partial" and e.get("min_years"):
+                got = e.get("years")
+                note = f"{got:g} of {e['min_years']} years" if got is not None else "years unclear"
+            cells.append(charts.HeatCell(status=status, note=note))
+        heat_rows.append(charts.HeatRow(label=row.label, score=row.result.score, cells=cells))
+    return columns, heat_rows
+
+
+def match_progress(*, match: Match) -> dict[str, Any]:
+    """Where the match stands, with each chosen upload's stage, for the progress page."""
+    documents = list(
+        match.documents.filter(organisation_id=match.organisation_id)
+        .select_related("candidate")
+        .order_by("pk")
+    )
+    scored_ids = set(MatchResult.objects.filter(match=match).values_list("candidate_id", flat=True))
+    return {
+        "documents": documents,
+        "scored_ids": scored_ids,
+        "documents_working": sum(1 for d in documents if not d.is_final),
+    }
+
+
+def interview_questions(*, match: Match, skill_ids: Iterable[int]) -> list[dict[str, Any]]:
+    """The role's interview topics that probe these skills (the candidate's gaps)."""
+    from roles.models import InterviewTopic
+
+    wanted = set(skill_ids)
+    if not wanted:
+        return []
+    topics = InterviewTopic.objects.filter(
+        role_id=match.role_id, skill_id__in=wanted
+    ).select_related("skill")
+    return [
+        {
+            "title": t.title,
+            "skill": t.skill.name if t.skill else "",
+            "questions": list(t.questions or []),
+        }
+        for t in topics
+    ]

@@ -1,0 +1,433 @@
+"""The recruiter workspace in the browser's terms: pages, htmx partials, tenancy, money.
+
+Matches run through the engine's real scoring in eager Celery mode (the model is loaded once)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import AuditEvent
+from billing.selectors import balance_cents, price_per_candidate_cents
+from billing.services import credit_grant
+from matcher.models import Decision, Match, MatchResult
+from matcher.models.workspace import CandidateReveal
+from roles.models import InterviewTopic, Role, RoleSkill, Skill
+from tests.matcher.factories import CandidateFactory
+
+pytestmark = pytest.mark.django_db
+
+ML_TEXT = """{name}
+Machine Learning Engineer | {email} | +44 20 7946 0958
+Summary
+Machine learning engineer who trains and ships models. {pronoun} enjoys production work.
+Experience
+Machine Learning Engineer, Tensor Works, 2018 - present
+Built PyTorch models in Python for ranking and served them on Kubernetes.
+Wrote SQL pipelines and feature stores for training data.
+Data Scientist, Numbers Ltd, 2015 - 2018
+Python, statistics and experiments for pricing models; some SQL.
+Education
+MSc Computer Science, University of Leeds, 2013 - 2015
+"""
+
+
+@pytest.fixture
+def skills() -> dict[str, Skill]:
+    names = ["Python", "PyTorch", "Kubernetes", "SQL", "Rust"]
+    return {n: Skill.objects.get_or_create(name=n, defaults={"category": "Tech"})[0] for n in names}
+
+
+@pytest.fixture
+def role(skills: dict[str, Skill]) -> Role:
+    role = Role.objects.create(
+        title="Machine Learning Engineer",
+        slug="ml-engineer-test",
+        status=Role.Status.PUBLISHED,
+        summary="Builds, trains and ships machine learning models to production.",
+        description="Python, PyTorch, model serving on Kubernetes, SQL for data.",
+    )
+    for name, weight, must in [
+        ("Python", 5, True),
+        ("PyTorch", 4, True),
+        ("Kubernetes", 3, False),
+        ("SQL", 2, False),
+        ("Rust", 2, False),
+    ]:
+        RoleSkill.objects.create(role=role, skill=skills[name], weight=weight, must_have=must)
+    InterviewTopic.objects.create(
+        role=role,
+        title="Systems programming",
+        skill=skills["Rust"],
+        questions=["Tell us about a time you chased a memory bug."],
+    )
+    return role
+
+
+def _candidate(org, name: str, email: str, pronoun: str = "She", **extra):  # type: ignore[no-untyped-def]
+    text = ML_TEXT.format(name=name, email=email, pronoun=pronoun)
+    return CandidateFactory(
+        organisation=org,
+        name=name,
+        email=email,
+        text=text,
+        headline="Machine Learning Engineer",
+        skills=["Python", "PyTorch", "Kubernetes", "SQL"],
+        profile={"name": {"value": name, "confidence": 0.9}},
+        **extra,
+    )
+
+
+@pytest.fixture
+def funded(alice_org):  # type: ignore[no-untyped-def]
+    credit_grant(
+        org=alice_org, cents=300, kind="trial_grant", idempotency_key="t-alice", reference="trial"
+    )
+    return alice_org
+
+
+@pytest.fixture
+def pool(alice_org):  # type: ignore[no-untyped-def]
+    return [
+        _candidate(alice_org, "Jane Doe", "jane@example.com"),
+        _candidate(alice_org, "John Roe", "john@example.com", pronoun="He"),
+    ]
+
+
+@pytest.fixture
+def post(client, django_capture_on_commit_callbacks, celery_eager):  # type: ignore[no-untyped-def]
+    """client.post with the on-commit queueing run and the tasks run in-process."""
+
+    def run(url, data=None, **kwargs):  # type: ignore[no-untyped-def]
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(url, data or {}, **kwargs)
+
+    return run
+
+
+@pytest.fixture
+def done_match(client, post, alice, funded, role, pool):  # type: ignore[no-untyped-def]
+    client.force_login(alice)
+    response = post(
+        reverse("matcher:match_new"),
+        {"role": role.pk, "candidates": [c.pk for c in pool], **_profile(role)},
+    )
+    assert response.status_code == 302
+    match = Match.objects.get(organisation=funded)
+    assert match.status == Match.Status.DONE
+    return match
+
+
+def _profile(role: Role, **changes: object) -> dict[str, object]:
+    data: dict[str, object] = {}
+    for rs in role.role_skills.all():
+        data[f"weight_{rs.skill_id}"] = rs.weight
+        if rs.must_have:
+            data[f"must_{rs.skill_id}"] = "on"
+    data.update(changes)
+    return data
+
+
+def test_the_role_pages_cta_opens_the_new_match_page_with_the_role_chosen(
+    client, alice, funded, role, pool
+):  # type: ignore[no-untyped-def]
+    client.force_login(alice)
+    response = client.get(reverse("matcher:match_new") + f"?role={role.slug}")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Machine Learning Engineer" in html
+    assert f'name="weight_{role.role_skills.first().skill_id}"' in html
+    assert "Jane Doe" in html
+    assert "$3.00" in html  # the balance, before confirming
+    assert "$0.05 per candidate" in html
+
+
+def test_a_pasted_job_description_becomes_a_private_role_to_review(
+    client, alice, alice_org, skills
+):  # type: ignore[no-untyped-def]
+    client.force_login(alice)
+    response = client.post(
+        reverse("matcher:match_new"),
+        {
+            "action": "from_job_description",
+            "title": "Backend ML engineer",
+            "job_description": "We need an engineer.\nRequirements:\n- 5+ years of Python "
+            "(required)\n- PyTorch experience is essential\nNice to have: Kubernetes, SQL.",
+        },
+    )
+    role = Role.objects.get(organisation=alice_org)
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"?role_id={role.pk}")
+    assert role.status == Role.Status.DRAFT
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_a_job_description_without_known_skills_is_refused_with_a_reason(client, alice, skills):  # type: ignore[no-untyped-def]
+    client.force_login(alice)
+    response = client.post(
+        reverse("matcher:match_new"),
+        {"action": "from_job_description", "job_description": "We want a nice person " * 5},
+    )
+    assert response.status_code == 400
+    assert "No known skill" in response.content.decode()
+
+
+def test_running_a_match_charges_exactly_the_candidates_scored(done_match, funded, pool):  # type: ignore[no-untyped-def]
+    assert MatchResult.objects.filter(match=done_match).count() == 2
+    assert balance_cents(org=funded) == 300 - 2 * price_per_candidate_cents()
+
+
+def test_recruiter_edits_to_the_profile_apply_to_the_match_only(
+    client, post, alice, funded, role, pool
+):  # type: ignore[no-untyped-def]
+    client.force_login(alice)
+    rust = role.role_skills.get(skill__name="Rust")
+    data = _profile(role, **{f"weight_{rust.skill_id}": 5, f"must_{rust.skill_id}": "on"})
+    post(reverse("matcher:match_new"), {"role": role.pk, "candidates": [pool[0].pk], **data})
+    match = Match.objects.get(organisation=funded)
+    assert match.weights["skill_weights"][str(rust.skill_id)] == {"weight": 5, "must_have": True}
+    result = match.results.get()
+    assert result.must_haves_met is False
+    rust.refresh_from_db()
+    assert (rust.weight, rust.must_have) == (2, False)
+
+
+def test_without_enough_credit_the_match_waits_and_keeps_its_candidates(
+    client, post, alice, alice_org, role, pool
+):  # type: ignore[no-untyped-def]
+    client.force_login(alice)
+    response = client.post(
+        reverse("matcher:match_new"),
+        {"role": role.pk, "candidates": [c.pk for c in pool], **_profile(role)},
+        follow=True,
+    )
+    match = Match.objects.get(organisation=alice_org)
+    html = response.content.decode()
+    assert match.status == Match.Status.WAITING_FOR_CREDIT
+    assert match.candidates.count() == 2
+    assert "Waiting for credit" in html
+    assert reverse("billing:pricing") in html
+    credit_grant(org=alice_org, cents=100, kind="purchase", idempotency_key="p1", reference="pack")
+    post(reverse("matcher:match_resume", args=[match.pk]))
+    match.refresh_from_db()
+    assert match.status == Match.Status.DONE
+    assert balance_cents(org=alice_org) == 100 - 2 * price_per_candidate_cents()
+
+
+def test_choosing_no_candidate_is_refused_with_a_message(client, alice, funded, role):  # type: ignore[no-untyped-def]
+    client.force_login(alice)
+    response = client.post(reverse("matcher:match_new"), {"role": role.pk, **_profile(role)})
+    assert response.status_code == 400
+    assert "Choose at least one candidate" in response.content.decode()
+    assert not Match.objects.exists()
+
+
+def test_the_progress_partial_sends_htmx_to_the_results_when_done(client, alice, done_match):  # type: ignore[no-untyped-def]
+    client.force_login(alice)
+    response = client.get(
+        reverse("matcher:match_status", args=[done_match.pk]), HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == reverse("matcher:match_detail", args=[done_match.pk])
+
+
+def test_the_results_page_ranks_with_pictures_and_their_text_alternatives(
+    client, alice, done_match
+):  # type: ignore[no-untyped-def]
+    client.force_login(alice)
+    html = client.get(reverse("matcher:match_detail", args=[done_match.pk])).content.decode()
+    assert html.count('role="img"') == 2
+    assert "Show as a table" in html
+    assert "Jane Doe" in html
+    assert "John Roe" in html
+    assert "chip-found" in html
+
+
+def test_filters_narrow_the_table(client, alice, done_match):  # type: ignore[no-untyped-def]
+    client.force_login(alice)
+    url = reverse("matcher:match_results", args=[done_match.pk])
+    assert "0</strong> of 2" in client.get(url + "?min_score=100").content.decode()
+    rust = Skill.objects.get(name="Rust")
+    assert "0</strong> of 2" in client.get(url + f"?skill={rust.pk}").content.decode()
+    python = Skill.objects.get(name="Python")
+    assert "2</strong> of 2" in client.get(url + f"?skill={python.pk}").content.decode()
+    assert "2</strong> of 2" in client.get(url + "?decision=none").content.decode()
+
+
+def test_the_drawer_shows_evidence_lines_gaps_and_interview_questions(
+    client, alice, done_match, pool
+):  # type: ignore[no-untyped-def]
+    client.force_login(alice)
+    url = reverse("matcher:match_candidate", args=[done_match.pk, pool[0].pk])
+    html = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "Built PyTorch models in Python" in html
+    assert "<mark" in html
+    assert "Tell us about a time you chased a memory bug." in html
+
+
+def test_a_decision_is_recorded_with_who_and_audited(client, alice, done_match, pool):  # type: ignore[no-untyped-def]
+    client.force_login(alice)
+    url = reverse("matcher:match_decide", args=[done_match.pk, pool[0].pk])
+    response = client.post(url, {"decision": "shortlist", "note": "Strong PyTorch"})
+    decision = Decision.objects.get(match=done_match, candidate=pool[0])
+    assert response.status_code == 302
+    assert (decision.decision, decision.note, decision.decided_by) == (
+        "shortlist",
+        "Strong PyTorch",
+        alice,
+    )
+    assert AuditEvent.objects.filter(action="match.decision", actor_email=alice.email).exists()
+    results = reverse("matcher:match_results", args=[done_match.pk])
+    assert "1</strong> of 2" in client.get(results + "?decision=shortlist").content.decode()
+
+
+def test_reweighting_reranks_for_free(client, alice, done_match, funded, pool):  # type: ignore[no-untyped-def]
+    client.force_login(alice)
+    before = balance_cents(org=funded)
+    rust = Skill.objects.get(name="Rust")
+    data = {f"weight_{s['skill_id']}": s["weight"] for s in done_match.role_snapshot["skills"]}
+    data[f"must_{rust.pk}"] = "on"
+    response = client.post(
+        reverse("matcher:match_reweight", args=[done_match.pk]), data, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert not MatchResult.objects.filter(match=done_match, must_haves_met=True).exists()
+    assert balance_cents(org=funded) == before
+
+
+def test_blind_review_masks_the_table_the_drawer_and_the_export(client, alice, done_match, pool):  # type: ignore[no-untyped-def]
+    client.force_login(alice)
+    client.post(reverse("matcher:match_blind", args=[done_match.pk]), {"blind": "on"})
+    html = client.get(reverse("matcher:match_detail", args=[done_match.pk])).content.decode()
+    assert "Jane Doe" not in html
+    assert "Candidate A" in html
+    drawer = client.get(
+        reverse("matcher:match_candidate", args=[done_match.pk, pool[0].pk]),
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "Jane" not in drawer
+    assert "jane@example.com" not in drawer
+    assert "They enjoys" in drawer
+    export = b"".join(
+        client.get(reverse("matcher:match_export_csv", args=[done_match.pk])).streaming_content
+    ).decode()
+    assert "Jane" not in export
+    assert "jane@example.com" not in export
+
+
+def test_unmasking_a_candidate_is_logged_and_shows_only_that_one(client, alice, done_match, pool):  # type: ignore[no-untyped-def]
+    client.force_login(alice)
+    client.post(reverse("matcher:match_blind", args=[done_match.pk]), {"blind": "on"})
+    client.post(
+        reverse("matcher:match_reveal", args=[done_match.pk, pool[0].pk]),
+        {"reason": "invite to interview"},
+    )
+    assert CandidateReveal.objects.filter(candidate=pool[0], user=alice).exists()
+    event = AuditEvent.objects.get(action="candidate.unmasked")
+    assert event.detail["reason"] == "invite to interview"
+    html = client.get(reverse("matcher:match_detail", args=[done_match.pk])).content.decode()
+    assert "Jane Doe" in html
+    assert "John Roe" not in html
+
+
+def test_the_csv_export_lists_the_ranking_with_evidence_and_decisions(
+    client, alice, done_match, pool
+):  # type: ignore[no-untyped-def]
+    client.force_login(alice)
+    client.post(
+        reverse("matcher:match_decide", args=[done_match.pk, pool[1].pk]), {"decision": "hold"}
+    )
+    response = client.get(reverse("matcher:match_export_csv", args=[done_match.pk]))
+    body = b"".join(response.streaming_content).decode().lstrip("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert response["Content-Type"].startswith("text/csv")
+    assert [r["rank"] for r in rows] == ["1", "2"]
+    assert {r["candidate"] for r in rows} == {"Jane Doe", "John Roe"}
+    held = next(r for r in rows if r["candidate"] == "John Roe")
+    assert held["decision"] == "hold"
+    assert held["decided_by"] == "alice@example.com"
+    assert "Python:" in held["evidence"]
+
+
+def test_the_pdf_report_is_a_pdf_of_the_match(client, alice, done_match):  # type: ignore[no-untyped-def]
+    import pypdfium2
+
+    client.force_login(alice)
+    response = client.get(reverse("matcher:match_export_pdf", args=[done_match.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    document = pypdfium2.PdfDocument(response.content)
+    text = document[0].get_textpage().get_text_range()
+    assert "Machine Learning Engineer" in text
+    assert "Jane Doe" in text
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "match_detail",
+        "match_status",
+        "match_results",
+        "match_export_csv",
+        "match_export_pdf",
+    ],
+)
+def test_another_organisation_gets_a_404_for_every_match_page(client, charlie, done_match, name):  # type: ignore[no-untyped-def]
+    client.force_login(charlie)
+    assert client.get(reverse(f"matcher:{name}", args=[done_match.pk])).status_code == 404
+
+
+def test_another_organisation_cannot_decide_or_unmask(client, charlie, done_match, pool):  # type: ignore[no-untyped-def]
+    client.force_login(charlie)
+    args = [done_match.pk, pool[0].pk]
+    assert (
+        client.post(reverse("matcher:match_decide", args=args), {"decision": "reject"}).status_code
+        == 404
+    )
+    assert client.post(reverse("matcher:match_reveal", args=args)).status_code == 404
+    assert client.get(reverse("matcher:match_candidate", args=args)).status_code == 404
+    assert not Decision.objects.exists()
+
+
+def test_a_candidate_of_another_organisation_is_never_put_in_a_match(
+    client, alice, funded, role, charlie_org, celery_eager
+):  # type: ignore[no-untyped-def]
+    foreign = _candidate(charlie_org, "Carl Other", "carl@example.org")
+    client.force_login(alice)
+    response = client.post(
+        reverse("matcher:match_new"),
+        {"role": role.pk, "candidates": [foreign.pk], **_profile(role)},
+    )
+    assert response.status_code == 400
+    assert not Match.objects.exists()
+
+
+def test_the_roles_that_fit_a_candidate_are_ranked_by_skill_coverage(
+    client, alice, alice_org, role, skills
+):  # type: ignore[no-untyped-def]
+    other = Role.objects.create(title="Rust Developer", slug="rust-dev", status="published")
+    RoleSkill.objects.create(role=other, skill=skills["Rust"], weight=5, must_have=True)
+    RoleSkill.objects.create(role=other, skill=skills["Python"], weight=1)
+    candidate = _candidate(alice_org, "Jane Doe", "jane@example.com")
+    client.force_login(alice)
+    html = client.get(reverse("matcher:candidate_roles", args=[candidate.pk])).content.decode()
+    assert html.index("Machine Learning Engineer") < html.index("Rust Developer")
+
+
+def test_the_organisation_default_starts_new_matches_blind(
+    client, alice, alice_org, funded, role, pool, celery_eager
+):  # type: ignore[no-untyped-def]
+    client.force_login(alice)
+    client.post(reverse("matcher:blind_default"), {"blind": "on"})
+    html = client.get(reverse("matcher:match_new") + f"?role={role.slug}").content.decode()
+    assert 'name="blind" checked' in html
+    assert AuditEvent.objects.filter(action="workspace.blind_default_changed").exists()
+
+
+def test_the_dashboard_lists_recent_matches(client, alice, done_match):  # type: ignore[no-untyped-def]
+    client.force_login(alice)
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "Recent matches" in html
+    assert reverse("matcher:match_detail", args=[done_match.pk]) in html
