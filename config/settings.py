@@ -429,3 +429,6 @@ if USE_STRIPE and not STRIPE_WEBHOOK_SECRET:
         "signed webhooks, so without it nothing bought would ever be credited."
     )
 DASHBOARD_PANELS.insert(0, "billing/panels/balance.html")
+
+# --- matcher workspace ------------------------------------------------------------------------
+DASHBOARD_PANELS.append("matcher/panels/recent_matches.html")
