@@ -94,17 +94,55 @@ def private_role(alice: User, org: Organisation) -> Any:
     )
 
 
+def public_role() -> Any:
+    n = next(_serial)
+    return _model("roles.Role").objects.create(
+        title="Data Engineer", slug=f"data-engineer-sweep-{n}", status="published"
+    )
+
+
+def match(alice: User, org: Organisation) -> Any:
+    role = public_role()
+    return _model("matcher.Match").objects.create(
+        organisation=org,
+        role=role,
+        role_version=role.version,
+        role_title=role.title,
+        status="done",
+        price_cents=5,
+        created_by=alice,
+    )
+
+
+def match_and_candidate(alice: User, org: Organisation) -> Kwargs:
+    found = match(alice, org)
+    person = candidate(alice, org)
+    found.candidates.add(person)
+    _model("matcher.MatchResult").objects.create(
+        match=found,
+        candidate=person,
+        score=81.0,
+        tier="strong",
+        model_version="sweep",
+        role_version=found.role_version,
+    )
+    return {"pk": found.pk, "candidate_id": person.pk}
+
+
 @dataclass(frozen=True)
 class Row:
     """A tenant object route. `owner_reaches=False` when the route never serves the object even to
-    its own organisation (a public page that must not leak private objects)."""
+    its own organisation (a public page that must not leak private objects); `post` is the form
+    body sent with POST requests."""
 
     factory: Factory
     owner_reaches: bool = True
+    # A valid form body for the POST, so that the owner's request is one the view accepts.
+    post: tuple[tuple[str, str], ...] = ()
 
 
-def row(factory: Factory, *, owner_reaches: bool = True) -> Row:
-    return Row(factory, owner_reaches)
+def row(factory: Factory, *, owner_reaches: bool = True, post: dict[str, str] | None = None) -> Row:
+    return Row(factory, owner_reaches, tuple((post or {}).items()))
 
 
 # --- The tables ----------------------------------------------------------------------------------
@@ -127,6 +165,18 @@ TENANT_OBJECT_ROUTES: dict[str, Row] = {
     "matcher:candidate_detail": row(lambda a, o: {"pk": candidate(a, o).pk}),
     "matcher:candidate_delete": row(lambda a, o: {"pk": candidate(a, o).pk}),
     "matcher:document_download": row(lambda a, o: {"pk": document(a, o).pk}),
+    "matcher:candidate_roles": row(lambda a, o: {"pk": candidate(a, o).pk}),
+    "matcher:match_detail": row(lambda a, o: {"pk": match(a, o).pk}),
+    "matcher:match_status": row(lambda a, o: {"pk": match(a, o).pk}),
+    "matcher:match_results": row(lambda a, o: {"pk": match(a, o).pk}),
+    "matcher:match_resume": row(lambda a, o: {"pk": match(a, o).pk}),
+    "matcher:match_blind": row(lambda a, o: {"pk": match(a, o).pk}),
+    "matcher:match_reweight": row(lambda a, o: {"pk": match(a, o).pk}),
+    "matcher:match_export_csv": row(lambda a, o: {"pk": match(a, o).pk}),
+    "matcher:match_export_pdf": row(lambda a, o: {"pk": match(a, o).pk}),
+    "matcher:match_candidate": row(match_and_candidate),
+    "matcher:match_decide": row(match_and_candidate, post={"decision": "shortlist"}),
+    "matcher:match_reveal": row(match_and_candidate),
 }
 
 TENANT_PAGES: set[str] = {
@@ -146,6 +196,10 @@ TENANT_PAGES: set[str] = {
     "billing:cancel",
     "matcher:candidate_list",
     "matcher:candidate_upload",
+    "matcher:match_list",
+    "matcher:match_new",
+    "matcher:match_role_search",
+    "matcher:blind_default",
 }
 
 PUBLIC_ROUTES: dict[str, str] = {
@@ -266,12 +320,13 @@ def test_another_organisation_gets_404_on_every_tenant_object(
     intruder = Client(raise_request_exception=False)
     intruder.force_login(charlie)
 
-    statuses = {"GET": intruder.get(url).status_code, "POST": intruder.post(url).status_code}
+    body = dict(entry.post)
+    statuses = {"GET": intruder.get(url).status_code, "POST": intruder.post(url, body).status_code}
     if url.startswith("/api/"):
         _, secret = api_token_create(user=charlie, org=charlie_org, name="sweep")
         bearer = Client(raise_request_exception=False, HTTP_AUTHORIZATION=f"Bearer {secret}")
         statuses["GET bearer"] = bearer.get(url).status_code
-        statuses["POST bearer"] = bearer.post(url).status_code
+        statuses["POST bearer"] = bearer.post(url, body).status_code
 
     assert set(statuses.values()) <= {404, 405}, f"{name} {url}: {statuses}"
     assert 404 in statuses.values(), f"{name} {url}: {statuses}"
@@ -281,5 +336,5 @@ def test_another_organisation_gets_404_on_every_tenant_object(
         # not a broken factory.
         owner = Client(raise_request_exception=False)
         owner.force_login(alice)
-        own = {owner.get(url).status_code, owner.post(url).status_code}
+        own = {owner.get(url).status_code, owner.post(url, body).status_code}
         assert own - {404, 405}, f"{name} {url}: alice herself gets {own}"

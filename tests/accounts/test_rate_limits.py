@@ -101,8 +101,16 @@ def test_it_reads_limits_written_as_amount_per_seconds() -> None:
         parse_limit("5 per minute")
 
 
+@pytest.fixture
+def locmem_cache(settings):
+    """time-machine moves Python's clock, not Redis's: expiry under time travel needs locmem."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}
+    }
+
+
 @pytest.mark.django_db
-def test_a_counted_limit_locks_out_until_its_window_ends(settings) -> None:
+def test_a_counted_limit_locks_out_until_its_window_ends(settings, locmem_cache) -> None:
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "api_auth_failed": "2/600"}
     with time_machine.travel(timezone.now(), tick=False) as traveller:
         assert ratelimit_hit(action="api_auth_failed", key="203.0.113.1").allowed
@@ -118,3 +126,19 @@ def test_a_counted_limit_locks_out_until_its_window_ends(settings) -> None:
 
         traveller.shift(timedelta(seconds=201))
         assert ratelimit_check(action="api_auth_failed", key="203.0.113.1").allowed
+
+
+@pytest.mark.redis
+def test_on_redis_the_lockout_is_shared_and_redis_expires_it(redis_url, settings) -> None:
+    import redis
+
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "api_auth_failed": "2/600"}
+    for _ in range(3):
+        ratelimit_hit(action="api_auth_failed", key="203.0.113.9")
+
+    assert not ratelimit_check(action="api_auth_failed", key="203.0.113.9").allowed
+    # The counters are in Redis, where every web process reads them, and Redis expires them.
+    client = redis.Redis.from_url(redis_url)
+    keys = client.keys("*rolematch:rl:api_auth_failed:*")
+    assert len(keys) == 2
+    assert all(0 < client.ttl(key) <= 600 for key in keys)
