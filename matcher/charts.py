@@ -97,8 +97,8 @@ def histogram_svg(
     *,
     title: str = "Score distribution",
     description: str | None = None,
-    width: int = 640,
-    height: int = 230,
+    width: int = 480,
+    height: int = 220,
     marker: float | None = None,
     marker_label: str = "",
 ) -> str:
@@ -240,7 +240,8 @@ def heatmap_svg(
     tid, did = _uid("chart-title"), _uid("chart-desc")
     header = 118
     score_w = 44
-    width = label_width + score_w + cell * max(len(columns), 1) + 10
+    # Room on the right for the last rotated label, and at least the legend's width.
+    width = max(label_width + score_w + cell * max(len(columns), 1) + 70, 480)
     height = header + cell * max(len(rows), 1) + 34
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '

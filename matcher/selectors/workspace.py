@@ -232,7 +232,7 @@ def result_list(*, match: Match, filters: ResultFilters | None = None) -> QueryS
     return qs.order_by(*SORTS[filters.sort])
 
 
-def _with_skill(qs: QuerySet[MatchResult], skill_id: int) -> QuerySet[MatchResult]:
+def _with_skill(qs: Any, skill_id: int) -> Any:
     if connection.vendor == "postgresql":
         return qs.filter(evidence__contains=[{"skill_id": skill_id, "status": "found"}])
     # SQLite has no JSON containment: read the evidence once, keep the ids.

@@ -64,7 +64,7 @@ def _role_for_new_match(request: HttpRequest) -> Role | None:
 def _skill_rows(role: Role, data: Any | None = None) -> list[dict[str, Any]]:
     rows = []
     for rs in role.role_skills.all():
-        row = {
+        row: dict[str, Any] = {
             "skill_id": rs.skill_id,
             "name": rs.skill.name,
             "weight": rs.weight,
@@ -77,7 +77,7 @@ def _skill_rows(role: Role, data: Any | None = None) -> list[dict[str, Any]]:
             years = _int(data.get(f"years_{rs.skill_id}"), 0, 0, 40)
             row["min_years"] = years or None
         rows.append(row)
-    rows.sort(key=lambda r: (not r["must_have"], -r["weight"], r["name"]))
+    rows.sort(key=lambda r: (not r["must_have"], -int(r["weight"]), str(r["name"])))
     return rows
 
 
@@ -112,7 +112,7 @@ def _new_match_context(request: HttpRequest, role: Role | None, **extra: Any) ->
     balance = billing.balance_cents(org=org)
     price = billing.price_per_candidate_cents()
     pool = list(candidate_list(org=org)[:POOL_PICKER_LIMIT])
-    context = {
+    context: dict[str, Any] = {
         "role": role,
         "query": query,
         "search_results": list(role_list_public(query=query)[:12]) if query else [],
