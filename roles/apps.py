@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class RolesConfig(AppConfig):
     name = "roles"
     verbose_name = "Role catalog"
+
+    def ready(self) -> None:
+        from roles import signals
+
+        signals.connect()
