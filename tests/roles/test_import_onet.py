@@ -238,7 +238,7 @@ def test_it_refuses_a_malformed_file_with_the_line_at_fault(
 
 
 def test_it_refuses_a_folder_without_occupation_data(tmp_path: Path) -> None:
-    with pytest.raises(CommandError, match="Occupation Data.txt"):
+    with pytest.raises(CommandError, match=r"Occupation Data\.txt"):
         run(tmp_path)
     with pytest.raises(CommandError, match="not a folder"):
         run(tmp_path / "nope")
