@@ -104,3 +104,66 @@ def _record_history(role: Role, *, actor: Any, reason: str) -> None:
     role._history_user = actor  # type: ignore[attr-defined]
     role._change_reason = reason  # type: ignore[attr-defined]
     role.save(update_fields=["updated_at"])
+
+
+# --- An organisation's custom roles ------------------------------------------------------------
+
+
+class RoleInUse(ValueError):
+    """A custom role that matches were scored against: they keep pointing at it."""
+
+
+@transaction.atomic
+def custom_role_update(
+    *,
+    role: Role,
+    actor: Any = None,
+    title: str | None = None,
+    skills: list[dict[str, Any]] | None = None,
+) -> Role:
+    """Edits an organisation's own role: its title and its skill profile.
+
+    Each entry of `skills` names a `skill` (a Skill) and any of `weight`, `must_have`,
+    `min_years`, or `remove=True`; what an entry leaves out keeps its current value. Matches
+    already run keep the profile they were scored with (their snapshot)."""
+    if role.organisation_id is None:
+        raise ValueError("Catalog roles are edited by curators, not through this service.")
+    if title is not None:
+        title = title.strip()
+        if not title:
+            raise ValueError("A role needs a title.")
+        role.title = title[:200]
+    for change in skills or []:
+        skill = change["skill"]
+        if change.get("remove"):
+            RoleSkill.objects.filter(role=role, skill=skill).delete()
+            continue
+        current = RoleSkill.objects.filter(role=role, skill=skill).first()
+        role_skill_set(
+            role=role,
+            skill=skill,
+            weight=change.get("weight", current.weight if current else 3),
+            must_have=change.get("must_have", current.must_have if current else False),
+            min_years=change.get("min_years", current.min_years if current else None),
+        )
+    role._history_user = actor  # type: ignore[attr-defined]
+    role.save()
+    _invalidate(role)
+    return role
+
+
+@transaction.atomic
+def custom_role_delete(*, role: Role, actor: Any = None) -> None:
+    from django.db.models import ProtectedError
+
+    if role.organisation_id is None:
+        raise ValueError("Catalog roles cannot be deleted through this service.")
+    try:
+        with transaction.atomic():
+            role._history_user = actor  # type: ignore[attr-defined]
+            role.delete()
+    except ProtectedError as exc:
+        raise RoleInUse(
+            f"This role was used by {len(exc.protected_objects)} match(es), which keep their "
+            "results; it cannot be deleted."
+        ) from exc

@@ -74,6 +74,16 @@ def document(alice: User, org: Organisation) -> Any:
     )
 
 
+def candidate_with_file(alice: User, org: Organisation) -> Any:
+    source = document(alice, org)
+    person = candidate(alice, org)
+    person.source_document = source
+    person.save(update_fields=["source_document"])
+    source.candidate = person
+    source.save(update_fields=["candidate"])
+    return person
+
+
 def purchase(alice: User, org: Organisation) -> Any:
     return _model("billing.Purchase").objects.create(
         organisation=org,
@@ -177,6 +187,20 @@ TENANT_OBJECT_ROUTES: dict[str, Row] = {
     "matcher:match_candidate": row(match_and_candidate),
     "matcher:match_decide": row(match_and_candidate, post={"decision": "shortlist"}),
     "matcher:match_reveal": row(match_and_candidate),
+    # API (each also tried with charlie's bearer token)
+    "api:role_detail": row(lambda a, o: {"slug": private_role(a, o).slug}, owner_reaches=False),
+    "api:custom_role_detail": row(lambda a, o: {"pk": private_role(a, o).pk}),
+    "api:candidate_detail": row(lambda a, o: {"pk": candidate(a, o).pk}),
+    "api:candidate_file": row(lambda a, o: {"pk": candidate_with_file(a, o).pk}),
+    "api:upload_detail": row(lambda a, o: {"pk": upload_batch(a, o).pk}),
+    "api:match_detail": row(lambda a, o: {"pk": match(a, o).pk}),
+    "api:match_resume": row(lambda a, o: {"pk": match(a, o).pk}),
+    "api:match_results": row(lambda a, o: {"pk": match(a, o).pk}),
+    "api:match_reweight": row(lambda a, o: {"pk": match(a, o).pk}),
+    "api:match_decisions": row(
+        lambda a, o: {"pk": match_and_candidate(a, o)["pk"]},
+        post={"candidate": "0", "decision": "shortlist"},
+    ),
 }
 
 TENANT_PAGES: set[str] = {
@@ -200,6 +224,15 @@ TENANT_PAGES: set[str] = {
     "matcher:match_new",
     "matcher:match_role_search",
     "matcher:blind_default",
+    "api:member_list",
+    "api:custom_role_list",
+    "api:candidate_list",
+    "api:upload_list",
+    "api:match_list",
+    "api:credit_balance",
+    "api:credit_ledger",
+    "api:credit_packs",
+    "api:credit_checkout",
 }
 
 PUBLIC_ROUTES: dict[str, str] = {
@@ -216,6 +249,8 @@ PUBLIC_ROUTES: dict[str, str] = {
     "api-schema": "OpenAPI schema",
     "api-docs": "API documentation",
     "api-problem-type": "documentation of API error types",
+    "api:auth_token": "trades an email and password for the person's own token",
+    "api:role_list": "the public role catalog, as JSON",
 }
 
 # Matched against a pattern's name and its route.

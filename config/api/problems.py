@@ -54,6 +54,14 @@ PROBLEM_TYPES: dict[str, tuple[str, str]] = {
         "Buy credits (POST /api/v1/credits/checkout/), then start the match again.",
     ),
     "conflict": ("The request conflicts with the current state", "Reload the object and retry."),
+    "payments-not-configured": (
+        "Online payments are not configured",
+        "Ask the operator of this RoleMatch installation to add credits.",
+    ),
+    "payment-provider-error": (
+        "The payment provider could not be reached",
+        "Retry in a minute; nothing was charged.",
+    ),
     "server-error": ("Something went wrong on our side", "Retry later; we have been notified."),
 }
 

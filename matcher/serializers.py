@@ -1,0 +1,354 @@
+"""API representations of candidates, uploads, matches, results and decisions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from matcher import scoring
+from matcher.models import Candidate, Decision, Document, Match, UploadBatch
+
+# --- Candidates and uploads ------------------------------------------------------------------
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    candidate = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    progress_percent = serializers.IntegerField(read_only=True)
+    warnings = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "original_name",
+            "status",
+            "progress_percent",
+            "error_code",
+            "error_message",
+            "warnings",
+            "size",
+            "detected_kind",
+            "ocr_used",
+            "pages",
+            "candidate",
+            "created_at",
+            "parsed_at",
+        ]
+        read_only_fields = fields
+
+
+class UploadProgressSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    uploaded = serializers.IntegerField()
+    reading = serializers.IntegerField()
+    parsed = serializers.IntegerField()
+    embedded = serializers.IntegerField()
+    failed = serializers.IntegerField()
+    duplicate = serializers.IntegerField()
+    percent = serializers.IntegerField()
+    done = serializers.BooleanField(help_text="Every file has settled: ready, duplicate or failed.")
+
+
+class UploadBatchSerializer(serializers.ModelSerializer):
+    progress = serializers.SerializerMethodField()
+
+    class Meta:
+        model = UploadBatch
+        fields = ["id", "created_at", "file_count", "rejected_count", "total_bytes", "progress"]
+        read_only_fields = fields
+
+    @extend_schema_field(UploadProgressSerializer)
+    def get_progress(self, batch: UploadBatch) -> dict[str, Any]:
+        progress = self.context["progress"](batch)
+        return {
+            "total": progress.total,
+            "uploaded": progress.uploaded,
+            "reading": progress.reading,
+            "parsed": progress.parsed,
+            "embedded": progress.embedded,
+            "failed": progress.failed,
+            "duplicate": progress.duplicate,
+            "percent": progress.percent,
+            "done": progress.done,
+        }
+
+
+class UploadBatchDetailSerializer(UploadBatchSerializer):
+    documents = DocumentSerializer(many=True, read_only=True)
+
+    class Meta(UploadBatchSerializer.Meta):
+        fields = [*UploadBatchSerializer.Meta.fields, "documents"]
+        read_only_fields = fields
+
+
+class CandidateUploadInSerializer(serializers.Serializer):
+    files = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=True),
+        allow_empty=False,
+        help_text="Resumes (PDF, DOCX, DOC, ODT, RTF, TXT, HTML, images) and ZIPs of them. "
+        "Send the field once per file.",
+    )
+
+
+class CandidateSerializer(serializers.ModelSerializer):
+    years_experience = serializers.FloatField(read_only=True, allow_null=True)
+    skills = serializers.ListField(child=serializers.CharField(), read_only=True)
+    status = serializers.CharField(
+        source="source_document.status",
+        read_only=True,
+        allow_null=True,
+        help_text="The stage of the file it was read from: parsed, then embedded (ready).",
+    )
+
+    class Meta:
+        model = Candidate
+        fields = [
+            "id",
+            "name",
+            "email",
+            "phone",
+            "location",
+            "headline",
+            "years_experience",
+            "skills",
+            "status",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class CandidateDetailSerializer(CandidateSerializer):
+    links = serializers.ListField(child=serializers.CharField(), read_only=True)
+    profile = serializers.DictField(
+        child=serializers.JSONField(),
+        read_only=True,
+        help_text="Everything the parser read, each field with a confidence from 0 to 1: "
+        "positions with dates, education, languages, skills with the lines naming them.",
+    )
+    corrections = serializers.DictField(
+        child=serializers.JSONField(),
+        read_only=True,
+        help_text="Fields a recruiter corrected: value, by whom and when. They win over the "
+        "parser.",
+    )
+    documents = DocumentSerializer(many=True, read_only=True)
+
+    class Meta(CandidateSerializer.Meta):
+        fields = [
+            *CandidateSerializer.Meta.fields,
+            "links",
+            "profile",
+            "corrections",
+            "text",
+            "documents",
+        ]
+        read_only_fields = fields
+
+
+class CandidateCorrectionInSerializer(serializers.Serializer):
+    name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    email = serializers.CharField(required=False, allow_blank=True, max_length=254)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=60)
+    location = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    headline = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    years_experience = serializers.DecimalField(
+        required=False, allow_null=True, max_digits=4, decimal_places=1, min_value=0
+    )
+    links = serializers.ListField(child=serializers.CharField(max_length=500), required=False)
+    skills = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
+
+
+# --- Matches ---------------------------------------------------------------------------------
+
+
+class SkillWeightSerializer(serializers.Serializer):
+    weight = serializers.IntegerField(min_value=0, max_value=5, required=False)
+    must_have = serializers.BooleanField(required=False)
+    min_years = serializers.IntegerField(min_value=0, max_value=50, required=False, allow_null=True)
+
+
+class WeightsSerializer(serializers.Serializer):
+    """Component weights (relative; defaults in docs/scoring.md) and per-skill overrides."""
+
+    semantic = serializers.FloatField(min_value=0, max_value=100, required=False)
+    skills = serializers.FloatField(min_value=0, max_value=100, required=False)
+    lexical = serializers.FloatField(min_value=0, max_value=100, required=False)
+    title = serializers.FloatField(min_value=0, max_value=100, required=False)
+    skill_weights = serializers.DictField(
+        child=SkillWeightSerializer(),
+        required=False,
+        help_text="By skill id (as a string): weight 0-5, must_have, min_years.",
+    )
+
+
+class MatchCreateInSerializer(serializers.Serializer):
+    role = serializers.IntegerField(
+        min_value=1, help_text="A catalog role's id or one of your custom roles' ids."
+    )
+    candidates = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        max_length=10_000,
+        help_text="Ids of candidates in your pool.",
+    )
+    uploads = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        max_length=100,
+        help_text="Upload batch ids: every readable file in them joins the match, including "
+        "files still being read.",
+    )
+    weights = WeightsSerializer(required=False)
+    blind = serializers.BooleanField(
+        required=False, default=False, help_text="Hide names and contact details in results."
+    )
+
+
+class ReweightInSerializer(WeightsSerializer):
+    pass
+
+
+class ReweightResultSerializer(serializers.Serializer):
+    rescored = serializers.IntegerField(help_text="How many results were re-ranked (free).")
+    weights = serializers.DictField(child=serializers.JSONField())
+
+
+class MatchProgressSerializer(serializers.Serializer):
+    percent = serializers.IntegerField()
+    candidates = serializers.IntegerField()
+    scored = serializers.IntegerField()
+    failed = serializers.IntegerField()
+    documents = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="Files chosen for the match, counted by stage (uploaded, reading, ...).",
+    )
+    finished = serializers.BooleanField()
+
+
+class MatchRoleSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    title = serializers.CharField()
+
+
+class MatchSerializer(serializers.ModelSerializer):
+    role = MatchRoleSerializer(read_only=True)
+    weights = serializers.DictField(child=serializers.JSONField(), read_only=True)
+    progress = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Match
+        fields = [
+            "id",
+            "role",
+            "role_title",
+            "role_version",
+            "status",
+            "status_message",
+            "blind",
+            "weights",
+            "price_cents",
+            "candidate_count",
+            "scored_count",
+            "failed_count",
+            "reserved_cents",
+            "charged_cents",
+            "progress",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(MatchProgressSerializer)
+    def get_progress(self, match: Match) -> dict[str, Any]:
+        progress = self.context["progress"](match)
+        return {
+            "percent": progress.percent,
+            "candidates": progress.candidates,
+            "scored": progress.scored,
+            "failed": progress.failed,
+            "documents": progress.documents,
+            "finished": progress.finished,
+        }
+
+
+class EvidenceSerializer(serializers.Serializer):
+    skill_id = serializers.IntegerField()
+    name = serializers.CharField()
+    status = serializers.ChoiceField(choices=[scoring.FOUND, scoring.MISSING, scoring.UNKNOWN])
+    weight = serializers.IntegerField()
+    must_have = serializers.BooleanField()
+    missing_must_have = serializers.BooleanField()
+    min_years = serializers.IntegerField(allow_null=True)
+    years = serializers.FloatField(allow_null=True, help_text="Years with the skill, if read.")
+    line = serializers.CharField(allow_blank=True, help_text="The resume line that shows it.")
+    line_no = serializers.IntegerField(allow_null=True)
+    credit = serializers.FloatField()
+
+
+class ResultCandidateSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(help_text='The name, or "Candidate A" in a blind match.')
+    masked = serializers.BooleanField()
+
+
+class MatchResultSerializer(serializers.Serializer):
+    candidate = serializers.SerializerMethodField()
+    score = serializers.FloatField(source="result.score", help_text="0 to 100.")
+    tier = serializers.ChoiceField(
+        source="result.tier", choices=[scoring.STRONG, scoring.POSSIBLE, scoring.WEAK]
+    )
+    must_haves_met = serializers.BooleanField(source="result.must_haves_met")
+    components = serializers.DictField(
+        source="result.components",
+        child=serializers.FloatField(allow_null=True),
+        help_text="Each component's 0-1 value: semantic, skills, lexical, title.",
+    )
+    evidence = EvidenceSerializer(source="result.evidence", many=True)
+    decision = serializers.ChoiceField(
+        choices=Decision.Kind.choices, allow_null=True, help_text="Your call, if made."
+    )
+    matched = serializers.ListField(child=serializers.CharField(), help_text="Top skills found.")
+    missing = serializers.ListField(child=serializers.CharField(), help_text="Top gaps.")
+    missing_must_haves = serializers.ListField(child=serializers.CharField())
+    model_version = serializers.CharField(source="result.model_version")
+    role_version = serializers.IntegerField(source="result.role_version")
+
+    @extend_schema_field(ResultCandidateSerializer)
+    def get_candidate(self, row: Any) -> dict[str, Any]:
+        return {"id": row.result.candidate_id, "name": row.label, "masked": row.masked}
+
+
+class ResultQuerySerializer(serializers.Serializer):
+    min_score = serializers.FloatField(required=False, min_value=0, max_value=100)
+    tier = serializers.ChoiceField(
+        required=False, choices=[scoring.STRONG, scoring.POSSIBLE, scoring.WEAK]
+    )
+    must_haves_met = serializers.BooleanField(required=False, allow_null=True, default=None)
+    skill = serializers.IntegerField(
+        required=False, min_value=1, help_text="Only candidates in whom this skill was found."
+    )
+    decision = serializers.ChoiceField(
+        required=False,
+        choices=["shortlist", "hold", "reject", "none"],
+        help_text='"none": no decision yet.',
+    )
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    candidate = serializers.PrimaryKeyRelatedField(read_only=True)
+    decided_by = serializers.EmailField(source="decided_by.email", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Decision
+        fields = ["id", "candidate", "decision", "note", "decided_by", "decided_at"]
+        read_only_fields = fields
+
+
+class DecisionCreateInSerializer(serializers.Serializer):
+    candidate = serializers.IntegerField(min_value=1, help_text="A candidate of this match.")
+    decision = serializers.ChoiceField(choices=Decision.Kind.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)

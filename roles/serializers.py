@@ -1,0 +1,165 @@
+"""API representations of the role catalog and of an organisation's custom roles."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from roles.models import (
+    EvaluationCriterion,
+    InterviewTopic,
+    Role,
+    RoleSkill,
+    SalaryRange,
+    Skill,
+)
+
+
+class SkillSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Skill
+        fields = ["id", "name", "slug", "category"]
+        read_only_fields = fields
+
+
+class RoleSkillSerializer(serializers.ModelSerializer):
+    skill = SkillSerializer(read_only=True)
+
+    class Meta:
+        model = RoleSkill
+        fields = ["skill", "weight", "must_have", "min_years"]
+        read_only_fields = fields
+
+
+class InterviewTopicSerializer(serializers.ModelSerializer):
+    questions = serializers.ListField(child=serializers.CharField(), read_only=True)
+    skill = serializers.CharField(source="skill.name", read_only=True, allow_null=True)
+
+    class Meta:
+        model = InterviewTopic
+        fields = ["title", "skill", "questions"]
+        read_only_fields = fields
+
+
+class EvaluationCriterionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EvaluationCriterion
+        fields = ["title", "guidance"]
+        read_only_fields = fields
+
+
+class SalaryRangeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SalaryRange
+        fields = ["level", "currency", "min_amount", "max_amount", "region", "source_note"]
+        read_only_fields = fields
+
+
+class RoleRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Role
+        fields = ["id", "slug", "title"]
+        read_only_fields = fields
+
+
+class RoleListSerializer(serializers.ModelSerializer):
+    alternate_titles = serializers.ListField(child=serializers.CharField(), read_only=True)
+    industries = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+
+    class Meta:
+        model = Role
+        fields = [
+            "id",
+            "slug",
+            "title",
+            "family",
+            "summary",
+            "alternate_titles",
+            "industries",
+            "version",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class RoleDetailSerializer(RoleListSerializer):
+    responsibilities = serializers.SlugRelatedField(slug_field="text", many=True, read_only=True)
+    skills = RoleSkillSerializer(source="role_skills", many=True, read_only=True)
+    interview_topics = InterviewTopicSerializer(many=True, read_only=True)
+    evaluation_criteria = EvaluationCriterionSerializer(many=True, read_only=True)
+    salary_ranges = SalaryRangeSerializer(many=True, read_only=True)
+    related_roles = RoleRefSerializer(many=True, read_only=True)
+
+    class Meta(RoleListSerializer.Meta):
+        fields = [
+            *RoleListSerializer.Meta.fields,
+            "description",
+            "day_in_the_life",
+            "responsibilities",
+            "skills",
+            "interview_topics",
+            "evaluation_criteria",
+            "salary_ranges",
+            "salary_context",
+            "related_roles",
+            "onet_code",
+            "source_note",
+        ]
+        read_only_fields = fields
+
+
+class CustomRoleSerializer(serializers.ModelSerializer):
+    responsibilities = serializers.SlugRelatedField(slug_field="text", many=True, read_only=True)
+    skills = RoleSkillSerializer(source="role_skills", many=True, read_only=True)
+
+    class Meta:
+        model = Role
+        fields = [
+            "id",
+            "slug",
+            "title",
+            "status",
+            "version",
+            "summary",
+            "description",
+            "responsibilities",
+            "skills",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class CustomRoleCreateInSerializer(serializers.Serializer):
+    job_description = serializers.CharField(
+        max_length=50_000,
+        trim_whitespace=True,
+        help_text="The whole job description; its skills, weights and minimum years are read "
+        "from it.",
+    )
+    title = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text="Defaults to the description's first line.",
+    )
+
+
+class SkillChangeInSerializer(serializers.Serializer):
+    skill = serializers.PrimaryKeyRelatedField(
+        queryset=Skill.objects.all(), help_text="A taxonomy skill id (see the role's `skills`)."
+    )
+    weight = serializers.IntegerField(min_value=1, max_value=5, required=False)
+    must_have = serializers.BooleanField(required=False)
+    min_years = serializers.IntegerField(min_value=0, max_value=50, required=False, allow_null=True)
+    remove = serializers.BooleanField(
+        required=False, default=False, help_text="Take this skill out of the profile."
+    )
+
+
+class CustomRoleUpdateInSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False)
+    skills = SkillChangeInSerializer(
+        many=True,
+        required=False,
+        help_text="Skills to add or change; a skill not listed keeps its settings.",
+    )
