@@ -29,6 +29,8 @@ class ResumeFeatures:
     terms: Counter[str]
     n_terms: int
     total_years: float | None
+    title_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, embeddings.DIMENSIONS)))
+    titles: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -38,6 +40,7 @@ class RoleFeatures:
     skills: list[RoleSkillSpec]
     vector: np.ndarray
     query: dict[str, float] = field(default_factory=dict)
+    title_vector: np.ndarray | None = None
 
 
 def mentions_from_hits(hits: Iterable[Any]) -> dict[int, list[Mention]]:
@@ -78,14 +81,49 @@ def years_of_experience(text: str, *, today: date | None = None) -> float | None
     return float(max(ends) - min(starts))
 
 
+MAX_TITLES = 4
+
+
+def profile_facts(text: str) -> tuple[float | None, list[str]]:
+    """Working years and job titles as intake reads them (`extract_profile`), so offline runs
+    score like the product: the titles of the latest positions and the resume's headline."""
+    from matcher.parsing.profile import extract_profile
+
+    profile = extract_profile(text)
+    value = profile.years_experience.value
+    years = float(value) if value is not None else years_of_experience(text)
+    titles = [p.title for p in profile.positions if getattr(p, "title", "")][: MAX_TITLES - 1]
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if len(lines) > 1 and len(lines[1]) <= 100:
+        titles.append(lines[1])  # the line under the name is usually the headline
+    return years, [t[:100] for t in titles]
+
+
+def embed_titles(titles: Sequence[Sequence[str]]) -> list[np.ndarray]:
+    """Each candidate's title vectors; all titles go through the model in shared batches."""
+    flat = [t for group in titles for t in group]
+    vectors = [e.vectors[0] for e in embeddings.embed_texts(flat) if len(e.vectors)]
+    out, cursor = [], 0
+    for group in titles:
+        out.append(
+            np.stack(vectors[cursor : cursor + len(group)])
+            if group
+            else np.zeros((0, embeddings.DIMENSIONS), np.float32)
+        )
+        cursor += len(group)
+    return out
+
+
 def resume_features(
     texts: Sequence[str], matcher: Any, *, total_years: Sequence[float | None] | None = None
 ) -> list[ResumeFeatures]:
     embedded = embeddings.embed_texts(texts)
+    facts = [profile_facts(text) for text in texts]
+    title_vectors = embed_titles([titles for _, titles in facts])
     out = []
     for i, (text, emb) in enumerate(zip(texts, embedded, strict=True)):
         terms = lexical.tokens(text)
-        years = total_years[i] if total_years is not None else years_of_experience(text)
+        years = total_years[i] if total_years is not None else facts[i][0]
         out.append(
             ResumeFeatures(
                 text=text,
@@ -94,6 +132,8 @@ def resume_features(
                 terms=Counter(terms),
                 n_terms=len(terms),
                 total_years=years,
+                title_vectors=title_vectors[i],
+                titles=facts[i][1],
             )
         )
     return out
@@ -107,15 +147,30 @@ def role_text(title: str, body: str, skills: Sequence[RoleSkillSpec]) -> str:
 
 
 def role_features(
-    *, title: str, text: str, skills: Sequence[RoleSkillSpec], vector: np.ndarray | None = None
+    *,
+    title: str,
+    text: str,
+    skills: Sequence[RoleSkillSpec],
+    vector: np.ndarray | None = None,
+    title_vector: np.ndarray | None = None,
 ) -> RoleFeatures:
     """`text` is what the role says in words (`Role.profile_text`, or the job description)."""
-    if vector is None:
-        vector = embeddings.pooled(embeddings.embed_text(text).vectors)
+    if vector is None or (title_vector is None and title.strip()):
+        text_emb, title_emb = embeddings.embed_texts([text, title.strip()])
+        vector = embeddings.pooled(text_emb.vectors) if vector is None else vector
+        if title_vector is None and len(title_emb.vectors):
+            title_vector = title_emb.vectors[0]
     # The words as written: emphasising the extracted skill names was tried and ranked worse,
     # because a job ad's incidental skills ("a logistics company") then count as requirements.
     query = lexical.query_terms(text)
-    return RoleFeatures(title=title, text=text, skills=list(skills), vector=vector, query=query)
+    return RoleFeatures(
+        title=title,
+        text=text,
+        skills=list(skills),
+        vector=vector,
+        query=query,
+        title_vector=title_vector,
+    )
 
 
 def pool_stats(resumes: Iterable[ResumeFeatures]) -> lexical.PoolStats:
@@ -142,6 +197,11 @@ def score_one(
         text=resume.text,
         lexical_raw=lexical.lexical_score(role.query, resume.terms, resume.n_terms, stats),
         total_years=resume.total_years,
+        title_cos=(
+            scoring.title_cosine(resume.title_vectors, role.title_vector)
+            if role.title_vector is not None
+            else None
+        ),
         weights=weights,
     )
 
@@ -160,11 +220,13 @@ def rank(
     return results
 
 
-def role_from_job_description(text: str, matcher: Any, *, title: str = "") -> RoleFeatures:
+def role_from_job_description(
+    text: str, matcher: Any, *, title: str = "", categories: Mapping[int, str] | None = None
+) -> RoleFeatures:
     """A job description read the way the product reads a pasted one (roles.job_description)."""
     from roles.job_description import extract_job_profile
 
-    profile = extract_job_profile(text, matcher, title=title)
+    profile = extract_job_profile(text, matcher, title=title, categories=categories)
     skills = [
         RoleSkillSpec(s.skill_id, s.name, s.weight, s.must_have, s.min_years)
         for s in profile.skills

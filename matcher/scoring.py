@@ -1,13 +1,14 @@
 """How a candidate is scored against a role: pure functions, documented in docs/scoring.md.
 
-Three components, each in [0, 1]:
+Four components, each in [0, 1]:
 
 - semantic: cosine similarity between the resume's chunk vectors and the role's text vector
   (mean of the best two chunks), rescaled from MiniLM's useful range;
 - skills: weighted coverage of the role's skill profile, found through the taxonomy, with
   must-haves counting double and minimum years checked against the resume's own evidence;
 - lexical: the role's words in the resume, weighted by rarity in the organisation's pool
-  (`matcher.lexical`).
+  (`matcher.lexical`);
+- title: how close the job titles the candidate held are to the role's title (embeddings).
 
 The score is their weighted mean times 100. Every role skill gets evidence: "found" (with the
 resume line), "missing", or "unknown" when the text is too short or garbled to tell. The engine
@@ -29,7 +30,14 @@ import numpy as np
 
 SCORING_VERSION = 1
 
-DEFAULT_WEIGHTS: dict[str, float] = {"semantic": 0.30, "skills": 0.25, "lexical": 0.45}
+# Relative weights (they are divided by their sum). Chosen on RoleMatch's labelled set, see
+# docs/scoring.md; a recruiter re-weights per match.
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "semantic": 0.125,
+    "skills": 0.125,
+    "lexical": 0.625,
+    "title": 0.125,
+}
 COMPONENTS = tuple(DEFAULT_WEIGHTS)
 
 # MiniLM cosines between a resume and a role of another field sit around 0.15-0.3, between a
@@ -39,6 +47,10 @@ SEMANTIC_CEIL = 0.70
 # Lexical coverage of a good fit is 0.15-0.25 (a resume uses a fraction of a job ad's words).
 LEXICAL_CEIL = 0.25
 TOP_CHUNKS = 2
+# Job titles: "Staff Nurse" against "Registered Nurse" is about 0.6, a title of another field
+# below 0.4.
+TITLE_FLOOR = 0.40
+TITLE_CEIL = 0.90
 
 MUST_HAVE_MULTIPLIER = 2.0
 UNKNOWN_CREDIT = 0.3  # neither rewarded nor punished as a miss: the text could not tell
@@ -201,6 +213,18 @@ def semantic_component(cosine: float) -> float:
     return _clamp((cosine - SEMANTIC_FLOOR) / (SEMANTIC_CEIL - SEMANTIC_FLOOR))
 
 
+def title_component(cosine: float) -> float:
+    return _clamp((cosine - TITLE_FLOOR) / (TITLE_CEIL - TITLE_FLOOR))
+
+
+def title_cosine(title_vectors: np.ndarray, role_title_vector: np.ndarray) -> float | None:
+    """Best cosine between the titles the candidate held and the role's title; None without any."""
+    if len(title_vectors) == 0:
+        return None
+    sims = np.asarray(title_vectors, np.float32) @ np.asarray(role_title_vector, np.float32)
+    return float(sims.max())
+
+
 def lexical_component(raw: float) -> float:
     return _clamp(raw / LEXICAL_CEIL)
 
@@ -336,6 +360,7 @@ def score_candidate(
     text: str,
     lexical_raw: float,
     total_years: float | None = None,
+    title_cos: float | None = None,
     weights: Mapping[str, Any] | None = None,
 ) -> ScoreResult:
     readable = text_is_readable(text)
@@ -345,8 +370,10 @@ def score_candidate(
         "semantic": semantic_component(cosine),
         "skills": skill_coverage(evidence),
         "lexical": lexical_component(lexical_raw),
+        "title": title_component(title_cos) if title_cos is not None else None,
     }
     result = combine(components, evidence, weights)
+    result.components["title_cosine"] = round(title_cos, 4) if title_cos is not None else None
     result.components["semantic_cosine"] = round(cosine, 4)
     result.components["lexical_raw"] = round(lexical_raw, 4)
     result.components["readable"] = 1.0 if readable else 0.0

@@ -17,7 +17,7 @@ SQL", attached to the skills named in the same sentence.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -110,6 +110,8 @@ def _guess_title(lines: list[str]) -> str:
 class _Tally:
     skill_id: int
     name: str
+    outside_preamble: bool = False
+    alternative: bool = True
     mentions: int = 0
     score: float = 0.0
     must: bool = False
@@ -118,15 +120,34 @@ class _Tally:
     line: str = ""
 
 
-def extract_job_profile(text: str, matcher: SkillMatcher, *, title: str = "") -> JobProfile:
+SOFT_CATEGORIES = frozenset({"soft skills", "spoken languages"})
+
+
+def extract_job_profile(
+    text: str,
+    matcher: SkillMatcher,
+    *,
+    title: str = "",
+    categories: Mapping[int, str] | None = None,
+) -> JobProfile:
+    """`categories` (skill id -> taxonomy category) lets soft skills ("Communication") count
+    for less than the field's own skills: every job ad asks for them, so they rank no one."""
     lines = text.splitlines()
     title = title.strip() or _guess_title(lines)
     sections: list[str] = []
     current = NEUTRAL
-    for line in lines:
+    first_heading: int | None = None
+    for index, line in enumerate(lines):
+        before = current
         current = _section_of(line, current)
+        if first_heading is None and index > 0 and (current != before or _is_heading(line)):
+            first_heading = index
         sections.append(current)
+    # The lines before the first heading describe the employer ("a logistics company", "a
+    # teaching hospital"): skills named only there are context, not requirements.
+    preamble_end = first_heading if first_heading is not None else 0
     hits: list[SkillHit] = matcher.find(text)
+    alternatives = _alternatives(text, hits)
     title_ids = {h.skill_id for h in matcher.find(title)}
     total_lines = max(1, len(lines))
     tallies: dict[int, _Tally] = {}
@@ -134,6 +155,10 @@ def extract_job_profile(text: str, matcher: SkillMatcher, *, title: str = "") ->
         tally = tallies.setdefault(hit.skill_id, _Tally(hit.skill_id, hit.name))
         tally.mentions += 1
         line_index = max(0, hit.line_no - 1)
+        if line_index >= preamble_end:
+            tally.outside_preamble = True
+        if id(hit) not in alternatives:
+            tally.alternative = False
         section = sections[line_index] if line_index < len(sections) else NEUTRAL
         sentence = _sentence_around(hit.line, hit.start - _line_start(text, hit.start))
         wording_optional = bool(_OPTIONAL_WORDS.search(sentence))
@@ -164,12 +189,22 @@ def extract_job_profile(text: str, matcher: SkillMatcher, *, title: str = "") ->
         if not tally.line or (wording_must and not optional):
             tally.line = hit.line.strip()[:300]
     skills = []
+    soft = {
+        sid for sid, category in (categories or {}).items() if category.lower() in SOFT_CATEGORIES
+    }
     for tally in tallies.values():
         in_title = tally.skill_id in title_ids
+        if not tally.outside_preamble and not in_title:
+            continue
         raw = 1.0 + tally.score + (1.5 if in_title else 0.0)
         weight = max(1, min(5, round(raw)))
         must = (tally.must or in_title) and not tally.optional_only
-        if tally.optional_only:
+        if tally.skill_id in soft:
+            must, weight = False, 1
+        elif tally.alternative:
+            # "Django or Flask": either will do, so neither alone is a must-have.
+            must, weight = False, max(2, min(weight, 4) - 1)
+        elif tally.optional_only:
             weight = min(weight, 2)
         elif must:
             weight = max(weight, 4)
@@ -190,6 +225,47 @@ def extract_job_profile(text: str, matcher: SkillMatcher, *, title: str = "") ->
         skills=skills[:MAX_SKILLS],
         responsibilities=_responsibilities(lines, sections),
         summary=_summary(lines),
+    )
+
+
+_OR_GAP = re.compile(r"^\s*(?:,|/|,?\s*or|,?\s*and/or)\s*$", re.IGNORECASE)
+_COMMA_GAP = re.compile(r"^\s*,\s*$")
+
+
+def _alternatives(text: str, hits: list[SkillHit]) -> set[int]:
+    """Hits listed as alternatives ("SAP, NetSuite or QuickBooks", "SolidWorks/Creo"): runs of
+    skills separated only by commas, slashes or "or", with at least one "or" or slash."""
+    out: set[int] = set()
+    run: list[SkillHit] = []
+    has_or = False
+
+    def close() -> None:
+        if len(run) >= 2 and has_or:
+            out.update(id(h) for h in run)
+
+    for hit in hits:
+        if run and run[-1].line_no == hit.line_no:
+            gap = text[run[-1].end : hit.start]
+            if _OR_GAP.match(gap):
+                has_or = has_or or not _COMMA_GAP.match(gap)
+                run.append(hit)
+                continue
+        close()
+        run, has_or = [hit], False
+    close()
+    return out
+
+
+def _is_heading(line: str) -> bool:
+    stripped = line.strip()
+    return (
+        bool(stripped)
+        and len(stripped) <= 70
+        and (
+            bool(_HEADING_REQUIRED.match(stripped))
+            or bool(_HEADING_OPTIONAL.match(stripped))
+            or bool(_HEADING_OTHER.match(stripped))
+        )
     )
 
 
@@ -248,13 +324,14 @@ def role_create_from_job_description(
     the taxonomy knows (the role could not be scored on skills)."""
     from django.db import transaction
 
-    from roles.models import Responsibility, Role, RoleSkill
+    from roles.models import Responsibility, Role, RoleSkill, Skill
     from roles.selectors import skill_matcher
 
     text = (text or "").strip()
     if len(text) < 40:
         raise ValueError("Paste the whole job description: a few words are not enough to read.")
-    profile = extract_job_profile(text, skill_matcher(), title=title)
+    categories = dict(Skill.objects.values_list("id", "category"))
+    profile = extract_job_profile(text, skill_matcher(), title=title, categories=categories)
     if not profile.skills:
         raise ValueError(
             "No known skill was found in this job description. Add the tools, methods or "

@@ -68,12 +68,14 @@ def load_labelled_set(folder: Path = DATA_DIR) -> LabelledSet:
 # --- Scorers ---------------------------------------------------------------------------------
 
 
-def rolematch_scores(jobs: list[str], resumes: list[str], matcher: Any) -> np.ndarray:
+def rolematch_scores(
+    jobs: list[str], resumes: list[str], matcher: Any, categories: Mapping[int, str] | None = None
+) -> np.ndarray:
     features = ranking.resume_features(resumes, matcher)
     stats = ranking.pool_stats(features)
     out = np.zeros((len(jobs), len(resumes)))
     for j, text in enumerate(jobs):
-        role = ranking.role_from_job_description(text, matcher)
+        role = ranking.role_from_job_description(text, matcher, categories=categories)
         for i, resume in enumerate(features):
             out[j, i] = ranking.score_one(role, resume, stats).score
     return out
@@ -90,14 +92,16 @@ def tfidf_scores(jobs: list[str], resumes: list[str]) -> np.ndarray:
 
 def minilm_scores(jobs: list[str], resumes: list[str]) -> np.ndarray:
     model = embeddings.get_model()
-    job_v = model.encode(jobs, normalize_embeddings=True, batch_size=32)
-    resume_v = model.encode(resumes, normalize_embeddings=True, batch_size=32)
+    job_v = model.encode(jobs, normalize_embeddings=True, show_progress_bar=False)
+    resume_v = model.encode(resumes, normalize_embeddings=True, show_progress_bar=False)
     return np.asarray(job_v @ resume_v.T)
 
 
-def all_scores(jobs: list[str], resumes: list[str], matcher: Any) -> dict[str, np.ndarray]:
+def all_scores(
+    jobs: list[str], resumes: list[str], matcher: Any, categories: Mapping[int, str] | None = None
+) -> dict[str, np.ndarray]:
     return {
-        "RoleMatch": rolematch_scores(jobs, resumes, matcher),
+        "RoleMatch": rolematch_scores(jobs, resumes, matcher, categories),
         "TF-IDF": tfidf_scores(jobs, resumes),
         "MiniLM cosine": minilm_scores(jobs, resumes),
     }
@@ -111,11 +115,13 @@ def _ranked(ids: list[str], row: np.ndarray) -> list[str]:
 # --- (a) RoleMatch's labelled set --------------------------------------------------------------
 
 
-def evaluate_labelled(matcher: Any, folder: Path = DATA_DIR) -> Report:
+def evaluate_labelled(
+    matcher: Any, categories: Mapping[int, str] | None = None, folder: Path = DATA_DIR
+) -> Report:
     data = load_labelled_set(folder)
     job_ids, resume_ids = list(data.jobs), list(data.resumes)
     scores = all_scores(
-        [data.jobs[j] for j in job_ids], [data.resumes[r] for r in resume_ids], matcher
+        [data.jobs[j] for j in job_ids], [data.resumes[r] for r in resume_ids], matcher, categories
     )
     report = Report("RoleMatch labelled set", len(job_ids), len(resume_ids))
     report.note = "relevance 2 = fits, 1 = adjacent, 0 = other field; MAP counts grade 2"
@@ -144,7 +150,12 @@ def parse_annotations(text: str) -> dict[str, list[list[int]]]:
     return out
 
 
-def evaluate_vacancies(folder: Path, matcher: Any, read_docx: Callable[[Path], str]) -> Report:
+def evaluate_vacancies(
+    folder: Path,
+    matcher: Any,
+    read_docx: Callable[[Path], str],
+    categories: Mapping[int, str] | None = None,
+) -> Report:
     """Each CV is a query; the five vacancies are ranked for it and compared with each
     annotator's ranking (gain 4 for their first place down to 0 for the fifth; MAP counts their
     top two as relevant). Figures are averaged over annotators and CVs."""
@@ -157,7 +168,7 @@ def evaluate_vacancies(folder: Path, matcher: Any, read_docx: Callable[[Path], s
     n_cvs = max(len(rows) for rows in annotations.values())
     cv_ids = [str(i) for i in range(1, n_cvs + 1)]
     resumes = [read_docx(folder / "CV" / f"{cv}.docx") for cv in cv_ids]
-    scores = all_scores(jobs, resumes, matcher)
+    scores = all_scores(jobs, resumes, matcher, categories)
     vac_ids = [str(i) for i in range(len(jobs))]
     report = Report("vacancy-resume-matching (Vanetik & Kogan)", n_cvs, len(jobs), k=5)
     report.note = (

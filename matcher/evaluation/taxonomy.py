@@ -7,17 +7,29 @@ to these files, which are what `roles.catalog.load_taxonomy` loads. No Django im
 from __future__ import annotations
 
 import csv
+import logging
 from functools import cache
 from pathlib import Path
 
 from roles.taxonomy import SkillMatcher
+
+logger = logging.getLogger(__name__)
 
 SKILLS_DIR = Path(__file__).resolve().parents[2] / "roles" / "data" / "skills"
 
 
 def taxonomy_entries(folder: Path = SKILLS_DIR) -> list[tuple[int, str, list[str]]]:
     """(id, name, aliases), ids numbered in file order; a name seen twice keeps its first row."""
-    entries: list[tuple[int, str, list[str]]] = []
+    return [(i, name, aliases) for i, name, _, aliases in _rows(folder)]
+
+
+@cache
+def file_skill_categories() -> dict[int, str]:
+    return {i: category for i, _, category, _ in _rows(SKILLS_DIR)}
+
+
+def _rows(folder: Path) -> list[tuple[int, str, str, list[str]]]:
+    entries: list[tuple[int, str, str, list[str]]] = []
     seen: set[str] = set()
     for path in sorted(folder.glob("*.tsv")):
         with path.open(encoding="utf-8", newline="") as handle:
@@ -31,10 +43,25 @@ def taxonomy_entries(folder: Path = SKILLS_DIR) -> list[tuple[int, str, list[str
                     continue
                 seen.add(name.lower())
                 aliases = [a.strip() for a in (row[2] if len(row) > 2 else "").split("|")]
-                entries.append((len(entries) + 1, name, [a for a in aliases if a]))
+                category = row[1].strip() if len(row) > 1 else ""
+                entries.append((len(entries) + 1, name, category, [a for a in aliases if a]))
     return entries
 
 
 @cache
 def file_skill_matcher() -> SkillMatcher:
     return SkillMatcher(taxonomy_entries())
+
+
+def best_skill_matcher() -> tuple[SkillMatcher, dict[int, str]]:
+    """The database's taxonomy when it is loaded (what the product uses), else the files',
+    with each skill's category."""
+    try:
+        from roles.models import Skill
+        from roles.selectors import skill_matcher
+
+        if Skill.objects.exists():
+            return skill_matcher(), dict(Skill.objects.values_list("id", "category"))
+    except Exception:  # no database configured or migrated: the files will do
+        logger.info("taxonomy read from roles/data/skills (no database taxonomy)")
+    return file_skill_matcher(), file_skill_categories()

@@ -33,6 +33,9 @@ class CandidateEmbedding(models.Model):
     vectors = models.BinaryField()
     # [char_start, char_end] of each chunk in the text, to show the passage that matched.
     spans = models.JSONField(default=list)
+    # The job titles read from the resume and their vectors (one row each), for the title score.
+    titles = models.JSONField(default=list)
+    title_vectors = models.BinaryField(default=b"")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -82,9 +85,7 @@ class Match(models.Model):
         blank=True,
         related_name="matches",
     )
-    candidates = models.ManyToManyField(
-        "matcher.Candidate", blank=True, related_name="matches"
-    )
+    candidates = models.ManyToManyField("matcher.Candidate", blank=True, related_name="matches")
     # Uploads chosen while still being read; each joins `candidates` once it is parsed.
     documents = models.ManyToManyField("matcher.Document", blank=True, related_name="matches")
     reservation = models.ForeignKey(

@@ -80,7 +80,11 @@ def candidates_embed(*, candidates: Sequence[Candidate]) -> dict[int, CandidateE
     for start in range(0, len(todo), SCORE_BATCH):
         batch = todo[start : start + SCORE_BATCH]
         embedded = embeddings.embed_texts([c.text for c in batch])
-        for candidate, emb in zip(batch, embedded, strict=True):
+        titles = [_candidate_titles(c) for c in batch]
+        title_vectors = ranking.embed_titles(titles)
+        for candidate, emb, names, tvecs in zip(
+            batch, embedded, titles, title_vectors, strict=True
+        ):
             fields = {
                 "organisation_id": candidate.organisation_id,
                 "model_name": embeddings.MODEL_NAME,
@@ -90,6 +94,8 @@ def candidates_embed(*, candidates: Sequence[Candidate]) -> dict[int, CandidateE
                 "token_count": emb.n_tokens,
                 "vectors": embeddings.to_bytes(emb.vectors),
                 "spans": [[c.char_start, c.char_end] for c in emb.chunks],
+                "titles": names,
+                "title_vectors": embeddings.to_bytes(tvecs),
                 "created_at": timezone.now(),
             }
             try:
@@ -109,6 +115,14 @@ def candidates_embed(*, candidates: Sequence[Candidate]) -> dict[int, CandidateE
     for org_id in touched_orgs:
         vector_cache.pool_changed(org_id)
     return found
+
+
+def _candidate_titles(candidate: Candidate) -> list[str]:
+    """The titles read the way `rank_resumes` reads them, plus a headline the recruiter set."""
+    titles = ranking.profile_facts(candidate.text)[1]
+    if candidate.headline and candidate.headline not in titles:
+        titles = [candidate.headline, *titles][: ranking.MAX_TITLES]
+    return [t[:100] for t in titles]
 
 
 def candidate_embed(*, candidate_id: int) -> CandidateEmbedding | None:
@@ -298,7 +312,7 @@ class ScoreProgress:
 
 _pool_lock = threading.Lock()
 _pool_stats: dict[int, tuple[int, lexical.PoolStats]] = {}
-_role_vectors: dict[tuple[int, str, str], np.ndarray] = {}
+_role_vectors: dict[tuple[int, str, str], tuple[np.ndarray, np.ndarray | None]] = {}
 
 
 def pool_stats_for_org(org_id: int) -> lexical.PoolStats:
@@ -326,12 +340,19 @@ def _role_features(match: Match) -> ranking.RoleFeatures:
     snap = match.role_snapshot
     skills = [scoring.RoleSkillSpec(**s) for s in snap.get("skills", [])]
     key = (match.pk, embeddings.model_version(), _sha(snap.get("text", "")))
-    vector = _role_vectors.get(key)
-    if vector is None:
-        vector = embeddings.pooled(embeddings.embed_text(snap.get("text", "")).vectors)
-        _role_vectors[key] = vector
+    cached = _role_vectors.get(key)
+    if cached is None:
+        role = ranking.role_features(
+            title=snap.get("title", ""), text=snap.get("text", ""), skills=skills
+        )
+        _role_vectors[key] = (role.vector, role.title_vector)
+        return role
     return ranking.role_features(
-        title=snap.get("title", ""), text=snap.get("text", ""), skills=skills, vector=vector
+        title=snap.get("title", ""),
+        text=snap.get("text", ""),
+        skills=skills,
+        vector=cached[0],
+        title_vector=cached[1],
     )
 
 
@@ -411,6 +432,8 @@ def _score_batch(match: Match, candidates: list[Candidate]) -> None:
                     if candidate.years_experience is not None
                     else ranking.years_of_experience(text)
                 ),
+                title_vectors=embeddings.from_bytes(bytes(rows[candidate.pk].title_vectors)),
+                titles=list(rows[candidate.pk].titles),
             )
             result = ranking.score_one(role, features, stats, weights=weights)
             if overrides.get("skill_weights"):
