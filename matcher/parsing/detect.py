@@ -10,7 +10,7 @@ import io
 import zipfile
 from pathlib import PurePosixPath
 
-from .errors import ParseError
+from .errors import MESSAGES, ParseError
 
 IMAGE_SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "PNG"),
@@ -144,7 +144,9 @@ def describe(data: bytes) -> str:
     try:
         import magic
 
-        return str(magic.from_buffer(data[:65536]))
+        # libmagic's first clause ("Targa image data") is plain enough; the rest is detail.
+        full = str(magic.from_buffer(data[:65536]))
+        return full.split(",")[0].split(" - ")[0].strip()[:60]
     except Exception:  # libmagic missing or confused: a description is only a nicety
         return ""
 
@@ -192,7 +194,9 @@ def detect_kind(data: bytes, filename: str = "") -> str:
                 "unsupported",
                 "This is an old-format Word file (.doc). Save it as .docx or PDF and upload it.",
             )
-        raise ParseError("unsupported")
+        what = describe(data)
+        message = MESSAGES["unsupported"]
+        raise ParseError("unsupported", f"{message} (It looks like: {what}.)" if what else message)
 
     if claimed == "doc":
         # Word happily saves RTF and DOCX under a .doc name; only the old binary format is refused.

@@ -81,3 +81,4 @@ def test_it_refuses_an_unknown_binary_with_no_extension():
     with pytest.raises(ParseError) as caught:
         extract(bytes(range(256)) * 8, "mystery")
     assert caught.value.code == "unsupported"
+    assert "PDF, Word (.docx)" in caught.value.message
