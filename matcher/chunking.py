@@ -33,11 +33,9 @@ class Chunk:
 def windows(
     n_tokens: int, *, max_tokens: int = DEFAULT_MAX_TOKENS, overlap: int = DEFAULT_OVERLAP
 ) -> list[tuple[int, int]]:
-    """Token ranges covering `range(n_tokens)`, each at most `max_tokens - 2` long.
-
-    The last window is pulled back to end exactly at the last token instead of being a short
-    tail: a 10-token tail embeds poorly, while a full window that overlaps more does not.
-    """
+    """Token ranges covering `range(n_tokens)`, each at most `max_tokens - 2` long, each
+    starting `overlap` tokens before the previous one ends. The last one may be short: pulling
+    it back to a full window would embed up to a window of tokens twice for nothing."""
     body = max_tokens - SPECIAL_TOKENS
     if body <= 0:
         raise ValueError("max_tokens must leave room for the special tokens")
@@ -51,11 +49,10 @@ def windows(
     spans: list[tuple[int, int]] = []
     start = 0
     while True:
-        end = start + body
-        if end >= n_tokens:
-            spans.append((max(0, n_tokens - body), n_tokens))
-            break
+        end = min(start + body, n_tokens)
         spans.append((start, end))
+        if end == n_tokens:
+            break
         start += step
     return spans
 

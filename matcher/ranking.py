@@ -117,9 +117,18 @@ def embed_titles(titles: Sequence[Sequence[str]]) -> list[np.ndarray]:
 def resume_features(
     texts: Sequence[str], matcher: Any, *, total_years: Sequence[float | None] | None = None
 ) -> list[ResumeFeatures]:
-    embedded = embeddings.embed_texts(texts)
     facts = [profile_facts(text) for text in texts]
-    title_vectors = embed_titles([titles for _, titles in facts])
+    # Resumes and their titles share one pass through the model (and its batches).
+    flat_titles = [t for _, titles in facts for t in titles]
+    both = embeddings.embed_texts([*texts, *flat_titles])
+    embedded = both[: len(texts)]
+    title_vectors, cursor = [], len(texts)
+    for _, titles in facts:
+        rows = [e.vectors[0] for e in both[cursor : cursor + len(titles)] if len(e.vectors)]
+        title_vectors.append(
+            np.stack(rows) if rows else np.zeros((0, embeddings.DIMENSIONS), np.float32)
+        )
+        cursor += len(titles)
     out = []
     for i, (text, emb) in enumerate(zip(texts, embedded, strict=True)):
         terms = lexical.tokens(text)
