@@ -1,0 +1,172 @@
+"""The role catalog (read) and custom roles (create from a job description, edit, delete)."""
+
+from __future__ import annotations
+
+import pytest
+
+from roles.models import Role, RoleSkill
+from tests.roles.factories import make_role, skill
+
+pytestmark = pytest.mark.django_db
+
+JOB = """Senior Platform Engineer
+We run the hiring platform of a logistics company.
+Requirements:
+- 5+ years of Python in production (required)
+- Strong PostgreSQL and Docker experience
+Nice to have:
+- Kubernetes
+"""
+
+
+@pytest.fixture
+def taxonomy(db):
+    return {name: skill(name) for name in ("Python", "PostgreSQL", "Docker", "Kubernetes")}
+
+
+def test_the_catalog_is_public_and_searchable(db) -> None:
+    from rest_framework.test import APIClient
+
+    make_role("Backend Engineer", skills=[("Python", 5, True)])
+    make_role("Registered Nurse", skills=[("Patient care", 5, True)], industries=["Healthcare"])
+    make_role("Hidden Draft", status=Role.Status.DRAFT)
+    client = APIClient()
+    titles = [r["title"] for r in client.get("/api/v1/roles/").json()["results"]]
+    assert titles == ["Backend Engineer", "Registered Nurse"]
+    found = client.get("/api/v1/roles/?q=python").json()["results"]
+    assert [r["title"] for r in found] == ["Backend Engineer"]
+    by_industry = client.get("/api/v1/roles/?industry=healthcare").json()["results"]
+    assert {r["title"] for r in by_industry} == {"Backend Engineer", "Registered Nurse"}
+    newest = client.get("/api/v1/roles/?ordering=-title").json()["results"]
+    assert newest[0]["title"] == "Registered Nurse"
+
+
+def test_a_catalog_role_comes_with_skills_and_interview_topics(alice_api) -> None:
+    role = make_role("Backend Engineer", skills=[("Python", 5, True), ("Docker", 2, False)])
+    body = alice_api.get(f"/api/v1/roles/{role.slug}/").json()
+    assert body["title"] == "Backend Engineer"
+    assert [(s["skill"]["name"], s["weight"], s["must_have"]) for s in body["skills"]] == [
+        ("Python", 5, True),
+        ("Docker", 2, False),
+    ]
+    assert body["interview_topics"][0]["questions"]
+    assert body["salary_ranges"][0]["currency"] == "USD"
+
+
+def test_a_private_role_is_not_in_the_catalog_even_for_its_owner(alice_api, alice_org) -> None:
+    private = make_role("Secret Engineer", organisation=alice_org)
+    response = alice_api.get(f"/api/v1/roles/{private.slug}/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    listed = [r["slug"] for r in alice_api.get("/api/v1/roles/").json()["results"]]
+    assert private.slug not in listed
+
+
+def test_a_custom_role_is_read_from_a_job_description(alice_api, alice_org, taxonomy) -> None:
+    response = alice_api.post("/api/v1/custom-roles/", {"job_description": JOB}, format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["title"] == "Senior Platform Engineer"
+    assert body["status"] == "draft"
+    skills = {s["skill"]["name"]: s for s in body["skills"]}
+    assert skills["Python"]["must_have"] is True
+    assert skills["Python"]["min_years"] == 5
+    assert skills["Kubernetes"]["must_have"] is False
+    assert Role.objects.get(pk=body["id"]).organisation == alice_org
+
+
+def test_a_retried_create_with_the_same_key_makes_one_role(alice_api, taxonomy) -> None:
+    def send():
+        return alice_api.post(
+            "/api/v1/custom-roles/",
+            {"job_description": JOB, "title": "Platform"},
+            format="json",
+            HTTP_IDEMPOTENCY_KEY="role-1",
+        )
+
+    first, second = send(), send()
+    assert first.status_code == second.status_code == 201
+    assert first.json()["id"] == second.json()["id"]
+    assert second["Idempotent-Replayed"] == "true"
+    assert Role.objects.filter(title="Platform").count() == 1
+
+
+def test_a_description_with_no_known_skill_is_a_validation_problem(alice_api, taxonomy) -> None:
+    response = alice_api.post(
+        "/api/v1/custom-roles/",
+        {"job_description": "We need a cheerful person to greet our visitors every morning."},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "job_description" in response.json()["errors"]
+    assert not Role.objects.exists()
+
+
+def test_weights_must_haves_and_years_are_updated(alice_api, alice_org, taxonomy) -> None:
+    role = make_role("Platform", organisation=alice_org, skills=[("Python", 3, False)])
+    python = taxonomy["Python"]
+    response = alice_api.patch(
+        f"/api/v1/custom-roles/{role.pk}/",
+        {
+            "title": "Platform Lead",
+            "skills": [
+                {"skill": python.pk, "weight": 5, "must_have": True, "min_years": 4},
+                {"skill": taxonomy["Docker"].pk, "weight": 2},
+            ],
+        },
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    rows = {rs.skill.name: rs for rs in RoleSkill.objects.filter(role=role)}
+    assert (rows["Python"].weight, rows["Python"].must_have, rows["Python"].min_years) == (
+        5,
+        True,
+        4,
+    )
+    assert rows["Docker"].weight == 2
+    assert response.json()["title"] == "Platform Lead"
+    removed = alice_api.patch(
+        f"/api/v1/custom-roles/{role.pk}/",
+        {"skills": [{"skill": taxonomy["Docker"].pk, "remove": True}]},
+        format="json",
+    )
+    assert [s["skill"]["name"] for s in removed.json()["skills"]] == ["Python"]
+
+
+def test_an_out_of_range_weight_is_refused(alice_api, alice_org, taxonomy) -> None:
+    role = make_role("Platform", organisation=alice_org)
+    response = alice_api.patch(
+        f"/api/v1/custom-roles/{role.pk}/",
+        {"skills": [{"skill": taxonomy["Python"].pk, "weight": 9}]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "skills" in response.json()["errors"]
+
+
+def test_a_custom_role_is_deleted_unless_matches_used_it(alice_api, alice, alice_org) -> None:
+    from matcher.models import Match
+
+    unused = make_role("Unused", organisation=alice_org)
+    assert alice_api.delete(f"/api/v1/custom-roles/{unused.pk}/").status_code == 204
+    assert not Role.objects.filter(pk=unused.pk).exists()
+    used = make_role("Used", organisation=alice_org)
+    Match.objects.create(
+        organisation=alice_org, role=used, role_version=0, role_title="Used", price_cents=5
+    )
+    response = alice_api.delete(f"/api/v1/custom-roles/{used.pk}/")
+    assert response.status_code == 409
+    assert response.json()["type"].endswith("/api/problems/conflict/")
+
+
+def test_another_organisations_custom_role_is_404(alice_org, charlie_api) -> None:
+    role = make_role("Secret", organisation=alice_org)
+    assert charlie_api.get(f"/api/v1/custom-roles/{role.pk}/").status_code == 404
+    assert charlie_api.patch(f"/api/v1/custom-roles/{role.pk}/", {}).status_code == 404
+    assert charlie_api.delete(f"/api/v1/custom-roles/{role.pk}/").status_code == 404
+    assert charlie_api.get("/api/v1/custom-roles/").json()["results"] == []
+
+
+def test_catalog_roles_are_not_editable_as_custom_roles(alice_api) -> None:
+    role = make_role("Backend Engineer")
+    assert alice_api.patch(f"/api/v1/custom-roles/{role.pk}/", {}).status_code == 404
