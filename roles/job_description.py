@@ -186,6 +186,9 @@ def extract_job_profile(
         years = _years_for(sentence)
         if years is not None and not optional:
             tally.min_years = max(tally.min_years or 0, years)
+            # "5+ years of Python" under Requirements is a requirement, however it is worded.
+            if section == REQUIRED:
+                tally.must = True
         if not tally.line or (wording_must and not optional):
             tally.line = hit.line.strip()[:300]
     skills = []

@@ -1,0 +1,104 @@
+"""Reading a pasted job description into a skill profile, and the org-private role it makes."""
+
+from __future__ import annotations
+
+import pytest
+
+from roles.job_description import extract_job_profile, role_create_from_job_description
+from roles.models import Role
+from roles.taxonomy import SkillMatcher
+from tests.roles.factories import skill
+
+MATCHER = SkillMatcher(
+    [
+        (1, "Python", ["py"]),
+        (2, "Django", []),
+        (3, "Flask", []),
+        (4, "PostgreSQL", ["Postgres"]),
+        (5, "Kubernetes", ["k8s"]),
+        (6, "Docker", []),
+        (7, "Communication", []),
+        (8, "Logistics", []),
+    ]
+)
+
+JD = """Backend Developer
+
+We are a logistics company that ships parcels across Europe.
+
+Responsibilities
+- Build APIs in Python and Django
+- Keep PostgreSQL fast
+
+Requirements
+- 5+ years of professional Python experience
+- Experience with Django or Flask
+- Must be comfortable with Docker
+- Good communication
+
+Nice to have
+- Kubernetes
+"""
+
+
+def profile():
+    return {
+        s.name: s for s in extract_job_profile(JD, MATCHER, categories={7: "Soft Skills"}).skills
+    }
+
+
+def test_it_reads_must_haves_and_minimum_years_from_the_wording():
+    skills = profile()
+    assert skills["Python"].must_have
+    assert skills["Python"].min_years == 5
+    assert skills["Docker"].must_have
+    assert skills["Python"].weight >= 4
+
+
+def test_nice_to_haves_are_optional_and_weigh_less():
+    skills = profile()
+    assert not skills["Kubernetes"].must_have
+    assert skills["Kubernetes"].weight < skills["Python"].weight
+
+
+def test_alternatives_are_not_each_a_must_have():
+    skills = profile()
+    assert not skills["Django"].must_have
+    assert not skills["Flask"].must_have
+
+
+def test_the_employers_description_and_soft_skills_are_not_requirements():
+    skills = profile()
+    assert "Logistics" not in skills
+    assert skills["Communication"].weight == 1
+    assert not skills["Communication"].must_have
+
+
+def test_the_title_is_the_first_line():
+    assert extract_job_profile(JD, MATCHER).title == "Backend Developer"
+
+
+def test_it_creates_an_editable_role_private_to_the_organisation(alice_org, charlie_org):
+    for name in ("Python", "Django", "Docker", "Kubernetes"):
+        skill(name)
+    role = role_create_from_job_description(org=alice_org, text=JD)
+    assert role.organisation == alice_org
+    assert role.status == Role.Status.DRAFT
+    assert role.title == "Backend Developer"
+    by_name = {rs.skill.name: rs for rs in role.role_skills.select_related("skill")}
+    assert by_name["Python"].must_have
+    assert by_name["Python"].min_years == 5
+    assert [r.text for r in role.responsibilities.all()] == [
+        "Build APIs in Python and Django",
+        "Keep PostgreSQL fast",
+    ]
+    assert not Role.objects.filter(organisation=charlie_org).exists()
+
+
+def test_it_explains_when_the_text_is_too_short_or_names_no_known_skill(alice_org):
+    with pytest.raises(ValueError, match="whole job description"):
+        role_create_from_job_description(org=alice_org, text="Dev")
+    with pytest.raises(ValueError, match="No known skill"):
+        role_create_from_job_description(
+            org=alice_org, text="We need someone kind and punctual for our small friendly office."
+        )

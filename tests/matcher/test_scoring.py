@@ -1,0 +1,179 @@
+"""The scorer's pure functions: no database, no model (vectors are made by hand)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from matcher import scoring
+from matcher.lexical import PoolStats, lexical_score, query_terms, tokens
+from matcher.scoring import Mention, RoleSkillSpec
+
+PYTHON, DJANGO, K8S = 1, 2, 3
+ROLE = [
+    RoleSkillSpec(PYTHON, "Python", weight=5, must_have=True, min_years=4),
+    RoleSkillSpec(DJANGO, "Django", weight=3),
+    RoleSkillSpec(K8S, "Kubernetes", weight=2),
+]
+TEXT = "\n".join(
+    [
+        "Ada Lovelace",
+        "Senior Backend Engineer with a long record of shipping reliable web services.",
+        "Built Django applications for payments, reporting and scheduling at three companies.",
+        "Wrote Python for 6 years, mostly APIs, data pipelines and internal tooling for teams.",
+        "Ran services on Kubernetes clusters and owned the deployment pipeline and monitoring.",
+    ]
+)
+
+
+def unit(*values: float) -> np.ndarray:
+    v = np.array(values, dtype=np.float32)
+    return v / np.linalg.norm(v)
+
+
+def mentions(*ids: int, text: str = TEXT) -> dict[int, list[Mention]]:
+    names = {PYTHON: "Python", DJANGO: "Django", K8S: "Kubernetes"}
+    out: dict[int, list[Mention]] = {}
+    for line_no, line in enumerate(text.split("\n"), start=1):
+        for skill_id in ids:
+            if names[skill_id] in line:
+                out.setdefault(skill_id, []).append(Mention(skill_id, line_no, line))
+    return out
+
+
+def score(found: dict[int, list[Mention]], **kwargs):
+    defaults = {
+        "role_skills": ROLE,
+        "role_vector": unit(1, 0, 0),
+        "chunk_vectors": np.stack([unit(1, 1, 0), unit(0, 1, 1)]),
+        "mentions": found,
+        "text": TEXT,
+        "lexical_raw": 0.1,
+        "total_years": 8.0,
+        "title_cos": 0.7,
+    }
+    defaults.update(kwargs)
+    return scoring.score_candidate(**defaults)
+
+
+def test_adding_a_must_have_skill_raises_the_score():
+    without = score(mentions(DJANGO, K8S))
+    with_it = score(mentions(PYTHON, DJANGO, K8S))
+    assert with_it.score > without.score
+    assert with_it.components["skills"] > without.components["skills"]
+
+
+def test_every_skill_found_scores_higher_than_any_one_missing():
+    full = score(mentions(PYTHON, DJANGO, K8S)).score
+    for dropped in (PYTHON, DJANGO, K8S):
+        kept = [s for s in (PYTHON, DJANGO, K8S) if s != dropped]
+        assert score(mentions(*kept)).score < full
+
+
+def test_a_missing_must_have_is_flagged_and_keeps_the_candidate_out_of_the_strong_tier():
+    result = score(mentions(DJANGO, K8S), lexical_raw=1.0, title_cos=1.0)
+    assert result.missing_must_haves == ["Python"]
+    assert not result.must_haves_met
+    assert result.tier != scoring.STRONG
+    python = next(e for e in result.evidence if e.name == "Python")
+    assert python.status == scoring.MISSING
+    assert python.missing_must_have
+
+
+def test_evidence_carries_the_resume_line_that_shows_each_skill():
+    result = score(mentions(PYTHON, DJANGO, K8S))
+    by_name = {e.name: e for e in result.evidence}
+    assert by_name["Python"].line_no == 4
+    assert by_name["Python"].line.startswith("Wrote Python for 6 years")
+    assert by_name["Python"].years == 6
+    assert by_name["Django"].line_no == 3
+    assert by_name["Kubernetes"].line.startswith("Ran services on Kubernetes")
+    assert {e.status for e in result.evidence} == {scoring.FOUND}
+
+
+def test_too_few_years_of_a_skill_gives_partial_credit():
+    text = TEXT.replace("for 6 years", "for 2 years")
+    result = score(mentions(PYTHON, text=text), text=text)
+    python = next(e for e in result.evidence if e.name == "Python")
+    assert python.status == scoring.FOUND
+    assert python.years == 2
+    assert 0.5 <= python.credit < 1.0
+
+
+def test_an_unreadable_text_says_unknown_instead_of_missing():
+    garbage = "l1| ~~ rn#i 0O0 |||\n" * 5
+    result = score({}, text=garbage)
+    assert {e.status for e in result.evidence} == {scoring.UNKNOWN}
+    assert result.components["readable"] == 0.0
+    readable = score({})
+    assert {e.status for e in readable.evidence} == {scoring.MISSING}
+
+
+def test_the_score_stays_between_0_and_100_and_nobody_is_dropped():
+    low = score({}, chunk_vectors=np.stack([unit(0, 0, 1)]), lexical_raw=0.0, title_cos=0.0)
+    high = score(mentions(PYTHON, DJANGO, K8S), lexical_raw=5.0, title_cos=1.0)
+    assert 0 <= low.score < high.score <= 100
+    assert low.tier == scoring.WEAK
+    assert len(low.evidence) == len(ROLE)
+
+
+def test_rescoring_stored_components_reproduces_the_score():
+    result = score(mentions(PYTHON, K8S))
+    again = scoring.rescore(components=result.components, evidence=result.evidence_json())
+    assert again.score == result.score
+    assert again.tier == result.tier
+
+
+def test_reweighting_a_missing_must_have_to_optional_lifts_the_flag_and_the_score():
+    result = score(mentions(DJANGO, K8S))
+    lifted = scoring.rescore(
+        components=result.components,
+        evidence=result.evidence_json(),
+        skill_overrides={str(PYTHON): {"must_have": False, "weight": 1}},
+    )
+    assert lifted.must_haves_met
+    assert lifted.score > result.score
+
+
+def test_component_weights_change_the_mix_and_refuse_nonsense():
+    result = score(mentions(PYTHON, DJANGO, K8S), lexical_raw=0.0)
+    skills_only = scoring.rescore(
+        components=result.components,
+        evidence=result.evidence_json(),
+        weights={"semantic": 0, "skills": 1, "lexical": 0, "title": 0},
+    )
+    assert skills_only.score == pytest.approx(100 * result.components["skills"], abs=0.1)
+    with pytest.raises(ValueError, match="negative"):
+        scoring.normalise_weights({"semantic": -1})
+    with pytest.raises(ValueError, match="above zero"):
+        scoring.normalise_weights({"semantic": 0, "skills": 0, "lexical": 0, "title": 0})
+
+
+def test_a_role_without_skills_is_scored_on_the_other_components():
+    result = score({}, role_skills=[])
+    assert result.components["skills"] is None
+    assert result.evidence == []
+    assert result.score > 0
+
+
+def test_years_are_read_from_claims_and_date_ranges():
+    assert scoring.years_in_line("5+ years of Python") == 5
+    assert scoring.years_in_line("Python (3 yrs)") == 3
+    assert scoring.years_in_line("Engineer, 2016 - 2021, Python") == 5
+    assert scoring.years_in_line("Python and Go") is None
+
+
+def test_rare_words_in_the_pool_weigh_more_than_common_ones():
+    pool = [tokens("python django team"), tokens("python flask"), tokens("python phlebotomy")]
+    stats = PoolStats.from_token_lists(pool)
+    assert stats.idf("phlebotomy") > stats.idf("python")
+    query = query_terms("Python developer who knows phlebotomy")
+    rare = lexical_score(query, Counter(pool[2]), len(pool[2]), stats)
+    common = lexical_score(query, Counter(pool[0]), len(pool[0]), stats)
+    assert rare > common
+
+
+def test_tokens_keep_the_punctuation_of_skill_names():
+    assert {"c++", "c#", ".net", "node.js"} <= set(tokens("C++, C#, .NET and Node.js."))
