@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "django_htmx",
     "simple_history",
@@ -77,6 +78,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # ETags on every GET and 304 on If-None-Match: pages, htmx partials and API reads alike.
+    "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -307,12 +310,27 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "config.api.pagination.CursorPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["config.api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": env.str("API_THROTTLE_RATE", default="600/min")},
+    "EXCEPTION_HANDLER": "config.api.problems.exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "RoleMatch API",
     "DESCRIPTION": "Score and rank candidates against curated or custom roles.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # --- RoleMatch -------------------------------------------------------------------------------
@@ -320,6 +338,7 @@ SPECTACULAR_SETTINGS = {
 # lowest app) depends on no higher app. Each step must be idempotent.
 BOOTSTRAP_STEPS: list[str] = [
     "accounts.bootstrap.ensure_site",
+    "billing.bootstrap.ensure_default_pricing",
     "roles.catalog.load_taxonomy",
     "roles.catalog.load_default_catalog",
 ]
@@ -340,7 +359,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "billing.bootstrap.ensure_default_pricing",
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
@@ -378,7 +396,6 @@ RATE_LIMITS: dict[str, str] = {
     "api_auth_failed": env.str("API_AUTH_FAILED_RATE_LIMIT", default="20/600"),
 }
 INVITATION_TTL = timedelta(days=7)
-
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 # Personal API tokens (`Authorization: Bearer rm_...`) next to the browser session.
@@ -386,6 +403,7 @@ REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
     "accounts.authentication.BearerTokenAuthentication",
     "rest_framework.authentication.SessionAuthentication",
 ]
+
 # --- matcher intake ---------------------------------------------------------------------------
 # Upload limits: a file past them fails alone with its reason, the rest of the batch goes on.
 UPLOAD_MAX_FILE_BYTES = env.int("UPLOAD_MAX_FILE_BYTES", default=10 * 1024 * 1024)
@@ -432,3 +450,47 @@ DASHBOARD_PANELS.insert(0, "billing/panels/balance.html")
 
 # --- matcher workspace ------------------------------------------------------------------------
 DASHBOARD_PANELS.append("matcher/panels/recent_matches.html")
+
+# --- api --------------------------------------------------------------------------------------
+# POST /api/v1/auth/token/ trades an email and password for a token: attempts per IP, and failed
+# attempts per (normalised) email address, "<amount>/<seconds>" like the limits above.
+RATE_LIMITS["api_token_obtain"] = env.str("API_TOKEN_OBTAIN_RATE_LIMIT", default="20/600")
+RATE_LIMITS["api_token_obtain_failed"] = env.str(
+    "API_TOKEN_OBTAIN_FAILED_RATE_LIMIT", default="5/900"
+)
+SPECTACULAR_SETTINGS.update(
+    {
+        "DESCRIPTION": (
+            "Score and rank candidates against curated or custom roles. Authenticate with "
+            "`Authorization: Bearer <token>`; errors are RFC 9457 problem documents. The guide "
+            "with a full curl walk-through is docs/api.md."
+        ),
+        "SCHEMA_PATH_PREFIX": r"/api/v1",
+        "TAGS": [
+            {"name": "auth", "description": "Personal API tokens."},
+            {"name": "roles", "description": "The public role catalog (read only)."},
+            {"name": "custom roles", "description": "Your organisation's private roles."},
+            {"name": "candidates", "description": "Resumes: upload, read, download, delete."},
+            {"name": "uploads", "description": "Upload batches and each file's progress."},
+            {"name": "matches", "description": "Scoring candidates against a role."},
+            {"name": "credits", "description": "Balance, ledger and buying credits."},
+            {"name": "organisation", "description": "Your organisation's members."},
+        ],
+        "ENUM_NAME_OVERRIDES": {
+            "DocumentStatusEnum": "matcher.models.candidates.Document.Status",
+            "MatchStatusEnum": "matcher.models.matches.Match.Status",
+            "DecisionKindEnum": "matcher.models.matches.Decision.Kind",
+            "LedgerKindEnum": "billing.models.LedgerEntry.Kind",
+            "MemberRoleEnum": "accounts.models.Membership.Role",
+        },
+    }
+)
+
+# --- engine ---------------------------------------------------------------------------------
+# Torch threads per worker child for the embedding model; 0 = the cores divided by the worker's
+# concurrency (see docs/operations.md).
+EMBEDDING_TORCH_THREADS = env.int("EMBEDDING_TORCH_THREADS", default=0)
+if EMBEDDING_TORCH_THREADS < 0:
+    raise ImproperlyConfigured("EMBEDDING_TORCH_THREADS must be 0 (automatic) or more.")
+# Optional routing of tasks to queues, as JSON, e.g. {"matcher.document_parse": {"queue": "parse"}}
+CELERY_TASK_ROUTES = env.json("CELERY_TASK_ROUTES", default={})
