@@ -356,12 +356,18 @@ def _role_features(match: Match) -> ranking.RoleFeatures:
     )
 
 
-def _blind_text(text: str) -> str:
-    try:
-        from matcher.blind import mask_text  # the workspace's masking, when installed
-    except ImportError:
-        return text
-    return str(mask_text(text))
+def _blind_text(candidate: Candidate) -> str:
+    """The text with identity and bias-prone details masked (blind review), as scored."""
+    from matcher.blind import identity_from_profile, mask_text
+
+    identity = identity_from_profile(
+        candidate.profile,
+        name=candidate.name,
+        email=candidate.email,
+        phone=candidate.phone,
+        location=candidate.location,
+    )
+    return str(mask_text(candidate.text, identity))
 
 
 def _resolve_documents(match: Match) -> tuple[int, int]:
@@ -417,7 +423,7 @@ def _score_batch(match: Match, candidates: list[Candidate]) -> None:
         batch = candidates[start : start + SCORE_BATCH]
         rows = candidates_embed(candidates=batch)
         for candidate in batch:
-            text = _blind_text(candidate.text) if match.blind else candidate.text
+            text = _blind_text(candidate) if match.blind else candidate.text
             terms = lexical.tokens(text)
             features = ranking.ResumeFeatures(
                 text=text,

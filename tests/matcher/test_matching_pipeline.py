@@ -293,3 +293,19 @@ def test_the_pool_is_ranked_exactly_from_the_cached_matrix(alice_org, charlie_or
     late = candidate(alice_org, NO_PYTHON, "Grace")
     candidate_embed(candidate_id=late.pk)
     assert len(vector_cache.rank_pool(alice_org.pk, role_vector)) == 3
+
+
+def test_a_blind_match_scores_and_explains_from_the_masked_text(alice, alice_org, role, create):
+    fund(alice_org, 1000)
+    text = FIT.replace(
+        "Skills: Python", "Contact ada.lovelace@example.com, born 10 December 1990. Skills: Python"
+    )
+    ada = CandidateFactory(
+        organisation=alice_org, name="Ada Lovelace", email="ada.lovelace@example.com", text=text
+    )
+    match = create(org=alice_org, user=alice, role=role, candidates=[ada], blind=True)
+    result = MatchResult.objects.get(match=match, candidate=ada)
+    lines = " ".join(e["line"] for e in result.evidence)
+    assert "Python" in lines
+    assert "ada.lovelace@example.com" not in lines
+    assert "1990" not in lines
