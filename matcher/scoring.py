@@ -107,7 +107,7 @@ class SkillEvidence:
 class ScoreResult:
     score: float
     tier: str
-    components: dict[str, float]
+    components: dict[str, float | None]
     evidence: list[SkillEvidence]
     weights: dict[str, Any] = field(default_factory=dict)
 
@@ -355,9 +355,7 @@ def combine(
     return ScoreResult(
         score=score,
         tier=tier_for(score, must_haves_met=must_met),
-        components={
-            k: (round(float(v), 4) if v is not None else None) for k, v in components.items()
-        },  # type: ignore[misc]
+        components={k: _rounded(v) for k, v in components.items()},
         evidence=evidence,
         weights=dict(used),
     )
@@ -389,7 +387,7 @@ def score_candidate(
     result.components["semantic_cosine"] = round(cosine, 4)
     result.components["lexical_raw"] = round(lexical_raw, 4)
     result.components["readable"] = 1.0 if readable else 0.0
-    result.components["total_years"] = total_years  # type: ignore[assignment]
+    result.components["total_years"] = total_years
     return result
 
 
