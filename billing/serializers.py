@@ -23,6 +23,10 @@ class BalanceSerializer(serializers.Serializer):
 
 
 class LedgerEntrySerializer(serializers.ModelSerializer):
+    actor_email = serializers.CharField(
+        read_only=True, help_text="Who made the change; empty for the system (webhooks, tasks)."
+    )
+
     class Meta:
         model = LedgerEntry
         fields = [

@@ -218,7 +218,8 @@ class PassthroughRenderer(BaseRenderer):
     def render(
         self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None
     ) -> Any:
-        return data
+        # Only errors reach a renderer (the file itself streams past it): keep them JSON.
+        return JSONRenderer().render(data, accepted_media_type, renderer_context)
 
 
 class CandidateFileApi(APIView):

@@ -340,7 +340,9 @@ class ResultQuerySerializer(serializers.Serializer):
 
 class DecisionSerializer(serializers.ModelSerializer):
     candidate = serializers.PrimaryKeyRelatedField(read_only=True)
-    decided_by = serializers.EmailField(source="decided_by.email", read_only=True, allow_null=True)
+    decided_by = serializers.CharField(
+        source="decided_by.email", read_only=True, allow_null=True, help_text="Their email."
+    )
 
     class Meta:
         model = Decision

@@ -170,6 +170,21 @@ def handler404(request: HttpRequest, exception: Exception | None = None) -> Http
     return render(request, "404.html", status=404)
 
 
+def handler400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Requests Django refuses before a view runs (too many fields, a suspicious header)."""
+    if _is_api(request):
+        body = problem_body(
+            "malformed-request",
+            400,
+            "The request could not be read: it is malformed or too large.",
+            request.get_full_path(),
+        )
+        return JsonResponse(body, status=400, content_type=PROBLEM_CONTENT_TYPE)
+    from django.views.defaults import bad_request
+
+    return bad_request(request, exception)  # type: ignore[arg-type]
+
+
 def handler500(request: HttpRequest) -> HttpResponse:
     if _is_api(request):
         body = problem_body(

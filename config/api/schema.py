@@ -10,12 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.utils import (
-    OpenApiExample,
-    OpenApiParameter,
-    OpenApiResponse,
-    inline_serializer,
-)
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
 from config.api.problems import PROBLEM_CONTENT_TYPE, PROBLEM_TYPES
@@ -116,20 +111,10 @@ def json_response(serializer: Any, status: int = 200) -> dict[Any, Any]:
     return {(status, "application/json"): serializer}
 
 
-def paginated(serializer: type[serializers.Serializer], name: str) -> Any:
-    """The envelope CursorPagination answers with, named for the schema."""
-    return inline_serializer(
-        name=name,
-        fields={
-            "next": serializers.URLField(
-                allow_null=True, help_text="The next page, or null on the last one."
-            ),
-            "previous": serializers.URLField(
-                allow_null=True, help_text="The previous page, or null on the first one."
-            ),
-            "results": serializer(many=True),
-        },
-    )
+def paginated(serializer: type[serializers.Serializer], name: str = "") -> Any:
+    """A list view's items; drf-spectacular wraps them in the cursor page envelope
+    (`next`, `previous`, `results`) because the view paginates."""
+    return serializer(many=True)
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):
