@@ -46,7 +46,11 @@ def test_it_stops_a_parse_that_runs_past_the_time_limit(tesseract):
     pages = [docs.rendered_page() for _ in range(10)]
     buffer = io.BytesIO()
     pages[0].convert("RGB").save(
-        buffer, format="PDF", save_all=True, append_images=[p.convert("RGB") for p in pages[1:]]
+        buffer,
+        format="PDF",
+        resolution=300,
+        save_all=True,
+        append_images=[p.convert("RGB") for p in pages[1:]],
     )
     with pytest.raises(ParseError) as caught:
         extract_sandboxed(buffer.getvalue(), "slow-scan.pdf", timeout_s=1, memory_mb=1024)
