@@ -14,7 +14,9 @@ from matcher.models import Candidate, Decision, Document, Match, UploadBatch
 
 
 class DocumentSerializer(serializers.ModelSerializer):
-    candidate = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    candidate: serializers.PrimaryKeyRelatedField[Candidate] = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True
+    )
     progress_percent = serializers.IntegerField(read_only=True)
     warnings = serializers.ListField(child=serializers.CharField(), read_only=True)
 
@@ -339,7 +341,9 @@ class ResultQuerySerializer(serializers.Serializer):
 
 
 class DecisionSerializer(serializers.ModelSerializer):
-    candidate = serializers.PrimaryKeyRelatedField(read_only=True)
+    candidate: serializers.PrimaryKeyRelatedField[Candidate] = serializers.PrimaryKeyRelatedField(
+        read_only=True
+    )
     decided_by = serializers.CharField(
         source="decided_by.email", read_only=True, allow_null=True, help_text="Their email."
     )

@@ -77,7 +77,7 @@ class RoleListApi(ListAPIView[Role]):
         operation_id="roles_list",
         tags=["roles"],
         summary="Search the public role catalog",
-        auth=[{}, {"bearerAuth": []}],
+        auth=[{}, {"bearerAuth": []}],  # type: ignore[list-item]
         responses={
             **json_response(paginated(RoleListSerializer, "PaginatedRoleList")),
             **problems(400, public=True),
@@ -94,7 +94,7 @@ class RoleDetailApi(APIView):
         operation_id="roles_retrieve",
         tags=["roles"],
         summary="Read a catalog role with its skills and interview topics",
-        auth=[{}, {"bearerAuth": []}],
+        auth=[{}, {"bearerAuth": []}],  # type: ignore[list-item]
         parameters=[
             OpenApiParameter("slug", str, OpenApiParameter.PATH, pattern=r"^[-a-zA-Z0-9_]+$")
         ],

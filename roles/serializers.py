@@ -6,7 +6,9 @@ from rest_framework import serializers
 
 from roles.models import (
     EvaluationCriterion,
+    Industry,
     InterviewTopic,
+    Responsibility,
     Role,
     RoleSkill,
     SalaryRange,
@@ -63,7 +65,9 @@ class RoleRefSerializer(serializers.ModelSerializer):
 
 class RoleListSerializer(serializers.ModelSerializer):
     alternate_titles = serializers.ListField(child=serializers.CharField(), read_only=True)
-    industries = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    industries: serializers.SlugRelatedField[Industry] = serializers.SlugRelatedField(
+        slug_field="name", many=True, read_only=True
+    )
 
     class Meta:
         model = Role
@@ -82,7 +86,9 @@ class RoleListSerializer(serializers.ModelSerializer):
 
 
 class RoleDetailSerializer(RoleListSerializer):
-    responsibilities = serializers.SlugRelatedField(slug_field="text", many=True, read_only=True)
+    responsibilities: serializers.SlugRelatedField[Responsibility] = serializers.SlugRelatedField(
+        slug_field="text", many=True, read_only=True
+    )
     skills = RoleSkillSerializer(source="role_skills", many=True, read_only=True)
     interview_topics = InterviewTopicSerializer(many=True, read_only=True)
     evaluation_criteria = EvaluationCriterionSerializer(many=True, read_only=True)
@@ -108,7 +114,9 @@ class RoleDetailSerializer(RoleListSerializer):
 
 
 class CustomRoleSerializer(serializers.ModelSerializer):
-    responsibilities = serializers.SlugRelatedField(slug_field="text", many=True, read_only=True)
+    responsibilities: serializers.SlugRelatedField[Responsibility] = serializers.SlugRelatedField(
+        slug_field="text", many=True, read_only=True
+    )
     skills = RoleSkillSerializer(source="role_skills", many=True, read_only=True)
 
     class Meta:

@@ -24,7 +24,8 @@ class ProblemSerializer(serializers.Serializer):
     status = serializers.IntegerField(help_text="The HTTP status code.")
     detail = serializers.CharField(help_text="What went wrong with this request, for a person.")
     instance = serializers.CharField(help_text="The path of the request that failed.")
-    errors = serializers.DictField(
+    # A field, not the Serializer's `errors` property: the metaclass takes it off the class.
+    errors = serializers.DictField(  # type: ignore[assignment]
         required=False,
         child=serializers.JSONField(),
         help_text="Validation errors by field name (`validation-error` only).",
@@ -100,6 +101,10 @@ COMMON = (401, 403, 429)
 def problems(*statuses: int, public: bool = False, **slugs: str) -> dict[Any, Any]:
     """`responses` entries for these statuses (plus 401/403/429 unless `public`), keyed by
     (status, "application/problem+json"). `slugs` overrides the problem type: `s409="conflict"`."""
+    return _problems(statuses, public=public, slugs=slugs)
+
+
+def _problems(statuses: tuple[int, ...], *, public: bool, slugs: dict[str, str]) -> dict[Any, Any]:
     wanted = set(statuses) | ({429} if public else set(COMMON))
     out: dict[Any, Any] = {}
     for status in sorted(wanted):
@@ -149,4 +154,4 @@ def create_problems(*statuses: int, **slugs: str) -> dict[Any, Any]:
     """`problems(...)` for a POST that creates something: also 409 while a retry is in flight
     and 422 when its Idempotency-Key was used for another body."""
     slugs.setdefault("s409", "request-in-progress")
-    return problems(*statuses, 409, 422, **slugs)
+    return _problems((*statuses, 409, 422), public=False, slugs=slugs)
