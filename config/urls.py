@@ -3,8 +3,10 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config import health
+from config.api import problems
 from roles.sitemaps import sitemaps as role_sitemaps
 from roles.views import robots_txt
 
@@ -17,11 +19,18 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("config.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/problems/<slug:slug>/", problems.problem_type_detail, name="api-problem-type"),
     path("roles/", include("roles.urls")),
     path("billing/", include("billing.urls")),
     path("app/", include("matcher.urls")),
     path("", include("accounts.urls")),
 ]
+
+handler400 = "config.api.problems.handler400"
+handler404 = "config.api.problems.handler404"
+handler500 = "config.api.problems.handler500"
 
 if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
