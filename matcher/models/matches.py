@@ -88,9 +88,11 @@ class Match(models.Model):
     candidates = models.ManyToManyField("matcher.Candidate", blank=True, related_name="matches")
     # Uploads chosen while still being read; each joins `candidates` once it is parsed.
     documents = models.ManyToManyField("matcher.Document", blank=True, related_name="matches")
+    # RESTRICT, not PROTECT: a reservation cannot vanish under a live match, yet deleting the
+    # whole organisation (which takes both through cascades) must still work.
     reservation = models.ForeignKey(
         "billing.Reservation",
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="matches",
