@@ -6,10 +6,13 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
@@ -133,6 +136,56 @@ class RoleAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Role]:
         return super().get_queryset(request).select_related("organisation")
 
+    # --- Whole-page revert ----------------------------------------------------------------------
+
+    def history_form_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        version_id: str,
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        """Replaces simple_history's field-only revert form: a confirmation page listing what a
+        revert changes across the whole page (fields and every section), then the revert."""
+        if not (object_id.isdigit() and version_id.isdigit()):
+            raise Http404
+        role = get_object_or_404(Role, pk=int(object_id))
+        if not self.has_view_history_or_change_history_permission(request, role):
+            raise PermissionDenied
+        can_revert = not self.revert_disabled(request, role)
+        try:
+            plan = services.role_revert_plan(role=role, to=int(version_id))
+        except services.RevertError as exc:
+            raise Http404(str(exc)) from exc
+        if request.method == "POST":
+            if not can_revert:
+                raise PermissionDenied
+            role = services.role_revert(role=role, to=int(version_id), actor=request.user)
+            state = (
+                f"live as version {role.version}"
+                if role.status == Role.Status.PUBLISHED
+                else "a draft; publish it when ready"
+            )
+            self.message_user(
+                request,
+                f"“{role.title}” is back to how it was on "
+                f"{timezone.localtime(plan.record_date):%Y-%m-%d %H:%M}; it is {state}.",
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(reverse("admin:roles_role_change", args=[role.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Revert “{role.title}”",
+            "opts": self.model._meta,
+            "original": role,
+            "plan": plan,
+            "can_revert": can_revert,
+            "history_url": reverse("admin:roles_role_history", args=[role.pk]),
+            "change_url": reverse("admin:roles_role_change", args=[role.pk]),
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/roles/role/revert_confirm.html", context)
+
     @admin.display(description="Scope", ordering="organisation")
     def scope(self, obj: Role) -> str:
         return obj.organisation.name if obj.organisation_id else "Public catalog"  # type: ignore[union-attr]
@@ -204,8 +257,6 @@ class RoleAdmin(SimpleHistoryAdmin):
             else self.has_view_permission(request, role)
         )
         if not allowed:
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         return role
 

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Model
 from django.utils import timezone
 
-from roles.models import Role, RoleSkill, Skill, unique_slug
+from roles.models import (
+    EvaluationCriterion,
+    InterviewTopic,
+    Responsibility,
+    Role,
+    RoleSkill,
+    SalaryRange,
+    Skill,
+    unique_slug,
+)
 
 
 def _invalidate(role: Role) -> None:
@@ -167,3 +178,243 @@ def custom_role_delete(*, role: Role, actor: Any = None) -> None:
             f"This role was used by {len(exc.protected_objects)} match(es), which keep their "
             "results; it cannot be deleted."
         ) from exc
+
+
+# --- Reverting a whole page to an earlier moment -------------------------------------------------
+
+# What a revert restores: every field of the page's content. Publishing state (status, version,
+# published_at) only moves forward, and the scope (organisation) is not content: moving a private
+# role between organisations must never happen by a revert.
+_REVERT_SKIPPED_FIELDS = {
+    "id",
+    "status",
+    "version",
+    "published_at",
+    "organisation",
+    "import_hashes",
+    "created_at",
+    "updated_at",
+}
+
+# The page's sections, as (label, related name, model); each keeps its own history.
+_REVERT_SECTIONS: list[tuple[str, str, type[Model]]] = [
+    ("Key skills", "role_skills", RoleSkill),
+    ("Responsibilities", "responsibilities", Responsibility),
+    ("Evaluation criteria", "evaluation_criteria", EvaluationCriterion),
+    ("Interview topics", "interview_topics", InterviewTopic),
+    ("Salary ranges", "salary_ranges", SalaryRange),
+]
+
+
+class RevertError(ValueError):
+    """A revert that cannot be done, with a message a curator understands."""
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    current: Any
+    restored: Any
+
+
+@dataclass(frozen=True)
+class SectionChange:
+    label: str
+    current_count: int
+    restored_count: int
+    removed: int
+    added: int
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.removed or self.added)
+
+
+@dataclass
+class RevertPlan:
+    """What `role_revert` would do: shown to the curator before they confirm."""
+
+    role: Role
+    moment: datetime
+    record_date: datetime
+    fields: dict[str, Any]
+    field_changes: list[FieldChange]
+    sections: list[SectionChange]
+    rows: dict[str, list[Model]] = field(repr=False, default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.field_changes) or any(s.changed for s in self.sections)
+
+
+def _row_values(row: Model) -> tuple[Any, ...]:
+    return tuple(getattr(row, f.attname) for f in row._meta.concrete_fields if not f.primary_key)
+
+
+def _revert_moment(*, role: Role, to: datetime | int) -> tuple[datetime, Any]:
+    """The moment to restore and the role's historical record in force then.
+
+    A history entry means "the page as that save left it". The admin saves the role first and
+    its inline rows just after, so the moment is the instant before the role's next history entry
+    (or now), which takes in the inline edits made by the same save."""
+    history = Role.history.filter(id=role.pk)
+    if isinstance(to, datetime):
+        if timezone.is_naive(to):
+            raise RevertError("Give the moment to revert to with its time zone.")
+        record = history.filter(history_date__lte=to).order_by("-history_date").first()
+        if record is None:
+            raise RevertError("This role did not exist yet at that moment.")
+        return to, record
+    record = history.filter(history_id=to).first()
+    if record is None:
+        raise RevertError("That history entry does not belong to this role.")
+    following = (
+        history.filter(history_date__gt=record.history_date).order_by("history_date").first()
+    )
+    moment = following.history_date - timedelta(microseconds=1) if following else timezone.now()
+    return moment, record
+
+
+def role_revert_plan(*, role: Role, to: datetime | int) -> RevertPlan:
+    """Compares the page now with the page at `to` (a datetime or a Role history id)."""
+    moment, record = _revert_moment(role=role, to=to)
+    if record.history_type == "-":
+        raise RevertError("The role had been deleted at that moment.")
+    current = Role.objects.get(pk=role.pk)
+    past = record.instance
+    fields: dict[str, Any] = {}
+    field_changes = []
+    for model_field in Role._meta.concrete_fields:
+        if model_field.name in _REVERT_SKIPPED_FIELDS:
+            continue
+        old, now = getattr(past, model_field.attname), getattr(current, model_field.attname)
+        fields[model_field.attname] = old
+        if old != now:
+            field_changes.append(FieldChange(str(model_field.verbose_name), now, old))
+    notes = []
+    slug = fields.get("slug")
+    if slug != current.slug and Role.objects.filter(slug=slug).exclude(pk=role.pk).exists():
+        fields["slug"] = current.slug
+        field_changes = [c for c in field_changes if c.label != "slug"]
+        notes.append(f"The old address “{slug}” is now used by another role; it is kept as is.")
+
+    sections = []
+    rows: dict[str, list[Model]] = {}
+    for label, relation, model in _REVERT_SECTIONS:
+        past_rows = list(
+            model.history.as_of(moment).filter(role_id=role.pk)  # type: ignore[attr-defined]
+        )
+        if model is RoleSkill:
+            known = set(
+                Skill.objects.filter(pk__in=[r.skill_id for r in past_rows]).values_list(
+                    "pk", flat=True
+                )
+            )
+            gone = [r for r in past_rows if r.skill_id not in known]
+            if gone:
+                notes.append(f"{len(gone)} skill(s) have since left the taxonomy; not restored.")
+            past_rows = [r for r in past_rows if r.skill_id in known]
+        if model is InterviewTopic:
+            known = set(Skill.objects.values_list("pk", flat=True))
+            for r in past_rows:
+                if r.skill_id is not None and r.skill_id not in known:
+                    r.skill_id = None
+        current_rows = list(getattr(current, relation).all())
+        # Rows written by a bulk insert (the O*NET import, job-description drafts) have no
+        # history, so nobody can say when they appeared: keep them rather than guess and lose them.
+        tracked = set(
+            model.history.filter(  # type: ignore[attr-defined]
+                id__in=[r.pk for r in current_rows]
+            ).values_list("id", flat=True)
+        )
+        untracked = [r for r in current_rows if r.pk not in tracked]
+        if untracked:
+            notes.append(
+                f"{label}: {len(untracked)} row(s) were written without history (a bulk "
+                "import) and are kept as they are."
+            )
+            past_rows += untracked
+        now_rows = {r.pk: _row_values(r) for r in current_rows}
+        past_values = {r.pk: _row_values(r) for r in past_rows}
+        kept = {pk for pk, values in past_values.items() if now_rows.get(pk) == values}
+        sections.append(
+            SectionChange(
+                label,
+                current_count=len(now_rows),
+                restored_count=len(past_rows),
+                removed=len(now_rows) - len(kept),
+                added=len(past_rows) - len(kept),
+            )
+        )
+        rows[relation] = past_rows
+    return RevertPlan(
+        role=current,
+        moment=moment,
+        record_date=record.history_date,
+        fields=fields,
+        field_changes=field_changes,
+        sections=sections,
+        rows=rows,
+        notes=notes,
+    )
+
+
+def _actor_name(actor: Any) -> str:
+    if actor is None:
+        return "system"
+    return getattr(actor, "email", "") or str(actor)
+
+
+@transaction.atomic
+def role_revert(*, role: Role, to: datetime | int, actor: Any = None) -> Role:
+    """Restores the whole page (fields and every section) as it was at `to`.
+
+    `to` is a datetime or the id of one of the role's history entries. Industries and related
+    roles are not history-tracked, so they stay as they are. The status is kept: a published role
+    is republished at once as a new version (as saving a live page in the admin does); a draft
+    stays a draft and gets its version on the next publish."""
+    locked = Role.objects.select_for_update().get(pk=role.pk)
+    plan = role_revert_plan(role=locked, to=to)
+    when = timezone.localtime(plan.record_date if not isinstance(to, datetime) else plan.moment)
+    reason = f"Reverted to {when:%Y-%m-%d %H:%M:%S} by {_actor_name(actor)}"[:100]
+    old_slug = locked.slug
+
+    for relation, past_rows in plan.rows.items():
+        past_values = {r.pk: _row_values(r) for r in past_rows}
+        kept = set()
+        # Rows that differ are deleted and re-created with their old id, so each row's own
+        # history reads as one continuous story; deleting first keeps unique constraints happy.
+        for row in getattr(locked, relation).all():
+            if past_values.get(row.pk) == _row_values(row):
+                kept.add(row.pk)
+                continue
+            row._history_user = actor
+            row._change_reason = reason
+            row.delete()
+        for past in past_rows:
+            if past.pk in kept:
+                continue
+            model = type(past)
+            restored = model(
+                **{f.attname: getattr(past, f.attname) for f in model._meta.concrete_fields}
+            )
+            if model._default_manager.filter(pk=past.pk).exists():
+                restored.pk = None
+            restored._history_user = actor  # type: ignore[attr-defined]
+            restored._change_reason = reason  # type: ignore[attr-defined]
+            restored.save(force_insert=True)
+
+    for attname, value in plan.fields.items():
+        setattr(locked, attname, value)
+    locked._history_user = actor  # type: ignore[attr-defined]
+    locked._change_reason = reason  # type: ignore[attr-defined]
+    locked.save()
+    if old_slug != locked.slug:
+        from roles.selectors import role_cache_invalidate
+
+        transaction.on_commit(lambda: role_cache_invalidate(slug=old_slug))
+    if locked.status == Role.Status.PUBLISHED:
+        return role_publish(role=locked, actor=actor)
+    _invalidate(locked)
+    return locked
