@@ -1,7 +1,9 @@
 """Blind review: what could reveal who a candidate is, or invite bias, masked out of resume text.
 
 Pure (no Django). `mask_text` is used three ways: on screen and in exports when a match is blind,
-and on the text the scorer reads, so that nothing masked can move a score.
+and on the text the scorer reads, so that nothing masked can move a score. `mask_identity`, its
+identity-only part, is applied to every text before it is embedded, so the model never reads who
+the candidate is and blind and normal matches share the same vectors.
 
 Masked: the candidate's name (from the parsed profile, every part of it), email addresses, phone
 numbers, web links (a LinkedIn or GitHub address names the person), street addresses and postal
@@ -237,6 +239,17 @@ def mask_text(text: str, profile: Mapping[str, Any] | Identity | None = None) ->
     masked wherever they appear, even written differently from the patterns below."""
     if not text:
         return text
+    out = _education_years(mask_identity(text, profile))
+    return _GENDERED.sub(_neutral, out)
+
+
+def mask_identity(text: str, profile: Mapping[str, Any] | Identity | None = None) -> str:
+    """`text` without what identifies the person: name, contacts, links, addresses, birth date,
+    age and personal status. None of it says anything about the work, so this is what the
+    embedding model reads for every candidate, blind match or not; gendered words and
+    graduation years stay (they are masked only on top, by `mask_text`, for blind review)."""
+    if not text:
+        return text
     identity = profile if isinstance(profile, Identity) else identity_from_profile(profile)
     out = text
     # Labelled lines first, whole value: "Date of birth: 3 May 1990", "Address: ...".
@@ -257,13 +270,11 @@ def mask_text(text: str, profile: Mapping[str, Any] | Identity | None = None) ->
     out = _STREET.sub(ADDRESS, out)
     out = _UK_POSTCODE.sub(ADDRESS, out)
     out = _US_ZIP.sub(lambda m: m.group(1) + " " + ADDRESS, out)
-    out = _education_years(out)
     out = _TITLE.sub("", out)
     names = _literal([identity.name.strip(), *_name_parts(identity.name)])
     if names:
         out = names.sub(NAME, out)
         out = re.sub(r"\[name\](?:\s+\[name\])+", NAME, out)
-    out = _GENDERED.sub(_neutral, out)
     return out
 
 

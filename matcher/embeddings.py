@@ -81,9 +81,16 @@ def _version_of(path: str) -> str:
     return f"{MODEL_NAME}@{digest.hexdigest()[:12]}"
 
 
+# What the model is given, besides its files: bumped when that changes, so that vectors stored
+# under the old marker are re-made lazily. "pii1": resumes are embedded with the candidate's
+# identity masked (`matcher.blind.mask_identity`).
+INPUT_VERSION = "pii1"
+
+
 def model_version() -> str:
-    """Identifies the model's files; embeddings stored under another version are re-made."""
-    return _version_of(str(model_path()))
+    """Identifies the model's files and the text they read; embeddings stored under another
+    version are re-made."""
+    return f"{_version_of(str(model_path()))}+{INPUT_VERSION}"
 
 
 def torch_threads() -> int:

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from matcher import embeddings, lexical, scoring
+from matcher.blind import Identity, mask_identity
 from matcher.scoring import Mention, RoleSkillSpec, ScoreResult
 
 
@@ -87,6 +88,11 @@ MAX_TITLES = 4
 def profile_facts(text: str) -> tuple[float | None, list[str]]:
     """Working years and job titles as intake reads them (`extract_profile`), so offline runs
     score like the product: the titles of the latest positions and the resume's headline."""
+    years, titles, _ = _profile_facts(text)
+    return years, titles
+
+
+def _profile_facts(text: str) -> tuple[float | None, list[str], str]:
     from matcher.parsing.profile import extract_profile
 
     profile = extract_profile(text)
@@ -96,7 +102,7 @@ def profile_facts(text: str) -> tuple[float | None, list[str]]:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if len(lines) > 1 and len(lines[1]) <= 100:
         titles.append(lines[1])  # the line under the name is usually the headline
-    return years, [t[:100] for t in titles]
+    return years, [t[:100] for t in titles], str(profile.name.value or "")
 
 
 def embed_titles(titles: Sequence[Sequence[str]]) -> list[np.ndarray]:
@@ -117,10 +123,19 @@ def embed_titles(titles: Sequence[Sequence[str]]) -> list[np.ndarray]:
 def resume_features(
     texts: Sequence[str], matcher: Any, *, total_years: Sequence[float | None] | None = None
 ) -> list[ResumeFeatures]:
-    facts = [profile_facts(text) for text in texts]
+    parsed = [_profile_facts(text) for text in texts]
+    # The model reads what it reads in the product: the text without who the person is.
+    masked = [
+        mask_identity(text, Identity(name=fact[2]))
+        for text, fact in zip(texts, parsed, strict=True)
+    ]
+    facts = [
+        (years, [mask_identity(t, Identity(name=name)) for t in titles])
+        for years, titles, name in parsed
+    ]
     # Resumes and their titles share one pass through the model (and its batches).
     flat_titles = [t for _, titles in facts for t in titles]
-    both = embeddings.embed_texts([*texts, *flat_titles])
+    both = embeddings.embed_texts([*masked, *flat_titles])
     embedded = both[: len(texts)]
     title_vectors, cursor = [], len(texts)
     for _, titles in facts:

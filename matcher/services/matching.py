@@ -56,10 +56,32 @@ def queue_task(name: str, *args: Any, countdown: float | None = None) -> None:
 # --- Embeddings --------------------------------------------------------------------------------
 
 
-def _embedding_current(candidate: Candidate, version: str) -> CandidateEmbedding | None:
-    return CandidateEmbedding.objects.filter(
-        candidate=candidate, model_version=version, text_sha256=_sha(candidate.text)
-    ).first()
+def _identity(candidate: Candidate) -> Any:
+    from matcher.blind import identity_from_profile
+
+    return identity_from_profile(
+        candidate.profile,
+        name=candidate.name,
+        email=candidate.email,
+        phone=candidate.phone,
+        location=candidate.location,
+    )
+
+
+def candidate_embedding_text(candidate: Candidate) -> str:
+    """What the model reads for a candidate: the text without who they are (name, contacts,
+    links, address, birth date), the same for blind and normal matches."""
+    from matcher.blind import mask_identity
+
+    return str(mask_identity(candidate.text, _identity(candidate)))
+
+
+def candidate_scoring_text(candidate: Candidate, *, blind: bool) -> str:
+    """What the lexical and skill components read: the text as written, or for a blind match
+    with identity and bias-prone details (gendered words, graduation years) masked."""
+    from matcher.blind import mask_text
+
+    return str(mask_text(candidate.text, _identity(candidate))) if blind else candidate.text
 
 
 def candidates_embed(*, candidates: Sequence[Candidate]) -> dict[int, CandidateEmbedding]:
@@ -69,7 +91,9 @@ def candidates_embed(*, candidates: Sequence[Candidate]) -> dict[int, CandidateE
     version = embeddings.model_version()
     found: dict[int, CandidateEmbedding] = {}
     wanted = {c.pk: c for c in candidates}
-    hashes = {c.pk: _sha(c.text) for c in candidates}
+    # The hash is of the masked text, so a corrected name re-embeds like a changed text.
+    inputs = {c.pk: candidate_embedding_text(c) for c in candidates}
+    hashes = {c.pk: _sha(inputs[c.pk]) for c in candidates}
     for row in CandidateEmbedding.objects.filter(
         candidate_id__in=list(wanted), model_version=version
     ):
@@ -79,8 +103,8 @@ def candidates_embed(*, candidates: Sequence[Candidate]) -> dict[int, CandidateE
     touched_orgs: set[int] = set()
     for start in range(0, len(todo), SCORE_BATCH):
         batch = todo[start : start + SCORE_BATCH]
-        embedded = embeddings.embed_texts([c.text for c in batch])
-        titles = [_candidate_titles(c) for c in batch]
+        embedded = embeddings.embed_texts([inputs[c.pk] for c in batch])
+        titles = [_candidate_titles(c, inputs[c.pk]) for c in batch]
         title_vectors = ranking.embed_titles(titles)
         for candidate, emb, names, tvecs in zip(
             batch, embedded, titles, title_vectors, strict=True
@@ -117,9 +141,9 @@ def candidates_embed(*, candidates: Sequence[Candidate]) -> dict[int, CandidateE
     return found
 
 
-def _candidate_titles(candidate: Candidate) -> list[str]:
+def _candidate_titles(candidate: Candidate, masked: str) -> list[str]:
     """The titles read the way `rank_resumes` reads them, plus a headline the recruiter set."""
-    titles = ranking.profile_facts(candidate.text)[1]
+    titles = ranking.profile_facts(masked)[1]
     if candidate.headline and candidate.headline not in titles:
         titles = [candidate.headline, *titles][: ranking.MAX_TITLES]
     return [t[:100] for t in titles]
@@ -356,20 +380,6 @@ def _role_features(match: Match) -> ranking.RoleFeatures:
     )
 
 
-def _blind_text(candidate: Candidate) -> str:
-    """The text with identity and bias-prone details masked (blind review), as scored."""
-    from matcher.blind import identity_from_profile, mask_text
-
-    identity = identity_from_profile(
-        candidate.profile,
-        name=candidate.name,
-        email=candidate.email,
-        phone=candidate.phone,
-        location=candidate.location,
-    )
-    return str(mask_text(candidate.text, identity))
-
-
 def _resolve_documents(match: Match) -> tuple[int, int]:
     """Moves parsed uploads into the match's candidates; returns (failed, still reading)."""
     failed = waiting = 0
@@ -423,7 +433,7 @@ def _score_batch(match: Match, candidates: list[Candidate]) -> None:
         batch = candidates[start : start + SCORE_BATCH]
         rows = candidates_embed(candidates=batch)
         for candidate in batch:
-            text = _blind_text(candidate) if match.blind else candidate.text
+            text = candidate_scoring_text(candidate, blind=match.blind)
             terms = lexical.tokens(text)
             features = ranking.ResumeFeatures(
                 text=text,

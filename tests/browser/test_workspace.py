@@ -173,7 +173,9 @@ def test_a_trial_recruiter_runs_a_match_end_to_end_with_a_real_worker(  # type: 
     docker = Skill.objects.get(name="Docker")
     page.select_option(f'select[name="weight_{docker.pk}"]', "5")
     page.check(f'#reweight-form input[name="must_{docker.pk}"]')
-    page.click('#reweight-form button[type="submit"]')
+    # Wait for the re-weighting's answer itself: a candidate may show a gap before it already.
+    with page.expect_response(lambda r: "/reweight/" in r.url and r.request.method == "POST"):
+        page.click('#reweight-form button[type="submit"]')
     expect(page.locator("table.ranking tbody tr")).to_have_count(5)
     page.wait_for_function(
         "() => document.querySelectorAll('table.ranking .gap').length >= 1", timeout=15_000

@@ -309,3 +309,54 @@ def test_a_blind_match_scores_and_explains_from_the_masked_text(alice, alice_org
     assert "Python" in lines
     assert "ada.lovelace@example.com" not in lines
     assert "1990" not in lines
+
+
+IDENTIFIED = FIT.replace(
+    "Senior Backend Engineer\nExperience",
+    "Senior Backend Engineer\nada.lovelace@example.com | +44 20 7946 0958\nExperience",
+).replace("mentored three engineers", "mentored three engineers; Lovelace led her guild")
+
+
+def test_a_blind_matchs_scoring_input_names_no_name_email_or_phone(alice_org):
+    ada = CandidateFactory(
+        organisation=alice_org,
+        name="Ada Lovelace",
+        email="ada.lovelace@example.com",
+        phone="+44 20 7946 0958",
+        text=IDENTIFIED,
+    )
+    for text in (
+        matching.candidate_scoring_text(ada, blind=True),
+        matching.candidate_embedding_text(ada),
+    ):
+        for secret in ("Ada", "Lovelace", "ada.lovelace@example.com", "7946"):
+            assert secret not in text
+        assert "Python services" in text
+    assert " her " not in matching.candidate_scoring_text(ada, blind=True)
+
+
+def test_the_stored_vectors_are_those_of_the_masked_text_for_every_match(alice_org):
+    ada = CandidateFactory(
+        organisation=alice_org,
+        name="Ada Lovelace",
+        email="ada.lovelace@example.com",
+        text=IDENTIFIED,
+    )
+    row = candidate_embed(candidate_id=ada.pk)
+    stored = embeddings.from_bytes(bytes(row.vectors))
+    masked = embeddings.embed_text(matching.candidate_embedding_text(ada)).vectors
+    raw = embeddings.embed_text(IDENTIFIED).vectors
+    assert row.model_version == embeddings.model_version()
+    assert stored == pytest.approx(masked, abs=1e-5)
+    assert stored != pytest.approx(raw, abs=1e-05)
+    assert all("Ada" not in title for title in row.titles)
+
+
+def test_vectors_stored_under_an_older_marker_are_made_again(alice_org, monkeypatch):
+    ada = CandidateFactory(organisation=alice_org, name="Ada Lovelace", text=IDENTIFIED)
+    old = candidate_embed(candidate_id=ada.pk)
+    monkeypatch.setattr(embeddings, "INPUT_VERSION", "pii0")
+    new = candidate_embed(candidate_id=ada.pk)
+    assert new.pk != old.pk
+    assert new.model_version.endswith("+pii0")
+    assert old.model_version.endswith("+pii1")
