@@ -2,8 +2,9 @@
 
 Pure. A word every resume in the organisation's pool contains ("team", "experience") says little;
 a word few contain ("phlebotomy", "IFRS") says a lot. The weight is BM25's inverse document
-frequency over the pool, the per-term saturation is BM25's, and the sum is divided by its
-maximum so the component lies in [0, 1) whatever the role's length (see docs/scoring.md).
+frequency over the pool, the per-term saturation and length normalisation are BM25's, and role
+and resume are compared by cosine, so the component lies in [0, 1] whatever either's length
+(see docs/scoring.md).
 """
 
 from __future__ import annotations
@@ -91,18 +92,28 @@ def query_terms(text: str, *, emphasis: Iterable[str] = (), cap: int = 5) -> dic
 def lexical_score(
     query: Mapping[str, float], doc: Counter[str], doc_len: int, stats: PoolStats
 ) -> float:
-    """BM25 of the resume for the role's terms, divided by the best score any resume could get."""
-    if not query:
+    """Cosine between the role's terms and the resume's, both weighted by BM25.
+
+    The role's side: each term's (capped) count times its idf. The resume's side: idf times
+    BM25's saturated, length-normalised term frequency. Normalising both sides (rather than only
+    by the best score the role allows) keeps a long job ad and a short one comparable, which is
+    what ranking one resume against several roles needs; see docs/scoring.md."""
+    if not query or not doc:
         return 0.0
     norm = K1 * (1.0 - B + B * doc_len / max(stats.avg_len, 1.0))
-    got = best = 0.0
+    dot = q_norm = d_norm = 0.0
     for term, q in query.items():
         weight = q * stats.idf(term)
-        best += weight
+        q_norm += weight * weight
         tf = doc.get(term, 0)
         if tf:
-            got += weight * tf / (tf + norm)
-    return got / best if best > 0 else 0.0
+            dot += weight * stats.idf(term) * tf * (K1 + 1.0) / (tf + norm)
+    if dot <= 0:
+        return 0.0
+    for term, tf in doc.items():
+        value = stats.idf(term) * tf * (K1 + 1.0) / (tf + norm)
+        d_norm += value * value
+    return dot / math.sqrt(q_norm * d_norm)
 
 
 def tfidf_vectors(docs: list[list[str]], stats: PoolStats) -> list[dict[str, float]]:

@@ -33,6 +33,9 @@ SCORERS = ("RoleMatch", "TF-IDF", "MiniLM cosine")
 Scorer = Callable[[list[str], list[str]], np.ndarray]
 
 
+COMPONENTS = ("semantic", "skills", "lexical", "title")
+
+
 @dataclass
 class Report:
     name: str
@@ -42,6 +45,8 @@ class Report:
     map: dict[str, float] = field(default_factory=dict)
     note: str = ""
     k: int = 10
+    # nDCG of RoleMatch's components each ranking alone: which one helps, which one hurts.
+    component_ndcg: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -49,6 +54,7 @@ class LabelledSet:
     jobs: dict[str, str]
     resumes: dict[str, str]
     grades: dict[str, dict[str, int]]  # job -> resume -> grade (absent = 0)
+    split: dict[str, str] = field(default_factory=dict)  # job -> "dev" or "test"
 
 
 def load_labelled_set(folder: Path = DATA_DIR) -> LabelledSet:
@@ -62,7 +68,15 @@ def load_labelled_set(folder: Path = DATA_DIR) -> LabelledSet:
             if row["job"] not in jobs or row["resume"] not in resumes:
                 raise ValueError(f"labels.tsv names an unknown file: {row}")
             grades[row["job"]][row["resume"]] = int(row["grade"])
-    return LabelledSet(jobs, resumes, grades)
+    split: dict[str, str] = {}
+    with (folder / "split.tsv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            if row["job"] not in jobs or row["part"] not in ("dev", "test"):
+                raise ValueError(f"split.tsv has a bad row: {row}")
+            split[row["job"]] = row["part"]
+    if set(split) != set(jobs):
+        raise ValueError("split.tsv must put every job in dev or test")
+    return LabelledSet(jobs, resumes, grades, split)
 
 
 # --- Scorers ---------------------------------------------------------------------------------
@@ -70,14 +84,17 @@ def load_labelled_set(folder: Path = DATA_DIR) -> LabelledSet:
 
 def rolematch_scores(
     jobs: list[str], resumes: list[str], matcher: Any, categories: Mapping[int, str] | None = None
-) -> np.ndarray:
+) -> dict[str, np.ndarray]:
+    """RoleMatch's score matrix, and each component's own (a missing component counts 0)."""
     features = ranking.resume_features(resumes, matcher)
     stats = ranking.pool_stats(features)
-    out = np.zeros((len(jobs), len(resumes)))
+    out = {name: np.zeros((len(jobs), len(resumes))) for name in ("RoleMatch", *COMPONENTS)}
     for j, text in enumerate(jobs):
         role = ranking.role_from_job_description(text, matcher, categories=categories)
-        for i, resume in enumerate(features):
-            out[j, i] = ranking.score_one(role, resume, stats).score
+        for i, result in ranking.rank(role, features, stats):
+            out["RoleMatch"][j, i] = result.score
+            for name in COMPONENTS:
+                out[name][j, i] = result.components.get(name) or 0.0
     return out
 
 
@@ -101,7 +118,7 @@ def all_scores(
     jobs: list[str], resumes: list[str], matcher: Any, categories: Mapping[int, str] | None = None
 ) -> dict[str, np.ndarray]:
     return {
-        "RoleMatch": rolematch_scores(jobs, resumes, matcher, categories),
+        **rolematch_scores(jobs, resumes, matcher, categories),
         "TF-IDF": tfidf_scores(jobs, resumes),
         "MiniLM cosine": minilm_scores(jobs, resumes),
     }
@@ -117,23 +134,34 @@ def _ranked(ids: list[str], row: np.ndarray) -> list[str]:
 
 def evaluate_labelled(
     matcher: Any, categories: Mapping[int, str] | None = None, folder: Path = DATA_DIR
-) -> Report:
+) -> list[Report]:
+    """Two reports: the dev jobs (the default weights were chosen on them) and the held-out
+    test jobs (never looked at while tuning); every job is ranked against every resume."""
     data = load_labelled_set(folder)
     job_ids, resume_ids = list(data.jobs), list(data.resumes)
     scores = all_scores(
         [data.jobs[j] for j in job_ids], [data.resumes[r] for r in resume_ids], matcher, categories
     )
-    report = Report("RoleMatch labelled set", len(job_ids), len(resume_ids))
-    report.note = "relevance 2 = fits, 1 = adjacent, 0 = other field; MAP counts grade 2"
-    for name, matrix in scores.items():
-        ndcgs, aps = [], []
-        for j, job in enumerate(job_ids):
-            ranked = _ranked(resume_ids, matrix[j])
-            grades = data.grades[job]
-            ndcgs.append(ndcg_at_k(ranked, grades, 10))
-            aps.append(average_precision(ranked, {r for r, g in grades.items() if g >= 2}))
-        report.ndcg[name], report.map[name] = mean(ndcgs), mean(aps)
-    return report
+    reports = []
+    for part in ("dev", "test"):
+        chosen = [j for j, job in enumerate(job_ids) if data.split[job] == part]
+        report = Report(f"RoleMatch labelled set, {part} part", len(chosen), len(resume_ids))
+        report.note = (
+            "weights tuned here" if part == "dev" else "held out: never used for tuning"
+        ) + "; relevance 2 = fits, 1 = adjacent, 0 = other; MAP counts grade 2"
+        for name, matrix in scores.items():
+            ndcgs, aps = [], []
+            for j in chosen:
+                ranked = _ranked(resume_ids, matrix[j])
+                grades = data.grades[job_ids[j]]
+                ndcgs.append(ndcg_at_k(ranked, grades, 10))
+                aps.append(average_precision(ranked, {r for r, g in grades.items() if g >= 2}))
+            if name in COMPONENTS:
+                report.component_ndcg[name] = mean(ndcgs)
+            else:
+                report.ndcg[name], report.map[name] = mean(ndcgs), mean(aps)
+        reports.append(report)
+    return reports
 
 
 # --- (b) Vanetik & Kogan's vacancy-resume set --------------------------------------------------
@@ -188,7 +216,10 @@ def evaluate_vacancies(
                 aps.append(
                     average_precision(ranked, {vac_ids[v] for v, r in enumerate(ranks) if r <= 2})
                 )
-        report.ndcg[name], report.map[name] = mean(ndcgs), mean(aps)
+        if name in COMPONENTS:
+            report.component_ndcg[name] = mean(ndcgs)
+        else:
+            report.ndcg[name], report.map[name] = mean(ndcgs), mean(aps)
     return report
 
 
@@ -199,6 +230,9 @@ def format_report(report: Report) -> str:
     lines.append(f"  {'scorer':<16}{f'nDCG@{report.k}':>10}{'MAP':>10}")
     for name in SCORERS:
         lines.append(f"  {name:<16}{report.ndcg[name]:>10.3f}{report.map[name]:>10.3f}")
+    if report.component_ndcg:
+        parts = ", ".join(f"{k} {v:.3f}" for k, v in report.component_ndcg.items())
+        lines.append(f"  RoleMatch's components alone (nDCG@{report.k}): {parts}")
     return "\n".join(lines)
 
 
@@ -210,5 +244,6 @@ def as_dict(report: Report) -> Mapping[str, Any]:
         "k": report.k,
         "ndcg": report.ndcg,
         "map": report.map,
+        "component_ndcg": report.component_ndcg,
         "note": report.note,
     }

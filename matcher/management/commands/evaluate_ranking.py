@@ -36,7 +36,7 @@ class Command(BaseCommand):
         from matcher.evaluation.taxonomy import best_skill_matcher
 
         matcher, categories = best_skill_matcher()
-        reports = [runner.evaluate_labelled(matcher, categories)]
+        reports = runner.evaluate_labelled(matcher, categories)
         shared = Path(options["shared"])
         skipped = ""
         if (shared / "5_vacancies.csv").is_file():
