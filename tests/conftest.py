@@ -20,6 +20,7 @@ from django.db import connection
 
 from accounts.models import Membership, Organisation, User
 from accounts.services import organisation_create
+from tests.workers import worker_queue  # noqa: F401  (a fixture, shared by every test)
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
 

@@ -23,7 +23,6 @@ from matcher.models import Decision, Match, MatchResult
 from roles.models import InterviewTopic, Role, RoleSkill, Skill
 from tests.conftest import PASSWORD, make_user
 from tests.matcher.factories import resume_docx, resume_pdf, resume_png
-from tests.matcher.test_intake_worker import worker_queue  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -108,7 +107,7 @@ def test_a_trial_recruiter_runs_a_match_end_to_end_with_a_real_worker(  # type: 
     live_server,
     page: Page,
     ml_role: Role,
-    worker_queue,  # noqa: F811
+    worker_queue,
     tesseract: str,
     artifacts_dir: Path,
 ) -> None:

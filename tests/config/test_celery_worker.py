@@ -3,55 +3,13 @@
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 
 import pytest
 from celery import Celery
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _start_worker(env: dict[str, str], queue: str, log: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--loglevel",
-            "INFO",
-            "--concurrency",
-            "1",
-            "--pool",
-            "solo",
-            "--queues",
-            queue,
-            "--hostname",
-            f"{queue}@%h",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def _stop(worker: subprocess.Popen[bytes]) -> None:
-    os.killpg(worker.pid, signal.SIGTERM)
-    try:
-        worker.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(worker.pid, signal.SIGKILL)
-        worker.wait(timeout=10)
+from tests.workers import worker_start, worker_stop
 
 
 @pytest.fixture
@@ -69,13 +27,13 @@ def test_a_worker_runs_a_task_sent_through_redis(
     redis_url: str, queue: str, worker_env: dict[str, str], tmp_path: Path
 ) -> None:
     log = tmp_path / "worker.log"
-    worker = _start_worker({**worker_env, "REDIS_URL": redis_url}, queue, log)
+    worker = worker_start({**worker_env, "REDIS_URL": redis_url}, queue, log)
     try:
         client = Celery("probe", broker=redis_url, backend=redis_url)
         result = client.send_task("config.ping", queue=queue)
         assert result.get(timeout=90) == "pong"
     finally:
-        _stop(worker)
+        worker_stop(worker)
     assert "ready" in log.read_text()
 
 
@@ -85,7 +43,7 @@ def test_a_worker_runs_a_task_through_the_filesystem_broker_with_no_server(
     env = {k: v for k, v in worker_env.items() if k not in ("REDIS_URL", "CELERY_BROKER_URL")}
     env["VAR_DIR"] = str(tmp_path / "var")
     log = tmp_path / "worker.log"
-    worker = _start_worker(env, queue, log)
+    worker = worker_start(env, queue, log)
     try:
         folder = tmp_path / "var" / "broker" / "out"
         folder.mkdir(parents=True, exist_ok=True)
@@ -103,5 +61,5 @@ def test_a_worker_runs_a_task_through_the_filesystem_broker_with_no_server(
         result = client.send_task("config.ping", queue=queue)
         assert result.get(timeout=90) == "pong"
     finally:
-        _stop(worker)
+        worker_stop(worker)
     assert "ready" in log.read_text()
