@@ -16,7 +16,19 @@ from typing import Any
 import numpy as np
 
 from matcher import embeddings, lexical, scoring
-from matcher.blind import Identity, mask_identity
+from matcher.blind import (
+    ADDRESS,
+    AGE,
+    BIRTH,
+    EMAIL,
+    LINK,
+    NAME,
+    PHONE,
+    WITHHELD,
+    YEAR,
+    Identity,
+    mask_identity,
+)
 from matcher.scoring import Mention, RoleSkillSpec, ScoreResult
 
 
@@ -98,11 +110,30 @@ def _profile_facts(text: str) -> tuple[float | None, list[str], str]:
     profile = extract_profile(text)
     value = profile.years_experience.value
     years = float(value) if value is not None else years_of_experience(text)
-    titles = [p.title for p in profile.positions if getattr(p, "title", "")][: MAX_TITLES - 1]
+    positions = [clean_title(p.title) for p in profile.positions if getattr(p, "title", "")]
+    titles = [t for t in positions if t][: MAX_TITLES - 1]
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    if len(lines) > 1 and len(lines[1]) <= 100:
-        titles.append(lines[1])  # the line under the name is usually the headline
-    return years, [t[:100] for t in titles], str(profile.name.value or "")
+    headline = clean_title(lines[1]) if len(lines) > 1 and len(lines[1]) <= 100 else None
+    if headline:
+        titles.append(headline)  # the line under the name is usually the headline
+    return years, titles, str(profile.name.value or "")
+
+
+_PLACEHOLDER = re.compile(
+    "|".join(re.escape(p) for p in (NAME, EMAIL, PHONE, LINK, ADDRESS, BIRTH, AGE, YEAR, WITHHELD))
+)
+MAX_TITLE_WORDS = 8
+
+
+def clean_title(raw: str) -> str | None:
+    """A job title as the title and level components should read it, or None for a line that
+    is not one: contacts after a bar ("Staff Accountant | [email]"), masked identity alone
+    ("[name]"), or a sentence the layout put where a title goes."""
+    title = re.split(r"\s\|\s|\t", raw, maxsplit=1)[0]
+    title = re.sub(r"\s+", " ", _PLACEHOLDER.sub(" ", title)).strip(" ,;:-|")
+    if not re.search(r"[^\W\d_]{2}", title) or len(title.split()) > MAX_TITLE_WORDS:
+        return None
+    return title[:100]
 
 
 def embed_titles(titles: Sequence[Sequence[str]]) -> list[np.ndarray]:
@@ -226,6 +257,7 @@ def score_one(
             if role.title_vector is not None
             else None
         ),
+        level=scoring.level_gap(role.title, resume.titles[0]) if resume.titles else None,
         weights=weights,
     )
 

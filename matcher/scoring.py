@@ -10,7 +10,9 @@ Four components, each in [0, 1]:
   (`matcher.lexical`);
 - title: how close the job titles the candidate held are to the role's title (embeddings).
 
-The score is their weighted mean times 100. Every role skill gets evidence: "found" (with the
+The score is their weighted mean times 100, lowered by a share (`level` weight) for each level the
+candidate's latest title sits below the role's (a trainee or assistant for a regular role, a
+regular title for a lead role). Every role skill gets evidence: "found" (with the
 resume line), "missing", or "unknown" when the text is too short or garbled to tell. The engine
 ranks and explains; tiers only group, nothing is ever filtered out.
 
@@ -28,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-SCORING_VERSION = 2
+SCORING_VERSION = 3
 
 # Relative weights (they are divided by their sum). Chosen on the dev part of RoleMatch's
 # labelled set only (the test part is held out), see docs/scoring.md; a recruiter re-weights
@@ -40,6 +42,11 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "title": 0.2,
 }
 COMPONENTS = tuple(DEFAULT_WEIGHTS)
+# Share of the score taken off per level the candidate's latest title sits below the role's
+# (0 turns the adjustment off; chosen on the dev part of the labelled set, see docs/scoring.md).
+DEFAULT_LEVEL_STEP = 0.15
+MAX_LEVEL_STEP = 0.5
+WEIGHT_KEYS = (*COMPONENTS, "level")
 
 # MiniLM cosines between a resume and a role of another field sit around 0.15-0.3, between a
 # resume and a role it fits around 0.55-0.8: the range between is spread over [0, 1].
@@ -313,6 +320,61 @@ def skill_coverage(evidence: Sequence[SkillEvidence]) -> float | None:
     return got / total if total else None
 
 
+# --- Level -------------------------------------------------------------------------------------
+
+ENTRY, REGULAR, SENIOR = 0, 1, 2
+# Words that place an English job title below or above the regular level of its occupation.
+# "Assistant" and "graduate" are entry words in most fields; where a role itself is one
+# ("Teaching Assistant") the candidate's same word is no gap.
+_ENTRY_WORDS = re.compile(
+    r"\b(intern|internship|trainee|apprentice|student|graduate|grad|junior|jr|assistant|aide|"
+    r"entry[- ]level)\b",
+    re.IGNORECASE,
+)
+_SENIOR_WORDS = re.compile(
+    r"\b(senior|sr|lead|leader|supervisor|manager|head|principal|chief|director)\b",
+    re.IGNORECASE,
+)
+
+
+def title_level(title: str) -> int:
+    """ENTRY, REGULAR or SENIOR, read from a job title's words; an entry word wins."""
+    if _ENTRY_WORDS.search(title):
+        return ENTRY
+    if _SENIOR_WORDS.search(title):
+        return SENIOR
+    return REGULAR
+
+
+def level_gap(role_title: str, candidate_title: str | None) -> int | None:
+    """How many levels the candidate's latest title sits below the role's; None without one.
+
+    A recruiter reads "Physiotherapy Assistant" or "Apprentice Electrician" as not yet the
+    physiotherapist or electrician the ad asks for, even when the resume uses all its words."""
+    if not candidate_title or not candidate_title.strip():
+        return None
+    if _ENTRY_WORDS.search(role_title) and _ENTRY_WORDS.search(candidate_title):
+        return 0
+    return max(0, title_level(role_title) - title_level(candidate_title))
+
+
+def level_step(weights: Mapping[str, Any] | None) -> float:
+    """The share taken off per level below the role: the default, or `weights["level"]`."""
+    value = (weights or {}).get("level")
+    if value is None:
+        return DEFAULT_LEVEL_STEP
+    step = float(value)
+    if not 0 <= step <= MAX_LEVEL_STEP:
+        raise ValueError(f"The level weight runs from 0 to {MAX_LEVEL_STEP}.")
+    return step
+
+
+def level_share(components: Mapping[str, Any], step: float) -> float:
+    """The share of the score the level gap takes off (0 when there is no gap or no title)."""
+    gap = components.get("level_gap")
+    return min(1.0, step * float(gap)) if gap else 0.0
+
+
 # --- The score ---------------------------------------------------------------------------------
 
 
@@ -343,8 +405,12 @@ def combine(
     evidence: list[SkillEvidence],
     weights: Mapping[str, Any] | None = None,
 ) -> ScoreResult:
-    """The 0-100 score and tier from components; a component that is None drops out."""
+    """The 0-100 score and tier from components; a component that is None drops out.
+
+    `components["level_gap"]` (levels below the role, see `level_gap`) lowers the weighted
+    mean by the level step for each level."""
     used = normalise_weights(weights)
+    step = level_step(weights)
     total = got = 0.0
     for key, w in used.items():
         value = components.get(key)
@@ -352,14 +418,15 @@ def combine(
             continue
         total += w
         got += w * float(value)
-    score = round(100.0 * got / total, 1) if total else 0.0
+    mean = got / total if total else 0.0
+    score = round(100.0 * mean * (1.0 - level_share(components, step)), 1)
     must_met = not any(e.missing_must_have for e in evidence)
     return ScoreResult(
         score=score,
         tier=tier_for(score, must_haves_met=must_met),
         components={k: _rounded(v) for k, v in components.items()},
         evidence=evidence,
-        weights=dict(used),
+        weights={**used, "level": step},
     )
 
 
@@ -373,6 +440,7 @@ def score_candidate(
     lexical_raw: float,
     total_years: float | None = None,
     title_cos: float | None = None,
+    level: int | None = None,
     weights: Mapping[str, Any] | None = None,
 ) -> ScoreResult:
     readable = text_is_readable(text)
@@ -383,6 +451,7 @@ def score_candidate(
         "skills": skill_coverage(evidence),
         "lexical": lexical_component(lexical_raw),
         "title": title_component(title_cos) if title_cos is not None else None,
+        "level_gap": float(level) if level is not None else None,
     }
     result = combine(components, evidence, weights)
     result.components["title_cosine"] = round(title_cos, 4) if title_cos is not None else None
@@ -419,7 +488,7 @@ def rescore(
                 e.min_years = int(change["min_years"]) if change["min_years"] else None
             e.credit = skill_credit(e.status, e.years, total_years, e.min_years)
         items.append(e)
-    parts: dict[str, float | None] = {k: components.get(k) for k in COMPONENTS}
+    parts: dict[str, float | None] = {k: components.get(k) for k in (*COMPONENTS, "level_gap")}
     parts["skills"] = skill_coverage(items)
     result = combine(parts, items, weights)
     for key, value in components.items():

@@ -178,6 +178,16 @@ class WeightsSerializer(serializers.Serializer):
     skills = serializers.FloatField(min_value=0, max_value=100, required=False)
     lexical = serializers.FloatField(min_value=0, max_value=100, required=False)
     title = serializers.FloatField(min_value=0, max_value=100, required=False)
+    level = serializers.FloatField(
+        min_value=0,
+        max_value=0.5,
+        required=False,
+        help_text=(
+            "Share of the score taken off per level the candidate's latest job title sits "
+            "below the role's (a trainee or assistant for a regular role); 0 turns it off, "
+            "default 0.15."
+        ),
+    )
     skill_weights = serializers.DictField(
         child=SkillWeightSerializer(),
         required=False,
@@ -307,7 +317,11 @@ class MatchResultSerializer(serializers.Serializer):
     components = serializers.DictField(
         source="result.components",
         child=serializers.FloatField(allow_null=True),
-        help_text="Each component's 0-1 value: semantic, skills, lexical, title.",
+        help_text=(
+            "Each component's 0-1 value (semantic, skills, lexical, title), the raw values "
+            "behind them, and level_gap: how many levels the latest job title sits below the "
+            "role's."
+        ),
     )
     evidence = EvidenceSerializer(source="result.evidence", many=True)
     decision = serializers.ChoiceField(

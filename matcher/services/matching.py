@@ -193,6 +193,8 @@ def _check_weights(weights: Mapping[str, Any] | None, skill_ids: Iterable[int]) 
         components = {k: weights[k] for k in scoring.COMPONENTS if weights.get(k) is not None}
         scoring.normalise_weights(components)
         clean.update({k: float(v) for k, v in components.items()})
+        if weights.get("level") is not None:
+            clean["level"] = scoring.level_step(weights)
         known = {str(s) for s in skill_ids}
         skills: dict[str, dict[str, Any]] = {}
         for key, change in dict(weights.get("skill_weights") or {}).items():
@@ -427,7 +429,7 @@ def _score_batch(match: Match, candidates: list[Candidate]) -> None:
     stats = pool_stats_for_org(match.organisation_id)
     finder = skill_matcher()
     overrides = match.weights or {}
-    weights = {k: v for k, v in overrides.items() if k in scoring.COMPONENTS}
+    weights = {k: v for k, v in overrides.items() if k in scoring.WEIGHT_KEYS}
     version = embeddings.model_version()
     for start in range(0, len(candidates), SCORE_BATCH):
         batch = candidates[start : start + SCORE_BATCH]
@@ -539,11 +541,12 @@ def match_fail(*, match_id: int, message: str) -> None:
 def match_reweight(*, match: Match, weights: Mapping[str, Any] | None) -> int:
     """Re-ranks every result with new weights from the stored evidence. Free, no embedding.
 
-    `weights`: component weights ("semantic", "skills", "lexical") and "skill_weights": {skill
-    id: {"weight", "must_have", "min_years"}}; None or {} goes back to the role's own profile."""
+    `weights`: component weights ("semantic", "skills", "lexical", "title"), the "level" step
+    and "skill_weights": {skill id: {"weight", "must_have", "min_years"}}; None or {} goes back
+    to the role's own profile."""
     skill_ids = [s["skill_id"] for s in match.role_snapshot.get("skills", [])]
     clean = _check_weights(weights, skill_ids)
-    components = {k: v for k, v in clean.items() if k in scoring.COMPONENTS}
+    components = {k: v for k, v in clean.items() if k in scoring.WEIGHT_KEYS}
     skills = clean.get("skill_weights", {})
     base = {str(s["skill_id"]): s for s in match.role_snapshot.get("skills", [])}
     # Overrides apply to the role's profile, not on top of the previous re-weighting.

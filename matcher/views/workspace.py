@@ -31,6 +31,8 @@ from roles.selectors import role_list_for_org, role_list_public
 RESULTS_PER_PAGE = 50
 POOL_PICKER_LIMIT = 300
 HEATMAP_ROWS = 20
+# What the re-weight form offers for the level step, in percent of the score per level.
+LEVEL_CHOICES = (0, 5, 10, 15, 20, 30)
 
 
 def _org(request: HttpRequest) -> Any:
@@ -364,6 +366,10 @@ def _results_context(request: HttpRequest, match: Match) -> dict[str, Any]:
             skills, key=lambda s: (not s.get("must_have"), -int(s.get("weight") or 0), s["name"])
         ),
         "skill_names": sorted(skill_names.items(), key=lambda kv: kv[1]),
+        "level_percent": round(
+            100 * float((match.weights or {}).get("level", scoring.DEFAULT_LEVEL_STEP))
+        ),
+        "level_choices": LEVEL_CHOICES,
         "total": MatchResult.objects.filter(match=match).count(),
         "bins": bins,
         "histogram": mark_safe(  # noqa: S308 - built by matcher.charts, every text escaped
@@ -413,6 +419,10 @@ def match_reweight(request: HttpRequest, pk: int) -> HttpResponse:
             "must_have": request.POST.get(f"must_{sid}") == "on",
         }
     components = {k: v for k, v in (match.weights or {}).items() if k != "skill_weights"}
+    if "level" in request.POST:
+        components["level"] = (
+            _int(request.POST.get("level"), round(100 * scoring.DEFAULT_LEVEL_STEP), 0, 50) / 100
+        )
     try:
         reweight(match=match, weights={**components, "skill_weights": overrides})
     except ValueError as exc:
@@ -469,6 +479,8 @@ def _drawer_context(request: HttpRequest, match: Match, candidate_id: int) -> di
         )
     )
     gaps = [e for e in evidence if e.get("status") != "found"]
+    step = (result.weights or {}).get("level", scoring.DEFAULT_LEVEL_STEP)
+    level_lowered = round(100 * scoring.level_share(result.components or {}, float(step)))
     decision = (
         Decision.objects.filter(match=match, candidate=candidate)
         .select_related("decided_by")
@@ -481,6 +493,7 @@ def _drawer_context(request: HttpRequest, match: Match, candidate_id: int) -> di
         "candidate": candidate,
         "evidence": evidence,
         "gaps": gaps,
+        "level_lowered": level_lowered,
         "lines": _highlighted_lines(text, evidence),
         "questions": ws.interview_questions(
             match=match, skill_ids=[int(e["skill_id"]) for e in gaps if e.get("skill_id")]

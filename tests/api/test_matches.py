@@ -95,6 +95,17 @@ def test_reweighting_rescores_for_free(alice_api, alice_org, seeded) -> None:
         format="json",
     )
     assert bad.status_code == 400
+    level = alice_api.post(
+        f"/api/v1/matches/{seeded.match.pk}/reweight/", {"level": 0}, format="json"
+    )
+    assert level.status_code == 200, level.json()
+    seeded.match.refresh_from_db()
+    assert seeded.match.weights["level"] == 0
+    too_much = alice_api.post(
+        f"/api/v1/matches/{seeded.match.pk}/reweight/", {"level": 0.9}, format="json"
+    )
+    assert too_much.status_code == 400
+    assert "level" in too_much.json()["errors"]
 
 
 def test_decisions_are_recorded_once_per_retry_and_listed(alice_api, seeded) -> None:

@@ -151,6 +151,55 @@ def test_component_weights_change_the_mix_and_refuse_nonsense():
         scoring.normalise_weights({"semantic": 0, "skills": 0, "lexical": 0, "title": 0})
 
 
+@pytest.mark.parametrize(
+    ("role", "latest", "gap"),
+    [
+        ("Musculoskeletal Physiotherapist", "Physiotherapy Assistant", 1),
+        ("Commercial Electrician (Journeyman)", "Apprentice Electrician, 4th year", 1),
+        ("Customer Support Team Lead", "Customer Support Agent", 1),
+        ("Customer Support Team Lead", "Junior Support Agent", 2),
+        ("Customer Support Team Lead", "Senior Support Specialist", 0),
+        ("Registered Nurse", "Staff Nurse", 0),
+        ("Registered Nurse", "Charge Nurse Manager", 0),
+        # A role that is itself an entry title is no gap for the same kind of title.
+        ("Teaching Assistant", "Teaching Assistant", 0),
+        ("Graduate Civil Engineer", "Junior Engineer", 0),
+        ("Registered Nurse", None, None),
+        ("Registered Nurse", "  ", None),
+    ],
+)
+def test_the_level_gap_reads_entry_and_lead_words_in_titles(role, latest, gap):
+    assert scoring.level_gap(role, latest) == gap
+
+
+def test_a_title_below_the_roles_level_lowers_the_score_by_the_level_step():
+    same = score(mentions(PYTHON, DJANGO, K8S))
+    one_below = score(mentions(PYTHON, DJANGO, K8S), level=1)
+    two_below = score(mentions(PYTHON, DJANGO, K8S), level=2)
+    assert one_below.components["level_gap"] == 1.0
+    step = scoring.DEFAULT_LEVEL_STEP
+    assert one_below.score == pytest.approx(same.score * (1 - step), abs=0.1)
+    assert two_below.score == pytest.approx(same.score * (1 - 2 * step), abs=0.1)
+    assert one_below.weights["level"] == step
+    # No title to read: nothing is taken off.
+    assert score(mentions(PYTHON, DJANGO, K8S), level=None).score == same.score
+
+
+def test_the_level_step_is_reweighted_from_stored_components_and_refuses_nonsense():
+    result = score(mentions(PYTHON, DJANGO, K8S), level=1)
+    off = scoring.rescore(
+        components=result.components, evidence=result.evidence_json(), weights={"level": 0}
+    )
+    same = score(mentions(PYTHON, DJANGO, K8S))
+    assert off.score == same.score
+    assert off.weights["level"] == 0
+    again = scoring.rescore(components=result.components, evidence=result.evidence_json())
+    assert again.score == result.score
+    for bad in (-0.1, 0.6):
+        with pytest.raises(ValueError, match="level weight"):
+            scoring.level_step({"level": bad})
+
+
 def test_a_role_without_skills_is_scored_on_the_other_components():
     result = score({}, role_skills=[])
     assert result.components["skills"] is None

@@ -298,6 +298,45 @@ def test_reweighting_reranks_for_free(client, alice, done_match, funded, pool): 
     assert balance_cents(org=funded) == before
 
 
+def test_a_junior_title_is_explained_and_its_step_reweighted_in_the_browser(
+    client, post, alice, funded, role, pool
+):  # type: ignore[no-untyped-def]
+    client.force_login(alice)
+    junior = CandidateFactory(
+        organisation=funded,
+        name="Sam Poe",
+        email="sam@example.com",
+        text=ML_TEXT.format(name="Sam Poe", email="sam@example.com", pronoun="They"),
+        headline="Junior Machine Learning Engineer",
+        skills=["Python", "PyTorch", "Kubernetes", "SQL"],
+        profile={"name": {"value": "Sam Poe", "confidence": 0.9}},
+    )
+    post(
+        reverse("matcher:match_new"),
+        {"role": role.pk, "candidates": [pool[0].pk, junior.pk], **_profile(role)},
+    )
+    match = Match.objects.get(organisation=funded)
+    lowered = MatchResult.objects.get(match=match, candidate=junior)
+    regular = MatchResult.objects.get(match=match, candidate=pool[0])
+    assert lowered.components["level_gap"] == 1
+    assert regular.components["level_gap"] == 0
+    drawer_url = reverse("matcher:match_candidate", args=[match.pk, junior.pk])
+    drawer = client.get(drawer_url, HTTP_HX_REQUEST="true").content.decode()
+    assert "lowered by 15%" in drawer
+    page = client.get(reverse("matcher:match_detail", args=[match.pk])).content.decode()
+    assert 'name="level"' in page
+
+    before = lowered.score
+    client.post(reverse("matcher:match_reweight", args=[match.pk]), {"level": "0"})
+    match.refresh_from_db()
+    lowered.refresh_from_db()
+    assert match.weights["level"] == 0
+    assert lowered.weights["level"] == 0
+    assert lowered.score == pytest.approx(before / (1 - 0.15), abs=0.2)
+    drawer = client.get(drawer_url, HTTP_HX_REQUEST="true").content.decode()
+    assert "lowered by" not in drawer
+
+
 def test_blind_review_masks_the_table_the_drawer_and_the_export(client, alice, done_match, pool):  # type: ignore[no-untyped-def]
     client.force_login(alice)
     client.post(reverse("matcher:match_blind", args=[done_match.pk]), {"blind": "on"})
