@@ -16,7 +16,7 @@ import csv
 import io
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from statistics import mean
 from typing import Any
@@ -37,6 +37,19 @@ COMPONENTS = ("semantic", "skills", "lexical", "title")
 
 
 @dataclass
+class Comparison:
+    """RoleMatch against one baseline, query by query, for one measure."""
+
+    mean_diff: float
+    wins: int
+    ties: int
+    losses: int
+    # One-sided exact sign-flip test: the chance that differences this large in RoleMatch's
+    # favour arise if each query's difference were as likely to have the other sign.
+    p_value: float
+
+
+@dataclass
 class Report:
     name: str
     queries: int
@@ -47,6 +60,56 @@ class Report:
     k: int = 10
     # nDCG of RoleMatch's components each ranking alone: which one helps, which one hurts.
     component_ndcg: dict[str, float] = field(default_factory=dict)
+    # "TF-IDF" -> {"nDCG": Comparison, "MAP": Comparison}
+    comparisons: dict[str, dict[str, Comparison]] = field(default_factory=dict)
+    # Figures that are not scorers but say what the set can show (the annotators' agreement).
+    references: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+
+TIE = 1e-9
+GRADES_NOTE = "relevance 2 = fits, 1 = adjacent, 0 = other; MAP counts grade 2"
+EXACT_UP_TO = 16
+SAMPLED_PATTERNS = 100_000
+
+
+def sign_flip_p_value(diffs: list[float]) -> float:
+    """One-sided p-value of the paired sign-flip (randomisation) test on the mean: exact up to
+    16 non-tied queries (65,536 sign patterns), sampled above."""
+    d = np.asarray([x for x in diffs if abs(x) > TIE], dtype=float)
+    if len(d) == 0:
+        return 1.0
+    if len(d) <= EXACT_UP_TO:
+        signs = 1 - 2 * ((np.arange(2 ** len(d))[:, None] >> np.arange(len(d))) & 1)
+    else:  # too many patterns to list: a fixed-seed sample, so a rerun prints the same value
+        signs = np.random.default_rng(0).choice([-1, 1], size=(SAMPLED_PATTERNS, len(d)))
+    return float(((signs * d).sum(1) >= d.sum() - TIE).mean())
+
+
+def compare(ours: list[float], theirs: list[float]) -> Comparison:
+    diffs = [a - b for a, b in zip(ours, theirs, strict=True)]
+    return Comparison(
+        mean_diff=mean(diffs),
+        wins=sum(1 for x in diffs if x > TIE),
+        ties=sum(1 for x in diffs if abs(x) <= TIE),
+        losses=sum(1 for x in diffs if x < -TIE),
+        p_value=sign_flip_p_value(diffs),
+    )
+
+
+def _fill(report: Report, per_query: Mapping[str, tuple[list[float], list[float]]]) -> None:
+    """Means per scorer (and per component), and RoleMatch against each baseline."""
+    for name, (ndcgs, aps) in per_query.items():
+        if name in COMPONENTS:
+            report.component_ndcg[name] = mean(ndcgs)
+        else:
+            report.ndcg[name], report.map[name] = mean(ndcgs), mean(aps)
+    ours = per_query["RoleMatch"]
+    for baseline in SCORERS[1:]:
+        theirs = per_query[baseline]
+        report.comparisons[baseline] = {
+            "nDCG": compare(ours[0], theirs[0]),
+            "MAP": compare(ours[1], theirs[1]),
+        }
 
 
 @dataclass
@@ -135,20 +198,26 @@ def _ranked(ids: list[str], row: np.ndarray) -> list[str]:
 def evaluate_labelled(
     matcher: Any, categories: Mapping[int, str] | None = None, folder: Path = DATA_DIR
 ) -> list[Report]:
-    """Two reports: the dev jobs (the default weights were chosen on them) and the held-out
-    test jobs (never looked at while tuning); every job is ranked against every resume."""
+    """Three reports: the dev jobs (the default weights were chosen on them), the held-out test
+    jobs (never looked at while tuning) and all jobs together (more queries for the paired
+    tests); every job is ranked against every resume."""
     data = load_labelled_set(folder)
     job_ids, resume_ids = list(data.jobs), list(data.resumes)
     scores = all_scores(
         [data.jobs[j] for j in job_ids], [data.resumes[r] for r in resume_ids], matcher, categories
     )
     reports = []
-    for part in ("dev", "test"):
-        chosen = [j for j, job in enumerate(job_ids) if data.split[job] == part]
-        report = Report(f"RoleMatch labelled set, {part} part", len(chosen), len(resume_ids))
-        report.note = (
-            "weights tuned here" if part == "dev" else "held out: never used for tuning"
-        ) + "; relevance 2 = fits, 1 = adjacent, 0 = other; MAP counts grade 2"
+    notes = {
+        "dev": "weights tuned here",
+        "test": "held out: never used for tuning",
+        "all": "dev and test together, for the query-by-query tests",
+    }
+    for part in ("dev", "test", "all"):
+        chosen = [j for j, job in enumerate(job_ids) if part in ("all", data.split[job])]
+        title = "all jobs" if part == "all" else f"{part} part"
+        report = Report(f"RoleMatch labelled set, {title}", len(chosen), len(resume_ids))
+        report.note = f"{notes[part]}; {GRADES_NOTE}"
+        per_query: dict[str, tuple[list[float], list[float]]] = {}
         for name, matrix in scores.items():
             ndcgs, aps = [], []
             for j in chosen:
@@ -156,10 +225,8 @@ def evaluate_labelled(
                 grades = data.grades[job_ids[j]]
                 ndcgs.append(ndcg_at_k(ranked, grades, 10))
                 aps.append(average_precision(ranked, {r for r, g in grades.items() if g >= 2}))
-            if name in COMPONENTS:
-                report.component_ndcg[name] = mean(ndcgs)
-            else:
-                report.ndcg[name], report.map[name] = mean(ndcgs), mean(aps)
+            per_query[name] = (ndcgs, aps)
+        _fill(report, per_query)
         reports.append(report)
     return reports
 
@@ -204,22 +271,45 @@ def evaluate_vacancies(
         f"{sum(len(r) for r in annotations.values())} human rankings from "
         f"{len(annotations)} annotators; gain 4..0 by human rank, MAP counts the human top 2"
     )
-    for name, matrix in scores.items():
+
+    def judged(
+        predict: Callable[[int], np.ndarray], who: Mapping[str, list[list[int]]] = annotations
+    ) -> tuple[list[float], list[float]]:
+        """nDCG@5 and AP of a prediction (CV -> score per vacancy) against each ranking."""
         ndcgs, aps = [], []
-        for rows in annotations.values():
+        for rows in who.values():
             for c, ranks in enumerate(rows):
                 if len(ranks) != len(jobs):
                     continue
                 grades = {vac_ids[v]: float(len(jobs) - r) for v, r in enumerate(ranks)}
-                ranked = _ranked(vac_ids, matrix[:, c])
+                ranked = _ranked(vac_ids, predict(c))
                 ndcgs.append(ndcg_at_k(ranked, grades, 5))
                 aps.append(
                     average_precision(ranked, {vac_ids[v] for v, r in enumerate(ranks) if r <= 2})
                 )
-        if name in COMPONENTS:
-            report.component_ndcg[name] = mean(ndcgs)
-        else:
-            report.ndcg[name], report.map[name] = mean(ndcgs), mean(aps)
+        return ndcgs, aps
+
+    def column(matrix: np.ndarray) -> Callable[[int], np.ndarray]:
+        return lambda c: matrix[:, c]
+
+    _fill(report, {name: judged(column(matrix)) for name, matrix in scores.items()})
+    # What the set can tell apart: each annotator read as a scorer for the other (on the CVs
+    # both ranked), and one fixed order of the vacancies (by mean human rank) for every CV.
+    rows_of = list(annotations.values())
+    if len(rows_of) == 2:
+        n = min(len(rows_of[0]), len(rows_of[1]))
+        a, b = rows_of[0][:n], rows_of[1][:n]
+        one = judged(lambda c: -np.asarray(a[c], float), {"second": b})
+        two = judged(lambda c: -np.asarray(b[c], float), {"first": a})
+        report.references["annotators, each against the other"] = (
+            mean(one[0] + two[0]),
+            mean(one[1] + two[1]),
+        )
+    every = [r for rows in annotations.values() for r in rows if len(r) == len(jobs)]
+    if every:
+        fixed = -np.mean(np.asarray(every, float), axis=0)
+        constant = judged(lambda _c: fixed)
+        report.references["one fixed order for every CV"] = (mean(constant[0]), mean(constant[1]))
     return report
 
 
@@ -230,9 +320,18 @@ def format_report(report: Report) -> str:
     lines.append(f"  {'scorer':<16}{f'nDCG@{report.k}':>10}{'MAP':>10}")
     for name in SCORERS:
         lines.append(f"  {name:<16}{report.ndcg[name]:>10.3f}{report.map[name]:>10.3f}")
+    for name, (ndcg, ap) in report.references.items():
+        lines.append(f"  for reference, {name}: nDCG@{report.k} {ndcg:.3f}, MAP {ap:.3f}")
     if report.component_ndcg:
         parts = ", ".join(f"{k} {v:.3f}" for k, v in report.component_ndcg.items())
         lines.append(f"  RoleMatch's components alone (nDCG@{report.k}): {parts}")
+    for baseline, measures in report.comparisons.items():
+        parts = ", ".join(
+            f"{measure} {c.mean_diff:+.3f} ({c.wins} better, {c.ties} equal, {c.losses} worse; "
+            f"p = {c.p_value:.3f})"
+            for measure, c in measures.items()
+        )
+        lines.append(f"  RoleMatch vs {baseline}, query by query: {parts}")
     return "\n".join(lines)
 
 
@@ -245,5 +344,10 @@ def as_dict(report: Report) -> Mapping[str, Any]:
         "ndcg": report.ndcg,
         "map": report.map,
         "component_ndcg": report.component_ndcg,
+        "comparisons": {
+            baseline: {measure: asdict(c) for measure, c in measures.items()}
+            for baseline, measures in report.comparisons.items()
+        },
+        "references": {name: list(values) for name, values in report.references.items()},
         "note": report.note,
     }

@@ -52,14 +52,38 @@ def test_rolematch_beats_both_baselines_on_the_held_out_test_jobs(tmp_path):
     data = json.loads(out.getvalue())
     assert "absent" in data["skipped"]
     names = [r["name"] for r in data["reports"]]
-    assert names == ["RoleMatch labelled set, dev part", "RoleMatch labelled set, test part"]
-    test = data["reports"][1]
+    assert names == [
+        "RoleMatch labelled set, dev part",
+        "RoleMatch labelled set, test part",
+        "RoleMatch labelled set, all jobs",
+    ]
+    dev, test, both = data["reports"]
     assert "held out" in test["note"]
+    assert both["queries"] == dev["queries"] + test["queries"]
     ours = test["ndcg"]["RoleMatch"], test["map"]["RoleMatch"]
     for baseline in ("TF-IDF", "MiniLM cosine"):
         assert ours[0] > test["ndcg"][baseline]
         assert ours[1] > test["map"][baseline]
+        # Query by query over all jobs, RoleMatch is ahead more often than behind.
+        for measure in ("nDCG", "MAP"):
+            paired = both["comparisons"][baseline][measure]
+            assert paired["wins"] + paired["ties"] + paired["losses"] == both["queries"]
+            assert paired["wins"] > paired["losses"]
+            assert paired["mean_diff"] > 0
     assert set(test["component_ndcg"]) == {"semantic", "skills", "lexical", "title"}
+
+
+def test_the_sign_flip_test_counts_patterns_at_least_as_favourable():
+    # One query: the observed sign is one of two patterns.
+    assert runner.sign_flip_p_value([0.1]) == pytest.approx(0.5)
+    # Three positive differences: only the observed pattern is as favourable (1 of 8).
+    assert runner.sign_flip_p_value([0.1, 0.2, 0.3]) == pytest.approx(1 / 8)
+    # Ties carry no sign and do not count.
+    assert runner.sign_flip_p_value([0.1, 0.0, 0.0]) == pytest.approx(0.5)
+    assert runner.sign_flip_p_value([]) == 1.0
+    comparison = runner.compare([0.9, 0.8, 0.5], [0.7, 0.8, 0.6])
+    assert (comparison.wins, comparison.ties, comparison.losses) == (1, 1, 1)
+    assert comparison.mean_diff == pytest.approx((0.2 - 0.1) / 3)
 
 
 def test_it_reports_the_real_resumes_for_all_three_scorers(shared_dir):
@@ -75,3 +99,11 @@ def test_it_reports_the_real_resumes_for_all_three_scorers(shared_dir):
         assert 0 < report.ndcg[scorer] <= 1
         assert 0 < report.map[scorer] <= 1
     assert "Vanetik" in runner.format_report(report)
+    # What the set can tell apart is printed beside the scorers.
+    assert set(report.references) == {
+        "annotators, each against the other",
+        "one fixed order for every CV",
+    }
+    for ndcg, ap in report.references.values():
+        assert 0 < ndcg <= 1
+        assert 0 < ap <= 1
