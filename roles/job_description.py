@@ -12,6 +12,11 @@ How a skill's weight (1-5) is read from the text:
 - how often it is named.
 Minimum years come from phrases like "5+ years of Python" or "at least 3 years' experience with
 SQL", attached to the skills named in the same sentence.
+
+Ads copied from a web page or a spreadsheet often arrive as one paragraph: they are split into
+lines at their inline headings ("Minimum Required Skills:", "What You Will Be Doing") and
+sentences first (`reflow`). Sentences of legal and benefits boilerplate ("an equal opportunity
+employer", "must pass I-9 verification", "we offer 401(k) and PTO") name no requirement.
 """
 
 from __future__ import annotations
@@ -30,21 +35,26 @@ MAX_SKILLS = 25
 REQUIRED, OPTIONAL, NEUTRAL = "required", "optional", "neutral"
 
 _HEADING_REQUIRED = re.compile(
-    r"^\W*(requirements?|qualifications?|must[- ]haves?|what you(?:'ll)? (?:need|bring)|"
-    r"required (?:skills|experience|qualifications)|essential|minimum qualifications|"
-    r"skills(?: and| &) (?:experience|qualifications)|about you|who you are|you have|"
-    r"key skills|experience)\b[^.]{0,40}:?\s*$",
+    r"^\W*(requirements?|(?:basic )?qualifications?|must[- ]haves?|"
+    r"what you(?:'ll| will)? (?:need|bring)|required (?:skills|experience|qualifications)|"
+    r"essential(?! duties| functions)|minimum (?:required )?(?:skills|qualifications)|"
+    r"skills required|skills(?: and| &) (?:experience|qualifications)|about you|who you are|"
+    r"you have|key skills|experience|what we(?:'re| are) looking for|what we need|"
+    r"you(?:'ll| will) need)\b[^.]{0,40}:?\s*$",
     re.IGNORECASE,
 )
 _HEADING_OPTIONAL = re.compile(
     r"^\W*(nice[- ]to[- ]haves?|preferred(?: qualifications| skills)?|bonus(?: points)?|"
     r"desirable|pluses|good to have|it would be great if|extra credit|"
-    r"additional (?:skills|qualifications))\b[^.]{0,40}:?\s*$",
+    r"additional (?:skills|qualifications|experience)|optional)\b[^.]{0,40}:?\s*$",
     re.IGNORECASE,
 )
 _HEADING_OTHER = re.compile(
-    r"^\W*(responsibilities|what you(?:'ll)? do|duties|about (?:us|the role|the company)|"
-    r"benefits|perks|what we offer|the role|overview|summary|salary|how to apply)"
+    r"^\W*(responsibilities|what you(?:'ll| will)? (?:do|be doing|work on)|"
+    r"(?:essential |key |main |your )?duties|essential functions|who we are|the job|"
+    r"about (?:us|the role|the company|the job)|benefits|perks|what we offer|"
+    r"what's in it for you|top reasons|detailed info|the role|overview|summary|salary|"
+    r"how to apply)"
     r"\b[^.]{0,40}:?\s*$",
     re.IGNORECASE,
 )
@@ -64,6 +74,61 @@ _YEARS = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"[^.;\n]+")
+
+# A line this long is a paragraph, not a bullet: it is split before it is read.
+LONG_LINE = 300
+_INLINE_HEADING = re.compile(
+    # A capitalised heading inside a paragraph, matched whole so that "Essential Duties and
+    # Responsibilities" or "Minimum Required Skills" is never cut in two.
+    r"(?<=\S)\s+(?=[A-Z])(?i:(?:essential |key )?(?:duties|responsibilities)"
+    r"(?: and responsibilities)?|(?:basic |preferred |minimum )?qualifications|requirements|"
+    r"minimum (?:required )?skills|required (?:skills|experience)|skills required[^.:]{0,30}|"
+    r"what you(?:'ll| will)? (?:need|bring|be doing|do)[^.:]{0,30}|must[- ]haves?|"
+    r"nice[- ]to[- ]haves?|optional(?: \(not required\))?|bonus points|benefits|perks|"
+    r"what we offer|what's in it for you|about (?:us|you|the role)|top reasons to work with us|"
+    r"detailed info|additional experience(?: \(not required\))?)\b"
+)
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9)][.!?])\s+(?=[A-Z])")
+_BOILERPLATE = re.compile(
+    r"\b(equal (?:employment )?opportunit|eeo\b|affirmative action|reasonable accommodation|"
+    r"regardless of (?:race|age|sex|gender)|protected veteran|e-?verify|i-9\b|drug[- ]free|"
+    r"background check|right to work|eligib\w* to work|authori[sz]ed to work|"
+    r"employment eligibility|we offer|competitive (?:base )?(?:salary|pay|compensation|benefits)|"
+    r"benefits (?:package|include)|401\(?k\)?|paid time off|\bpto\b|"
+    r"(?:medical|health), dental)",
+    re.IGNORECASE,
+)
+
+
+_HEADING_LEAD = re.compile(r"^(.{3,60}?)(:\s*|\s+-\s+)(\S.*)$")
+_INLINE_BULLET = re.compile(r"\s+-\s+(?=\S)")
+
+
+def reflow(text: str) -> str:
+    """The ad with each paragraph-long line split at its inline headings, bullets and
+    sentences, so sections and must-have wording are read per sentence; shorter lines are left
+    as written."""
+    out = []
+    for line in text.splitlines():
+        if len(line) <= LONG_LINE:
+            out.append(line)
+            continue
+        cuts = [m.start() for m in _INLINE_HEADING.finditer(line)]
+        for begin, finish in zip([0, *cuts], [*cuts, len(line)], strict=True):
+            part = line[begin:finish].strip()
+            bulleted = False
+            lead = _HEADING_LEAD.match(part)
+            if lead and _is_heading(lead.group(1)):
+                out.append(lead.group(1).strip())
+                part, bulleted = lead.group(3), "-" in lead.group(2)
+            for sentence in _SENTENCE_END.split(part):
+                pieces = [p.strip() for p in _INLINE_BULLET.split(sentence) if p.strip()]
+                if bulleted or len(pieces) > 2:  # "- a - b - c": bullets written on one line
+                    out.extend(f"- {p.lstrip('- ')}" for p in pieces)
+                    bulleted = True
+                elif sentence.strip():
+                    out.append(sentence.strip())
+    return "\n".join(out)
 
 
 @dataclass
@@ -132,17 +197,24 @@ def extract_job_profile(
 ) -> JobProfile:
     """`categories` (skill id -> taxonomy category) lets soft skills ("Communication") count
     for less than the field's own skills: every job ad asks for them, so they rank no one."""
+    text = reflow(text)
     lines = text.splitlines()
     title = title.strip() or _guess_title(lines)
     sections: list[str] = []
+    # Lines under a heading that itself demands ("Must have", "Minimum required skills").
+    demanded: list[bool] = []
     current = NEUTRAL
     first_heading: int | None = None
+    strict = False
     for index, line in enumerate(lines):
         before = current
         current = _section_of(line, current)
+        if _is_heading(line):
+            strict = current == REQUIRED and bool(_MUST_WORDS.search(line))
         if first_heading is None and index > 0 and (current != before or _is_heading(line)):
             first_heading = index
         sections.append(current)
+        demanded.append(strict and current == REQUIRED)
     # The lines before the first heading describe the employer ("a logistics company", "a
     # teaching hospital"): skills named only there are context, not requirements.
     preamble_end = first_heading if first_heading is not None else 0
@@ -152,6 +224,9 @@ def extract_job_profile(
     total_lines = max(1, len(lines))
     tallies: dict[int, _Tally] = {}
     for hit in hits:
+        sentence = _sentence_around(hit.line, hit.start - _line_start(text, hit.start))
+        if _BOILERPLATE.search(sentence):
+            continue
         tally = tallies.setdefault(hit.skill_id, _Tally(hit.skill_id, hit.name))
         tally.mentions += 1
         line_index = max(0, hit.line_no - 1)
@@ -160,7 +235,6 @@ def extract_job_profile(
         if id(hit) not in alternatives:
             tally.alternative = False
         section = sections[line_index] if line_index < len(sections) else NEUTRAL
-        sentence = _sentence_around(hit.line, hit.start - _line_start(text, hit.start))
         wording_optional = bool(_OPTIONAL_WORDS.search(sentence))
         wording_must = bool(_MUST_WORDS.search(sentence)) and not wording_optional
         optional = section == OPTIONAL or wording_optional
@@ -177,7 +251,10 @@ def extract_job_profile(
         if (
             section == REQUIRED
             and not optional
-            and re.search(r"\b(must|required|essential|mandatory)\b", sentence, re.IGNORECASE)
+            and (
+                re.search(r"\b(must|required|essential|mandatory)\b", sentence, re.IGNORECASE)
+                or (line_index < len(demanded) and demanded[line_index])
+            )
         ):
             tally.must = True
         if line_index < total_lines * 0.25:
@@ -289,14 +366,19 @@ def _years_for(sentence: str) -> int | None:
     return max(found) if found else None
 
 
+_DUTIES = re.compile(
+    r"^\W*(responsibilities|what you(?:'ll| will)? (?:do|be doing|work on)|"
+    r"(?:essential |key |main |your )?duties|essential functions)",
+    re.IGNORECASE,
+)
+
+
 def _responsibilities(lines: list[str], sections: list[str]) -> list[str]:
     out = []
     in_duties = False
     for line in lines:
         stripped = line.strip()
-        if _HEADING_OTHER.match(stripped) and re.match(
-            r"^\W*(responsibilities|what you(?:'ll)? do|duties)", stripped, re.IGNORECASE
-        ):
+        if _HEADING_OTHER.match(stripped) and _DUTIES.match(stripped):
             in_duties = True
             continue
         if _HEADING_REQUIRED.match(stripped) or _HEADING_OPTIONAL.match(stripped):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from roles.job_description import extract_job_profile, role_create_from_job_description
+from roles.job_description import extract_job_profile, reflow, role_create_from_job_description
 from roles.models import Role
 from roles.taxonomy import SkillMatcher
 from tests.roles.factories import skill
@@ -19,6 +19,8 @@ MATCHER = SkillMatcher(
         (6, "Docker", []),
         (7, "Communication", []),
         (8, "Logistics", []),
+        (9, "I-9 Compliance", ["employment eligibility verification"]),
+        (10, "Redis", []),
     ]
 )
 
@@ -76,6 +78,79 @@ def test_the_employers_description_and_soft_skills_are_not_requirements():
 
 def test_the_title_is_the_first_line():
     assert extract_job_profile(JD, MATCHER).title == "Backend Developer"
+
+
+# Ads copied from a web page often arrive as one paragraph, headings and bullets inline.
+ONE_PARAGRAPH = (
+    "Backend Developer\n\n"
+    "We are a logistics company with offices in three cities and we are growing fast, so we "
+    "need another engineer on the platform team. Essential Duties and Responsibilities: Build "
+    "services in Python and keep Postgres healthy. Work with product managers on new features "
+    "and review code. Must have - At least 4 years of Django - Strong Docker skills - Python "
+    "in production Nice To Haves - Kubernetes - Redis What We Offer - Health, dental and "
+    "vision - 401(k) match - Paid time off, and we must pay for your Redis certification. We "
+    "are an equal opportunity employer and every hire must complete employment eligibility "
+    "verification."
+)
+
+
+def test_a_one_paragraph_ad_is_split_at_its_headings_bullets_and_sentences():
+    lines = reflow(ONE_PARAGRAPH).splitlines()
+    assert "Must have" in lines
+    assert "- At least 4 years of Django" in lines
+    assert "Nice To Haves" in lines
+    assert any(line.startswith("Work with product managers") for line in lines)
+    # Short lines are left exactly as written.
+    assert reflow(JD) == JD.rstrip("\n")
+
+
+def test_a_one_paragraph_ad_reads_like_one_with_line_breaks():
+    skills = {s.name: s for s in extract_job_profile(ONE_PARAGRAPH, MATCHER).skills}
+    # Under "Must have" every bullet is a requirement, each with its own years.
+    assert skills["Django"].must_have
+    assert skills["Django"].min_years == 4
+    assert skills["Docker"].must_have
+    assert skills["Python"].must_have
+    assert skills["Python"].min_years is None
+    # "Nice To Haves" and duties are not must-haves, even in one paragraph.
+    assert not skills["Kubernetes"].must_have
+    assert not skills["PostgreSQL"].must_have
+    # The evidence line is the bullet, not the whole paragraph.
+    assert skills["Django"].line == "- At least 4 years of Django"
+
+
+def test_legal_and_benefits_boilerplate_names_no_requirement():
+    skills = {s.name: s for s in extract_job_profile(ONE_PARAGRAPH, MATCHER).skills}
+    assert "I-9 Compliance" not in skills
+    # A skill named in boilerplate counts only where it is named elsewhere: Redis is a nice to
+    # have; the "must" of the benefits sentence does not make it a requirement.
+    assert not skills["Redis"].must_have
+    assert skills["Redis"].line == "- Redis"
+
+
+def test_common_heading_wordings_open_their_sections():
+    ad = "\n".join(
+        [
+            "Platform Engineer",
+            "",
+            "Key duties",
+            "- Run Kubernetes for the product teams",
+            "",
+            "What we're looking for",
+            "- Must know Python well",
+            "- Docker",
+            "",
+            "Extra credit",
+            "- Redis",
+        ]
+    )
+    profile = extract_job_profile(ad, MATCHER)
+    assert profile.responsibilities == ["Run Kubernetes for the product teams"]
+    skills = {s.name: s for s in profile.skills}
+    assert skills["Python"].must_have
+    assert not skills["Kubernetes"].must_have
+    assert not skills["Redis"].must_have
+    assert skills["Redis"].weight < skills["Python"].weight
 
 
 def test_it_creates_an_editable_role_private_to_the_organisation(alice_org, charlie_org):
