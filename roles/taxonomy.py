@@ -27,12 +27,13 @@ def _words(text: str) -> frozenset[str]:
 # Everyday words that are also the names of tools or languages. Matched case-sensitively.
 COMMON_WORDS = _words(
     """
-    access airflow ant arrow ace basic beam bamboo bash bootstrap bridge camel chai chef compass
-    crystal dart delta drill ember envoy excel express falcon flask flow flutter gatsby gear glue go
-    grunt gulp helm hive hugo ionic jasmine jest julia keystone lean less lightning looker luigi
-    make mercury mocha nest next nomad oak oracle outlook pig prefect presto project pulsar puppet
-    quartz rails react realm ruby rust sage salt scheme shell sketch solid spark spring storm stripe
-    swift tableau teams tower unity unreal vagrant vault word zeppelin zoom
+    access airflow ant arrow ace asana basic beam bamboo bash bootstrap bridge camel chai chef
+    compass crystal dart delta drill ember envoy epic excel express falcon flask flow flutter
+    gatsby gear glue go greenhouse grunt gulp helm hive hugo ionic jasmine jest julia keystone lean
+    less lightning looker luigi make mercury mocha nest next nomad oak oracle outlook pig polish
+    prefect presto project pulsar puppet quartz rails react realm ruby rust sage salt scheme shell
+    sketch slack solid spark spring storm stripe swift tableau teams tower unity unreal vagrant
+    vault word workday zeppelin zoom
     """
 )
 
@@ -43,7 +44,7 @@ _VERB_FOLLOWERS = _words("to the a an at into through up out over ahead beyond b
 # Words that open ordinary sentences as adjectives or verbs ("Solid experience", "Make sure",
 # "Next steps"): at a sentence start and followed by a lower-case word, they are not the tool.
 _SENTENCE_OPENERS = _words(
-    "access bridge express flow gear less make next project solid spring word"
+    "access bridge epic express flow gear less make next polish project slack solid spring word"
 )
 
 _SHORT_ALPHA = re.compile(r"^[A-Za-z]{1,2}$")

@@ -27,6 +27,10 @@ ENTRIES = [
     (18, "Swift", []),
     (19, "Deep Learning", []),
     (20, "Solid", []),
+    (21, "Epic", ["Epic EHR"]),
+    (22, "Polish", []),
+    (23, "Slack", []),
+    (24, "Workday HCM", ["Workday"]),
 ]
 
 
@@ -102,6 +106,22 @@ def test_everyday_verbs_are_not_tools(matcher: SkillMatcher) -> None:
         "React",
         "Swift",
         "Microsoft Excel",
+    ]
+
+
+def test_product_names_that_are_also_words_need_their_case_and_context(
+    matcher: SkillMatcher,
+) -> None:
+    text = (
+        "Polish the onboarding flow. Cut some slack for an epic launch on a long workday.\n"
+        "Epic releases every quarter."
+    )
+    assert names(matcher, text) == []
+    assert names(matcher, "Charting in Epic; rota in Workday; fluent Polish; Slack and Jira") == [
+        "Epic",
+        "Workday HCM",
+        "Polish",
+        "Slack",
     ]
 
 
