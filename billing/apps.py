@@ -13,3 +13,14 @@ class BillingConfig(AppConfig):
         email_confirmed.connect(
             grant_trial_on_email_confirmed, dispatch_uid="billing.grant_trial_on_email_confirmed"
         )
+        from django.db.models.signals import post_delete, pre_delete
+
+        from accounts.models import Organisation
+        from billing.signals import clear_ledger_erasure, mark_ledger_erasure
+
+        pre_delete.connect(
+            mark_ledger_erasure, sender=Organisation, dispatch_uid="billing.mark_ledger_erasure"
+        )
+        post_delete.connect(
+            clear_ledger_erasure, sender=Organisation, dispatch_uid="billing.clear_ledger_erasure"
+        )

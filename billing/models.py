@@ -156,6 +156,21 @@ class LedgerEntry(models.Model):
         raise TypeError("Ledger entries are append-only: post a new entry instead.")
 
 
+class LedgerErasure(models.Model):
+    """Marks an organisation whose ledger is being deleted with it: the one deletion the
+    database's append-only triggers let through (see migration 0002).
+
+    Written by a pre_delete receiver on the organisation and removed by a post_delete one, in
+    the same transaction; deliberately without a foreign key, so the cascade cannot remove the
+    mark before the ledger rows it admits."""
+
+    organisation_id = models.BigIntegerField(unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Erasing the ledger of organisation {self.organisation_id}"
+
+
 class Reservation(models.Model):
     """Credit set aside for one match: charged per candidate scored, the rest released."""
 

@@ -21,3 +21,16 @@ def grant_trial_on_email_confirmed(
         return
     if services.trial_grant(user=user, org=org, email=email_address.email):
         logger.info("Free trial granted to organisation %s", org.pk)
+
+
+def mark_ledger_erasure(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """The organisation is being deleted: let the database delete its ledger with it."""
+    from billing.models import LedgerErasure
+
+    LedgerErasure.objects.get_or_create(organisation_id=instance.pk)
+
+
+def clear_ledger_erasure(sender: Any, instance: Any, **kwargs: Any) -> None:
+    from billing.models import LedgerErasure
+
+    LedgerErasure.objects.filter(organisation_id=instance.pk).delete()

@@ -1,12 +1,12 @@
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from accounts.models import AuditEvent, Organisation, User
 from billing import selectors, services
 from billing.exceptions import IdempotencyConflict, InsufficientCredit
-from billing.models import CreditAccount, LedgerEntry
+from billing.models import CreditAccount, LedgerEntry, LedgerErasure
 
 Kind = LedgerEntry.Kind
 
@@ -66,6 +66,83 @@ def test_deleting_an_organisation_takes_its_ledger_with_it(alice_org: Organisati
     alice_org.delete()
 
     assert not LedgerEntry.objects.exists()
+    # The mark that let the database delete those rows goes with them.
+    assert not LedgerErasure.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE billing_ledgerentry SET amount_cents = 5 WHERE id = %s",
+        "UPDATE billing_ledgerentry SET note = 'edited' WHERE id = %s",
+    ],
+)
+def test_the_database_itself_refuses_to_change_an_entry(
+    alice_org: Organisation, statement: str
+) -> None:
+    entry = grant(alice_org, 1000)
+
+    with (
+        pytest.raises(IntegrityError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement, [entry.pk])
+
+    assert LedgerEntry.objects.get(pk=entry.pk).amount_cents == 1000
+    assert LedgerEntry.objects.get(pk=entry.pk).note == ""
+
+
+@pytest.mark.postgres
+def test_postgres_itself_refuses_to_delete_an_entry(
+    postgres: None, alice_org: Organisation
+) -> None:
+    # SQLite has no delete guard: its test flush empties tables with DELETE (migration 0002).
+    entry = grant(alice_org, 1000)
+    statement = "DELETE FROM billing_ledgerentry WHERE id = %s"
+
+    with (
+        pytest.raises(IntegrityError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement, [entry.pk])
+
+    assert LedgerEntry.objects.get(pk=entry.pk).amount_cents == 1000
+
+
+@pytest.mark.postgres
+def test_another_organisations_erasure_admits_none_of_this_ledger(
+    postgres: None, alice_org: Organisation, charlie_org: Organisation
+) -> None:
+    entry = grant(alice_org, 1000)
+    LedgerErasure.objects.create(organisation_id=charlie_org.pk)
+
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM billing_ledgerentry WHERE id = %s", [entry.pk])
+
+    assert LedgerEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_deleting_the_user_who_acted_keeps_the_entry_and_their_address(
+    alice_org: Organisation,
+) -> None:
+    actor = User.objects.create_user(email="ops@example.com", password="pw-12345678")
+    entry = services.credit_grant(
+        org=alice_org,
+        cents=500,
+        kind=Kind.ADJUSTMENT,
+        idempotency_key="manual-1",
+        reference="goodwill",
+        actor=actor,
+    )
+
+    actor.delete()
+
+    kept = LedgerEntry.objects.get(pk=entry.pk)
+    assert kept.actor_id is None
+    assert kept.actor_email == "ops@example.com"
+    assert kept.amount_cents == 500
 
 
 def test_a_refund_clawback_may_go_below_zero_and_then_blocks_spending(
@@ -138,15 +215,26 @@ def test_audit_ledger_fails_with_a_readable_report_when_a_balance_was_tampered_w
 ) -> None:
     grant(alice_org, 1000)
     grant(alice_org, 500, key="grant-2")
+    # Only someone who first switches off the database's guard can alter an entry; the audit
+    # is what notices. (The test's transaction rolls the switch back.)
+    bypass, restore = {
+        "postgresql": (
+            "SET LOCAL session_replication_role = replica",
+            "SET LOCAL session_replication_role = origin",
+        ),
+        "sqlite": ("DROP TRIGGER billing_ledger_no_update", "SELECT 1"),
+    }[connection.vendor]
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE billing_creditaccount SET balance_cents = 99999 WHERE organisation_id = %s",
             [alice_org.pk],
         )
+        cursor.execute(bypass)
         cursor.execute(
             "UPDATE billing_ledgerentry SET balance_after_cents = 7 WHERE idempotency_key = %s",
             ["grant-1"],
         )
+        cursor.execute(restore)
 
     with pytest.raises(CommandError, match="Ledger mismatch"):
         call_command("audit_ledger")
