@@ -70,6 +70,16 @@ def test_deleting_an_organisation_takes_its_ledger_with_it(alice_org: Organisati
     assert not LedgerErasure.objects.exists()
 
 
+def assert_refused(statement: str, pk: int) -> None:
+    """The database itself rejects `statement` on entry `pk`, whatever the model layer says."""
+    with (
+        pytest.raises(IntegrityError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement, [pk])
+
+
 @pytest.mark.parametrize(
     "statement",
     [
@@ -82,12 +92,7 @@ def test_the_database_itself_refuses_to_change_an_entry(
 ) -> None:
     entry = grant(alice_org, 1000)
 
-    with (
-        pytest.raises(IntegrityError, match="append-only"),
-        transaction.atomic(),
-        connection.cursor() as cursor,
-    ):
-        cursor.execute(statement, [entry.pk])
+    assert_refused(statement, entry.pk)
 
     assert LedgerEntry.objects.get(pk=entry.pk).amount_cents == 1000
     assert LedgerEntry.objects.get(pk=entry.pk).note == ""
@@ -99,14 +104,8 @@ def test_postgres_itself_refuses_to_delete_an_entry(
 ) -> None:
     # SQLite has no delete guard: its test flush empties tables with DELETE (migration 0002).
     entry = grant(alice_org, 1000)
-    statement = "DELETE FROM billing_ledgerentry WHERE id = %s"
 
-    with (
-        pytest.raises(IntegrityError, match="append-only"),
-        transaction.atomic(),
-        connection.cursor() as cursor,
-    ):
-        cursor.execute(statement, [entry.pk])
+    assert_refused("DELETE FROM billing_ledgerentry WHERE id = %s", entry.pk)
 
     assert LedgerEntry.objects.get(pk=entry.pk).amount_cents == 1000
 
