@@ -8,10 +8,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import tempfile
 import zipfile
 from collections.abc import Iterable
 from datetime import timedelta
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -420,10 +421,18 @@ def _accounts_export(org: Organisation) -> Iterable[tuple[str, bytes]]:
     )
 
 
-def organisation_export(*, org: Organisation, actor: User) -> bytes:
-    """A ZIP of everything the organisation holds: accounts' files, then each exporter's folder."""
+# An export holds every original resume: past this size the archive is written to a temporary
+# file instead of memory, so one large organisation cannot take a web worker's RAM.
+EXPORT_IN_MEMORY_BYTES = 16 * 1024 * 1024
+
+
+def organisation_export(*, org: Organisation, actor: User) -> IO[bytes]:
+    """A ZIP of everything the organisation holds: accounts' files, then each exporter's folder.
+
+    Returned as an open file positioned at its start; the caller closes it (a `FileResponse`
+    does once it has streamed it)."""
     _require_owner(org=org, actor=actor)
-    buffer = io.BytesIO()
+    buffer: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=EXPORT_IN_MEMORY_BYTES)  # noqa: SIM115
     manifest: dict[str, list[str]] = {}
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         sources = {"accounts": _accounts_export, **privacy.exporters()}
@@ -448,7 +457,8 @@ def organisation_export(*, org: Organisation, actor: User) -> bytes:
         actor=actor,
         detail={"files": sum(len(files) for files in manifest.values())},
     )
-    return buffer.getvalue()
+    buffer.seek(0)
+    return buffer
 
 
 def organisation_delete(*, org: Organisation, actor: User) -> None:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -289,12 +289,15 @@ def privacy(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @owner_required
-def privacy_export(request: HttpRequest) -> HttpResponse:
+def privacy_export(request: HttpRequest) -> FileResponse:
     org = request.organisation  # type: ignore[attr-defined]
-    data = services.organisation_export(org=org, actor=request.user)  # type: ignore[arg-type]
-    response = HttpResponse(data, content_type="application/zip")
-    filename = f"rolematch-{org.slug}-{timezone.now():%Y%m%d}.zip"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    archive = services.organisation_export(org=org, actor=request.user)  # type: ignore[arg-type]
+    response = FileResponse(
+        archive,
+        as_attachment=True,
+        filename=f"rolematch-{org.slug}-{timezone.now():%Y%m%d}.zip",
+        content_type="application/zip",
+    )
     response["Cache-Control"] = "no-store"
     return response
 
