@@ -103,6 +103,12 @@ class _Intake:
     rejected: int = 0
     seen: dict[str, Document] = field(default_factory=dict)
     to_parse: list[int] = field(default_factory=list)
+    # Storage names written so far: the files are not part of the transaction, so an upload
+    # that fails halfway removes them itself.
+    stored: list[str] = field(default_factory=list)
+
+    def discard_stored(self) -> None:
+        _erase_files(self.stored)
 
     def reject(self, name: str, size: int, code: str, message: str, sha256: str = "") -> Document:
         self.files += 1
@@ -175,6 +181,7 @@ class _Intake:
             document.save()
             return document
         document.file.save(document.file_name, ContentFile(data), save=False)
+        self.stored.append(str(document.file.name))
         document.save()
         self.seen[sha] = document
         self.to_parse.append(document.pk)
@@ -199,11 +206,29 @@ def batch_create(
     Returns at once. A file that breaks a rule becomes a failed document with its reason; it
     never fails the upload.
     """
+    limits = intake_limits()
+    intake: _Intake | None = None
+    try:
+        with transaction.atomic():
+            batch = UploadBatch.objects.create(organisation=org, created_by=user)
+            intake = _Intake(org=org, batch=batch, limits=limits)
+            _intake_files(intake, files)
+    except BaseException:
+        # The rows are rolled back; the files written meanwhile would be left without one.
+        if intake is not None:
+            intake.discard_stored()
+        raise
+    for document_id in intake.to_parse:
+        transaction.on_commit(
+            lambda pk=document_id: queue_task("matcher.document_parse", pk)  # type: ignore[misc]
+        )
+    return batch
+
+
+def _intake_files(intake: _Intake, files: Iterable[UploadedFile]) -> None:
     from matcher.parsing.archive import iter_zip_members
 
-    limits = intake_limits()
-    batch = UploadBatch.objects.create(organisation=org, created_by=user)
-    intake = _Intake(org=org, batch=batch, limits=limits)
+    limits, batch = intake.limits, intake.batch
     for upload in files:
         name = str(upload.name or "")
         size = int(upload.size or 0)
@@ -245,11 +270,6 @@ def batch_create(
     batch.rejected_count = intake.rejected
     batch.total_bytes = intake.size_total
     batch.save(update_fields=["file_count", "rejected_count", "total_bytes"])
-    for document_id in intake.to_parse:
-        transaction.on_commit(
-            lambda pk=document_id: queue_task("matcher.document_parse", pk)  # type: ignore[misc]
-        )
-    return batch
 
 
 def _label(name: str) -> str:

@@ -196,6 +196,39 @@ def test_a_file_past_the_size_limit_is_refused_before_it_is_stored(run, settings
     assert docs["ada.pdf"].status in SETTLED
 
 
+class _BrokenUpload:
+    """An upload whose stream breaks while it is read, like a client that went away."""
+
+    name = "broken.pdf"
+    size = 10_000
+
+    def seek(self, offset: int) -> None:
+        pass
+
+    def read(self) -> bytes:
+        raise OSError("connection reset while reading the upload")
+
+
+def test_an_upload_that_breaks_halfway_leaves_no_rows_and_no_files(alice, alice_org) -> None:  # type: ignore[no-untyped-def]
+    files = [upload("ada.pdf", resume_pdf()), _BrokenUpload()]
+
+    with pytest.raises(OSError, match="connection reset"):
+        batch_create(org=alice_org, user=alice, files=files)
+
+    assert not UploadBatch.objects.exists()
+    assert not Document.objects.exists()
+    # The first file had been written to storage before the second broke; it is gone too.
+    assert _stored_files() == []
+
+
+def _stored_files(folder: str = "") -> list[str]:
+    dirs, names = default_storage.listdir(folder)
+    found = [f"{folder}/{name}".lstrip("/") for name in names]
+    for sub in dirs:
+        found.extend(_stored_files(f"{folder}/{sub}".lstrip("/")))
+    return found
+
+
 def test_files_past_the_batch_limits_are_each_refused_with_a_reason(run, settings) -> None:  # type: ignore[no-untyped-def]
     settings.UPLOAD_MAX_BATCH_FILES = 2
     files = [
