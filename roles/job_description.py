@@ -74,6 +74,9 @@ _YEARS = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"[^.;\n]+")
+# A requirements heading that makes every item under it a must-have ("Must have", "Required
+# skills", "Minimum qualifications"); "What you'll need" or "Requirements" only opens the section.
+_DEMANDING_HEADING = re.compile(r"\b(must|required|essential|mandatory|minimum)\b", re.IGNORECASE)
 
 # A line this long is a paragraph, not a bullet: it is split before it is read.
 LONG_LINE = 300
@@ -210,7 +213,7 @@ def extract_job_profile(
         before = current
         current = _section_of(line, current)
         if _is_heading(line):
-            strict = current == REQUIRED and bool(_MUST_WORDS.search(line))
+            strict = current == REQUIRED and bool(_DEMANDING_HEADING.search(line))
         if first_heading is None and index > 0 and (current != before or _is_heading(line)):
             first_heading = index
         sections.append(current)

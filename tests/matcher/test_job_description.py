@@ -128,6 +128,17 @@ def test_legal_and_benefits_boilerplate_names_no_requirement():
     assert skills["Redis"].line == "- Redis"
 
 
+def test_only_a_demanding_heading_makes_every_item_a_must_have():
+    def musts(heading: str) -> set[str]:
+        ad = "\n".join(["Backend Developer", "", heading, "- Python", "- Docker"])
+        return {s.name for s in extract_job_profile(ad, MATCHER).skills if s.must_have}
+
+    assert musts("Must have") == {"Python", "Docker"}
+    assert musts("Minimum qualifications") == {"Python", "Docker"}
+    assert musts("What you'll need") == set()
+    assert musts("Requirements") == set()
+
+
 def test_common_heading_wordings_open_their_sections():
     ad = "\n".join(
         [
