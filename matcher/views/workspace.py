@@ -30,6 +30,8 @@ from roles.selectors import role_list_for_org, role_list_public
 
 RESULTS_PER_PAGE = 50
 POOL_PICKER_LIMIT = 300
+# "Whole pool" takes up to this many candidates in one match, like the API's candidate list.
+WHOLE_POOL_LIMIT = 10_000
 HEATMAP_ROWS = 20
 # What the re-weight form offers for the level step, in percent of the score per level.
 LEVEL_CHOICES = (0, 5, 10, 15, 20, 30)
@@ -124,6 +126,7 @@ def _new_match_context(request: HttpRequest, role: Role | None, **extra: Any) ->
         "skills": _skill_rows(role) if role else [],
         "pool": pool,
         "pool_total": candidate_list(org=org).count(),
+        "whole_pool_limit": WHOLE_POOL_LIMIT,
         "balance_cents": balance,
         "price_cents": price,
         "affordable": balance // price if price else 0,
@@ -183,8 +186,12 @@ def match_new(request: HttpRequest) -> HttpResponse:
         .get(pk=role.pk)
     )
     skills = _skill_rows(role, request.POST)
-    ids = [int(x) for x in request.POST.getlist("candidates") if x.isdigit()]
-    chosen = list(candidate_list(org=org).filter(pk__in=ids))
+    if request.POST.get("whole_pool") == "on":
+        # More candidates than the picker lists: the whole pool, newest first.
+        chosen = list(candidate_list(org=org)[:WHOLE_POOL_LIMIT])
+    else:
+        ids = [int(x) for x in request.POST.getlist("candidates") if x.isdigit()]
+        chosen = list(candidate_list(org=org).filter(pk__in=ids))
     files = request.FILES.getlist("files")
     if not chosen and not files:
         context = _new_match_context(

@@ -10,7 +10,10 @@
   function updateCost(form) {
     var price = parseInt(form.dataset.price || "0", 10);
     var balance = parseInt(form.dataset.balance || "0", 10);
-    var ticked = form.querySelectorAll('input[name="candidates"]:checked').length;
+    var whole = form.querySelector("input[data-whole-pool]");
+    var ticked = whole && whole.checked
+      ? parseInt(whole.dataset.wholePool || "0", 10)
+      : form.querySelectorAll('input[name="candidates"]:checked').length;
     var files = 0;
     form.querySelectorAll("input[data-count-files]").forEach(function (input) {
       files += input.files ? input.files.length : 0;

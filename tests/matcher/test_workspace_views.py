@@ -268,6 +268,32 @@ def test_the_drawer_shows_evidence_lines_gaps_and_interview_questions(
     assert "Tell us about a time you chased a memory bug." in html
 
 
+def test_a_pool_larger_than_the_picker_can_be_matched_whole(
+    client, post, alice, funded, role, pool, monkeypatch
+):  # type: ignore[no-untyped-def]
+    from matcher.views import workspace
+
+    monkeypatch.setattr(workspace, "POOL_PICKER_LIMIT", 1)
+    client.force_login(alice)
+    page = client.get(reverse("matcher:match_new") + f"?role={role.slug}").content.decode()
+    assert 'name="whole_pool"' in page
+    assert "all 2 candidates" in page
+
+    post(reverse("matcher:match_new"), {"role": role.pk, "whole_pool": "on", **_profile(role)})
+
+    match = Match.objects.get(organisation=funded)
+    assert match.status == Match.Status.DONE
+    assert set(match.candidates.values_list("pk", flat=True)) == {c.pk for c in pool}
+
+
+def test_the_whole_pool_option_is_not_offered_when_the_picker_lists_everyone(
+    client, alice, funded, role, pool
+):  # type: ignore[no-untyped-def]
+    client.force_login(alice)
+    page = client.get(reverse("matcher:match_new") + f"?role={role.slug}").content.decode()
+    assert 'name="whole_pool"' not in page
+
+
 def test_a_decision_is_recorded_with_who_and_audited(client, alice, done_match, pool):  # type: ignore[no-untyped-def]
     client.force_login(alice)
     url = reverse("matcher:match_decide", args=[done_match.pk, pool[0].pk])
