@@ -101,18 +101,20 @@ def lexical_score(
     if not query or not doc:
         return 0.0
     norm = K1 * (1.0 - B + B * doc_len / max(stats.avg_len, 1.0))
-    dot = q_norm = d_norm = 0.0
+
+    def doc_weight(term: str, tf: int) -> float:
+        return stats.idf(term) * tf * (K1 + 1.0) / (tf + norm)
+
+    dot = q_norm = 0.0
     for term, q in query.items():
         weight = q * stats.idf(term)
         q_norm += weight * weight
         tf = doc.get(term, 0)
         if tf:
-            dot += weight * stats.idf(term) * tf * (K1 + 1.0) / (tf + norm)
+            dot += weight * doc_weight(term, tf)
     if dot <= 0:
         return 0.0
-    for term, tf in doc.items():
-        value = stats.idf(term) * tf * (K1 + 1.0) / (tf + norm)
-        d_norm += value * value
+    d_norm = sum(doc_weight(term, tf) ** 2 for term, tf in doc.items())
     return dot / math.sqrt(q_norm * d_norm)
 
 

@@ -316,7 +316,8 @@ def role_revert_plan(*, role: Role, to: datetime | int) -> RevertPlan:
                 notes.append(f"{len(gone)} skill(s) have since left the taxonomy; not restored.")
             past_rows = [r for r in past_rows if r.skill_id in known]
         if model is InterviewTopic:
-            known = set(Skill.objects.values_list("pk", flat=True))
+            named = {r.skill_id for r in past_rows if r.skill_id is not None}
+            known = set(Skill.objects.filter(pk__in=named).values_list("pk", flat=True))
             for r in past_rows:
                 if r.skill_id is not None and r.skill_id not in known:
                     r.skill_id = None

@@ -23,17 +23,13 @@ from typing import Any
 
 import numpy as np
 
-from matcher import embeddings, ranking
+from matcher import embeddings, ranking, scoring
 from matcher.evaluation.metrics import average_precision, ndcg_at_k
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SCORERS = ("RoleMatch", "TF-IDF", "MiniLM cosine")
 
-# scorer(job texts, resume texts) -> score matrix [job, resume]
-Scorer = Callable[[list[str], list[str]], np.ndarray]
-
-
-COMPONENTS = ("semantic", "skills", "lexical", "title")
+COMPONENTS = scoring.COMPONENTS
 
 
 @dataclass
