@@ -17,6 +17,8 @@ from .errors import ParseError
 
 # A page whose text layer holds fewer characters than this is treated as a scan.
 MIN_PAGE_CHARS = 20
+# Boxes closer than this share of the line's height belong to one word (see `_segments`).
+RUN_GAP = 0.12
 
 
 @dataclass(frozen=True)
@@ -54,10 +56,27 @@ def _open(data: bytes):
 
 
 def _segments(textpage) -> list[Segment]:
-    segments = []
+    """Text runs with their boxes. Some generators (the livecareer resumes, for one) place every
+    character in its own box, overlapping its neighbours and without space characters: asked box
+    by box, PDFium then returns each letter with its neighbours ("S um umm mma"). Boxes that touch
+    on one line are joined into one run first, and the run is read slightly inset, so each
+    character is read once and the gaps between runs become spaces."""
+    runs: list[list[float]] = []
     for index in range(textpage.count_rects()):
         left, bottom, right, top = textpage.get_rect(index)
-        text = textpage.get_text_bounded(left, bottom, right, top)
+        if runs:
+            run = runs[-1]
+            height = max(run[3] - run[1], 1.0)
+            same_line = run[1] - 0.15 * height <= (bottom + top) / 2 <= run[3] + 0.15 * height
+            if same_line and -2 * height < left - run[2] < RUN_GAP * height:
+                run[0], run[1] = min(run[0], left), min(run[1], bottom)
+                run[2], run[3] = max(run[2], right), max(run[3], top)
+                continue
+        runs.append([left, bottom, right, top])
+    segments = []
+    for left, bottom, right, top in runs:
+        inset = min(0.5, 0.25 * (right - left))
+        text = textpage.get_text_bounded(left + inset, bottom, right - inset, top)
         text = " ".join(text.split())
         if text:
             segments.append(Segment(left, bottom, right, top, text))
