@@ -17,8 +17,6 @@ from .errors import ParseError
 
 # A page whose text layer holds fewer characters than this is treated as a scan.
 MIN_PAGE_CHARS = 20
-# Boxes closer than this share of the line's height belong to one word (see `_segments`).
-RUN_GAP = 0.12
 
 
 @dataclass(frozen=True)
@@ -56,30 +54,55 @@ def _open(data: bytes):
 
 
 def _segments(textpage) -> list[Segment]:
-    """Text runs with their boxes. Some generators (the livecareer resumes, for one) place every
-    character in its own box, overlapping its neighbours and without space characters: asked box
-    by box, PDFium then returns each letter with its neighbours ("S um umm mma"). Boxes that touch
-    on one line are joined into one run first, and the run is read slightly inset, so each
-    character is read once and the gaps between runs become spaces."""
-    runs: list[list[float]] = []
-    for index in range(textpage.count_rects()):
-        left, bottom, right, top = textpage.get_rect(index)
-        if runs:
-            run = runs[-1]
-            height = max(run[3] - run[1], 1.0)
-            same_line = run[1] - 0.15 * height <= (bottom + top) / 2 <= run[3] + 0.15 * height
-            if same_line and -2 * height < left - run[2] < RUN_GAP * height:
-                run[0], run[1] = min(run[0], left), min(run[1], bottom)
-                run[2], run[3] = max(run[2], right), max(run[3], top)
-                continue
-        runs.append([left, bottom, right, top])
-    segments = []
-    for left, bottom, right, top in runs:
-        inset = min(0.5, 0.25 * (right - left))
-        text = textpage.get_text_bounded(left + inset, bottom, right - inset, top)
-        text = " ".join(text.split())
+    """Runs of characters on one line with no wide gap between them.
+
+    Built from the characters rather than PDFium's text rectangles: pages that place every
+    glyph on its own (web pages printed to PDF do) give one rectangle per glyph, overlapping
+    its neighbours, so the text read back per rectangle repeats letters ("TR TRA RAC"). The
+    same pages also carry no space characters, so a gap wider than a letter's overlap is a
+    word break; the loose (font) boxes make that gap reliable.
+    """
+    segments: list[Segment] = []
+    chars: list[str] = []
+    box: list[float] = []  # left, bottom, right, top of the run so far
+    last_right = 0.0
+
+    def flush() -> None:
+        text = " ".join("".join(chars).split())
         if text:
-            segments.append(Segment(left, bottom, right, top, text))
+            segments.append(Segment(box[0], box[1], box[2], box[3], text))
+        chars.clear()
+        box.clear()
+
+    for index in range(textpage.count_chars()):
+        char = textpage.get_text_range(index, 1)
+        if char in ("\r", "\n", "\x02"):
+            flush()
+            continue
+        if not char or char.isspace():
+            if chars:
+                chars.append(" ")
+            continue
+        left, bottom, right, top = textpage.get_charbox(index, loose=True)
+        height = max(top - bottom, 1.0)
+        if box:
+            run_height = max(box[3] - box[1], 1.0)
+            same_line = abs((top + bottom) / 2 - (box[1] + box[3]) / 2) < 0.5 * min(
+                height, run_height
+            )
+            gap = left - last_right
+            if not same_line or gap > 1.0 * height or gap < -2.0 * height:
+                flush()
+            elif gap > 0.09 * height and chars[-1] != " ":
+                chars.append(" ")
+        if box:
+            box[0], box[1] = min(box[0], left), min(box[1], bottom)
+            box[2], box[3] = max(box[2], right), max(box[3], top)
+        else:
+            box.extend((left, bottom, right, top))
+        chars.append(char)
+        last_right = right
+    flush()
     return segments
 
 

@@ -106,6 +106,28 @@ def pdf_two_columns() -> bytes:
     return buffer.getvalue()
 
 
+def pdf_glyph_by_glyph(lines: list[str]) -> bytes:
+    """Every glyph drawn on its own, a little tighter than its advance, and no space glyphs: how
+    browsers print web pages to PDF (the livecareer corpus)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=A4)
+    y = 800.0
+    for line in lines:
+        x = 40.0
+        for char in line:
+            if char != " ":
+                page.setFont("Helvetica", 11)
+                page.drawString(x, y, char)
+            x += stringWidth(char, "Helvetica", 11) - 0.4
+        y -= 16
+    page.save()
+    return buffer.getvalue()
+
+
 def pdf_encrypted() -> bytes:
     from pypdf import PdfReader, PdfWriter
 

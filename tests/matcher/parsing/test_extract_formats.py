@@ -48,6 +48,12 @@ def test_a_naive_line_reader_would_interleave_that_two_column_pdf():
     assert text.index(docs.RIGHT_COLUMN[0]) < text.index(docs.LEFT_COLUMN[-1])
 
 
+def test_it_reads_a_pdf_drawn_glyph_by_glyph_without_repeating_letters_or_splitting_years():
+    lines = ["CONTRACT ACCOUNTANT", "January 2014 to Current 11/2011", "More than ten years"]
+    text = extract(docs.pdf_glyph_by_glyph(lines * 4), "printed.pdf").text
+    assert text.split("\n")[:3] == lines
+
+
 def test_it_keeps_right_aligned_dates_on_their_job_line():
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
