@@ -415,39 +415,39 @@ def purchase_start(
 
 
 def _purchase_for_session(*, session: dict[str, Any]) -> Purchase | None:
-    """The purchase row of a Checkout session, locked. Rebuilt from the session's metadata if the
-    row is missing (the session was created, then our insert failed)."""
+    """The recorded purchase of a Checkout session, locked, if the session is one this app
+    opened and its payment matches what we asked for; otherwise None, logged.
+
+    Nothing in the event is trusted beyond its session id and what was paid: a signature proves
+    only that Stripe sent it, and anyone with access to the Stripe account (a payment link, the
+    dashboard, a leaked key) can make a session whose metadata names any credit.
+    """
     session_id = str(session["id"])
     purchase = Purchase.objects.select_for_update().filter(checkout_session_id=session_id).first()
-    if purchase is not None:
-        return purchase
-    metadata = session.get("metadata") or {}
-    try:
-        org = Organisation.objects.get(pk=int(metadata["organisation_id"]))
-        credits = int(metadata["credits_cents"])
-    except (KeyError, ValueError, Organisation.DoesNotExist):
-        logger.warning("Checkout session %s is not one of ours; ignored", session_id)
+    if purchase is None:
+        logger.warning("Checkout session %s was not opened by RoleMatch; ignored", session_id)
         return None
-    pack_id = str(metadata.get("pack_id") or "")
-    pack = CreditPack.objects.filter(pk=int(pack_id)).first() if pack_id.isdigit() else None
-    Purchase.objects.get_or_create(
-        checkout_session_id=session_id,
-        defaults={
-            "organisation": org,
-            "pack": pack,
-            "pack_name": pack.name if pack else "Credit pack",
-            "price_cents": int(session.get("amount_total") or credits),
-            "credits_cents": credits,
-            "customer_id": str(session.get("customer") or ""),
-        },
-    )
-    return Purchase.objects.select_for_update().get(checkout_session_id=session_id)
+    paid = session.get("amount_total")
+    currency = str(session.get("currency") or "").lower()
+    if paid != purchase.price_cents or currency != purchase.currency:
+        logger.error(
+            "Checkout session %s paid %r %s for purchase %s priced %s %s; not credited",
+            session_id,
+            paid,
+            currency or "?",
+            purchase.pk,
+            purchase.price_cents,
+            purchase.currency,
+        )
+        return None
+    return purchase
 
 
 @transaction.atomic
 def purchase_fulfil(*, session: dict[str, Any]) -> LedgerEntry | None:
     """Credits a paid Checkout session, once: the purchase row is locked and its status checked,
-    and the entry's key is the session id. Returns the new entry, or None if nothing was due."""
+    and the entry's key is the session id. The credit is the recorded pack's, never the event's.
+    Returns the new entry, or None if nothing was due."""
     purchase = _purchase_for_session(session=session)
     if purchase is None or purchase.status != Purchase.Status.PENDING:
         return None
@@ -462,7 +462,7 @@ def purchase_fulfil(*, session: dict[str, Any]) -> LedgerEntry | None:
     purchase.status = Purchase.Status.PAID
     purchase.paid_at = timezone.now()
     purchase.payment_intent_id = str(session.get("payment_intent") or purchase.payment_intent_id)
-    purchase.amount_paid_cents = int(session.get("amount_total") or purchase.price_cents)
+    purchase.amount_paid_cents = purchase.price_cents
     purchase.customer_id = str(session.get("customer") or purchase.customer_id)
     purchase.save()
     return entry

@@ -71,6 +71,30 @@ def checkout_session(
     }
 
 
+def purchase_record(
+    org: Any,
+    session_id: str,
+    *,
+    price_cents: int = 1000,
+    credits_cents: int = 1000,
+    pack: Any = None,
+) -> Any:
+    """The pending purchase `billing.services.purchase_start` stores for a session it opened."""
+    from billing.models import Purchase
+
+    purchase, _ = Purchase.objects.get_or_create(
+        checkout_session_id=session_id,
+        defaults={
+            "organisation": org,
+            "pack": pack,
+            "pack_name": pack.name if pack else "Starter",
+            "price_cents": price_cents,
+            "credits_cents": credits_cents,
+        },
+    )
+    return purchase
+
+
 def post_event(
     client: Any,
     event: dict[str, Any],

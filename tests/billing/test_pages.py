@@ -12,7 +12,12 @@ from django.utils import timezone
 from accounts.models import Organisation, User
 from billing import services
 from billing.models import CreditPack, LedgerEntry, Pricing, Purchase
-from tests.billing.stripe_support import checkout_session, post_event, stripe_event
+from tests.billing.stripe_support import (
+    checkout_session,
+    post_event,
+    purchase_record,
+    stripe_event,
+)
 
 Kind = LedgerEntry.Kind
 
@@ -144,6 +149,7 @@ def test_the_history_exports_the_filtered_entries_as_csv(
 def test_a_receipt_is_shown_to_its_organisation_and_is_404_for_another(
     client: Client, alice: User, alice_org: Organisation, charlie: User, packs: list[Any]
 ) -> None:
+    purchase_record(alice_org, "cs_receipt", price_cents=2500, credits_cents=2500, pack=packs[1])
     session = checkout_session(
         session_id="cs_receipt", org_id=alice_org.pk, pack_id=packs[1].pk, credits_cents=2500
     )

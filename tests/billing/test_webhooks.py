@@ -10,11 +10,12 @@ from django.test import Client
 
 from accounts.models import Organisation
 from billing import selectors, services
-from billing.models import LedgerEntry, Purchase, StripeEvent
+from billing.models import CreditPack, LedgerEntry, Purchase, StripeEvent
 from tests.billing.stripe_support import (
     TEST_WEBHOOK_SECRET,
     checkout_session,
     post_event,
+    purchase_record,
     signature_header,
     stripe_event,
 )
@@ -24,6 +25,15 @@ pytestmark = pytest.mark.usefixtures("webhook_secret")
 
 
 def completed(org: Organisation, session_id: str = "cs_test_1", **kwargs: Any) -> dict[str, Any]:
+    """A completion for a session the app opened (its purchase recorded, as purchase_start does)."""
+    pack_id = kwargs.get("pack_id")
+    purchase_record(
+        org,
+        session_id,
+        price_cents=kwargs.get("amount_total", 1000),
+        credits_cents=kwargs.get("credits_cents", 1000),
+        pack=CreditPack.objects.get(pk=pack_id) if pack_id else None,
+    )
     return stripe_event(
         "checkout.session.completed",
         checkout_session(session_id=session_id, org_id=org.pk, **kwargs),
@@ -64,6 +74,7 @@ def test_the_same_event_delivered_again_credits_nothing_more(
 
 
 def test_two_events_for_one_session_credit_it_once(client: Client, alice_org: Organisation) -> None:
+    purchase_record(alice_org, "cs_test_1")
     post_event(client, completed(alice_org))
     succeeded = stripe_event(
         "checkout.session.async_payment_succeeded",
@@ -78,6 +89,7 @@ def test_two_events_for_one_session_credit_it_once(client: Client, alice_org: Or
 def test_an_unpaid_completion_waits_for_the_async_payment(
     client: Client, alice_org: Organisation
 ) -> None:
+    purchase_record(alice_org, "cs_bank")
     session = checkout_session(session_id="cs_bank", org_id=alice_org.pk, payment_status="unpaid")
     post_event(client, stripe_event("checkout.session.completed", session))
     assert selectors.balance_cents(org=alice_org) == 0
@@ -95,6 +107,80 @@ def test_it_answers_200_to_event_types_it_does_not_handle(
 
     assert response.status_code == 200
     assert nothing_written()
+
+
+def test_a_signed_completion_for_a_session_the_app_never_opened_grants_nothing(
+    client: Client, alice_org: Organisation, caplog: pytest.LogCaptureFixture
+) -> None:
+    forged = stripe_event(
+        "checkout.session.completed",
+        checkout_session(
+            session_id="cs_not_ours", org_id=alice_org.pk, amount_total=100, credits_cents=1000000
+        ),
+    )
+
+    response = post_event(client, forged)
+
+    assert response.status_code == 200
+    assert selectors.balance_cents(org=alice_org) == 0
+    assert not LedgerEntry.objects.exists()
+    assert not Purchase.objects.exists()
+    assert "cs_not_ours was not opened by RoleMatch" in caplog.text
+
+
+def test_it_credits_the_recorded_pack_whatever_the_metadata_says(
+    client: Client, alice_org: Organisation, packs: list[Any]
+) -> None:
+    pack = packs[0]
+    purchase_record(
+        alice_org, "cs_ours", price_cents=pack.price_cents, credits_cents=pack.credits_cents
+    )
+    session = checkout_session(
+        session_id="cs_ours",
+        org_id=alice_org.pk,
+        amount_total=pack.price_cents,
+        credits_cents=1000000,
+    )
+
+    post_event(client, stripe_event("checkout.session.completed", session))
+
+    assert selectors.balance_cents(org=alice_org) == pack.credits_cents
+    assert Purchase.objects.get().amount_paid_cents == pack.price_cents
+
+
+@pytest.mark.parametrize(
+    ("amount_total", "currency"), [(100, "usd"), (None, "usd"), (1000, "eur"), (1001, "usd")]
+)
+def test_a_recorded_session_paid_another_amount_is_logged_and_not_credited(
+    client: Client,
+    alice_org: Organisation,
+    amount_total: int | None,
+    currency: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    purchase_record(alice_org, "cs_short", price_cents=1000, credits_cents=1000)
+    session = checkout_session(session_id="cs_short", org_id=alice_org.pk)
+    session["amount_total"] = amount_total
+    session["currency"] = currency
+
+    response = post_event(client, stripe_event("checkout.session.completed", session))
+
+    assert response.status_code == 200
+    assert selectors.balance_cents(org=alice_org) == 0
+    assert Purchase.objects.get().status == Purchase.Status.PENDING
+    assert "not credited" in caplog.text
+
+
+def test_a_session_credits_the_organisation_that_opened_it_not_the_one_in_its_metadata(
+    client: Client, alice_org: Organisation, charlie_org: Organisation
+) -> None:
+    purchase_record(alice_org, "cs_alice")
+    session = checkout_session(session_id="cs_alice", org_id=charlie_org.pk)
+
+    post_event(client, stripe_event("checkout.session.completed", session))
+
+    assert selectors.balance_cents(org=alice_org) == 1000
+    assert selectors.balance_cents(org=charlie_org) == 0
 
 
 def test_it_refuses_a_webhook_without_a_signature(client: Client, alice_org: Organisation) -> None:
@@ -279,6 +365,7 @@ def test_the_same_event_fired_twenty_times_at_once_credits_once(
 def test_different_events_for_one_session_fired_at_once_credit_once(
     postgres: None, alice_org: Organisation
 ) -> None:
+    purchase_record(alice_org, "cs_race2")
     session = checkout_session(session_id="cs_race2", org_id=alice_org.pk)
     events = [
         stripe_event(
