@@ -12,7 +12,9 @@ COPY requirements ./requirements
 RUN pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu \
     && pip install -c requirements/constraints.txt .
 COPY . .
-RUN DJANGO_DEBUG=1 python manage.py collectstatic --noinput
+# The staticfiles storage is the same in every mode, so this writes the manifest that production
+# reads (`manage.py check --deploy` fails when it is missing or stale).
+RUN python manage.py collectstatic --noinput
 RUN useradd --create-home rolematch && mkdir -p /data && chown rolematch /data
 USER rolematch
 EXPOSE 8000

@@ -226,13 +226,10 @@ MEDIA_URL = "/media-not-served/"
 USE_S3 = env.bool("USE_S3", default=False)
 STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
-    },
+    # One storage in every mode, so `collectstatic` writes the manifest that production reads
+    # whatever DJANGO_DEBUG it ran with. Under DEBUG the `static` tag links unhashed names and
+    # needs no manifest, so `make run` works without collecting.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 if USE_S3:
     STORAGES["default"] = {
