@@ -20,12 +20,12 @@ from rest_framework.views import APIView
 from accounts.emails import normalize_email
 from accounts.exceptions import AccountsError
 from accounts.models import Membership
+from accounts.permissions import OrganisationMember, org_of
 from accounts.ratelimits import client_ip, ratelimit_check, ratelimit_hit
 from accounts.selectors import member_list, membership_for_user
 from accounts.serializers import MemberSerializer, TokenCreatedSerializer, TokenObtainInSerializer
-from config.api.permissions import OrganisationMember, org_of
-from config.api.problems import Problem
-from config.api.schema import json_response, paginated, problems
+from api.problems import Problem
+from api.schema import json_response, paginated, problems
 
 
 class AuthTokenCreateApi(APIView):

@@ -1,6 +1,6 @@
 """Matching speed, each figure beside its baseline from the same run.
 
-1. Ingest and scoring of N text resumes through the product's pipeline (`matcher.parsing.extract`,
+1. Ingest and scoring of N text resumes through the product's pipeline (`candidates.parsing.extract`,
    profile, chunked embedding, titles, taxonomy, lexical statistics, hybrid score against a role)
    versus the raw model embedding the same text (`SentenceTransformer.encode` over the same
    resumes cut into consecutive 254-token pieces: the least work that reads all of the text).
@@ -93,9 +93,9 @@ def _timed(fn: Callable[[], object]) -> tuple[float, object]:
 
 
 def bench_ingest(n: int, rounds: int = 3) -> dict[str, float]:
+    from candidates.parsing import extract
     from matcher import embeddings, ranking
     from matcher.evaluation.taxonomy import file_skill_categories, file_skill_matcher
-    from matcher.parsing import extract
 
     texts = synthetic_resumes(n)
     files = [(f"resume-{i}.txt", t.encode()) for i, t in enumerate(texts)]

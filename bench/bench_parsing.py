@@ -4,7 +4,7 @@
 Pillow), so the figures are reproducible on any machine with the project installed.
 
 Prints, per format: files per second and the median (p50) and 99th-percentile (p99) time per
-file for `matcher.parsing.extract` in-process; then pypdfium2 (our layout-aware reader) beside
+file for `candidates.parsing.extract` in-process; then pypdfium2 (our layout-aware reader) beside
 pypdf's `extract_text` on the very same PDFs; then each hostile file through
 `extract_sandboxed`, with its outcome and the peak resident memory of the child that read it.
 """
@@ -26,8 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from matcher.parsing import extract  # noqa: E402
-from matcher.parsing.pdf import extract_pdf_pypdf  # noqa: E402
+from candidates.parsing import extract  # noqa: E402
+from candidates.parsing.pdf import extract_pdf_pypdf  # noqa: E402
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 FIRST = ["Maria", "Daniel", "Joana", "Wei", "Amara", "Lukas", "Priya", "Omar", "Sofia", "Kenji"]
@@ -162,7 +162,7 @@ def timed(function: Callable[[], object]) -> float:
 
 
 def run_formats(count: int, ocr_count: int, rng: random.Random) -> dict[str, list[bytes]]:
-    from matcher.parsing.ocr import tesseract_available
+    from candidates.parsing.ocr import tesseract_available
 
     print(f"\n{'format':<20}{'files':>7}{'files/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'KB avg':>9}")
     corpora: dict[str, list[bytes]] = {}
@@ -184,8 +184,8 @@ def run_formats(count: int, ocr_count: int, rng: random.Random) -> dict[str, lis
 
 
 def run_pdf_baseline(corpora: dict[str, list[bytes]]) -> None:
-    from matcher.parsing import Limits
-    from matcher.parsing.pdf import extract_pdf
+    from candidates.parsing import Limits
+    from candidates.parsing.pdf import extract_pdf
 
     print(f"\n{'same PDFs':<20}{'pypdfium2 ms':>14}{'pypdf ms':>10}{'pypdf/pdfium':>14}")
     limits = Limits()
@@ -241,8 +241,8 @@ def hostile_corpus() -> list[tuple[str, str, bytes]]:
 
 _PROBE = """
 import json, resource, sys, time
-from matcher.parsing import Limits, ParseError
-from matcher.parsing.sandbox import extract_sandboxed
+from candidates.parsing import Limits, ParseError
+from candidates.parsing.sandbox import extract_sandboxed
 data = sys.stdin.buffer.read()
 started = time.perf_counter()
 try:

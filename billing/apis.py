@@ -14,7 +14,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.permissions import OrganisationMember, org_of
 from accounts.selectors import membership_for_user
+from api.idempotency import idempotent
+from api.problems import Problem
+from api.schema import (
+    IDEMPOTENCY_KEY,
+    create_problems,
+    json_response,
+    paginated,
+    problems,
+)
 from billing import selectors, services
 from billing.exceptions import PaymentProviderError, PaymentsNotConfigured
 from billing.models import CreditPack, LedgerEntry
@@ -24,16 +34,6 @@ from billing.serializers import (
     CheckoutSessionSerializer,
     CreditPackSerializer,
     LedgerEntrySerializer,
-)
-from config.api.idempotency import idempotent
-from config.api.permissions import OrganisationMember, org_of
-from config.api.problems import Problem
-from config.api.schema import (
-    IDEMPOTENCY_KEY,
-    create_problems,
-    json_response,
-    paginated,
-    problems,
 )
 
 

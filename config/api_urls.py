@@ -4,6 +4,7 @@ from django.urls import URLPattern, URLResolver, path
 
 from accounts import apis as accounts
 from billing import apis as billing
+from candidates import apis as candidates
 from matcher import apis as matcher
 from roles import apis as roles
 
@@ -18,11 +19,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("custom-roles/", roles.CustomRoleListCreateApi.as_view(), name="custom_role_list"),
     path("custom-roles/<int:pk>/", roles.CustomRoleDetailApi.as_view(), name="custom_role_detail"),
     # candidates and uploads
-    path("candidates/", matcher.CandidateListCreateApi.as_view(), name="candidate_list"),
-    path("candidates/<int:pk>/", matcher.CandidateDetailApi.as_view(), name="candidate_detail"),
-    path("candidates/<int:pk>/file/", matcher.CandidateFileApi.as_view(), name="candidate_file"),
-    path("uploads/", matcher.UploadBatchListApi.as_view(), name="upload_list"),
-    path("uploads/<int:pk>/", matcher.UploadBatchDetailApi.as_view(), name="upload_detail"),
+    path("candidates/", candidates.CandidateListCreateApi.as_view(), name="candidate_list"),
+    path("candidates/<int:pk>/", candidates.CandidateDetailApi.as_view(), name="candidate_detail"),
+    path("candidates/<int:pk>/file/", candidates.CandidateFileApi.as_view(), name="candidate_file"),
+    path("uploads/", candidates.UploadBatchListApi.as_view(), name="upload_list"),
+    path("uploads/<int:pk>/", candidates.UploadBatchDetailApi.as_view(), name="upload_detail"),
     # matches
     path("matches/", matcher.MatchListCreateApi.as_view(), name="match_list"),
     path("matches/<int:pk>/", matcher.MatchDetailApi.as_view(), name="match_detail"),

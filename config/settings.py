@@ -69,10 +69,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "django_celery_beat",
-    # RoleMatch, lowest layer first: accounts <- billing <- roles <- matcher
+    # RoleMatch, lowest layer first: accounts <- billing <- roles <- candidates <- matcher
     "accounts",
     "billing",
     "roles",
+    "candidates",
     "matcher",
 ]
 
@@ -307,15 +308,15 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "config.api.pagination.CursorPagination",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.CursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_THROTTLE_CLASSES": ["config.api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"token": env.str("API_THROTTLE_RATE", default="600/min")},
-    "EXCEPTION_HANDLER": "config.api.problems.exception_handler",
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -401,7 +402,7 @@ REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
     "rest_framework.authentication.SessionAuthentication",
 ]
 
-# --- matcher intake ---------------------------------------------------------------------------
+# --- candidates (intake) ------------------------------------------------------------------------
 # Upload limits: a file past them fails alone with its reason, the rest of the batch goes on.
 UPLOAD_MAX_FILE_BYTES = env.int("UPLOAD_MAX_FILE_BYTES", default=10 * 1024 * 1024)
 UPLOAD_MAX_BATCH_FILES = env.int("UPLOAD_MAX_BATCH_FILES", default=200)
@@ -428,7 +429,7 @@ CELERY_BEAT_SCHEDULE["matcher-candidates-purge-expired"] = {
 }
 # The queue tasks go to when nothing routes them elsewhere; a test's worker gets one of its own.
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
-DASHBOARD_PANELS.append("matcher/panels/recent_uploads.html")
+DASHBOARD_PANELS.append("candidates/panels/recent_uploads.html")
 
 # --- billing ----------------------------------------------------------------------------------
 # Stripe Checkout. Unset secret key (the embedded default): buying is switched off with a clear
@@ -474,7 +475,7 @@ SPECTACULAR_SETTINGS.update(
             {"name": "organisation", "description": "Your organisation's members."},
         ],
         "ENUM_NAME_OVERRIDES": {
-            "DocumentStatusEnum": "matcher.models.candidates.Document.Status",
+            "DocumentStatusEnum": "candidates.models.Document.Status",
             "MatchStatusEnum": "matcher.models.matches.Match.Status",
             "DecisionKindEnum": "matcher.models.matches.Decision.Kind",
             "LedgerKindEnum": "billing.models.LedgerEntry.Kind",

@@ -5,8 +5,8 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from api import problems
 from config import health
-from config.api import problems
 from roles.sitemaps import sitemaps as role_sitemaps
 from roles.views import robots_txt
 
@@ -24,13 +24,14 @@ urlpatterns = [
     path("api/problems/<slug:slug>/", problems.problem_type_detail, name="api-problem-type"),
     path("roles/", include("roles.urls")),
     path("billing/", include("billing.urls")),
+    path("app/", include("candidates.urls")),
     path("app/", include("matcher.urls")),
     path("", include("accounts.urls")),
 ]
 
-handler400 = "config.api.problems.handler400"
-handler404 = "config.api.problems.handler404"
-handler500 = "config.api.problems.handler500"
+handler400 = "api.problems.handler400"
+handler404 = "api.problems.handler404"
+handler500 = "api.problems.handler500"
 
 if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns

@@ -105,7 +105,7 @@ def profile_facts(text: str) -> tuple[float | None, list[str]]:
 
 
 def _profile_facts(text: str) -> tuple[float | None, list[str], str]:
-    from matcher.parsing.profile import extract_profile
+    from candidates.parsing.profile import extract_profile
 
     profile = extract_profile(text)
     value = profile.years_experience.value

@@ -15,10 +15,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api.idempotency import idempotent
-from config.api.permissions import OrganisationMember, org_of
-from config.api.problems import Problem
-from config.api.schema import (
+from accounts.permissions import OrganisationMember, org_of
+from api.idempotency import idempotent
+from api.problems import Problem
+from api.schema import (
     IDEMPOTENCY_KEY,
     create_problems,
     json_response,

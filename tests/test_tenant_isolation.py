@@ -50,20 +50,20 @@ def teammate(alice: User, org: Organisation) -> Membership:
 
 def candidate(alice: User, org: Organisation) -> Any:
     n = next(_serial)
-    return _model("matcher.Candidate").objects.create(
+    return _model("candidates.Candidate").objects.create(
         organisation=org, name=f"Ada Lovelace {n}", sha256=f"{n:064x}", text="Python, SQL"
     )
 
 
 def upload_batch(alice: User, org: Organisation) -> Any:
-    return _model("matcher.UploadBatch").objects.create(
+    return _model("candidates.UploadBatch").objects.create(
         organisation=org, created_by=alice, file_count=1
     )
 
 
 def document(alice: User, org: Organisation) -> Any:
     data = b"Ada Lovelace\nPython developer\n"
-    return _model("matcher.Document").objects.create(
+    return _model("candidates.Document").objects.create(
         organisation=org,
         batch=upload_batch(alice, org),
         original_name="ada.txt",
@@ -170,11 +170,11 @@ TENANT_OBJECT_ROUTES: dict[str, Row] = {
     # roles: the public page must never serve an organisation's private role, not even to it
     "roles:detail": row(lambda a, o: {"slug": private_role(a, o).slug}, owner_reaches=False),
     # matcher
-    "matcher:batch_detail": row(lambda a, o: {"pk": upload_batch(a, o).pk}),
-    "matcher:batch_status": row(lambda a, o: {"pk": upload_batch(a, o).pk}),
-    "matcher:candidate_detail": row(lambda a, o: {"pk": candidate(a, o).pk}),
-    "matcher:candidate_delete": row(lambda a, o: {"pk": candidate(a, o).pk}),
-    "matcher:document_download": row(lambda a, o: {"pk": document(a, o).pk}),
+    "candidates:batch_detail": row(lambda a, o: {"pk": upload_batch(a, o).pk}),
+    "candidates:batch_status": row(lambda a, o: {"pk": upload_batch(a, o).pk}),
+    "candidates:candidate_detail": row(lambda a, o: {"pk": candidate(a, o).pk}),
+    "candidates:candidate_delete": row(lambda a, o: {"pk": candidate(a, o).pk}),
+    "candidates:document_download": row(lambda a, o: {"pk": document(a, o).pk}),
     "matcher:candidate_roles": row(lambda a, o: {"pk": candidate(a, o).pk}),
     "matcher:match_detail": row(lambda a, o: {"pk": match(a, o).pk}),
     "matcher:match_status": row(lambda a, o: {"pk": match(a, o).pk}),
@@ -218,8 +218,8 @@ TENANT_PAGES: set[str] = {
     "billing:history",
     "billing:success",
     "billing:cancel",
-    "matcher:candidate_list",
-    "matcher:candidate_upload",
+    "candidates:candidate_list",
+    "candidates:candidate_upload",
     "matcher:match_list",
     "matcher:match_new",
     "matcher:match_role_search",

@@ -12,7 +12,7 @@
 # triggers: a later migration that alters billing_ledgerentry must create them again (the tests
 # in tests/billing/test_ledger.py fail if it does not).
 
-from django.db import migrations, models
+from django.db import migrations
 
 MESSAGE = "ledger entries are append-only: post a new entry instead"
 
@@ -95,18 +95,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.CreateModel(
-            name="LedgerErasure",
-            fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("organisation_id", models.BigIntegerField(unique=True)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-            ],
-        ),
         migrations.RunPython(install, uninstall),
     ]

@@ -19,7 +19,7 @@ class CandidateEmbedding(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="candidate_embeddings"
     )
     candidate = models.ForeignKey(
-        "matcher.Candidate", on_delete=models.CASCADE, related_name="embeddings"
+        "candidates.Candidate", on_delete=models.CASCADE, related_name="embeddings"
     )
     model_name = models.CharField(max_length=100)
     # Another version (new weights, another model) means these vectors are not comparable with
@@ -85,9 +85,9 @@ class Match(models.Model):
         blank=True,
         related_name="matches",
     )
-    candidates = models.ManyToManyField("matcher.Candidate", blank=True, related_name="matches")
+    candidates = models.ManyToManyField("candidates.Candidate", blank=True, related_name="matches")
     # Uploads chosen while still being read; each joins `candidates` once it is parsed.
-    documents = models.ManyToManyField("matcher.Document", blank=True, related_name="matches")
+    documents = models.ManyToManyField("candidates.Document", blank=True, related_name="matches")
     # RESTRICT, not PROTECT: a reservation cannot vanish under a live match, yet deleting the
     # whole organisation (which takes both through cascades) must still work.
     reservation = models.ForeignKey(
@@ -146,7 +146,7 @@ class MatchResult(models.Model):
 
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="results")
     candidate = models.ForeignKey(
-        "matcher.Candidate", on_delete=models.CASCADE, related_name="match_results"
+        "candidates.Candidate", on_delete=models.CASCADE, related_name="match_results"
     )
     score = models.FloatField()
     tier = models.CharField(max_length=10)
@@ -192,7 +192,7 @@ class Decision(models.Model):
     )
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="decisions")
     candidate = models.ForeignKey(
-        "matcher.Candidate", on_delete=models.CASCADE, related_name="decisions"
+        "candidates.Candidate", on_delete=models.CASCADE, related_name="decisions"
     )
     decision = models.CharField(max_length=10, choices=Kind.choices)
     note = models.TextField(blank=True)

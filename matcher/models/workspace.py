@@ -38,7 +38,7 @@ class CandidateReveal(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     candidate = models.ForeignKey(
-        "matcher.Candidate", on_delete=models.CASCADE, related_name="reveals"
+        "candidates.Candidate", on_delete=models.CASCADE, related_name="reveals"
     )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     reason = models.CharField(max_length=300, blank=True)

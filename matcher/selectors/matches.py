@@ -8,7 +8,8 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from accounts.models import Organisation
-from matcher.models import Decision, Document, Match, MatchResult
+from candidates.models import Document
+from matcher.models import Decision, Match, MatchResult
 
 
 def match_list(*, org: Organisation) -> QuerySet[Match]:

@@ -11,9 +11,9 @@ from django.db import connection
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from accounts.models import Organisation
+from candidates.models import Candidate
 from matcher import charts, scoring
 from matcher.blind import alias_for
-from matcher.models.candidates import Candidate
 from matcher.models.matches import Decision, Match, MatchResult
 from matcher.models.workspace import CandidateReveal, WorkspaceSettings
 from roles.models import Role, RoleSkill, Skill

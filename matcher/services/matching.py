@@ -24,8 +24,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Organisation, User
+from candidates.models import Candidate, Document
 from matcher import embeddings, lexical, ranking, scoring, vector_cache
-from matcher.models import Candidate, CandidateEmbedding, Decision, Document, Match, MatchResult
+from matcher.models import CandidateEmbedding, Decision, Match, MatchResult
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import Organisation, User
 from accounts.services import audit_record
-from matcher.models.candidates import Candidate
+from candidates.models import Candidate
 from matcher.models.matches import Decision, Match
 from matcher.models.workspace import CandidateReveal, WorkspaceSettings
 

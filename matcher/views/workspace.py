@@ -20,10 +20,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import organisation_required
 from billing import selectors as billing
+from candidates.selectors import candidate_list
 from matcher import blind, charts, scoring
 from matcher.models.matches import Decision, Match, MatchResult
 from matcher.selectors import workspace as ws
-from matcher.selectors.candidates import candidate_list
 from matcher.services import workspace as ws_services
 from roles.models import Role, RoleSkill
 from roles.selectors import role_list_for_org, role_list_public
@@ -204,14 +204,14 @@ def match_new(request: HttpRequest) -> HttpResponse:
 
     documents = []
     if files:
-        from matcher.services.intake import batch_create
+        from candidates.services import batch_create
 
         # Its own transaction: the uploads stay in the pool even if the match cannot start.
         batch = batch_create(org=org, user=request.user, files=files)  # type: ignore[arg-type]
         documents = list(batch.documents.exclude(status="failed"))
         if not documents and not chosen:
             messages.error(request, "None of the uploaded files could be read; see why below.")
-            return redirect("matcher:batch_detail", pk=batch.pk)
+            return redirect("candidates:batch_detail", pk=batch.pk)
 
     from matcher.services.matching import match_create
 

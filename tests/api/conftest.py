@@ -15,10 +15,11 @@ from rest_framework.test import APIClient
 from accounts.models import Organisation, User
 from accounts.services import api_token_create
 from billing.services import credit_grant
-from matcher.models import Candidate, Document, Match, UploadBatch
+from candidates.models import Candidate, Document, UploadBatch
+from matcher.models import Match
 from matcher.services.matching import match_create
 from roles.models import Role
-from tests.matcher.factories import CandidateFactory, resume_text
+from tests.candidates.factories import CandidateFactory, resume_text
 from tests.roles.factories import make_role
 
 

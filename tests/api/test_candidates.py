@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from matcher.models import Candidate, Document, UploadBatch
+from candidates.models import Candidate, Document, UploadBatch
 from tests.api.conftest import candidate_with_file
-from tests.matcher.factories import encrypted_pdf, resume_docx, resume_pdf, taxonomy, zip_of
+from tests.candidates.factories import encrypted_pdf, resume_docx, resume_pdf, taxonomy, zip_of
 
 __all__ = ["taxonomy"]
 pytestmark = pytest.mark.django_db

@@ -17,8 +17,8 @@ import pytest
 from billing.selectors import balance_cents, price_per_candidate_cents
 from matcher.models import Match, MatchResult
 from tests.api.conftest import fund
+from tests.candidates.factories import encrypted_pdf, resume_docx, resume_pdf, zip_of
 from tests.conftest import PASSWORD, need
-from tests.matcher.factories import encrypted_pdf, resume_docx, resume_pdf, zip_of
 from tests.roles.factories import make_role
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "api.md"

@@ -10,9 +10,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
-from matcher.models import Candidate
-from tests.conftest import PASSWORD
-from tests.matcher.factories import (
+from candidates.models import Candidate
+from tests.candidates.factories import (
     encrypted_pdf,
     media_root,  # noqa: F401
     resume_pdf,
@@ -21,6 +20,7 @@ from tests.matcher.factories import (
     taxonomy,  # noqa: F401
     zip_of,
 )
+from tests.conftest import PASSWORD
 
 pytestmark = [
     pytest.mark.browser,

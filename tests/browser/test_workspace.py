@@ -21,8 +21,8 @@ from billing.selectors import balance_cents, price_per_candidate_cents
 from billing.services import trial_grant
 from matcher.models import Decision, Match, MatchResult
 from roles.models import InterviewTopic, Role, RoleSkill, Skill
+from tests.candidates.factories import resume_docx, resume_pdf, resume_png
 from tests.conftest import PASSWORD, make_user
-from tests.matcher.factories import resume_docx, resume_pdf, resume_png
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,8 +8,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Organisation
-from config.api.idempotency import idempotent
-from config.api.problems import Problem
+from api.idempotency import idempotent
+from api.problems import Problem
 from config.urls import handler404, handler500
 
 

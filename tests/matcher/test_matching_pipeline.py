@@ -7,8 +7,9 @@ import pytest
 from billing.models import Reservation, ReservationCharge
 from billing.selectors import balance_cents, price_per_candidate_cents
 from billing.services import credit_grant
+from candidates.models import Document
 from matcher import embeddings, vector_cache
-from matcher.models import CandidateEmbedding, Decision, Document, Match, MatchResult
+from matcher.models import CandidateEmbedding, Decision, Match, MatchResult
 from matcher.selectors.matches import decision_history, match_progress, match_results
 from matcher.services import matching
 from matcher.services.matching import (
@@ -20,7 +21,7 @@ from matcher.services.matching import (
     match_reweight,
     match_score,
 )
-from tests.matcher.factories import CandidateFactory, DocumentFactory
+from tests.candidates.factories import CandidateFactory, DocumentFactory
 from tests.roles.factories import make_role
 
 pytestmark = pytest.mark.slow

@@ -8,9 +8,10 @@ from accounts.models import Organisation
 from accounts.services import organisation_delete
 from billing.models import LedgerEntry, Reservation
 from billing.services import credit_grant
-from matcher.models import Candidate, CandidateEmbedding, Document, Match, MatchResult
+from candidates.models import Candidate, Document
+from matcher.models import CandidateEmbedding, Match, MatchResult
 from matcher.services.matching import match_create
-from tests.matcher.factories import CandidateFactory
+from tests.candidates.factories import CandidateFactory
 from tests.roles.factories import make_role
 
 pytestmark = pytest.mark.slow

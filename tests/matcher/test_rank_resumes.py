@@ -8,8 +8,9 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from matcher.models import Candidate, Match
-from tests.matcher.factories import resume_docx, resume_pdf
+from candidates.models import Candidate
+from matcher.models import Match
+from tests.candidates.factories import resume_docx, resume_pdf
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 

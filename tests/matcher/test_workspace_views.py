@@ -16,7 +16,7 @@ from billing.services import credit_grant
 from matcher.models import Decision, Match, MatchResult
 from matcher.models.workspace import CandidateReveal
 from roles.models import InterviewTopic, Role, RoleSkill, Skill
-from tests.matcher.factories import CandidateFactory
+from tests.candidates.factories import CandidateFactory
 
 pytestmark = pytest.mark.django_db
 

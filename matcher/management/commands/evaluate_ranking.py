@@ -16,7 +16,7 @@ DEFAULT_SHARED = Path(settings.BASE_DIR).parent / "shared" / "datasets" / "vacan
 
 
 def read_docx(path: Path) -> str:
-    from matcher.parsing import extract
+    from candidates.parsing import extract
 
     return extract(path.read_bytes(), path.name).text
 

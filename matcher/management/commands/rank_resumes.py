@@ -27,7 +27,7 @@ class JobRanking:
 
 def read_resumes(folder: Path, stderr: Any) -> tuple[list[str], list[str]]:
     """(file names, texts) of the readable resumes; the others are reported on stderr."""
-    from matcher.parsing import ParseError, extract
+    from candidates.parsing import ParseError, extract
 
     names, texts = [], []
     for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):

@@ -1,0 +1,70 @@
+"""`python -m candidates.parsing.child PATH FILENAME`: the sandboxed side of sandbox.py.
+
+Reads the document from PATH, caps its own memory, parses, and writes one JSON object on
+stdout: {"ok": true, "document": {...}} or {"ok": false, "code": ..., "message": ...}.
+A crash or a kill leaves stdout empty, which the parent reports as such.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+
+# The libraries each kind needs, imported before the memory cap: their own start-up is not the
+# document's fault, and importing only these keeps a child's start quick.
+_PRELOAD: dict[str, tuple[str, ...]] = {
+    "pdf": ("pypdfium2",),
+    "docx": ("docx", "lxml.etree"),
+    "image": ("PIL.Image", "pytesseract"),
+    "rtf": ("striprtf.striprtf", "charset_normalizer"),
+    "html": ("bs4", "lxml.etree", "charset_normalizer"),
+    "text": ("charset_normalizer",),
+}
+
+
+def _limit_resources(memory_mb: int, cpu_seconds: int) -> None:
+    if memory_mb > 0:
+        cap = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    if cpu_seconds > 0:
+        # A backstop: the parent's wall-clock timeout normally fires first.
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def run(argv: list[str]) -> int:
+    path, filename = argv[0], argv[1]
+    options = json.loads(argv[2]) if len(argv) > 2 else {}
+    with open(path, "rb") as handle:
+        data = handle.read()
+    # Imports first, limits second: the libraries' own start-up is not the document's fault.
+    import importlib
+
+    from candidates.parsing import Limits, ParseError, detect_kind, extract
+
+    try:
+        kind = detect_kind(data, filename)
+    except ParseError:
+        kind = ""  # extract raises it again below, with the same message
+    for module in _PRELOAD.get(kind, ()):
+        importlib.import_module(module)
+
+    _limit_resources(int(options.get("memory_mb", 0)), int(options.get("cpu_seconds", 0)))
+    limits = Limits.from_dict(options.get("limits", {}))
+    try:
+        document = extract(data, filename, ocr=bool(options.get("ocr", True)), limits=limits)
+        payload = {"ok": True, "document": document.to_dict()}
+    except ParseError as exc:
+        payload = {"ok": False, "code": exc.code, "message": exc.message}
+    except MemoryError:
+        payload = {"ok": False, "code": "too_complex", "message": ""}
+    sys.stdout.write(json.dumps(payload))
+    sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    sys.exit(run(sys.argv[1:]))

@@ -1,0 +1,110 @@
+"""Parse a document in a throw-away child process with a wall-clock limit and a memory cap.
+
+Celery's prefork children are daemonic and may not start multiprocessing children, so the child
+is a plain `python -m candidates.parsing.child` started with subprocess: that works from any
+process, and a crash, a hang or a memory blow-up in PDFium, libxml2 or tesseract takes down only
+the child. The child leads its own process group so a timeout also kills a tesseract it started.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from .document import Limits, ParsedDocument
+from .errors import MESSAGES, ParseError
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
+    env["OMP_THREAD_LIMIT"] = "1"
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return env
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def extract_sandboxed(
+    data: bytes,
+    filename: str,
+    *,
+    timeout_s: float,
+    memory_mb: int,
+    ocr: bool = True,
+    limits: Limits | None = None,
+) -> ParsedDocument:
+    """`extract` in a child process. Raises ParseError("timeout" | "too_complex" | "crashed")
+    besides the codes `extract` itself raises."""
+    options = {
+        "ocr": ocr,
+        "memory_mb": memory_mb,
+        "cpu_seconds": int(timeout_s) + 5,
+        "limits": (limits or Limits()).to_dict(),
+    }
+    with tempfile.TemporaryDirectory(prefix="rolematch-parse-") as tmp:
+        path = Path(tmp) / "document"
+        path.write_bytes(data)
+        # Our own interpreter and module; the document only ever travels as a file path.
+        process = subprocess.Popen(  # noqa: S603
+            [
+                sys.executable,
+                "-m",
+                "candidates.parsing.child",
+                str(path),
+                filename,
+                json.dumps(options),
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=tmp,
+            env=_child_env(),
+            start_new_session=True,
+        )
+        try:
+            stdout, stderr = process.communicate(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            _kill_group(process)
+            raise ParseError(
+                "timeout",
+                f"Reading this file took longer than {timeout_s:.0f} seconds and was stopped. "
+                "Re-export it (for example as a text-based PDF) and upload it again.",
+            ) from None
+        finally:
+            if process.poll() is None:
+                _kill_group(process)
+    return _result(process.returncode, stdout, stderr)
+
+
+def _result(returncode: int, stdout: bytes, stderr: bytes) -> ParsedDocument:
+    payload = None
+    if stdout:
+        try:
+            payload = json.loads(stdout)
+        except ValueError:
+            payload = None
+    if isinstance(payload, dict) and returncode == 0:
+        if payload.get("ok"):
+            return ParsedDocument.from_dict(payload["document"])
+        code = str(payload.get("code", "crashed"))
+        raise ParseError(code, payload.get("message") or MESSAGES.get(code))
+    tail = stderr[-2000:].decode("utf-8", "replace")
+    memory_signs = ("MemoryError", "bad_alloc", "Cannot allocate memory", "out of memory")
+    if any(sign in tail for sign in memory_signs):
+        raise ParseError("too_complex")
+    if returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+        raise ParseError("timeout")
+    raise ParseError("crashed")

@@ -1,0 +1,215 @@
+"""Structured fields from resume text. Dates are computed against an injected `today`."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from candidates.parsing.profile import extract_profile
+from roles.taxonomy import SkillMatcher
+
+from . import documents as docs
+
+TODAY = date(2024, 3, 15)
+
+
+@pytest.fixture
+def matcher() -> SkillMatcher:
+    return SkillMatcher(
+        [
+            (1, "Python", []),
+            (2, "Apache Kafka", ["Kafka"]),
+            (3, "PostgreSQL", ["Postgres"]),
+            (4, "SQL", []),
+            (5, "Kubernetes", ["k8s"]),
+            (6, "Docker", []),
+            (7, "Apache Airflow", ["Airflow"]),
+        ]
+    )
+
+
+def _resume(*lines: str) -> str:
+    return "\n".join(lines)
+
+
+def test_it_reads_contact_details_from_the_top_of_a_resume(matcher):
+    profile = extract_profile(docs.RESUME_TEXT, matcher, today=TODAY)
+    assert profile.name.value == "Maria Keller"
+    assert profile.name.confidence >= 0.9  # the e-mail confirms it
+    assert profile.email.value == "maria.keller@example.com"
+    assert profile.phone.value == "+49 30 1234 5678"
+    assert profile.location.value == "Berlin, Germany"
+    assert [(link.kind, link.url) for link in profile.links] == [
+        ("linkedin", "https://www.linkedin.com/in/maria-keller")
+    ]
+
+
+def test_it_lists_taxonomy_skills_with_the_lines_they_appear_on(matcher):
+    profile = extract_profile(docs.RESUME_TEXT, matcher, today=TODAY)
+    skills = {s.name: s for s in profile.skills}
+    assert set(skills) == {
+        "Python", "Apache Kafka", "PostgreSQL", "SQL", "Kubernetes", "Docker", "Apache Airflow",
+    }  # fmt: skip
+    kafka = skills["Apache Kafka"]
+    assert kafka.count == 2
+    assert kafka.lines[0] == {
+        "line_no": 11,
+        "line": "Built streaming pipelines with Apache Kafka and Python feeding a PostgreSQL "
+        "warehouse.",
+    }
+    # Listed in the Skills section: sure. Mentioned once in passing: less so.
+    assert skills["Kubernetes"].confidence > skills["Apache Airflow"].confidence
+
+
+def test_it_has_no_skills_without_a_matcher():
+    assert extract_profile(docs.RESUME_TEXT, today=TODAY).skills == []
+
+
+def test_it_sums_experience_from_month_ranges_and_leaves_education_out(matcher):
+    profile = extract_profile(docs.RESUME_TEXT, matcher, today=TODAY)
+    # Jan 2015 - Feb 2019 is 50 months; 03/2019 - present (March 2024) is 61: 111 months.
+    assert profile.years_experience.value == 9.2
+    assert profile.years_experience.confidence >= 0.8
+    titles = [(p.title, p.company, p.start, p.end) for p in profile.positions]
+    assert titles == [
+        ("Senior Data Engineer", "Northwind Analytics", "2019-03", "present"),
+        ("Data Engineer", "Contoso Retail", "2015-01", "2019-02"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "years"),
+    [
+        ("Developer, Acme: 2019 - present", 4.8),  # mid-2019 to March 2024: 57 months
+        ("Developer, Acme: 03/2017 to 11/2020", 3.8),  # 45 months, both ends counted
+        ("Developer, Acme: Jan 2015 \u2013 Mar 2018", 3.2),  # 39 months
+        ("Developer, Acme: 2016-04 - 2018-03", 2.0),
+        ("Developer, Acme: March '19 - Feb '21", 2.0),
+        ("Developer, Acme: September 2020 until now", 3.6),
+        ("Developer, Acme: since 2022", 1.8),  # mid-2022 to March 2024: 21 months
+        ("Developer, Acme: 2017 - 2019", 2.0),
+    ],
+)
+def test_it_understands_the_usual_ways_of_writing_a_date_range(line, years):
+    profile = extract_profile(_resume("Experience", line), today=TODAY)
+    assert profile.years_experience.value == years
+
+
+def test_overlapping_jobs_are_counted_once():
+    text = _resume(
+        "Experience",
+        "Lead Engineer, Alpha Corp, 01/2015 - 12/2019",
+        "Consultant, Beta LLC (part time), 06/2018 - 05/2021",
+        "Engineer, Gamma Inc, 06/2022 - 05/2023",
+    )
+    profile = extract_profile(text, today=TODAY)
+    # 2015-01..2021-05 is 77 months; 2022-06..2023-05 is 12 more.
+    assert profile.years_experience.value == round(89 / 12, 1)
+
+
+def test_dates_on_education_lines_do_not_count_as_experience():
+    text = _resume(
+        "Backend developer, Foo Ltd, 2020 - 2022",
+        "B.Sc. Computer Science, Tel Aviv University, 2012 - 2016",
+        "Java course, Tel-Ran academy, 2019 - 2019",
+    )
+    profile = extract_profile(text, today=TODAY)
+    assert profile.years_experience.value == 2.0
+
+
+def test_it_falls_back_to_a_stated_number_of_years_with_low_confidence():
+    profile = extract_profile("Summary\nJava developer with 6+ years of experience.", today=TODAY)
+    assert profile.years_experience.value == 6
+    assert profile.years_experience.confidence <= 0.5
+
+
+def test_an_age_is_not_years_of_experience():
+    profile = extract_profile("Tel-Aviv, Israel Age: 28 years old\nWORK EXPERIENCE", today=TODAY)
+    assert profile.years_experience.value is None
+
+
+def test_it_reads_education_with_degree_field_and_institution(matcher):
+    profile = extract_profile(docs.RESUME_TEXT, matcher, today=TODAY)
+    assert len(profile.education) == 1
+    entry = profile.education[0]
+    assert entry.degree == "M.Sc."
+    assert entry.field == "Computer Science"
+    assert entry.institution == "Technical University of Munich"
+    assert (entry.start, entry.end) == ("2012", "2014")
+    assert entry.confidence >= 0.9
+
+
+def test_it_reads_languages_with_their_levels(matcher):
+    profile = extract_profile(docs.RESUME_TEXT, matcher, today=TODAY)
+    assert [(lang.language, lang.level) for lang in profile.languages] == [
+        ("German", "native"),
+        ("English", "fluent"),
+    ]
+
+
+def test_programming_languages_are_not_spoken_languages():
+    text = _resume("Programming languages: Java, Python", "Languages: English, Hebrew (B2)")
+    profile = extract_profile(text, today=TODAY)
+    assert [(lang.language, lang.level) for lang in profile.languages] == [
+        ("English", ""),
+        ("Hebrew", "B2"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "phone"),
+    [
+        ("Mobile: +1 (415) 555-0134", "+1 (415) 555-0134"),
+        ("Tel. +44 20 7946 0958", "+44 20 7946 0958"),
+        ("Cell: +972-54-123-4567", "+972-54-123-4567"),
+        ("Phone (415) 555-0134", "(415) 555-0134"),
+        ("0049 30 12345678", "0049 30 12345678"),
+        ("+33 6 12 34 56 78 | jean@example.fr", "+33 6 12 34 56 78"),
+    ],
+)
+def test_it_reads_phone_numbers_in_international_formats(line, phone):
+    assert extract_profile(_resume("Jean Martin", line), today=TODAY).phone.value == phone
+
+
+def test_date_ranges_are_not_phone_numbers():
+    text = _resume("Experience", "Developer 03/2017 - 11/2020", "Analyst 2012 - 2016")
+    assert extract_profile(text, today=TODAY).phone.value is None
+
+
+def test_it_reads_a_labelled_name_and_title_cases_a_shouted_one():
+    assert extract_profile("Name: John Smith\nJava developer", today=TODAY).name.value == (
+        "John Smith"
+    )
+    shouted = extract_profile("MARIA KELLER\nDATA ENGINEER\n", today=TODAY)
+    assert shouted.name.value == "Maria Keller"
+
+
+def test_a_job_title_or_heading_is_not_taken_for_a_name():
+    profile = extract_profile("Senior Java Developer\nWork Experience\nSkills", today=TODAY)
+    assert profile.name.value is None
+    assert profile.name.confidence == 0
+
+
+def test_it_tells_github_and_portfolio_links_apart():
+    text = "Links: github.com/okafor-dev, https://okafor.dev/projects and mailto:x@example.com"
+    links = extract_profile(text, today=TODAY).links
+    assert [(link.kind, link.url) for link in links] == [
+        ("github", "github.com/okafor-dev"),
+        ("portfolio", "https://okafor.dev/projects"),
+    ]
+
+
+def test_an_empty_text_gives_an_empty_profile_with_zero_confidence():
+    profile = extract_profile("", today=TODAY)
+    data = profile.to_dict()
+    assert all(data[f]["value"] is None and data[f]["confidence"] == 0 for f in ("name", "email"))
+    assert data["skills"] == []
+    assert data["positions"] == []
+
+
+def test_the_profile_serialises_to_json(matcher):
+    data = extract_profile(docs.RESUME_TEXT, matcher, today=TODAY).to_dict()
+    assert json.loads(json.dumps(data)) == data
+    assert 0 <= data["email"]["confidence"] <= 1

@@ -1,0 +1,245 @@
+"""Intake pages: upload, live progress, pool, profile, download and delete, each org-scoped."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.storage import default_storage
+from django.test import Client
+from django.urls import reverse
+
+from candidates.models import Candidate, Document
+from tests.candidates.factories import (
+    CandidateFactory,
+    DocumentFactory,
+    UploadBatchFactory,
+    media_root,  # noqa: F401
+    resume_pdf,
+    resume_text,
+    taxonomy,  # noqa: F401
+    upload,
+    zip_of,
+)
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.usefixtures("media_root", "taxonomy")
+
+S = Document.Status
+
+
+def signed_in(user) -> Client:  # type: ignore[no-untyped-def]
+    client = Client()
+    assert client.login(email=user.email, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def uploaded(alice, celery_eager, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+    """alice uploads a ZIP with one good resume and one refused entry, through the page."""
+    client = signed_in(alice)
+    archive = zip_of([("ada.pdf", resume_pdf()), ("../evil.txt", resume_text().encode())])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("candidates:candidate_upload"), {"files": [upload("cvs.zip", archive)]}
+        )
+    assert response.status_code == 302
+    batch = alice.membership.organisation.upload_batches.get()
+    assert response["Location"] == reverse("candidates:batch_detail", args=[batch.pk])
+    good = batch.documents.get(status__in=[S.PARSED, S.EMBEDDED])
+    return batch, good, good.candidate
+
+
+def test_the_upload_page_offers_a_file_picker_that_works_without_javascript(alice) -> None:  # type: ignore[no-untyped-def]
+    response = signed_in(alice).get(reverse("candidates:candidate_upload"))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'enctype="multipart/form-data"' in html
+    assert 'type="file" name="files" id="id_files" multiple' in html
+    assert "js/upload.js" in html
+    assert "10 MB a file, 200 files and 100 MB an upload" in html
+
+
+def test_an_upload_with_no_file_is_refused_with_a_message(alice) -> None:  # type: ignore[no-untyped-def]
+    response = signed_in(alice).post(reverse("candidates:candidate_upload"), {})
+
+    assert response.status_code == 400
+    assert "Choose at least one resume" in response.content.decode()
+
+
+def test_a_visitor_is_sent_to_sign_in(db) -> None:  # type: ignore[no-untyped-def]
+    response = Client().get(reverse("candidates:candidate_upload"))
+
+    assert response.status_code == 302
+    assert reverse("account_login") in response["Location"]
+
+
+def test_the_batch_page_shows_each_file_with_its_stage_and_reason(uploaded, alice) -> None:  # type: ignore[no-untyped-def]
+    batch, _, candidate = uploaded
+
+    html = signed_in(alice).get(reverse("candidates:batch_detail", args=[batch.pk])).content.decode()
+
+    assert "cvs.zip \u203a ada.pdf" in html
+    assert reverse("candidates:candidate_detail", args=[candidate.pk]) in html
+    assert "cvs.zip \u203a ../evil.txt" in html
+    assert "unsafe name" in html
+    assert 'role="progressbar"' in html
+
+
+def test_the_status_partial_polls_until_every_file_has_settled(alice, alice_org) -> None:  # type: ignore[no-untyped-def]
+    batch = UploadBatchFactory(organisation=alice_org, created_by=alice)
+    document = DocumentFactory(organisation=alice_org, batch=batch, status=S.READING)
+    client = signed_in(alice)
+    url = reverse("candidates:batch_status", args=[batch.pk])
+
+    working = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert 'hx-trigger="every 2s"' in working
+    assert 'aria-valuenow="40"' in working
+
+    Document.objects.filter(pk=document.pk).update(status=S.FAILED, error_message="Bad file.")
+    settled = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "hx-trigger" not in settled
+    assert 'aria-valuenow="100"' in settled
+    assert "Bad file." in settled
+
+
+def test_the_candidate_page_shows_the_profile_with_confidences_and_the_text(
+    uploaded, alice
+) -> None:  # type: ignore[no-untyped-def]
+    _, good, candidate = uploaded
+
+    response = signed_in(alice).get(reverse("candidates:candidate_detail", args=[candidate.pk]))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Ada Lovelace" in html
+    assert "ada@example.com" in html
+    assert "confidence-high" in html
+    assert "Built Python and Django services on PostgreSQL" in html  # an evidence line
+    assert "Analytical Engines Ltd" in html  # the extracted text
+    assert reverse("candidates:document_download", args=[good.pk]) in html
+
+
+def test_a_recruiter_corrects_a_field_from_the_candidate_page(uploaded, bob) -> None:  # type: ignore[no-untyped-def]
+    _, _, candidate = uploaded
+    url = reverse("candidates:candidate_detail", args=[candidate.pk])
+    client = signed_in(bob)
+    form = {
+        "name": "Ada King",
+        "email": candidate.email,
+        "phone": candidate.phone,
+        "location": candidate.location,
+        "headline": candidate.headline,
+        "years_experience": candidate.years_display,
+        "links": "\n".join(candidate.links),
+        "skills": ", ".join(candidate.skills),
+    }
+
+    response = client.post(url, form)
+
+    assert response.status_code == 302
+    candidate.refresh_from_db()
+    assert candidate.name == "Ada King"
+    assert set(candidate.corrections) == {"name"}
+    assert candidate.corrections["name"]["by"] == "bob@example.com"
+
+    refused = client.post(url, {**form, "years_experience": "many"})
+    assert refused.status_code == 400
+    assert "Enter the years as a number" in refused.content.decode()
+
+
+def test_the_original_downloads_as_an_attachment_to_its_organisation_only(  # type: ignore[no-untyped-def]
+    uploaded, alice, charlie
+) -> None:
+    _, good, _ = uploaded
+    url = reverse("candidates:document_download", args=[good.pk])
+
+    response = signed_in(alice).get(url)
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="ada.pdf"'
+    assert b"".join(response.streaming_content) == resume_pdf()
+    assert "private" in response["Cache-Control"]
+    assert signed_in(charlie).get(url).status_code == 404
+
+
+def test_files_are_never_served_from_a_public_url(uploaded, alice) -> None:  # type: ignore[no-untyped-def]
+    _, good, _ = uploaded
+
+    response = signed_in(alice).get("/media-not-served/" + good.file.name)
+
+    assert response.status_code == 404
+
+
+def test_charlie_gets_a_404_on_every_page_of_alices_candidates(uploaded, charlie) -> None:  # type: ignore[no-untyped-def]
+    batch, good, candidate = uploaded
+    client = signed_in(charlie)
+    pages = [
+        ("get", reverse("candidates:batch_detail", args=[batch.pk])),
+        ("get", reverse("candidates:batch_status", args=[batch.pk])),
+        ("get", reverse("candidates:candidate_detail", args=[candidate.pk])),
+        ("post", reverse("candidates:candidate_detail", args=[candidate.pk])),
+        ("get", reverse("candidates:candidate_delete", args=[candidate.pk])),
+        ("post", reverse("candidates:candidate_delete", args=[candidate.pk])),
+        ("get", reverse("candidates:document_download", args=[good.pk])),
+    ]
+    for method, url in pages:
+        response = getattr(client, method)(url, {"name": "Hacked"} if method == "post" else {})
+        assert response.status_code == 404, url
+
+    listing = client.get(reverse("candidates:candidate_list")).content.decode()
+    assert "Ada Lovelace" not in listing
+    candidate.refresh_from_db()
+    assert candidate.name == "Ada Lovelace"
+    assert default_storage.exists(good.file.name)
+
+
+def test_deleting_a_candidate_from_the_page_erases_the_file(  # type: ignore[no-untyped-def]
+    uploaded, alice, django_capture_on_commit_callbacks
+) -> None:
+    _, good, candidate = uploaded
+    client = signed_in(alice)
+    confirm = client.get(reverse("candidates:candidate_delete", args=[candidate.pk]))
+    assert "cannot be undone" in confirm.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("candidates:candidate_delete", args=[candidate.pk]))
+
+    assert response.status_code == 302
+    assert not Candidate.objects.filter(pk=candidate.pk).exists()
+    assert not default_storage.exists(good.file.name)
+
+
+def test_the_pool_is_searchable_by_name_skill_and_title_and_paginated(alice, alice_org) -> None:  # type: ignore[no-untyped-def]
+    CandidateFactory(organisation=alice_org, name="Grace Hopper", headline="Compiler Engineer")
+    CandidateFactory(
+        organisation=alice_org, name="Alan Turing", headline="Researcher", skills=["Kubernetes"]
+    )
+    for i in range(30):
+        CandidateFactory(organisation=alice_org, name=f"Filler Person {i:02d}")
+    client = signed_in(alice)
+    url = reverse("candidates:candidate_list")
+
+    def names(**params: str) -> str:
+        return client.get(url, params).content.decode()
+
+    hopper, kubernetes = names(q="hopper"), names(q="kubernetes")
+    assert "Grace Hopper" in hopper
+    assert "Alan Turing" not in hopper
+    assert "Alan Turing" in kubernetes
+    assert "Grace Hopper" not in kubernetes
+    assert "Grace Hopper" in names(q="compiler")
+    first_page = names()
+    assert "Page 1 of 2" in first_page
+    assert "32 candidates" in first_page
+    assert "Grace Hopper" in names(page="2")
+
+
+def test_the_dashboard_lists_the_organisations_recent_uploads(uploaded, alice, charlie) -> None:  # type: ignore[no-untyped-def]
+    batch, _, _ = uploaded
+
+    html = signed_in(alice).get(reverse("dashboard")).content.decode()
+    assert "Recent uploads" in html
+    assert reverse("candidates:batch_detail", args=[batch.pk]) in html
+
+    other = signed_in(charlie).get(reverse("dashboard")).content.decode()
+    assert reverse("candidates:batch_detail", args=[batch.pk]) not in other
