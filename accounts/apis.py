@@ -24,6 +24,7 @@ from accounts.permissions import OrganisationMember, org_of
 from accounts.ratelimits import client_ip, ratelimit_check, ratelimit_hit
 from accounts.selectors import member_list, membership_for_user
 from accounts.serializers import MemberSerializer, TokenCreatedSerializer, TokenObtainInSerializer
+from accounts.services import api_token_create
 from api.problems import Problem
 from api.schema import json_response, paginated, problems
 
@@ -111,7 +112,6 @@ class AuthTokenCreateApi(APIView):
                 "in the app first.",
                 status_code=status.HTTP_403_FORBIDDEN,
             )
-        from accounts.services import api_token_create
 
         name = data.validated_data.get("name") or f"API {timezone.now():%Y-%m-%d %H:%M}"
         try:

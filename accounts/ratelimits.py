@@ -14,6 +14,7 @@ import math
 import time
 from dataclasses import dataclass
 
+from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
@@ -96,6 +97,4 @@ def ratelimit_clear(*, action: str, key: str) -> None:
 
 def client_ip(request: HttpRequest) -> str:
     """The client's address as allauth sees it (honours its proxy settings)."""
-    from allauth.account.adapter import get_adapter
-
     return str(get_adapter().get_client_ip(request))

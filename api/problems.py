@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.defaults import bad_request
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -180,7 +181,6 @@ def handler400(request: HttpRequest, exception: Exception | None = None) -> Http
             request.get_full_path(),
         )
         return JsonResponse(body, status=400, content_type=PROBLEM_CONTENT_TYPE)
-    from django.views.defaults import bad_request
 
     return bad_request(request, exception)  # type: ignore[arg-type]
 

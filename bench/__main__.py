@@ -8,8 +8,12 @@ import sys
 import time
 from pathlib import Path
 
+import django
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# Before any benchmark module is imported: some import models at their top.
+django.setup()
 
 
 def main(argv: list[str]) -> int:

@@ -1,7 +1,8 @@
 """Matching speed, each figure beside its baseline from the same run.
 
-1. Ingest and scoring of N text resumes through the product's pipeline (`candidates.parsing.extract`,
-   profile, chunked embedding, titles, taxonomy, lexical statistics, hybrid score against a role)
+1. Ingest and scoring of N text resumes through the product's pipeline
+   (`candidates.parsing.extract`, profile, chunked embedding, titles, taxonomy, lexical
+   statistics, hybrid score against a role)
    versus the raw model embedding the same text (`SentenceTransformer.encode` over the same
    resumes cut into consecutive 254-token pieces: the least work that reads all of the text).
 2. Ranking a pool of stored candidates against one role by exact search over the cached float32
@@ -24,6 +25,12 @@ import time
 from collections.abc import Callable
 
 import numpy as np
+
+from candidates.parsing import extract
+from matcher import embeddings, ranking, scoring
+from matcher.embeddings import from_bytes, to_bytes
+from matcher.evaluation.taxonomy import file_skill_categories, file_skill_matcher
+from matcher.vector_cache import ChunkMatrix
 
 FIELDS = {
     "software": (
@@ -93,10 +100,6 @@ def _timed(fn: Callable[[], object]) -> tuple[float, object]:
 
 
 def bench_ingest(n: int, rounds: int = 3) -> dict[str, float]:
-    from candidates.parsing import extract
-    from matcher import embeddings, ranking
-    from matcher.evaluation.taxonomy import file_skill_categories, file_skill_matcher
-
     texts = synthetic_resumes(n)
     files = [(f"resume-{i}.txt", t.encode()) for i, t in enumerate(texts)]
     model = embeddings.get_model()
@@ -152,9 +155,6 @@ def bench_ingest(n: int, rounds: int = 3) -> dict[str, float]:
 
 
 def bench_pool(pool: int, queries: int = 40) -> dict[str, float]:
-    from matcher.embeddings import from_bytes, to_bytes
-    from matcher.vector_cache import ChunkMatrix
-
     rng = np.random.default_rng(3)
     sizes = rng.integers(1, 5, size=pool)
     stored: list[bytes] = []
@@ -196,8 +196,6 @@ def bench_pool(pool: int, queries: int = 40) -> dict[str, float]:
 
 
 def bench_reweight(n: int = 1000, runs: int = 5) -> dict[str, float]:
-    from matcher import scoring
-
     rng = random.Random(5)
     skills = [scoring.RoleSkillSpec(i, f"Skill {i}", rng.randint(1, 5), i < 4) for i in range(15)]
     stored = []
@@ -252,9 +250,6 @@ def bench_rss() -> dict[str, float]:
 
 
 def main(argv: list[str]) -> None:
-    import django
-
-    django.setup()
     quick = "--quick" in argv
     ingest = bench_ingest(100 if quick else 1000)
     print(

@@ -22,12 +22,19 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+import docx
+from PIL import Image, ImageDraw, ImageFont
+from pypdf import PdfReader, PdfWriter
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from candidates.parsing import extract  # noqa: E402
-from candidates.parsing.pdf import extract_pdf_pypdf  # noqa: E402
+from candidates.parsing import Limits, extract  # noqa: E402
+from candidates.parsing.ocr import tesseract_available  # noqa: E402
+from candidates.parsing.pdf import extract_pdf, extract_pdf_pypdf  # noqa: E402
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 FIRST = ["Maria", "Daniel", "Joana", "Wei", "Amara", "Lukas", "Priya", "Omar", "Sofia", "Kenji"]
@@ -60,9 +67,6 @@ def resume_lines(rng: random.Random, jobs: int = 4) -> list[str]:
 
 
 def make_pdf(lines: list[str]) -> bytes:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
-
     buffer = io.BytesIO()
     page = canvas.Canvas(buffer, pagesize=A4)
     page.setFont("Helvetica", 10)
@@ -79,9 +83,6 @@ def make_pdf(lines: list[str]) -> bytes:
 
 
 def make_two_column_pdf(lines: list[str]) -> bytes:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
-
     buffer = io.BytesIO()
     page = canvas.Canvas(buffer, pagesize=A4)
     page.setFont("Helvetica-Bold", 16)
@@ -97,8 +98,6 @@ def make_two_column_pdf(lines: list[str]) -> bytes:
 
 
 def make_docx(lines: list[str]) -> bytes:
-    import docx
-
     document = docx.Document()
     document.sections[0].header.paragraphs[0].text = lines[0]
     for line in lines[:-3]:
@@ -123,8 +122,6 @@ def make_html(lines: list[str]) -> bytes:
 
 
 def make_png(lines: list[str]) -> bytes:
-    from PIL import Image, ImageDraw, ImageFont
-
     font = ImageFont.truetype(str(FONT), 34) if FONT.exists() else ImageFont.load_default(34)
     shown = lines[:30]
     image = Image.new("L", (2480, 140 + 54 * len(shown)), 255)
@@ -162,8 +159,6 @@ def timed(function: Callable[[], object]) -> float:
 
 
 def run_formats(count: int, ocr_count: int, rng: random.Random) -> dict[str, list[bytes]]:
-    from candidates.parsing.ocr import tesseract_available
-
     print(f"\n{'format':<20}{'files':>7}{'files/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'KB avg':>9}")
     corpora: dict[str, list[bytes]] = {}
     for label, (filename, make) in FORMATS.items():
@@ -184,9 +179,6 @@ def run_formats(count: int, ocr_count: int, rng: random.Random) -> dict[str, lis
 
 
 def run_pdf_baseline(corpora: dict[str, list[bytes]]) -> None:
-    from candidates.parsing import Limits
-    from candidates.parsing.pdf import extract_pdf
-
     print(f"\n{'same PDFs':<20}{'pypdfium2 ms':>14}{'pypdf ms':>10}{'pypdf/pdfium':>14}")
     limits = Limits()
     for label in ("pdf (text)", "pdf (two-column)"):
@@ -203,8 +195,6 @@ def run_pdf_baseline(corpora: dict[str, list[bytes]]) -> None:
 
 
 def hostile_corpus() -> list[tuple[str, str, bytes]]:
-    from PIL import Image
-
     rng = random.Random(7)
     good_pdf = make_pdf(resume_lines(rng))
     bomb_xml = io.BytesIO()
@@ -217,7 +207,6 @@ def hostile_corpus() -> list[tuple[str, str, bytes]]:
     with zipfile.ZipFile(zip_named_pdf, "w") as archive:
         archive.writestr("cv.txt", "resume " * 100)
     deep_html = ("<div>" * 50_000 + "resume " * 40 + "</div>" * 50_000).encode()
-    from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()
     for page in PdfReader(io.BytesIO(good_pdf)).pages:

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from accounts.emails import normalize_email
 from accounts.models import Organisation, User
+from accounts.services import audit_record
 from billing import selectors, stripe_client
 from billing.exceptions import (
     IdempotencyConflict,
@@ -156,7 +157,6 @@ def credit_clawback(
 
 def _audit(*, actor: User | None, org: Organisation, action: str, detail: dict[str, Any]) -> None:
     # Imported here: accounts.services is large and billing's import should not pull it in early.
-    from accounts.services import audit_record
 
     audit_record(action=action, org=org, actor=actor, detail=detail)
 

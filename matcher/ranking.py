@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from candidates.parsing.profile import extract_profile
 from matcher import embeddings, lexical, scoring
 from matcher.blind import (
     ADDRESS,
@@ -30,6 +31,7 @@ from matcher.blind import (
     mask_identity,
 )
 from matcher.scoring import Mention, RoleSkillSpec, ScoreResult
+from roles.job_description import extract_job_profile
 
 
 @dataclass
@@ -105,8 +107,6 @@ def profile_facts(text: str) -> tuple[float | None, list[str]]:
 
 
 def _profile_facts(text: str) -> tuple[float | None, list[str], str]:
-    from candidates.parsing.profile import extract_profile
-
     profile = extract_profile(text)
     value = profile.years_experience.value
     years = float(value) if value is not None else years_of_experience(text)
@@ -280,8 +280,6 @@ def role_from_job_description(
     text: str, matcher: Any, *, title: str = "", categories: Mapping[int, str] | None = None
 ) -> RoleFeatures:
     """A job description read the way the product reads a pasted one (roles.job_description)."""
-    from roles.job_description import extract_job_profile
-
     profile = extract_job_profile(text, matcher, title=title, categories=categories)
     skills = [
         RoleSkillSpec(s.skill_id, s.name, s.weight, s.must_have, s.min_years)

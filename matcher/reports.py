@@ -12,6 +12,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import reportlab
 from reportlab.graphics.charts.barcharts import VerticalBarChart
@@ -139,7 +140,6 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 def _p(text: object, style: ParagraphStyle) -> Paragraph:
     # Paragraph reads a mini-markup: resume text must be escaped, never interpreted.
-    from xml.sax.saxutils import escape
 
     return Paragraph(escape(str(text)), style)
 

@@ -10,6 +10,7 @@ from celery import shared_task
 from celery.signals import worker_init
 
 from matcher.embeddings import CONCURRENCY_ENV
+from matcher.services.matching import candidate_embed, match_fail, match_score
 
 logger = logging.getLogger(__name__)
 
@@ -28,8 +29,6 @@ def _record_concurrency(sender: Any = None, **kwargs: Any) -> None:
 
 @shared_task(name="matcher.candidate_embed", acks_late=True, reject_on_worker_lost=True)
 def candidate_embed_task(candidate_id: int) -> str:
-    from matcher.services.matching import candidate_embed
-
     row = candidate_embed(candidate_id=candidate_id)
     return "gone" if row is None else "embedded"
 
@@ -42,8 +41,6 @@ def candidate_embed_task(candidate_id: int) -> str:
     max_retries=WAIT_RETRIES,
 )
 def match_score_task(self: Any, match_id: int) -> str:
-    from matcher.services.matching import match_fail, match_score
-
     try:
         progress = match_score(match_id=match_id)
     except Exception:

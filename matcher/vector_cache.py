@@ -16,6 +16,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from django.core.cache import cache
+
+from matcher.embeddings import from_bytes
+from matcher.embeddings import model_version as current
+from matcher.models import CandidateEmbedding
 
 MAX_ORGS_CACHED = 8
 
@@ -80,15 +85,11 @@ def _version_key(org_id: int) -> str:
 
 
 def pool_version(org_id: int) -> int:
-    from django.core.cache import cache
-
     return int(cache.get(_version_key(org_id), 0))
 
 
 def pool_changed(org_id: int) -> None:
     """Called after any change to an organisation's embeddings: every process rebuilds."""
-    from django.core.cache import cache
-
     key = _version_key(org_id)
     try:
         cache.incr(key)
@@ -97,9 +98,6 @@ def pool_changed(org_id: int) -> None:
 
 
 def _load(org_id: int, model_version: str) -> ChunkMatrix:
-    from matcher.embeddings import from_bytes
-    from matcher.models import CandidateEmbedding
-
     ids: list[int] = []
     blocks: list[np.ndarray] = []
     rows = (
@@ -117,8 +115,6 @@ def _load(org_id: int, model_version: str) -> ChunkMatrix:
 def org_matrix(org_id: int, model_version: str | None = None) -> ChunkMatrix:
     """The organisation's matrix, rebuilt only when its pool version moved."""
     if model_version is None:
-        from matcher.embeddings import model_version as current
-
         model_version = current()
     version = pool_version(org_id)
     key = (org_id, model_version)

@@ -30,6 +30,7 @@ from roles.models import (
     SkillAlias,
 )
 from roles.selectors import role_get_for_preview
+from roles.views import render_role_preview
 
 
 class LinesField(forms.CharField):
@@ -261,8 +262,6 @@ class RoleAdmin(SimpleHistoryAdmin):
         return role
 
     def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        from roles.views import render_role_preview
-
         self._role_or_404(request, pk, change=False)
         return render_role_preview(request, role_get_for_preview(pk=pk))
 

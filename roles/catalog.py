@@ -45,6 +45,7 @@ from roles.models import (
     Skill,
     SkillAlias,
 )
+from roles.selectors import role_cache_invalidate, skill_matcher_reset
 
 LOADER_REASON = "Loaded from the default catalog"
 ROLE_CREDIT = "Written by the RoleMatch editorial team."
@@ -182,8 +183,6 @@ def taxonomy_load(*, directory: Path = SKILLS_DIR) -> TaxonomyReport:
 
 
 def _reset_matcher() -> None:
-    from roles.selectors import skill_matcher_reset
-
     skill_matcher_reset()
 
 
@@ -276,8 +275,6 @@ def catalog_load(*, directory: Path = CATALOG_DIR) -> CatalogReport:
 
 
 def _invalidate_pages(slugs: Iterable[str]) -> None:
-    from roles.selectors import role_cache_invalidate
-
     for slug in slugs:
         role_cache_invalidate(slug=slug)
 

@@ -410,10 +410,11 @@ def role_create_from_job_description(
 
     Raises ValueError with a message for the recruiter when the text is empty or names no skill
     the taxonomy knows (the role could not be scored on skills)."""
-    from django.db import transaction
+    # Imported here so that extract_job_profile stays usable without Django (ranking, bench).
+    from django.db import transaction  # noqa: PLC0415
 
-    from roles.models import Responsibility, Role, RoleSkill, Skill
-    from roles.selectors import skill_matcher
+    from roles.models import Responsibility, Role, RoleSkill, Skill  # noqa: PLC0415
+    from roles.selectors import skill_matcher  # noqa: PLC0415
 
     text = (text or "").strip()
     if len(text) < 40:

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Model
+from django.db.models import F, Model, ProtectedError
 from django.utils import timezone
 
 from roles.models import (
@@ -20,11 +20,11 @@ from roles.models import (
     Skill,
     unique_slug,
 )
+from roles.selectors import role_cache_invalidate
 
 
 def _invalidate(role: Role) -> None:
     # Imported lazily: the cache helpers live with the selectors that read through them.
-    from roles.selectors import role_cache_invalidate
 
     transaction.on_commit(lambda: role_cache_invalidate(slug=role.slug))
 
@@ -165,8 +165,6 @@ def custom_role_update(
 
 @transaction.atomic
 def custom_role_delete(*, role: Role, actor: Any = None) -> None:
-    from django.db.models import ProtectedError
-
     if role.organisation_id is None:
         raise ValueError("Catalog roles cannot be deleted through this service.")
     try:
@@ -412,8 +410,6 @@ def role_revert(*, role: Role, to: datetime | int, actor: Any = None) -> Role:
     locked._change_reason = reason  # type: ignore[attr-defined]
     locked.save()
     if old_slug != locked.slug:
-        from roles.selectors import role_cache_invalidate
-
         transaction.on_commit(lambda: role_cache_invalidate(slug=old_slug))
     if locked.status == Role.Status.PUBLISHED:
         return role_publish(role=locked, actor=actor)

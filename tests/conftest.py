@@ -15,11 +15,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import connection
 
 from accounts.models import Membership, Organisation, User
 from accounts.services import organisation_create
+from config.celery import app
 from tests.workers import worker_queue  # noqa: F401  (a fixture, shared by every test)
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
@@ -56,8 +58,6 @@ def _fast_and_quiet(settings):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def celery_eager(settings):  # type: ignore[no-untyped-def]
     """Runs queued tasks in-process, the real task code, for tests that are not about the worker."""
-    from config.celery import app
-
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
     yield app
@@ -100,8 +100,6 @@ def artifacts_dir() -> Path:
 
 
 def make_user(email: str, *, verified: bool = True) -> User:
-    from allauth.account.models import EmailAddress
-
     user = User.objects.create_user(email=email, password=PASSWORD)
     EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
     return user

@@ -7,10 +7,13 @@ A crash or a kill leaves stdout empty, which the parent reports as such.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import resource
 import sys
+
+from candidates.parsing import Limits, ParseError, detect_kind, extract
 
 # The libraries each kind needs, imported before the memory cap: their own start-up is not the
 # document's fault, and importing only these keeps a child's start quick.
@@ -40,9 +43,6 @@ def run(argv: list[str]) -> int:
     with open(path, "rb") as handle:
         data = handle.read()
     # Imports first, limits second: the libraries' own start-up is not the document's fault.
-    import importlib
-
-    from candidates.parsing import Limits, ParseError, detect_kind, extract
 
     try:
         kind = detect_kind(data, filename)

@@ -142,7 +142,8 @@ def sniff(data: bytes) -> str:
 def describe(data: bytes) -> str:
     """libmagic's description, for logs and messages; empty when libmagic is unavailable."""
     try:
-        import magic
+        # libmagic may be missing on the machine: the import itself is what can fail.
+        import magic  # noqa: PLC0415
 
         # libmagic's first clause ("Targa image data") is plain enough; the rest is detail.
         full = str(magic.from_buffer(data[:65536]))

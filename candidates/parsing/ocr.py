@@ -7,6 +7,9 @@ import os
 import shutil
 import warnings
 
+import pytesseract
+from PIL import Image, ImageOps, UnidentifiedImageError
+
 from .document import Limits, ParsedDocument
 from .errors import ParseError
 
@@ -23,14 +26,10 @@ NEEDS_OCR = (
 
 
 def tesseract_available() -> bool:
-    import pytesseract
-
     return shutil.which(pytesseract.pytesseract.tesseract_cmd) is not None
 
 
 def _prepare(image):
-    from PIL import ImageOps
-
     image = ImageOps.exif_transpose(image)
     image = image.convert("L")
     # Tesseract wants ~30 px tall capitals; small screenshots and photos are scaled up first.
@@ -41,8 +40,6 @@ def _prepare(image):
 
 
 def ocr_image(image, *, limits: Limits) -> str:
-    import pytesseract
-
     if not tesseract_available():
         raise ParseError("needs_ocr", NEEDS_OCR)
     if image.width * image.height > limits.max_image_pixels:
@@ -61,8 +58,6 @@ def ocr_image(image, *, limits: Limits) -> str:
 
 
 def extract_image(data: bytes, *, ocr: bool, limits: Limits) -> ParsedDocument:
-    from PIL import Image, UnidentifiedImageError
-
     if not ocr:
         raise ParseError(
             "needs_ocr", "This file is a picture; its text needs recognition (OCR), turned off."

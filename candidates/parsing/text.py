@@ -5,6 +5,8 @@ from __future__ import annotations
 import codecs
 import re
 
+from charset_normalizer import from_bytes
+
 from .document import ParsedDocument
 from .errors import ParseError
 
@@ -41,7 +43,6 @@ def decode(data: bytes) -> tuple[str, str]:
         odd_nuls = data[1:4096:2].count(b"\x00")
         encoding = "utf-16-be" if even_nuls > odd_nuls else "utf-16-le"
         return data.decode(encoding, errors="replace"), encoding
-    from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
     if best is not None:
@@ -72,7 +73,8 @@ def extract_text(data: bytes) -> ParsedDocument:
 
 
 def extract_rtf(data: bytes) -> ParsedDocument:
-    from striprtf.striprtf import rtf_to_text
+    # striprtf loads only for an RTF file, bs4 only for an HTML one (see child._PRELOAD).
+    from striprtf.striprtf import rtf_to_text  # noqa: PLC0415
 
     raw, encoding = decode(data)
     try:
@@ -95,7 +97,7 @@ def _visible_text(soup) -> str:
 
     An explicit stack instead of recursion or tree edits: a hostile page nests tens of thousands
     of elements, which would overflow recursion or make inserting separators quadratic."""
-    from bs4 import NavigableString, Tag
+    from bs4 import NavigableString, Tag  # noqa: PLC0415
 
     out: list[str] = []
     stack: list[tuple[object, bool]] = [(soup, False)]
@@ -121,7 +123,7 @@ def _visible_text(soup) -> str:
 
 
 def extract_html(data: bytes) -> ParsedDocument:
-    from bs4 import BeautifulSoup
+    from bs4 import BeautifulSoup  # noqa: PLC0415
 
     raw, encoding = decode(data)
     soup = BeautifulSoup(raw, "lxml")

@@ -10,6 +10,8 @@ from __future__ import annotations
 import io
 import zipfile
 
+import docx
+from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
 
 from .document import ParsedDocument
@@ -168,9 +170,6 @@ def _check_package(data: bytes) -> None:
 
 
 def extract_docx(data: bytes) -> ParsedDocument:
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
-
     _check_package(data)
 
     try:

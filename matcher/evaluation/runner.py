@@ -158,7 +158,8 @@ def rolematch_scores(
 
 
 def tfidf_scores(jobs: list[str], resumes: list[str]) -> np.ndarray:
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    # scikit-learn loads only for the TF-IDF baseline of an evaluation run.
+    from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: PLC0415
 
     vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True)
     matrix = vectorizer.fit_transform(jobs + resumes)

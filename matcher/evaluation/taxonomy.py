@@ -57,8 +57,9 @@ def best_skill_matcher() -> tuple[SkillMatcher, dict[int, str]]:
     """The database's taxonomy when it is loaded (what the product uses), else the files',
     with each skill's category."""
     try:
-        from roles.models import Skill
-        from roles.selectors import skill_matcher
+        # Inside the try: without a configured database (an offline evaluation) this import fails.
+        from roles.models import Skill  # noqa: PLC0415
+        from roles.selectors import skill_matcher  # noqa: PLC0415
 
         if Skill.objects.exists():
             return skill_matcher(), dict(Skill.objects.values_list("id", "category"))

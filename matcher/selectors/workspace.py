@@ -16,7 +16,7 @@ from matcher import charts, scoring
 from matcher.blind import alias_for
 from matcher.models.matches import Decision, Match, MatchResult
 from matcher.models.workspace import CandidateReveal, WorkspaceSettings
-from roles.models import Role, RoleSkill, Skill
+from roles.models import InterviewTopic, Role, RoleSkill, Skill
 
 
 @dataclass
@@ -371,8 +371,6 @@ def match_progress(*, match: Match) -> dict[str, Any]:
 
 def interview_questions(*, match: Match, skill_ids: Iterable[int]) -> list[dict[str, Any]]:
     """The role's interview topics that probe these skills (the candidate's gaps)."""
-    from roles.models import InterviewTopic
-
     wanted = set(skill_ids)
     if not wanted:
         return []

@@ -19,14 +19,20 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from celery import current_app
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Organisation, User
+from billing.exceptions import InsufficientCredit
+from billing.selectors import price_per_candidate_cents
+from billing.services import credit_reserve, reservation_charge, reservation_release
 from candidates.models import Candidate, Document
 from matcher import embeddings, lexical, ranking, scoring, vector_cache
+from matcher.blind import identity_from_profile, mask_identity, mask_text
 from matcher.models import CandidateEmbedding, Decision, Match, MatchResult
+from roles.selectors import skill_matcher
 
 logger = logging.getLogger(__name__)
 
@@ -44,8 +50,6 @@ def _sha(text: str) -> str:
 
 def queue_task(name: str, *args: Any, countdown: float | None = None) -> None:
     """Queues a task by name, so that no service imports a task module (no import loop)."""
-    from celery import current_app
-
     options: dict[str, Any] = {"countdown": countdown} if countdown else {}
     task = current_app.tasks.get(name)
     if task is not None:
@@ -58,8 +62,6 @@ def queue_task(name: str, *args: Any, countdown: float | None = None) -> None:
 
 
 def _identity(candidate: Candidate) -> Any:
-    from matcher.blind import identity_from_profile
-
     return identity_from_profile(
         candidate.profile,
         name=candidate.name,
@@ -72,16 +74,12 @@ def _identity(candidate: Candidate) -> Any:
 def candidate_embedding_text(candidate: Candidate) -> str:
     """What the model reads for a candidate: the text without who they are (name, contacts,
     links, address, birth date), the same for blind and normal matches."""
-    from matcher.blind import mask_identity
-
     return str(mask_identity(candidate.text, _identity(candidate)))
 
 
 def candidate_scoring_text(candidate: Candidate, *, blind: bool) -> str:
     """What the lexical and skill components read: the text as written, or for a blind match
     with identity and bias-prone details (gendered words, graduation years) masked."""
-    from matcher.blind import mask_text
-
     return str(mask_text(candidate.text, _identity(candidate))) if blind else candidate.text
 
 
@@ -235,8 +233,6 @@ def match_create(
 
     `documents` are uploads still being read: they count (and are reserved) as candidates, join
     the match when parsed, and are given back if their file cannot be read."""
-    from billing.selectors import price_per_candidate_cents
-
     if role.organisation_id not in (None, org.pk) or (
         role.organisation_id is None and role.status != "published"
     ):
@@ -281,9 +277,6 @@ def match_create(
 
 
 def _match_reserve(*, match: Match, user: User | None) -> Match:
-    from billing.exceptions import InsufficientCredit
-    from billing.services import credit_reserve
-
     cost = match.cost_cents
     try:
         with transaction.atomic():
@@ -424,8 +417,6 @@ def match_score(*, match_id: int) -> ScoreProgress:
 
 
 def _score_batch(match: Match, candidates: list[Candidate]) -> None:
-    from roles.selectors import skill_matcher
-
     role = _role_features(match)
     stats = pool_stats_for_org(match.organisation_id)
     finder = skill_matcher()
@@ -468,8 +459,6 @@ def _score_batch(match: Match, candidates: list[Candidate]) -> None:
 def _result_store(
     match: Match, candidate: Candidate, result: scoring.ScoreResult, version: str
 ) -> None:
-    from billing.services import reservation_charge
-
     with transaction.atomic():
         _, created = MatchResult.objects.get_or_create(
             match=match,
@@ -500,8 +489,6 @@ def _result_store(
 
 
 def _match_finish(*, match: Match) -> None:
-    from billing.services import reservation_release
-
     with transaction.atomic():
         locked = Match.objects.select_for_update().get(pk=match.pk)
         if locked.status == Match.Status.DONE:
@@ -519,8 +506,6 @@ def _match_finish(*, match: Match) -> None:
 
 def match_fail(*, match_id: int, message: str) -> None:
     """Ends a match that cannot go on; what was reserved and not spent goes back."""
-    from billing.services import reservation_release
-
     with transaction.atomic():
         locked = Match.objects.select_for_update().get(pk=match_id)
         if locked.is_finished:

@@ -9,6 +9,7 @@ from accounts.services import audit_record
 from candidates.models import Candidate
 from matcher.models.matches import Decision, Match
 from matcher.models.workspace import CandidateReveal, WorkspaceSettings
+from matcher.services.matching import decision_record
 
 
 @transaction.atomic
@@ -80,8 +81,6 @@ def decision_make(
 ) -> Decision:
     """The recruiter's call, through the engine's `decision_record` (which keeps the history),
     and in the organisation's audit log."""
-    from matcher.services.matching import decision_record
-
     with transaction.atomic():
         made = decision_record(
             match=match, candidate=candidate, user=user, decision=decision, note=note

@@ -21,10 +21,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.decorators import organisation_required
 from billing import selectors as billing
 from candidates.selectors import candidate_list
+from candidates.services import batch_create
 from matcher import blind, charts, scoring
 from matcher.models.matches import Decision, Match, MatchResult
 from matcher.selectors import workspace as ws
 from matcher.services import workspace as ws_services
+from matcher.services.matching import match_create, match_resume
+from matcher.services.matching import match_reweight as reweight
+from roles.job_description import role_create_from_job_description
 from roles.models import Role, RoleSkill
 from roles.selectors import role_list_for_org, role_list_public
 
@@ -151,8 +155,6 @@ def match_new(request: HttpRequest) -> HttpResponse:
     action = request.POST.get("action", "")
     org = _org(request)
     if action == "from_job_description":
-        from roles.job_description import role_create_from_job_description
-
         try:
             role = role_create_from_job_description(
                 org=org,
@@ -204,16 +206,12 @@ def match_new(request: HttpRequest) -> HttpResponse:
 
     documents = []
     if files:
-        from candidates.services import batch_create
-
         # Its own transaction: the uploads stay in the pool even if the match cannot start.
         batch = batch_create(org=org, user=request.user, files=files)  # type: ignore[arg-type]
         documents = list(batch.documents.exclude(status="failed"))
         if not documents and not chosen:
             messages.error(request, "None of the uploaded files could be read; see why below.")
             return redirect("candidates:batch_detail", pk=batch.pk)
-
-    from matcher.services.matching import match_create
 
     try:
         match = match_create(
@@ -316,7 +314,6 @@ def match_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def match_resume_view(request: HttpRequest, pk: int) -> HttpResponse:
     match = _match(request, pk)
-    from matcher.services.matching import match_resume
 
     try:
         match = match_resume(match=match, user=request.user)  # type: ignore[arg-type]
@@ -414,7 +411,6 @@ def match_results(request: HttpRequest, pk: int) -> HttpResponse:
 def match_reweight(request: HttpRequest, pk: int) -> HttpResponse:
     """Re-ranks from the stored evidence: no embedding, no charge."""
     match = _match(request, pk)
-    from matcher.services.matching import match_reweight as reweight
 
     overrides: dict[str, dict[str, Any]] = {}
     for spec in (match.role_snapshot or {}).get("skills", []):

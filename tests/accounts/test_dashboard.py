@@ -2,6 +2,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from accounts.checks import dashboard_panels_check, rate_limits_check
+
 
 @pytest.fixture
 def panel_dir(tmp_path, settings):
@@ -55,8 +57,6 @@ def test_the_dashboard_asks_visitors_to_sign_in(client: Client) -> None:
 
 
 def test_a_missing_panel_template_stops_the_start(settings) -> None:
-    from accounts.checks import dashboard_panels_check
-
     settings.DASHBOARD_PANELS = ["accounts/panels/next_step.html", "nowhere/panel.html"]
 
     errors = dashboard_panels_check()
@@ -66,8 +66,6 @@ def test_a_missing_panel_template_stops_the_start(settings) -> None:
 
 
 def test_a_malformed_rate_limit_stops_the_start(settings) -> None:
-    from accounts.checks import rate_limits_check
-
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "signup_email": "three per hour"}
 
     assert [e.id for e in rate_limits_check()] == ["accounts.E001"]

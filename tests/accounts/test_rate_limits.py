@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+import redis
 import time_machine
 from django.test import Client
 from django.urls import reverse
@@ -130,8 +131,6 @@ def test_a_counted_limit_locks_out_until_its_window_ends(settings, locmem_cache)
 
 @pytest.mark.redis
 def test_on_redis_the_lockout_is_shared_and_redis_expires_it(redis_url, settings) -> None:
-    import redis
-
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "api_auth_failed": "2/600"}
     for _ in range(3):
         ratelimit_hit(action="api_auth_failed", key="203.0.113.9")

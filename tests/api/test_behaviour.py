@@ -4,6 +4,7 @@ requests Django refuses, and a schema that documents every operation."""
 from __future__ import annotations
 
 import pytest
+import yaml
 from django.core.management import call_command
 from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
@@ -54,8 +55,6 @@ def test_a_bad_cursor_is_a_validation_problem(alice_api) -> None:
 
 
 def test_every_operation_is_documented_with_tags_errors_and_security(tmp_path) -> None:
-    import yaml
-
     out = tmp_path / "schema.yaml"
     call_command("spectacular", "--file", str(out))
     schema = yaml.safe_load(out.read_text())

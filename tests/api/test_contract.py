@@ -14,6 +14,8 @@ from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -22,6 +24,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from config.wsgi import application
 from tests.api.conftest import bearer, seed
 
 CHECKS = [
@@ -46,8 +49,6 @@ def wsgi_app():
     """The project's WSGI application, called in-process on the test's database connection.
 
     Like Django's test client, it must not close that connection at the end of each request."""
-    from config.wsgi import application
-
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     yield application
@@ -60,9 +61,6 @@ def wsgi_app():
 def test_schemathesis_finds_no_failure_on_any_operation(
     alice, alice_org, celery_eager, django_capture_on_commit_callbacks, wsgi_app
 ) -> None:
-    from rest_framework.settings import api_settings
-    from rest_framework.throttling import SimpleRateThrottle
-
     data = seed(
         alice_org, alice, celery_app=celery_eager, capture=django_capture_on_commit_callbacks
     )

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from rest_framework.test import APIClient
 
+from matcher.models import Match
 from roles.models import Role, RoleSkill
 from tests.roles.factories import make_role, skill
 
@@ -25,8 +27,6 @@ def taxonomy(db):
 
 
 def test_the_catalog_is_public_and_searchable(db) -> None:
-    from rest_framework.test import APIClient
-
     make_role("Backend Engineer", skills=[("Python", 5, True)])
     make_role("Registered Nurse", skills=[("Patient care", 5, True)], industries=["Healthcare"])
     make_role("Hidden Draft", status=Role.Status.DRAFT)
@@ -145,8 +145,6 @@ def test_an_out_of_range_weight_is_refused(alice_api, alice_org, taxonomy) -> No
 
 
 def test_a_custom_role_is_deleted_unless_matches_used_it(alice_api, alice, alice_org) -> None:
-    from matcher.models import Match
-
     unused = make_role("Unused", organisation=alice_org)
     assert alice_api.delete(f"/api/v1/custom-roles/{unused.pk}/").status_code == 204
     assert not Role.objects.filter(pk=unused.pk).exists()

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from accounts.models import Organisation, User
 from billing import selectors, services
-from billing.models import LedgerEntry, TrialClaim
+from billing.models import LedgerEntry, Pricing, TrialClaim
 
 PASSWORD = "a-long-enough-passphrase-42"
 
@@ -90,8 +90,6 @@ def test_the_database_refuses_a_second_claim_for_one_address(alice_org: Organisa
 def test_the_trial_amount_follows_the_pricing_staff_set(
     alice: User, alice_org: Organisation, packs: list[object]
 ) -> None:
-    from billing.models import Pricing
-
     Pricing.objects.update(trial_credits_cents=500)
 
     services.trial_grant(user=alice, org=alice_org)

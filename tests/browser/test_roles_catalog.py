@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from playwright.sync_api import Page, expect
 
 from roles.models import Role
@@ -15,7 +16,6 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():  # type: ignore[no-untyped-def]
-    from django.core.cache import cache
 
     cache.clear()
 

@@ -14,6 +14,7 @@ import io
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from playwright.sync_api import Page, expect
 
 from accounts.services import organisation_create
@@ -60,8 +61,6 @@ def ml_role() -> Role:
 
 
 def _scanned_pdf(**kwargs: str) -> bytes:
-    from PIL import Image
-
     image = Image.open(io.BytesIO(resume_png(**kwargs))).convert("RGB")
     buffer = io.BytesIO()
     image.save(buffer, "PDF", resolution=200)

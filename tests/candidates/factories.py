@@ -7,11 +7,17 @@ import io
 import zipfile
 from collections.abc import Iterable
 
+import docx
 import factory
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image, ImageDraw, ImageFont
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.pdfencrypt import StandardEncryption
+from reportlab.pdfgen import canvas
 
 from candidates.models import Candidate, Document, UploadBatch
+from roles.models import Skill, SkillAlias
 
 # --- Rows ------------------------------------------------------------------------------------
 
@@ -83,9 +89,6 @@ def resume_text(**kwargs: str) -> str:
 
 
 def resume_pdf(**kwargs: str) -> bytes:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
-
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)  # same text, same bytes
     y = 800
@@ -97,10 +100,6 @@ def resume_pdf(**kwargs: str) -> bytes:
 
 
 def encrypted_pdf() -> bytes:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.pdfencrypt import StandardEncryption
-    from reportlab.pdfgen import canvas
-
     buffer = io.BytesIO()
     pdf = canvas.Canvas(
         buffer,
@@ -116,8 +115,6 @@ def encrypted_pdf() -> bytes:
 
 
 def resume_docx(**kwargs: str) -> bytes:
-    import docx
-
     document = docx.Document()
     lines = resume_lines(**kwargs)
     document.add_paragraph(lines[0], style="Title")
@@ -130,8 +127,6 @@ def resume_docx(**kwargs: str) -> bytes:
 
 def resume_png(**kwargs: str) -> bytes:
     """A 'scan': the resume rendered as a picture, with no text layer, for OCR."""
-    from PIL import Image, ImageDraw, ImageFont
-
     lines = resume_lines(**kwargs)
     try:
         font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 30)
@@ -183,7 +178,6 @@ def media_root(settings, tmp_path):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def taxonomy(db):  # type: ignore[no-untyped-def]
-    from roles.models import Skill, SkillAlias
 
     skills = {name: Skill.objects.create(name=name, category="Technology") for name in SKILL_NAMES}
     SkillAlias.objects.create(skill=skills["Kubernetes"], alias="k8s")

@@ -8,6 +8,10 @@ import pytest
 from celery import signals
 from django.core.files.storage import default_storage
 
+from accounts import privacy
+from billing import selectors as billing_selectors
+from billing.models import LedgerEntry
+from billing.services import credit_grant
 from candidates.models import Candidate, Document, UploadBatch
 from candidates.services import (
     CorrectionError,
@@ -421,7 +425,6 @@ def test_deleting_a_candidate_erases_its_files_from_storage_and_its_rows(  # typ
 
 
 def test_privacy_export_holds_each_candidate_and_the_original_files(run, alice_org) -> None:  # type: ignore[no-untyped-def]
-    from accounts import privacy
 
     _, docs = run([upload("ada.pdf", resume_pdf())])
     files = dict(privacy.exporters()["candidates"](alice_org))
@@ -437,7 +440,6 @@ def resume_pdf_bytes(document: Document) -> bytes:
 
 
 def test_privacy_erasure_removes_the_organisations_files(run, alice_org) -> None:  # type: ignore[no-untyped-def]
-    from accounts import privacy
 
     _, docs = run([upload("ada.pdf", resume_pdf())])
     name = docs["ada.pdf"].file.name
@@ -448,9 +450,6 @@ def test_privacy_erasure_removes_the_organisations_files(run, alice_org) -> None
 
 
 def test_reading_resumes_never_spends_credit_even_when_files_fail(run, alice, alice_org) -> None:  # type: ignore[no-untyped-def]
-    from billing import selectors as billing_selectors
-    from billing.models import LedgerEntry
-    from billing.services import credit_grant
 
     credit_grant(
         org=alice_org,

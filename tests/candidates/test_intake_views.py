@@ -76,7 +76,9 @@ def test_a_visitor_is_sent_to_sign_in(db) -> None:  # type: ignore[no-untyped-de
 def test_the_batch_page_shows_each_file_with_its_stage_and_reason(uploaded, alice) -> None:  # type: ignore[no-untyped-def]
     batch, _, candidate = uploaded
 
-    html = signed_in(alice).get(reverse("candidates:batch_detail", args=[batch.pk])).content.decode()
+    html = (
+        signed_in(alice).get(reverse("candidates:batch_detail", args=[batch.pk])).content.decode()
+    )
 
     assert "cvs.zip \u203a ada.pdf" in html
     assert reverse("candidates:candidate_detail", args=[candidate.pk]) in html

@@ -2,7 +2,9 @@
 
 import pytest
 from django.core.cache import cache
+from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
+from rest_framework.throttling import SimpleRateThrottle
 
 from accounts.models import Organisation
 
@@ -97,9 +99,6 @@ def test_reads_carry_an_etag_and_answer_304_when_unchanged(api: APIClient) -> No
 
 
 def test_too_many_requests_get_429_with_retry_after(api: APIClient, settings) -> None:
-    from rest_framework.settings import api_settings
-    from rest_framework.throttling import SimpleRateThrottle
-
     original = SimpleRateThrottle.THROTTLE_RATES
     SimpleRateThrottle.THROTTLE_RATES = {**api_settings.DEFAULT_THROTTLE_RATES, "token": "3/min"}
     try:

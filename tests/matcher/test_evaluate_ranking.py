@@ -11,6 +11,7 @@ from django.core.management import call_command
 from matcher.evaluation import runner
 from matcher.evaluation.metrics import average_precision, ndcg_at_k
 from matcher.evaluation.taxonomy import file_skill_categories, file_skill_matcher
+from matcher.management.commands.evaluate_ranking import read_docx
 
 pytestmark = pytest.mark.slow
 
@@ -88,7 +89,6 @@ def test_the_sign_flip_test_counts_patterns_at_least_as_favourable():
 
 def test_it_reports_the_real_resumes_for_all_three_scorers(shared_dir):
     folder = shared_dir / "datasets" / "vacancy-resume-matching"
-    from matcher.management.commands.evaluate_ranking import read_docx
 
     report = runner.evaluate_vacancies(
         folder, file_skill_matcher(), read_docx, file_skill_categories()

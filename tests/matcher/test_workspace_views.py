@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 
+import pypdfium2
 import pytest
 from django.urls import reverse
 
@@ -15,6 +16,7 @@ from billing.selectors import balance_cents, price_per_candidate_cents
 from billing.services import credit_grant
 from matcher.models import Decision, Match, MatchResult
 from matcher.models.workspace import CandidateReveal
+from matcher.views import workspace
 from roles.models import InterviewTopic, Role, RoleSkill, Skill
 from tests.candidates.factories import CandidateFactory
 
@@ -271,7 +273,6 @@ def test_the_drawer_shows_evidence_lines_gaps_and_interview_questions(
 def test_a_pool_larger_than_the_picker_can_be_matched_whole(
     client, post, alice, funded, role, pool, monkeypatch
 ):  # type: ignore[no-untyped-def]
-    from matcher.views import workspace
 
     monkeypatch.setattr(workspace, "POOL_PICKER_LIMIT", 1)
     client.force_login(alice)
@@ -418,7 +419,6 @@ def test_the_csv_export_lists_the_ranking_with_evidence_and_decisions(
 
 
 def test_the_pdf_report_is_a_pdf_of_the_match(client, alice, done_match):  # type: ignore[no-untyped-def]
-    import pypdfium2
 
     client.force_login(alice)
     response = client.get(reverse("matcher:match_export_pdf", args=[done_match.pk]))

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from roles.models import Skill, SkillAlias
 from roles.selectors import skill_matcher, skill_matcher_reset
@@ -46,8 +47,6 @@ def test_an_edit_or_delete_rebuilds_the_matcher() -> None:
 
 
 def test_aliases_are_unique_whatever_their_case() -> None:
-    from django.db import IntegrityError, transaction
-
     sk = Skill.objects.create(name="JavaScript")
     SkillAlias.objects.create(skill=sk, alias="JS")
     with pytest.raises(IntegrityError), transaction.atomic():

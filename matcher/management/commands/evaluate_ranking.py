@@ -10,14 +10,14 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from candidates.parsing import extract
 from matcher.evaluation import runner
+from matcher.evaluation.taxonomy import best_skill_matcher
 
 DEFAULT_SHARED = Path(settings.BASE_DIR).parent / "shared" / "datasets" / "vacancy-resume-matching"
 
 
 def read_docx(path: Path) -> str:
-    from candidates.parsing import extract
-
     return extract(path.read_bytes(), path.name).text
 
 
@@ -33,8 +33,6 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print the figures as JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from matcher.evaluation.taxonomy import best_skill_matcher
-
         matcher, categories = best_skill_matcher()
         reports = runner.evaluate_labelled(matcher, categories)
         shared = Path(options["shared"])

@@ -14,7 +14,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from candidates.parsing import ParseError, extract
 from matcher import ranking
+from matcher.evaluation.taxonomy import best_skill_matcher
 from matcher.scoring import ScoreResult
 
 
@@ -27,8 +29,6 @@ class JobRanking:
 
 def read_resumes(folder: Path, stderr: Any) -> tuple[list[str], list[str]]:
     """(file names, texts) of the readable resumes; the others are reported on stderr."""
-    from candidates.parsing import ParseError, extract
-
     names, texts = [], []
     for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
         try:
@@ -45,8 +45,6 @@ def read_resumes(folder: Path, stderr: Any) -> tuple[list[str], list[str]]:
 
 
 def rank_folder(resumes: Path, jobs: list[Path], stderr: Any = sys.stderr) -> list[JobRanking]:
-    from matcher.evaluation.taxonomy import best_skill_matcher
-
     matcher, categories = best_skill_matcher()
     names, texts = read_resumes(resumes, stderr)
     features = ranking.resume_features(texts, matcher) if texts else []

@@ -8,7 +8,12 @@ import io
 import zipfile
 from pathlib import Path
 
+import docx
 from lxml import etree
+from PIL import Image, ImageDraw, ImageFont
+from pypdf import PdfReader, PdfWriter
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
@@ -69,9 +74,6 @@ RIGHT_COLUMN = [
 
 
 def pdf_single_column(lines: list[str] | None = None) -> bytes:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
-
     buffer = io.BytesIO()
     page = canvas.Canvas(buffer, pagesize=A4)
     page.setFont("Helvetica", 11)
@@ -90,9 +92,6 @@ def pdf_single_column(lines: list[str] | None = None) -> bytes:
 def pdf_two_columns() -> bytes:
     """A sidebar resume: a full-width name, then a narrow left column beside the main one, with
     lines deliberately on the same baselines so naive line-by-line reading interleaves them."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
-
     buffer = io.BytesIO()
     page = canvas.Canvas(buffer, pagesize=A4)
     page.setFont("Helvetica-Bold", 18)
@@ -129,8 +128,6 @@ def pdf_glyph_by_glyph(lines: list[str]) -> bytes:
 
 
 def pdf_encrypted() -> bytes:
-    from pypdf import PdfReader, PdfWriter
-
     writer = PdfWriter()
     for page in PdfReader(io.BytesIO(pdf_single_column())).pages:
         writer.add_page(page)
@@ -152,8 +149,6 @@ def pdf_from_image(image) -> bytes:  # type: ignore[no-untyped-def]
 
 def rendered_page(lines: list[str] | None = None, *, size: int = 40):  # type: ignore[no-untyped-def]
     """Text drawn on a white page at about 300 dpi, as a scanner would deliver it."""
-    from PIL import Image, ImageDraw, ImageFont
-
     lines = lines or RESUME_LINES
     font_path = FONT_DIR / "DejaVuSans.ttf"
     font = (
@@ -205,8 +200,6 @@ def _textbox_paragraph_xml(lines: list[str]) -> str:
 
 
 def docx_resume(*, textbox: bool = True, nested_table: bool = True) -> bytes:
-    import docx
-
     document = docx.Document()
     section = document.sections[0]
     section.header.paragraphs[0].text = "Curriculum vitae of Daniel Okafor"

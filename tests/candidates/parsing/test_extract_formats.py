@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import io
 
+import pytesseract
 import pytest
+from PIL import Image
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
 
-from candidates.parsing import ParseError, extract
+from candidates.parsing import Limits, ParseError, extract
 from candidates.parsing.ocr import tesseract_available
+from candidates.parsing.pdf import extract_pdf_pypdf
 
 from . import documents as docs
 
@@ -42,7 +47,6 @@ def test_it_reads_a_two_column_pdf_one_column_after_the_other():
 def test_a_naive_line_reader_would_interleave_that_two_column_pdf():
     # The control for the test above: pypdf reads across the columns, so the fixture really is
     # the hard case and the reading order above is our doing.
-    from candidates.parsing.pdf import extract_pdf_pypdf
 
     text = extract_pdf_pypdf(docs.pdf_two_columns())
     assert text.index(docs.RIGHT_COLUMN[0]) < text.index(docs.LEFT_COLUMN[-1])
@@ -55,9 +59,6 @@ def test_it_reads_a_pdf_drawn_glyph_by_glyph_without_repeating_letters_or_splitt
 
 
 def test_it_keeps_right_aligned_dates_on_their_job_line():
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
-
     buffer = io.BytesIO()
     page = canvas.Canvas(buffer, pagesize=A4)
     page.setFont("Helvetica", 10)
@@ -183,8 +184,6 @@ def test_it_refuses_an_empty_file():
 
 
 def test_it_refuses_a_file_over_the_size_limit():
-    from candidates.parsing import Limits
-
     with pytest.raises(ParseError) as caught:
         extract(docs.RESUME_TEXT.encode() * 50, "big.txt", limits=Limits(max_file_bytes=10_000))
     assert caught.value.code == "too_large"
@@ -219,8 +218,6 @@ def test_it_reads_a_jpeg_photo_of_a_resume(tesseract):
 
 
 def test_a_scan_is_marked_needs_ocr_when_tesseract_is_missing(monkeypatch):
-    import pytesseract
-
     monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", "/nonexistent/tesseract")
     assert not tesseract_available()
     for data, name in [
@@ -240,10 +237,6 @@ def test_a_scan_is_marked_needs_ocr_when_ocr_is_turned_off():
 
 
 def test_it_refuses_an_image_with_too_many_pixels_before_decoding_it(tesseract):
-    from PIL import Image
-
-    from candidates.parsing import Limits
-
     buffer = io.BytesIO()
     Image.new("1", (12_000, 12_000), 1).save(buffer, format="PNG")
     with pytest.raises(ParseError) as caught:

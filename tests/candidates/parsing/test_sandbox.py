@@ -7,16 +7,15 @@ import multiprocessing
 import signal
 
 import pytest
+from PIL import Image
 
-from candidates.parsing import Limits, ParseError
+from candidates.parsing import Limits, ParseError, extract
 from candidates.parsing.sandbox import _result, extract_sandboxed
 
 from . import documents as docs
 
 
 def test_it_returns_the_same_text_as_parsing_in_process():
-    from candidates.parsing import extract
-
     data = docs.docx_resume()
     sandboxed = extract_sandboxed(data, "okafor.docx", timeout_s=60, memory_mb=1024)
     assert sandboxed == extract(data, "okafor.docx")
@@ -59,8 +58,6 @@ def test_it_stops_a_parse_that_runs_past_the_time_limit(tesseract):
 
 
 def test_it_reports_a_document_that_needs_more_memory_than_allowed(tesseract):
-    from PIL import Image
-
     # 20,000 x 20,000 white pixels: a tiny PNG that inflates to 400 MB of greyscale.
     buffer = io.BytesIO()
     Image.new("1", (20_000, 20_000), 1).save(buffer, format="PNG")
