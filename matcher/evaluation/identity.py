@@ -5,7 +5,7 @@ every file is ranked by the SHA-256 of `SEED + identifier`, and the first ones a
 stratum (two per livecareer category, three per field prefix of our plain-text resumes, 54 of
 the 65 DOCX resumes). Each source is then split alternately in that order into a dev half
 (rules may be tuned on it) and a test half (only reported). The labels, written by reading each
-text as `matcher.parsing.extract` gives it and before any extractor output on it was seen, are
+text as `candidates.parsing.extract` gives it and before any extractor output on it was seen, are
 in `data/identity_labels.csv`; the resume texts themselves stay in the corpora.
 
 No Django import.
@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from candidates.parsing import extract
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LABELS_PATH = DATA_DIR / "identity_labels.csv"
@@ -74,14 +75,12 @@ def sample(shared: Path) -> list[Item]:
         key=lambda i: _rank(i.ident),
     )
     texts = sorted((DATA_DIR / "resumes").glob("*.txt"))
-    items += _take(
-        (Item("text", p.name, p.name.split("-", 1)[0]) for p in texts), TEXT_PER_FIELD
-    )
+    items += _take((Item("text", p.name, p.name.split("-", 1)[0]) for p in texts), TEXT_PER_FIELD)
     return items
 
 
 def split_of(items: list[Item]) -> dict[str, str]:
-    """"dev" or "test" per item key: alternate within each source, in hash order."""
+    """ "dev" or "test" per item key: alternate within each source, in hash order."""
     out: dict[str, str] = {}
     for source in ("livecareer", "docx", "text"):
         mine = sorted((i for i in items if i.source == source), key=lambda i: _rank(i.ident))
@@ -102,7 +101,5 @@ def path_of(item: Item, shared: Path) -> Path:
 
 def read_text(item: Item, shared: Path) -> str:
     """The text as intake reads it."""
-    from matcher.parsing import extract
-
     path = path_of(item, shared)
     return extract(path.read_bytes(), path.name, ocr=False).text

@@ -16,6 +16,8 @@ from uuid import uuid4
 
 import pytest
 
+from billing.models import Purchase
+
 TEST_SECRET_KEY = "sk_test_rolematch_suite"
 TEST_WEBHOOK_SECRET = "whsec_test_rolematch_suite"
 LAUNCHER = Path(__file__).with_name("localstripe_checkout.py")
@@ -80,8 +82,6 @@ def purchase_record(
     pack: Any = None,
 ) -> Any:
     """The pending purchase `billing.services.purchase_start` stores for a session it opened."""
-    from billing.models import Purchase
-
     purchase, _ = Purchase.objects.get_or_create(
         checkout_session_id=session_id,
         defaults={

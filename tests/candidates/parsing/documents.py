@@ -13,6 +13,7 @@ from lxml import etree
 from PIL import Image, ImageDraw, ImageFont
 from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -108,10 +109,6 @@ def pdf_two_columns() -> bytes:
 def pdf_glyph_by_glyph(lines: list[str]) -> bytes:
     """Every glyph drawn on its own, a little tighter than its advance, and no space glyphs: how
     browsers print web pages to PDF (the livecareer corpus)."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-    from reportlab.pdfgen import canvas
-
     buffer = io.BytesIO()
     page = canvas.Canvas(buffer, pagesize=A4)
     y = 800.0
