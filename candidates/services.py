@@ -436,9 +436,11 @@ def _profile_fields(profile: dict[str, Any]) -> dict[str, Any]:
         name = skill.get("name") if isinstance(skill, dict) else skill
         if name and name not in skills:
             skills.append(str(name))
+    # The parser's checked job title; profiles stored before it existed fall back to the first
+    # position's raw title.
+    headline = str(_value(profile, "title") or "")
     positions = _value(profile, "positions") or []
-    headline = ""
-    if positions:
+    if not headline and positions and "title" not in profile:
         first = positions[0]
         headline = str(first.get("title", "") if isinstance(first, dict) else first)
     years = _value(profile, "years_experience")

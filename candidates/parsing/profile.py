@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
+from .titles import OCCUPATIONS, TITLE_STARTS, job_title
+
 
 class _Hit(Protocol):
     # Read-only, so that frozen dataclasses (roles.taxonomy.SkillHit) satisfy the protocol.
@@ -87,6 +89,8 @@ class Language:
 @dataclass
 class Profile:
     name: Scalar = field(default_factory=Scalar)
+    # The job title to show beside the name: the headline, else the latest position's title.
+    title: Scalar = field(default_factory=Scalar)
     email: Scalar = field(default_factory=Scalar)
     phone: Scalar = field(default_factory=Scalar)
     location: Scalar = field(default_factory=Scalar)
@@ -124,7 +128,12 @@ SECTION_WORDS: dict[str, tuple[str, ...]] = {
     "languages": (
         "languages", "language", "language skills", "foreign languages", "spoken languages",
     ),
-    "summary": ("summary", "profile", "about me", "about", "objective", "professional summary"),
+    "summary": (
+        "summary", "profile", "about me", "about", "objective", "professional summary",
+        "executive summary", "executive profile", "career overview", "professional profile",
+        "career objective", "summary of qualifications", "highlights", "skill highlights",
+        "core qualifications", "qualifications summary",
+    ),
     "projects": ("projects", "personal projects", "key projects", "side projects"),
     "contact": ("contact", "contacts", "contact information", "contact details", "personal details",
                 "personal information", "personal qualities", "hobbies", "interests",
@@ -250,33 +259,86 @@ CITIES = _words(
     bangalore delhi singapore tokyo
     """
 )
+# Words that are never part of a person's name but open resumes in capitals: headings, fields of
+# work and the like ("SKILL HIGHLIGHTS", "NURSING EXPERTISE", "MAHARSHTRA STATE BOARD SECURED").
+_NOT_NAME_WORDS = _words(
+    """
+    highlights overview expertise qualifications qualification accomplishments competencies
+    achievements strengths responsibilities duties certifications awards activities summary
+    nursing care services service sales state board secured national international global
+    business development management customer systems solutions technologies technology group
+    team department unit professional career executive core key relevant work history
+    objective statement technical computer software hardware network data marketing finance
+    financial accounting health healthcare medical legal public relations human resources
+    operations production quality safety security training student graduate graduation
+    internship volunteer military army navy references available upon request years year
+    school high secondary primary certificate course courses program programme dear sir madam
+    member members certified licensed registered
+    """
+)
 _NAME_LABEL = re.compile(r"(?i)^\s*(?:full\s+)?name\s*[:\-\u2013]\s*(.+)$")
+# "Linkedin: Nikita Doroshenko Languages: ..." names the person in the link's label.
+_LINK_NAME = re.compile(r"(?i)\blinked\s?in\s*:\s*([^:]+?)(?=\s+\w+\s*:|$)")
 _NAME_WORD = re.compile(r"^[A-Z][a-zA-Z'\-\u00C0-\u024F]*\.?$|^[A-Z\u00C0-\u024F'\-]{2,}$")
+_LEADING_LABEL = re.compile(r"(?i)^(?:contacts?|resume|cv|curriculum vitae|profile)\s+")
+_HONORIFIC = re.compile(r"^(?:Dr|Mr|Mrs|Ms|Miss|Prof)\.?\s+")
 
 
 def _name_from_line(line: str) -> str | None:
+    line = _LEADING_LABEL.sub("", line.strip())
+    head, comma, tail = line.partition(",")
+    # "Owen Pritchard, MRICS", "Samuel Adeyemi, PharmD": letters after the name.
+    if (
+        comma
+        and 1 <= len(tail.split()) <= 3
+        and all(re.fullmatch(r"[A-Z][A-Za-z]{0,6}\.?", w) for w in tail.replace(",", " ").split())
+    ):
+        line = head
     words = line.replace("\t", " ").split()
     if not 2 <= len(words) <= 4:
         return None
     if any(ch.isdigit() for ch in line) or "@" in line or "/" in line:
         return None
     lowered = [w.lower().strip(".,") for w in words]
-    if any(w in _TITLE_WORDS or w in CITIES or w in COUNTRIES for w in lowered):
+    if any(
+        w in _TITLE_WORDS
+        or w in CITIES
+        or w in COUNTRIES
+        or w in _NOT_NAME_WORDS
+        or w in OCCUPATIONS
+        or w.rstrip("s") in OCCUPATIONS
+        for w in lowered
+    ):
         return None
     if not all(_NAME_WORD.match(w) for w in words):
         return None
-    if all(len(w.rstrip(".")) == 1 for w in words):
+    bare = _HONORIFIC.sub("", line)
+    if len(bare.split()) < 2 or all(len(w.rstrip(".")) == 1 for w in words):
         return None
     return " ".join(w.capitalize() if w.isupper() and len(w) > 2 else w for w in words)
 
 
+def _name_before_title(line: str) -> str | None:
+    """The name in "LEONID SHALAEV FULL STACK DEVELOPER with 1+ year experience"."""
+    words = line.split()
+    for size in (2, 3):
+        if len(words) <= size + 1 or words[size].lower() not in TITLE_STARTS:
+            continue
+        rest = job_title(" ".join(words[size:]))
+        if rest and len(rest.split()) >= 2:
+            name = _name_from_line(" ".join(words[:size]))
+            if name:
+                return name
+    return None
+
+
 def _find_name(lines: list[str], email: str | None, skill_lines: set[int]) -> Scalar:
     for line in lines[:40]:
-        match = _NAME_LABEL.match(line)
+        match = _NAME_LABEL.match(line) or _LINK_NAME.search(line)
         if match:
             name = _name_from_line(match.group(1).strip())
             if name:
-                return Scalar(name, 0.95)
+                return Scalar(name, 0.95 if _NAME_LABEL.match(line) else 0.8)
     seen = 0
     for index, line in enumerate(lines):
         stripped = line.strip()
@@ -287,7 +349,8 @@ def _find_name(lines: list[str], email: str | None, skill_lines: set[int]) -> Sc
             break
         if index + 1 in skill_lines:
             continue  # "Python SQL" is a skills line, not a person
-        name = _name_from_line(stripped.split("\t")[0].strip(" |,"))
+        first = stripped.split("\t")[0].strip(" |,")
+        name = _name_from_line(first) or _name_before_title(first)
         if name is None:
             continue
         confidence = 0.8 if seen == 1 else 0.65
@@ -297,7 +360,118 @@ def _find_name(lines: list[str], email: str | None, skill_lines: set[int]) -> Sc
             if any(p in local for p in parts):
                 confidence = 0.95
         return Scalar(name, confidence)
+    # A name further down, as a two-column layout leaves it, right above the person's title
+    # ("LISA POLOTCKAIA" then "D A T A  A N A L Y S T").
+    texts = [_unspaced(line.strip()) for line in lines[:60]]
+    for index in range(len(texts) - 1):
+        name = _name_from_line(texts[index]) if texts[index] else None
+        if not (name and texts[index].isupper()):
+            continue
+        if job_title(texts[index + 1]) and not _heading(texts[index + 1])[0]:
+            return Scalar(name, 0.6)
     return Scalar()
+
+
+def _unspaced(line: str) -> str:
+    """ "D A T A\tA N A L Y S T" as "DATA ANALYST": letter-spaced headings read as words."""
+    tokens = line.split()
+    if len(tokens) < 4 or sum(len(t) == 1 for t in tokens) < 0.8 * len(tokens):
+        return line
+    return " ".join("".join(part.split()) for part in re.split(r"\t|\s{2,}", line))
+
+
+# --- Job title ------------------------------------------------------------------------------
+
+_CONTACT_LINE = re.compile(
+    r"(?i)\b(?:phone|tel|mobile|cell|e-?mail|linkedin|github|residence|address|location|"
+    r"languages?|birth|age|citizenship|whatsapp|telegram)\b\s*[:.]"
+)
+# Between the parts of a job line: "Title, Company", "Title | Company", "Title at Company",
+# "Company Name \uff1c City", "Company Name January 2014 to Current Contract Accountant".
+_PARTS = re.compile(
+    r"\s*[|\t,;\u2013\u2014\uff1c\uff1e\u00ef\u00bc]\s*|\s+-\s+|\s+(?:at|@|in)\s+"
+    r"|(?i:company name)|(?i:\bcity\b)|\s*\([^)]*\)?"
+)
+
+
+def _headline(lines: list[str], name_line: int | None) -> tuple[str | None, int]:
+    """The title the resume opens with: in the lines before the first section heading (or
+    right under the name), the first that reads as a job title."""
+    candidates: list[int] = []
+    seen = 0
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        seen += 1
+        section, _ = _heading(stripped)
+        if section is not None or seen > 8:
+            break
+        candidates.append(index)
+    if name_line is not None:
+        below = next((i for i in range(name_line + 1, len(lines)) if lines[i].strip()), None)
+        if below is not None and below not in candidates:
+            candidates.insert(0, below)
+    for index in candidates:
+        text = _unspaced(lines[index].strip())
+        if index == name_line or EMAIL.search(text) or _CONTACT_LINE.match(text):
+            continue
+        text = re.sub(r"^\W+", "", text)
+        if name_line is not None:
+            name_text = lines[name_line].strip()
+            if text.startswith(name_text) and len(text) > len(name_text):
+                text = text[len(name_text) :]
+            else:
+                prefix = _name_before_title(text)
+                if prefix:
+                    text = " ".join(text.split()[len(prefix.split()) :])
+        if _heading(text)[0] is not None:
+            continue
+        title = job_title(text)
+        if title:
+            return title, index
+    return None, -1
+
+
+def _title_from_position(lines: list[str], r: _Range) -> str | None:
+    line = lines[r.line_no]
+    own = (line[: r.span[0]] + " | " + line[r.span[1] :]).strip()
+    texts = [own]
+    for neighbour in (r.line_no + 1, r.line_no - 1, r.line_no + 2):
+        if 0 <= neighbour < len(lines) and not RANGE.search(lines[neighbour]):
+            texts.append(lines[neighbour].strip())
+    for text in texts:
+        for part in _PARTS.split(text):
+            part = part.strip() if part else ""
+            if not part or _heading(part)[0] is not None:
+                continue
+            title = job_title(part, cut_tail=False)
+            if title:
+                return title
+    return None
+
+
+def _find_title(lines: list[str], work: list[_Range], name_line: int | None) -> Scalar:
+    headline, _ = _headline(lines, name_line)
+    if headline:
+        return Scalar(headline, 0.85)
+    # The latest job: the one still running, else the latest end; the first listed on a tie.
+    for r in sorted(work, key=lambda r: (-r.end, r.line_no)):
+        title = _title_from_position(lines, r)
+        if title:
+            return Scalar(title, 0.7)
+        break
+    return Scalar()
+
+
+def _name_line(lines: list[str], name: str | None) -> int | None:
+    if not name:
+        return None
+    first = name.split()[0].lower()
+    for index, line in enumerate(lines[:60]):
+        if first in line.lower() and len(line.split()) <= 8:
+            return index
+    return None
 
 
 # --- Location -------------------------------------------------------------------------------
@@ -718,6 +892,8 @@ def extract_profile(
     ranges = _ranges(lines, today)
     work = [r for r in ranges if not _is_education(lines, sections, r)]
     profile.positions = [_position(lines, r) for r in work][:25]
+    name_line = _name_line(lines, profile.name.value)
+    profile.title = _find_title(lines, work, name_line)
     profile.education = _education(lines, sections, [r for r in ranges if r not in work])
 
     stated = [float(m.group(1)) for m in _STATED_YEARS.finditer(text)]

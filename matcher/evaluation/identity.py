@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import csv
 import hashlib
-from collections.abc import Iterable
-from dataclasses import dataclass
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from candidates.parsing import extract
+from candidates.parsing.profile import extract_profile
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LABELS_PATH = DATA_DIR / "identity_labels.csv"
@@ -103,3 +105,160 @@ def read_text(item: Item, shared: Path) -> str:
     """The text as intake reads it."""
     path = path_of(item, shared)
     return extract(path.read_bytes(), path.name, ocr=False).text
+
+
+# --- Scoring --------------------------------------------------------------------------------
+
+_HONORIFICS = frozenset({"dr", "mr", "mrs", "ms", "miss", "prof"})
+_TITLE_SYNONYMS = {"sr": "senior", "jr": "junior", "mgr": "manager", "&": "and"}
+
+
+def _name_tokens(name: str) -> frozenset[str]:
+    name = name.split(",")[0]  # "Owen Pritchard, MRICS"
+    words = re.findall(r"[^\W\d_]+", name.lower())
+    return frozenset(w for w in words if w not in _HONORIFICS)
+
+
+def same_name(predicted: str, label: str) -> bool:
+    """Order-free ("Motovilov Pavel"), case-free, honorifics and letters after a comma ignored."""
+    return bool(label) and _name_tokens(predicted) == _name_tokens(label)
+
+
+def _title_tokens(title: str) -> list[str]:
+    title = re.sub(r"\b(front|back|full)[\s\-]+(end|stack)\b", r"\1\2", title.lower())
+    words = re.findall(r"[^\W_]+|&", title)
+    words = [_TITLE_SYNONYMS.get(w, w) for w in words]
+    return [w for w in words if w not in ("of", "the", "a", "an", "in")]
+
+
+def same_title(predicted: str, label: str) -> bool:
+    """Token overlap F1 of at least 0.6, so "Hydroblasting Technician" matches "Hydroblasting
+    Technician 1" and "Front End developer" matches "Frontend Developer", while "Senior
+    Accountant" does not match "Staff Accountant"."""
+    if not label or not predicted:
+        return False
+    p = set(_title_tokens(predicted))
+    gold = set(_title_tokens(label))
+    joined_p, joined_g = "".join(sorted(p)), "".join(sorted(gold))
+    if joined_p == joined_g:
+        return True
+    common = len(p & gold)
+    if not common:
+        # "Front End" against "Frontend": compare with spaces squeezed out.
+        squeeze = re.sub(r"[\W_]+", "", predicted.lower()) == re.sub(r"[\W_]+", "", label.lower())
+        return squeeze
+    precision, recall = common / len(p), common / len(gold)
+    return 2 * precision * recall / (precision + recall) >= 0.6
+
+
+@dataclass
+class Label:
+    item: Item
+    split: str
+    name: str
+    title: str
+
+
+def load_labels(path: Path = LABELS_PATH) -> list[Label]:
+    with open(path, newline="") as handle:
+        return [
+            Label(
+                Item(row["source"], row["id"], row["stratum"]),
+                row["split"],
+                row["name"],
+                row["title"],
+            )
+            for row in csv.DictReader(handle)
+        ]
+
+
+@dataclass
+class Scores:
+    """Precision and recall of one field over one part of the sample."""
+
+    predicted: int = 0
+    labelled: int = 0
+    correct: int = 0
+    mistakes: list[tuple[str, str, str]] = field(default_factory=list)  # key, predicted, label
+
+    @property
+    def precision(self) -> float:
+        return self.correct / self.predicted if self.predicted else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.correct / self.labelled if self.labelled else 1.0
+
+
+def evaluate(
+    labels: list[Label],
+    texts: dict[str, str],
+    extractor: Callable[[str], tuple[str, str]],
+) -> dict[str, dict[str, Scores]]:
+    """{"dev"|"test"|"all": {"name": Scores, "title": Scores}}; `extractor(text)` gives
+    (name, title), empty strings for none."""
+    out = {part: {"name": Scores(), "title": Scores()} for part in ("dev", "test", "all")}
+    for label in labels:
+        name, title = extractor(texts[label.item.key])
+        for part in (label.split, "all"):
+            for kind, got, gold, same in (
+                ("name", name, label.name, same_name),
+                ("title", title, label.title, same_title),
+            ):
+                scores = out[part][kind]
+                scores.labelled += bool(gold)
+                if got:
+                    scores.predicted += 1
+                    if same(got, gold):
+                        scores.correct += 1
+                    else:
+                        scores.mistakes.append((label.item.key, got, gold))
+    return out
+
+
+# --- Extractors and the run -----------------------------------------------------------------
+
+
+def product_extractor(text: str) -> tuple[str, str]:
+    """What the product shows: the profile's name and title."""
+    profile = extract_profile(text)
+    return str(profile.name.value or ""), str(profile.title.value or "")
+
+
+_FIRST_LINE_NAME = re.compile(r"^(?:[A-Z][\w'.\-]*\s+){1,3}[A-Z][\w'.\-]*$")
+
+
+def baseline_extractor(text: str) -> tuple[str, str]:
+    """The rule before this evaluation existed, as a yardstick: the first line when it reads as
+    capitalised words, and the first dated position's title as the parser reads it."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    name = lines[0] if lines and _FIRST_LINE_NAME.match(lines[0]) else ""
+    positions = extract_profile(text).positions
+    return name, positions[0].title if positions else ""
+
+
+EXTRACTORS: dict[str, Callable[[str], tuple[str, str]]] = {
+    "RoleMatch": product_extractor,
+    "baseline": baseline_extractor,
+}
+
+
+def run(shared: Path) -> dict[str, dict[str, dict[str, Scores]]]:
+    """{extractor: {part: {field: Scores}}} over the labelled sample, texts read from `shared`."""
+    labels = load_labels()
+    texts = {label.item.key: read_text(label.item, shared) for label in labels}
+    return {name: evaluate(labels, texts, extractor) for name, extractor in EXTRACTORS.items()}
+
+
+def report(results: dict[str, dict[str, dict[str, Scores]]]) -> str:
+    rows = [
+        f"{'extractor':<10} {'part':<5} {'name P':>7} {'name R':>7} {'title P':>8} {'title R':>8}"
+    ]
+    for name, parts in results.items():
+        for part in ("dev", "test", "all"):
+            n, t = parts[part]["name"], parts[part]["title"]
+            rows.append(
+                f"{name:<10} {part:<5} {n.precision:>7.3f} {n.recall:>7.3f} "
+                f"{t.precision:>8.3f} {t.recall:>8.3f}"
+            )
+    return "\n".join(rows)

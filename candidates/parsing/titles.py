@@ -1,0 +1,134 @@
+"""Whether a piece of resume text is a job title, and the title cleaned for display.
+
+A title names an occupation: it holds a word such as "developer", "nurse" or "dealer". Lines that
+only sit where titles usually go (a company, a degree, a school, an address, a section heading,
+a sentence of the summary) hold none, or carry a marker of what they are, and are refused. The
+vocabulary is ours and deliberately broad across fields; it is checked against the hand-labelled
+sample in `matcher/evaluation/data/identity_labels.csv`.
+
+Pure: no Django import.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def _vocabulary(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Nouns that make a phrase an occupation. Compared lower-cased, word by word ("co-ordinator" and
+# "front-end" keep their hyphen as one word).
+OCCUPATIONS = _vocabulary(
+    """
+    developer developers engineer engineers programmer architect administrator admin analyst
+    scientist researcher designer manager director officer executive president vice-president vp
+    ceo cto cfo coo cio founder co-founder cofounder owner partner head chief lead leader
+    supervisor coordinator co-ordinator specialist consultant advisor adviser associate
+    assistant intern internship trainee apprentice technician technologist tester qa devops sre
+    accountant auditor bookkeeper controller clerk cashier teller banker broker underwriter
+    actuary economist paralegal lawyer attorney counsel solicitor barrister advocate notary
+    librarian teacher tutor lecturer professor instructor trainer coach educator counselor
+    counsellor nurse physician doctor surgeon dentist hygienist pharmacist therapist
+    physiotherapist physio chiropractor paramedic midwife caregiver carer aide veterinarian
+    psychologist chef cook baker bartender barista waiter waitress hostess dealer sales
+    salesperson salesman representative agent recruiter generalist writer editor journalist
+    reporter copywriter translator interpreter photographer videographer artist illustrator
+    animator producer marketer planner buyer purchaser merchandiser storekeeper keeper driver
+    courier operator mechanic electrician plumber carpenter welder machinist fitter foreman
+    labourer laborer surveyor estimator inspector draftsman drafter pilot steward stewardess
+    attendant guard receptionist secretary scheduler dispatcher investigator strategist
+    evangelist freelancer contractor volunteer fellow postdoc superintendent principal dean
+    registrar cashier-clerk handler picker packer loader installer maintainer repairer assembler
+    custodian janitor housekeeper stylist cosmetologist tailor seamstress fundraiser organizer
+    organiser ambassador commissioner hunter webmaster dba sdet
+    """
+)
+# Words a title starts with; used to tell "LEONID SHALAEV FULL STACK DEVELOPER" apart.
+TITLE_STARTS = _vocabulary(
+    """
+    senior sr junior jr lead principal staff chief head full fullstack full-stack front frontend
+    front-end back backend back-end web mobile software java python javascript data devops qa it
+    middle mid graduate assistant associate
+    """
+)
+_COMPANY = re.compile(
+    r"(?i)\b(?:company name|ltd|inc|llc|gmbh|plc|corp|corporation|s\.a\.|pvt|limited|bank)\b\.?"
+)
+_DEGREE = re.compile(
+    r"(?i)\b(?:b\.?\s?sc|m\.?\s?sc|ph\.?\s?d|bachelor\w*|master'?s|masters|mba|b\.\s?e|b\.?\s?tech|"
+    r"m\.?\s?tech|diploma|degree|gpa|graduated|secured|cgpa|semester|coursework|thesis)\b"
+)
+_SCHOOL = re.compile(r"(?i)\b(?:university|college|institute|faculty|academy|board)\b")
+_SENTENCE = re.compile(
+    r"(?i)(?:^|\s)(?:i|i'm|im|i've|my|we|our|am|was|were|have|has|looking|seeking|responsible|"
+    r"years?|experience[ds]?|currently|duties|including)(?:\s|$)"
+)
+_ADDRESS = re.compile(r"(?i)\b(?:street|st\.|road|rd\.|avenue|ave\.|city|state|zip)\b")
+# Where a headline stops being a title: "Android developer with 3 years experience",
+# "Frontend Developer - 8 years", "Software engineer Updated: 20/06/2022", "... | phone".
+_TAIL = re.compile(
+    r"(?i)\s+(?:with|who|since|for|from)\s.*$|\s+[-\u2013\u2014]\s*\d.*$|\s*[|\t].*$"
+    r"|\s+\(?\d+\+?\s*(?:years?|yrs?|y\.o\.).*$|\s*,\s*\d.*$|\s+\w+:.*$"
+    r"|\s+(?:summary|profile|objective|about me)\b.*$"
+)
+_ACRONYMS = _vocabulary(
+    """
+    HR IT QA VP UX UI PR BPO AI ML CEO CTO CFO COO CIO SQL PHP AWS GS II III IV RN LPN CNA SEO
+    ERP CRM SAP FP&A ITU HDU MSK SaaS B2B iOS DBA SRE NET
+    """
+)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z][a-z'\-]*", text.lower())
+
+
+def has_occupation(text: str) -> bool:
+    words = _words(text)
+    return any(w in OCCUPATIONS or w.rstrip("s") in OCCUPATIONS for w in words) or any(
+        part in OCCUPATIONS for w in words for part in w.split("-") if "-" in w
+    )
+
+
+def _display(title: str) -> str:
+    """Shouted titles in title case, known acronyms kept."""
+    letters = [ch for ch in title if ch.isalpha()]
+    if not letters or sum(ch.isupper() for ch in letters) < 0.8 * len(letters):
+        return title
+    out = []
+    for word in title.split(" "):
+        bare = word.strip("(),/.")
+        if bare.upper() in {a.upper() for a in _ACRONYMS}:
+            match = next(a for a in _ACRONYMS if a.upper() == bare.upper())
+            out.append(word.replace(bare, match))
+        else:
+            out.append("-".join(p.capitalize() for p in word.lower().split("-")))
+    return " ".join(out)
+
+
+def job_title(raw: str, *, cut_tail: bool = True) -> str | None:
+    """`raw` as a job title for display, or None when it is not one."""
+    text = " ".join(raw.replace("\u00a0", " ").split())
+    if cut_tail:
+        text = _TAIL.sub("", text)
+    text = re.sub(r"(?i)^(?:experienced|position|role|title|designation)\s*:?\s+", "", text)
+    text = text.strip(" ,;:-|\u2013\u2014*\u2022.")
+    if not text or len(text) > 80 or len(text.split()) > 8:
+        return None
+    if not re.search(r"[^\W\d_]{2}", text) or "@" in text or "http" in text.lower():
+        return None
+    if re.search(r"\b(?:19|20)\d\d\b", text):  # a date left on the line
+        return None
+    if not has_occupation(text):
+        return None
+    if _COMPANY.search(text) or _DEGREE.search(text) or _ADDRESS.search(text):
+        return None
+    if _SCHOOL.search(text) and not re.search(r"(?i)\bteacher|instructor|lecturer", text):
+        return None
+    if _SENTENCE.search(text):
+        return None
+    if text.endswith(".") and len(text.split()) > 3:
+        return None
+    return _display(text)

@@ -1,0 +1,113 @@
+"""Job titles and names: what issue #14 saw shown as titles and names is refused."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from candidates.parsing.profile import extract_profile
+from candidates.parsing.titles import job_title
+
+TODAY = date(2026, 6, 1)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "description",
+        "OZON",
+        "B.E UIT-RGPV",
+        "Raiffeisen Bank Russia",
+        "Company Name \uff1c City , State",
+        "Experience",
+        "Tel Aviv University",
+        "12 Herzl Street, Haifa",
+        "I am a developer with five years of experience.",
+        "Bachelor of Science in Computer Science",
+    ],
+)
+def test_a_company_degree_school_address_heading_or_sentence_is_not_a_title(line):
+    assert job_title(line) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "title"),
+    [
+        ("Android developer with 3 years experience", "Android developer"),
+        ("Frontend Developer - 8 years experience", "Frontend Developer"),
+        ("Structural Design Engineer | CPEng, NER, RPEQ", "Structural Design Engineer"),
+        ("TABLE GAMES DEALER", "Table Games Dealer"),
+        ("HR GENERALIST", "HR Generalist"),
+        ("Teacher of Mathematics", "Teacher of Mathematics"),
+        (
+            "Software engineer (Frontend developer) Updated: 20/06/2022",
+            "Software engineer (Frontend developer)",
+        ),
+    ],
+)
+def test_a_title_is_cut_from_what_follows_it(line, title):
+    assert job_title(line) == title
+
+
+def test_the_headline_wins_over_a_later_job_outside_the_field():
+    text = "\n".join(
+        [
+            "Frontend developer",
+            "Residence: Tel-Aviv Area, Israel",
+            "PROFESSIONAL EXPERIENCE:",
+            "2020-2022 | Customer Care Associate | CGS (Netanya, Israel) |",
+            "Support customers and service providers",
+            "2019 - 2020 | Frontend React developer | Inetex Ltd (Rehovot, Israel) |",
+        ]
+    )
+    assert extract_profile(text, today=TODAY).title.value == "Frontend developer"
+
+
+def test_without_a_headline_the_latest_job_gives_the_title_not_its_company():
+    text = "\n".join(
+        [
+            "[name]",
+            "Experience",
+            "Samsung | 2019 - 2022",
+            "Category Business Manager",
+            "OZON | 2022 - Present",
+            "Competitive Analytics Team Lead",
+            "Education",
+            "B.E UIT-RGPV 2012 - 2016",
+        ]
+    )
+    assert extract_profile(text, today=TODAY).title.value == "Competitive Analytics Team Lead"
+
+
+def test_a_line_that_is_not_a_job_gives_no_title_rather_than_a_wrong_one():
+    text = "Summary\nHard-working, punctual.\nExperience\nRaiffeisen Bank Russia 2021 - 2022\n"
+    assert extract_profile(text, today=TODAY).title.value is None
+
+
+@pytest.mark.parametrize(
+    "first_line",
+    [
+        "Maharshtra State Board Secured",
+        "MERCHANT SERVICES ADVOCATE",
+        "Skill Highlights",
+        "Nursing Expertise",
+        "SHRM Member",
+    ],
+)
+def test_a_heading_or_title_in_capitals_is_not_a_name(first_line):
+    text = f"{first_line}\nSummary\nTen years of work with people and numbers.\n"
+    assert extract_profile(text, today=TODAY).name.value is None
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Owen Pritchard, MRICS\nSenior Quantity Surveyor\n", "Owen Pritchard"),
+        ("LEONID SHALAEV FULL STACK DEVELOPER with 1+ year experience\n", "Leonid Shalaev"),
+        ("CONTACTS MOTOVILOV PAVEL\nFRONTEND WEB DEVELOPER.\n", "Motovilov Pavel"),
+        ("Phone:\nLinkedin: Nikita Doroshenko Languages: English, Hebrew\n", "Nikita Doroshenko"),
+    ],
+)
+def test_names_beside_letters_titles_and_labels_are_found(text, name):
+    assert extract_profile(text, today=TODAY).name.value == name
