@@ -427,6 +427,13 @@ CELERY_BEAT_SCHEDULE["matcher-candidates-purge-expired"] = {
     "task": "matcher.candidates_purge_expired",
     "schedule": timedelta(days=1),
 }
+# A file or match that has not moved for this long is settled by the sweep below: a file never
+# read fails with a reason, a match that stopped ends with what it scored (docs/intake.md).
+PIPELINE_STUCK_MINUTES = env.int("PIPELINE_STUCK_MINUTES", default=30)
+CELERY_BEAT_SCHEDULE["matcher-pipeline-sweep"] = {
+    "task": "matcher.pipeline_sweep",
+    "schedule": timedelta(minutes=5),
+}
 # The queue tasks go to when nothing routes them elsewhere; a test's worker gets one of its own.
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 DASHBOARD_PANELS.append("candidates/panels/recent_uploads.html")

@@ -162,6 +162,9 @@ def _forward(windows: list[list[int]]) -> np.ndarray:
 def embed_texts(texts: Sequence[str], *, overlap: int = DEFAULT_OVERLAP) -> list[EmbeddedText]:
     """Every text's chunk vectors. All the texts' chunks share batches, which is what makes bulk
     embedding fast."""
+    if not texts:
+        # The tokenizer raises on an empty batch; nothing in is nothing out.
+        return []
     model = get_model()
     window = max_tokens()
     encoded = model.tokenizer(

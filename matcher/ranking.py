@@ -139,14 +139,13 @@ def clean_title(raw: str) -> str | None:
 def embed_titles(titles: Sequence[Sequence[str]]) -> list[np.ndarray]:
     """Each candidate's title vectors; all titles go through the model in shared batches."""
     flat = [t for group in titles for t in group]
-    vectors = [e.vectors[0] for e in embeddings.embed_texts(flat) if len(e.vectors)]
+    embedded = embeddings.embed_texts(flat)
     out, cursor = [], 0
     for group in titles:
-        out.append(
-            np.stack(vectors[cursor : cursor + len(group)])
-            if group
-            else np.zeros((0, embeddings.DIMENSIONS), np.float32)
-        )
+        # Counted per group, so a title the tokenizer reads as nothing drops only itself and
+        # never hands the next candidate its neighbour's titles.
+        rows = [e.vectors[0] for e in embedded[cursor : cursor + len(group)] if len(e.vectors)]
+        out.append(np.stack(rows) if rows else np.zeros((0, embeddings.DIMENSIONS), np.float32))
         cursor += len(group)
     return out
 

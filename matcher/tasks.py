@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 import os
+from dataclasses import asdict
 from typing import Any
 
 from celery import shared_task
 from celery.signals import worker_init
 
 from matcher.embeddings import CONCURRENCY_ENV
-from matcher.services.matching import candidate_embed, match_fail, match_score
+from matcher.services.matching import candidate_embed, match_fail, match_score, pipeline_sweep
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +31,12 @@ def _record_concurrency(sender: Any = None, **kwargs: Any) -> None:
 @shared_task(name="matcher.candidate_embed", acks_late=True, reject_on_worker_lost=True)
 def candidate_embed_task(candidate_id: int) -> str:
     row = candidate_embed(candidate_id=candidate_id)
-    return "gone" if row is None else "embedded"
+    return "embedded" if row is not None else "gone or failed"
+
+
+@shared_task(name="matcher.pipeline_sweep")
+def pipeline_sweep_task() -> dict[str, int]:
+    return asdict(pipeline_sweep())
 
 
 @shared_task(
@@ -48,7 +54,10 @@ def match_score_task(self: Any, match_id: int) -> str:
             logger.exception("match %s failed for good", match_id)
             match_fail(
                 match_id=match_id,
-                message="Scoring stopped on an internal error; credit not spent was returned.",
+                message=(
+                    "Scoring stopped on an internal error before this file was scored; nothing "
+                    "left unscored was charged. Run the match again later."
+                ),
             )
             return "failed"
         logger.exception("match %s failed; retrying", match_id)
@@ -57,7 +66,7 @@ def match_score_task(self: Any, match_id: int) -> str:
         if self.request.retries >= WAIT_RETRIES:
             match_fail(
                 match_id=match_id,
-                message="Some uploads were still not read after two hours; the rest is scored.",
+                message="Some files were still not read after two hours; they were not charged.",
             )
             return "failed"
         raise self.retry(countdown=WAIT_COUNTDOWN)

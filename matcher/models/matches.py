@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import Organisation
 
-__all__ = ["CandidateEmbedding", "Decision", "Match", "MatchResult"]
+__all__ = ["CandidateEmbedding", "Decision", "Match", "MatchFailure", "MatchResult"]
 
 
 class CandidateEmbedding(models.Model):
@@ -177,6 +177,34 @@ class MatchResult(models.Model):
     @property
     def missing_skills(self) -> list[dict[str, object]]:
         return [e for e in self.evidence if e.get("status") != "found"]
+
+
+class MatchFailure(models.Model):
+    """A candidate of a match that could not be scored, and why, in words for the recruiter.
+
+    Never charged: a candidate is charged only when its result is stored. Uploads that could
+    not be read keep their reason on the document instead."""
+
+    class Stage(models.TextChoices):
+        EMBED = "embed", "Preparing"
+        SCORE = "score", "Scoring"
+
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="failures")
+    candidate = models.ForeignKey(
+        "candidates.Candidate", on_delete=models.CASCADE, related_name="match_failures"
+    )
+    stage = models.CharField(max_length=10, choices=Stage.choices)
+    message = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["match", "candidate"], name="failure_once_per_match"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate_id} not scored in match {self.match_id} ({self.stage})"
 
 
 class Decision(models.Model):

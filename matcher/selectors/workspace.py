@@ -11,10 +11,10 @@ from django.db import connection
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from accounts.models import Organisation
-from candidates.models import Candidate
+from candidates.models import Candidate, Document
 from matcher import charts, scoring
 from matcher.blind import alias_for
-from matcher.models.matches import Decision, Match, MatchResult
+from matcher.models.matches import Decision, Match, MatchFailure, MatchResult
 from matcher.models.workspace import CandidateReveal, WorkspaceSettings
 from roles.models import InterviewTopic, Role, RoleSkill, Skill
 
@@ -362,11 +362,37 @@ def match_progress(*, match: Match) -> dict[str, Any]:
         .order_by("pk")
     )
     scored_ids = set(MatchResult.objects.filter(match=match).values_list("candidate_id", flat=True))
+    failures = dict(MatchFailure.objects.filter(match=match).values_list("candidate_id", "message"))
+    for document in documents:
+        # Read fine, yet not scored in this match: the reason is the match's, not the file's.
+        document.not_scored_reason = failures.get(document.candidate_id, "")  # type: ignore[attr-defined]
     return {
         "documents": documents,
         "scored_ids": scored_ids,
         "documents_working": sum(1 for d in documents if not d.is_final),
     }
+
+
+def match_not_scored(*, match: Match) -> list[dict[str, str]]:
+    """Every file of the match that was not scored, with the reason shown to the recruiter:
+    uploads that could not be read, then candidates that failed in this match."""
+    rows = [
+        {"name": d.original_name, "reason": d.error_message}
+        for d in match.documents.filter(
+            organisation_id=match.organisation_id,
+            candidate__isnull=True,
+            status=Document.Status.FAILED,
+        ).order_by("pk")
+    ]
+    for failure in (
+        MatchFailure.objects.filter(match=match)
+        .select_related("candidate__source_document")
+        .order_by("pk")
+    ):
+        source = failure.candidate.source_document
+        name = source.original_name if source else failure.candidate.display_name
+        rows.append({"name": name, "reason": failure.message})
+    return rows
 
 
 def interview_questions(*, match: Match, skill_ids: Iterable[int]) -> list[dict[str, Any]]:

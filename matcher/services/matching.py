@@ -16,28 +16,50 @@ import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
 from celery import current_app
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import Organisation, User
-from billing.exceptions import InsufficientCredit
+from billing.exceptions import BillingError, InsufficientCredit
 from billing.selectors import price_per_candidate_cents
 from billing.services import credit_reserve, reservation_charge, reservation_release
 from candidates.models import Candidate, Document
+from candidates.services import document_fail
 from matcher import embeddings, lexical, ranking, scoring, vector_cache
 from matcher.blind import identity_from_profile, mask_identity, mask_text
-from matcher.models import CandidateEmbedding, Decision, Match, MatchResult
+from matcher.models import CandidateEmbedding, Decision, Match, MatchFailure, MatchResult
 from roles.selectors import skill_matcher
 
 logger = logging.getLogger(__name__)
 
 SCORE_BATCH = 64
 POOL_STATS_LIMIT = 5000
+
+EMBED_FAILED_CODE = "embed_failed"
+EMBED_FAILED = (
+    "Something went wrong on our side while preparing this resume for scoring. It was not "
+    "charged; upload it again later, and tell us if it keeps happening."
+)
+SCORE_FAILED = (
+    "Something went wrong on our side while scoring this resume. It was not charged; run the "
+    "match again later, and tell us if it keeps happening."
+)
+# Failures of the platform rather than of one candidate (the database went away, the task ran
+# out of time, the reservation is settled): the whole task is retried instead of blaming files.
+NOT_THE_CANDIDATES: tuple[type[BaseException], ...] = (
+    OperationalError,
+    InterfaceError,
+    SoftTimeLimitExceeded,
+    BillingError,
+)
 
 
 class MatchError(ValueError):
@@ -83,44 +105,54 @@ def candidate_scoring_text(candidate: Candidate, *, blind: bool) -> str:
     return str(mask_text(candidate.text, _identity(candidate))) if blind else candidate.text
 
 
-def candidates_embed(*, candidates: Sequence[Candidate]) -> dict[int, CandidateEmbedding]:
+def candidates_embed(
+    *, candidates: Sequence[Candidate], failures: dict[int, str] | None = None
+) -> dict[int, CandidateEmbedding]:
     """Current embeddings for `candidates`, embedding (in shared batches) those that lack one.
 
+    A candidate whose text breaks the model fails alone: it is left out of the result, its
+    reason goes into `failures` (candidate id -> message) and its documents are failed with it.
     Idempotent: a candidate embedded meanwhile by another worker keeps that worker's row."""
     version = embeddings.model_version()
     found: dict[int, CandidateEmbedding] = {}
-    wanted = {c.pk: c for c in candidates}
     # The hash is of the masked text, so a corrected name re-embeds like a changed text.
-    inputs = {c.pk: candidate_embedding_text(c) for c in candidates}
-    hashes = {c.pk: _sha(inputs[c.pk]) for c in candidates}
+    inputs: dict[int, str] = {}
+    broken: dict[int, str] = {}
+    for c in candidates:
+        try:
+            inputs[c.pk] = candidate_embedding_text(c)
+        except NOT_THE_CANDIDATES:
+            raise
+        except Exception:
+            logger.exception("masking candidate %s failed", c.pk)
+            broken[c.pk] = EMBED_FAILED
+    hashes = {pk: _sha(text) for pk, text in inputs.items()}
     for row in CandidateEmbedding.objects.filter(
-        candidate_id__in=list(wanted), model_version=version
+        candidate_id__in=list(hashes), model_version=version
     ):
         if row.text_sha256 == hashes[row.candidate_id]:
             found[row.candidate_id] = row
-    todo = [c for c in candidates if c.pk not in found]
+    todo = [c for c in candidates if c.pk in inputs and c.pk not in found]
     touched_orgs: set[int] = set()
     for start in range(0, len(todo), SCORE_BATCH):
         batch = todo[start : start + SCORE_BATCH]
-        embedded = embeddings.embed_texts([inputs[c.pk] for c in batch])
-        titles = [_candidate_titles(c, inputs[c.pk]) for c in batch]
-        title_vectors = ranking.embed_titles(titles)
-        for candidate, emb, names, tvecs in zip(
-            batch, embedded, titles, title_vectors, strict=True
-        ):
-            fields = {
-                "organisation_id": candidate.organisation_id,
-                "model_name": embeddings.MODEL_NAME,
-                "text_sha256": hashes[candidate.pk],
-                "dimensions": embeddings.DIMENSIONS,
-                "chunk_count": len(emb.chunks),
-                "token_count": emb.n_tokens,
-                "vectors": embeddings.to_bytes(emb.vectors),
-                "spans": [[c.char_start, c.char_end] for c in emb.chunks],
-                "titles": names,
-                "title_vectors": embeddings.to_bytes(tvecs),
-                "created_at": timezone.now(),
-            }
+        try:
+            made = _embed_batch(batch, inputs)
+        except NOT_THE_CANDIDATES:
+            raise
+        except Exception:
+            # One text broke the shared batch: embed them one by one to find which.
+            made = []
+            for candidate in batch:
+                try:
+                    made.extend(_embed_batch([candidate], inputs))
+                except NOT_THE_CANDIDATES:
+                    raise
+                except Exception:
+                    logger.exception("embedding candidate %s failed", candidate.pk)
+                    broken[candidate.pk] = EMBED_FAILED
+        for candidate, fields in made:
+            fields["text_sha256"] = hashes[candidate.pk]
             try:
                 with transaction.atomic():
                     row, _ = CandidateEmbedding.objects.update_or_create(
@@ -130,14 +162,55 @@ def candidates_embed(*, candidates: Sequence[Candidate]) -> dict[int, CandidateE
                 row = CandidateEmbedding.objects.get(candidate=candidate, model_version=version)
             found[candidate.pk] = row
             touched_orgs.add(candidate.organisation_id)
-    if todo:
-        ids = [c.pk for c in todo]
-        Document.objects.filter(candidate_id__in=ids, status=Document.Status.PARSED).update(
-            status=Document.Status.EMBEDDED
+    if found:
+        # A document failed by an earlier broken attempt is ready again once its vectors exist.
+        Document.objects.filter(candidate_id__in=list(found)).filter(
+            Q(status=Document.Status.PARSED)
+            | Q(status=Document.Status.FAILED, error_code=EMBED_FAILED_CODE)
+        ).update(status=Document.Status.EMBEDDED, error_code="", error_message="")
+    if broken:
+        Document.objects.filter(
+            candidate_id__in=list(broken), status__in=[Document.Status.PARSED]
+        ).update(
+            status=Document.Status.FAILED,
+            error_code=EMBED_FAILED_CODE,
+            error_message=EMBED_FAILED,
+            updated_at=timezone.now(),
         )
+        if failures is not None:
+            failures.update(broken)
     for org_id in touched_orgs:
         vector_cache.pool_changed(org_id)
     return found
+
+
+def _embed_batch(
+    batch: Sequence[Candidate], inputs: Mapping[int, str]
+) -> list[tuple[Candidate, dict[str, Any]]]:
+    """The embedding rows' fields for a batch, computed with the model, nothing stored."""
+    embedded = embeddings.embed_texts([inputs[c.pk] for c in batch])
+    titles = [_candidate_titles(c, inputs[c.pk]) for c in batch]
+    title_vectors = ranking.embed_titles(titles)
+    out = []
+    for candidate, emb, names, tvecs in zip(batch, embedded, titles, title_vectors, strict=True):
+        out.append(
+            (
+                candidate,
+                {
+                    "organisation_id": candidate.organisation_id,
+                    "model_name": embeddings.MODEL_NAME,
+                    "dimensions": embeddings.DIMENSIONS,
+                    "chunk_count": len(emb.chunks),
+                    "token_count": emb.n_tokens,
+                    "vectors": embeddings.to_bytes(emb.vectors),
+                    "spans": [[c.char_start, c.char_end] for c in emb.chunks],
+                    "titles": names,
+                    "title_vectors": embeddings.to_bytes(tvecs),
+                    "created_at": timezone.now(),
+                },
+            )
+        )
+    return out
 
 
 def _candidate_titles(candidate: Candidate, masked: str) -> list[str]:
@@ -145,19 +218,17 @@ def _candidate_titles(candidate: Candidate, masked: str) -> list[str]:
     titles = ranking.profile_facts(masked)[1]
     if candidate.headline and candidate.headline not in titles:
         titles = [candidate.headline, *titles][: ranking.MAX_TITLES]
-    return [t[:100] for t in titles]
+    # A blank title has no vector, and the stored titles must line up with their vectors.
+    return [t[:100] for t in titles if t.strip()]
 
 
 def candidate_embed(*, candidate_id: int) -> CandidateEmbedding | None:
-    """The task's work: embed one candidate if needed, then mark its documents embedded."""
+    """The task's work: embed one candidate if needed, then mark its documents embedded (or
+    failed with a reason, when its text breaks the model). None when gone or failed."""
     candidate = Candidate.objects.filter(pk=candidate_id).first()
     if candidate is None:
         return None  # deleted since the upload; nothing to do
-    row = candidates_embed(candidates=[candidate])[candidate.pk]
-    Document.objects.filter(candidate=candidate, status=Document.Status.PARSED).update(
-        status=Document.Status.EMBEDDED
-    )
-    return row
+    return candidates_embed(candidates=[candidate]).get(candidate.pk)
 
 
 # --- Creating a match -------------------------------------------------------------------------
@@ -377,20 +448,24 @@ def _role_features(match: Match) -> ranking.RoleFeatures:
 
 
 def _resolve_documents(match: Match) -> tuple[int, int]:
-    """Moves parsed uploads into the match's candidates; returns (failed, still reading)."""
+    """Moves parsed uploads into the match's candidates; returns (unreadable, still reading)."""
     failed = waiting = 0
     for document in match.documents.all():
-        if document.status == Document.Status.FAILED:
-            failed += 1
-        elif document.candidate_id:
+        if document.candidate_id:
+            # Read: from here on it counts as its candidate (scored, or failed with a reason).
             match.candidates.add(document.candidate_id)
+        elif document.status == Document.Status.FAILED:
+            failed += 1
         else:
             waiting += 1
     return failed, waiting
 
 
 def match_score(*, match_id: int) -> ScoreProgress:
-    """Scores every candidate of the match that is ready and not yet scored; safe to rerun."""
+    """Scores every candidate of the match that is ready and not yet scored; safe to rerun.
+
+    A candidate that cannot be embedded or scored fails alone (a `MatchFailure` with its
+    reason, never charged); the match finishes with the others."""
     match = Match.objects.select_related("organisation", "reservation").get(pk=match_id)
     if match.status not in Match.ACTIVE_STATUSES:
         return ScoreProgress(match.scored_count, match.failed_count, 0, match.is_finished)
@@ -398,62 +473,106 @@ def match_score(*, match_id: int) -> ScoreProgress:
         Match.objects.filter(pk=match.pk).update(
             status=Match.Status.RUNNING,
             started_at=timezone.now(),
+            updated_at=timezone.now(),
             model_version=embeddings.model_version(),
         )
-    failed, waiting_docs = _resolve_documents(match)
+    unreadable, waiting = _resolve_documents(match)
     # Duplicates of one file are one candidate: the count (and the charge) follows candidates.
-    done_ids = set(match.results.values_list("candidate_id", flat=True))
+    settled = set(match.results.values_list("candidate_id", flat=True))
+    settled |= set(match.failures.values_list("candidate_id", flat=True))
     # A candidate exists only once its file was read, so every one left is ready to score.
-    todo = list(match.candidates.exclude(pk__in=done_ids).order_by("pk"))
+    todo = list(match.candidates.exclude(pk__in=settled).order_by("pk"))
     if todo:
-        _score_batch(match, todo)
-    waiting = waiting_docs
-    scored = match.results.count()
-    Match.objects.filter(pk=match.pk).update(failed_count=failed, scored_count=scored)
+        _score_batch(match, todo, unreadable=unreadable)
+    scored, failed = _match_counts(match, unreadable)
     if waiting:
         return ScoreProgress(scored, failed, waiting, False)
     _match_finish(match=match)
     return ScoreProgress(scored, failed, 0, True)
 
 
-def _score_batch(match: Match, candidates: list[Candidate]) -> None:
+def _match_counts(match: Match, unreadable: int) -> tuple[int, int]:
+    """Stores and returns (scored, not scored); touching `updated_at` tells the sweep that the
+    match is alive."""
+    scored = match.results.count()
+    failed = unreadable + match.failures.count()
+    Match.objects.filter(pk=match.pk).update(
+        failed_count=failed, scored_count=scored, updated_at=timezone.now()
+    )
+    return scored, failed
+
+
+def _candidate_fail(match: Match, candidate: Candidate, stage: str, message: str) -> None:
+    MatchFailure.objects.get_or_create(
+        match=match, candidate=candidate, defaults={"stage": stage, "message": message}
+    )
+
+
+def _score_batch(match: Match, candidates: list[Candidate], *, unreadable: int = 0) -> None:
     role = _role_features(match)
     stats = pool_stats_for_org(match.organisation_id)
     finder = skill_matcher()
-    overrides = match.weights or {}
-    weights = {k: v for k, v in overrides.items() if k in scoring.WEIGHT_KEYS}
     version = embeddings.model_version()
     for start in range(0, len(candidates), SCORE_BATCH):
         batch = candidates[start : start + SCORE_BATCH]
-        rows = candidates_embed(candidates=batch)
+        broken: dict[int, str] = {}
+        rows = candidates_embed(candidates=batch, failures=broken)
         for candidate in batch:
-            text = candidate_scoring_text(candidate, blind=match.blind)
-            terms = lexical.tokens(text)
-            features = ranking.ResumeFeatures(
-                text=text,
-                vectors=embeddings.from_bytes(
-                    bytes(rows[candidate.pk].vectors), rows[candidate.pk].dimensions
-                ),
-                mentions=ranking.mentions_from_hits(finder.find(text)),
-                terms=Counter(terms),
-                n_terms=len(terms),
-                total_years=(
-                    float(candidate.years_experience)
-                    if candidate.years_experience is not None
-                    else ranking.years_of_experience(text)
-                ),
-                title_vectors=embeddings.from_bytes(bytes(rows[candidate.pk].title_vectors)),
-                titles=list(rows[candidate.pk].titles),
-            )
-            result = ranking.score_one(role, features, stats, weights=weights)
-            if overrides.get("skill_weights"):
-                result = scoring.rescore(
-                    components=result.components,
-                    evidence=result.evidence_json(),
-                    weights=weights,
-                    skill_overrides=overrides["skill_weights"],
+            if candidate.pk not in rows:
+                _candidate_fail(
+                    match,
+                    candidate,
+                    MatchFailure.Stage.EMBED,
+                    broken.get(candidate.pk, EMBED_FAILED),
                 )
-            _result_store(match, candidate, result, version)
+                continue
+            try:
+                result = _score_one(match, candidate, rows[candidate.pk], role, stats, finder)
+                _result_store(match, candidate, result, version)
+            except NOT_THE_CANDIDATES:
+                raise
+            except Exception:
+                logger.exception("scoring candidate %s in match %s failed", candidate.pk, match.pk)
+                _candidate_fail(match, candidate, MatchFailure.Stage.SCORE, SCORE_FAILED)
+        # Progress after every batch, so that the recruiter sees the first results early.
+        _match_counts(match, unreadable)
+
+
+def _score_one(
+    match: Match,
+    candidate: Candidate,
+    row: CandidateEmbedding,
+    role: ranking.RoleFeatures,
+    stats: lexical.PoolStats,
+    finder: Any,
+) -> scoring.ScoreResult:
+    overrides = match.weights or {}
+    weights = {k: v for k, v in overrides.items() if k in scoring.WEIGHT_KEYS}
+    text = candidate_scoring_text(candidate, blind=match.blind)
+    terms = lexical.tokens(text)
+    features = ranking.ResumeFeatures(
+        text=text,
+        vectors=embeddings.from_bytes(bytes(row.vectors), row.dimensions),
+        mentions=ranking.mentions_from_hits(finder.find(text)),
+        terms=Counter(terms),
+        n_terms=len(terms),
+        total_years=(
+            float(candidate.years_experience)
+            if candidate.years_experience is not None
+            else ranking.years_of_experience(text)
+        ),
+        title_vectors=embeddings.from_bytes(bytes(row.title_vectors)),
+        titles=list(row.titles),
+    )
+    result = ranking.score_one(role, features, stats, weights=weights)
+    if overrides.get("skill_weights"):
+        result = scoring.rescore(
+            components=result.components,
+            evidence=result.evidence_json(),
+            weights=weights,
+            skill_overrides=overrides["skill_weights"],
+        )
+    return result
 
 
 def _result_store(
@@ -488,10 +607,17 @@ def _result_store(
             )
 
 
+def not_scored_message(count: int) -> str:
+    if not count:
+        return ""
+    files = "file" if count == 1 else "files"
+    return f"Completed with {count} {files} not scored (not charged): see each file's reason."
+
+
 def _match_finish(*, match: Match) -> None:
     with transaction.atomic():
         locked = Match.objects.select_for_update().get(pk=match.pk)
-        if locked.status == Match.Status.DONE:
+        if locked.is_finished:
             return
         if locked.reservation_id:
             reservation_release(
@@ -500,25 +626,109 @@ def _match_finish(*, match: Match) -> None:
             )
         locked.status = Match.Status.DONE
         locked.finished_at = timezone.now()
-        locked.status_message = ""
+        locked.status_message = not_scored_message(locked.failed_count)
         locked.save(update_fields=["status", "finished_at", "status_message", "updated_at"])
 
 
 def match_fail(*, match_id: int, message: str) -> None:
-    """Ends a match that cannot go on; what was reserved and not spent goes back."""
+    """Ends a match that cannot go on; what was reserved and not spent goes back.
+
+    When some candidates were scored the match still completes with them: those left over fail
+    with `message` as their reason, so that one broken step never voids the others' results."""
     with transaction.atomic():
         locked = Match.objects.select_for_update().get(pk=match_id)
         if locked.is_finished:
             return
+        # Uploads still unread will not join any more: they fail with their own reason.
+        for document in locked.documents.filter(
+            candidate__isnull=True, status__in=list(Document.PARSABLE_STATUSES)
+        ):
+            document_fail(document=document, code="stuck", message=STUCK_READING)
+        if locked.results.exists():
+            settled = set(locked.results.values_list("candidate_id", flat=True))
+            settled |= set(locked.failures.values_list("candidate_id", flat=True))
+            for candidate in locked.candidates.exclude(pk__in=settled):
+                _candidate_fail(locked, candidate, MatchFailure.Stage.SCORE, message)
+            unreadable = locked.documents.filter(candidate__isnull=True).count()
+            locked.scored_count = locked.results.count()
+            locked.failed_count = unreadable + locked.failures.count()
+            locked.status = Match.Status.DONE
+            locked.status_message = not_scored_message(locked.failed_count)
+        else:
+            locked.status = Match.Status.FAILED
+            locked.status_message = message
         if locked.reservation_id:
             reservation_release(
                 reservation=locked.reservation,  # type: ignore[arg-type]
                 idempotency_key=f"match:{locked.pk}:release",
             )
-        locked.status = Match.Status.FAILED
-        locked.status_message = message
         locked.finished_at = timezone.now()
-        locked.save(update_fields=["status", "status_message", "finished_at", "updated_at"])
+        locked.save(
+            update_fields=[
+                "status",
+                "status_message",
+                "scored_count",
+                "failed_count",
+                "finished_at",
+                "updated_at",
+            ]
+        )
+
+
+# --- The sweep: nothing stays half-way -----------------------------------------------------
+
+STUCK_READING = (
+    "Reading this file did not finish: it waited too long or its reader stopped. It was not "
+    "charged; upload it again, and tell us if it keeps happening."
+)
+STUCK_SCORING = (
+    "Scoring stopped making progress before this file was reached. It was not charged; run the "
+    "match again."
+)
+
+
+@dataclass
+class SweepReport:
+    documents_failed: int = 0
+    documents_embedded: int = 0
+    matches_requeued: int = 0
+    matches_ended: int = 0
+
+
+def pipeline_sweep(*, now: Any = None) -> SweepReport:
+    """Settles what a lost task or a dead worker left half-way, past PIPELINE_STUCK_MINUTES.
+
+    Uploads never read fail with a reason; parsed files never embedded are embedded here (or
+    fail alone); a queued match whose task vanished is queued again; a running match that
+    stopped moving ends with what it scored, the rest failed with a reason and never charged.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(minutes=settings.PIPELINE_STUCK_MINUTES)
+    report = SweepReport()
+    stale = Document.objects.filter(updated_at__lt=cutoff)
+    for document in stale.filter(status__in=list(Document.PARSABLE_STATUSES)).iterator():
+        document_fail(document=document, code="stuck", message=STUCK_READING)
+        report.documents_failed += 1
+    parsed = list(
+        Candidate.objects.filter(
+            documents__in=stale.filter(status=Document.Status.PARSED)
+        ).distinct()
+    )
+    if parsed:
+        broken: dict[int, str] = {}
+        report.documents_embedded = len(candidates_embed(candidates=parsed, failures=broken))
+        report.documents_failed += len(broken)
+    active = Match.objects.filter(updated_at__lt=cutoff, status__in=list(Match.ACTIVE_STATUSES))
+    for match in active.filter(status=Match.Status.QUEUED):
+        # Never started: its task was lost on the way. Scoring is safe to run twice.
+        Match.objects.filter(pk=match.pk).update(updated_at=now)
+        match_id = match.pk
+        transaction.on_commit(lambda m=match_id: queue_task("matcher.match_score", m))  # type: ignore[misc]
+        report.matches_requeued += 1
+    for match in active.filter(status=Match.Status.RUNNING):
+        match_fail(match_id=match.pk, message=STUCK_SCORING)
+        report.matches_ended += 1
+    return report
 
 
 # --- Re-weighting and decisions ---------------------------------------------------------------

@@ -360,6 +360,7 @@ def _results_context(request: HttpRequest, match: Match) -> dict[str, Any]:
     columns, heat_rows = ws.match_heatmap(match=match, rows=top_rows)
     query = filters.as_query()
     return {
+        "not_scored": ws.match_not_scored(match=match),
         "match": match,
         "filters": filters,
         "filter_text": filters.describe(skill_names),

@@ -1,0 +1,274 @@
+"""A file fails alone: whatever breaks while reading, embedding or scoring one candidate fails
+that candidate with a reason, and the match completes with the others, each charged once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from billing.models import Reservation, ReservationCharge
+from billing.selectors import balance_cents, price_per_candidate_cents
+from billing.services import credit_grant
+from candidates import services as intake
+from candidates.models import Document
+from candidates.services import INTERNAL_ERROR, batch_create
+from matcher import embeddings, ranking, vector_cache
+from matcher.models import Match, MatchFailure, MatchResult
+from matcher.selectors.workspace import match_not_scored
+from matcher.services import matching
+from matcher.services.matching import match_create, match_score, pipeline_sweep
+from tests.candidates.factories import CandidateFactory, DocumentFactory, media_root, upload  # noqa: F401
+from tests.matcher.test_matching_pipeline import FIT, NO_PYTHON, NURSE
+from tests.roles.factories import make_role
+
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("media_root")]
+
+# A mechanical engineer's plain-text resume written as prose: no line of it reads as a job title,
+# which once made the title embedding call the model with nothing and fail the whole match.
+NO_TITLE_LINE = """Resume of Sanjay Patel
+
+I have eleven years of hands-on work designing pumps, gearboxes and pressure vessels for process
+plants. I take a part from hand calculations through SolidWorks models, finite element checks in
+ANSYS and drawings to GD&T, and I stay with it on the shop floor until the first batch passes.
+
+At Kirloskar Brothers in Pune since 2016 I led the redesign of a split-case pump casing, cutting
+its weight by fourteen percent, ran FMEA reviews with suppliers and wrote hydrostatic test plans.
+
+From 2012 to 2016 at Thermax in Pune I designed heat exchanger supports, checked them against
+ASME Section VIII, prepared bills of materials and worked with the welding shop on fixtures.
+
+I studied mechanical engineering at the College of Engineering Pune and graduated in 2012.
+
+Tools I use every week: SolidWorks, AutoCAD, ANSYS, MATLAB, FMEA and lean manufacturing.
+"""
+
+# Only the nurse's resume says this; the broken stage breaks on it and on nothing else.
+MARKER = "surgical ward"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    vector_cache.cache_clear()
+    yield
+    vector_cache.cache_clear()
+
+
+@pytest.fixture
+def role(db):
+    return make_role(
+        "Backend Engineer",
+        skills=[("Python", 5, True), ("Kubernetes", 3, False), ("PostgreSQL", 3, False)],
+    )
+
+
+@pytest.fixture
+def funded(alice_org):
+    credit_grant(
+        org=alice_org, cents=1000, kind="adjustment", idempotency_key="test:fund", reference="t"
+    )
+    return alice_org
+
+
+def _upload(alice, texts, capture):
+    with capture(execute=True):
+        batch = batch_create(
+            org=alice.membership.organisation,
+            user=alice,
+            files=[upload(name, text.encode()) for name, text in texts.items()],
+        )
+    return list(Document.objects.filter(batch=batch).order_by("pk"))
+
+
+def _run_while_reading(alice, role, texts, capture):
+    """Run pressed while the files are still being read, the way a recruiter usually does."""
+    with capture() as parses:
+        batch = batch_create(
+            org=alice.membership.organisation,
+            user=alice,
+            files=[upload(name, text.encode()) for name, text in texts.items()],
+        )
+    documents = list(Document.objects.filter(batch=batch).order_by("pk"))
+    with capture() as scoring:
+        match = match_create(
+            org=alice.membership.organisation, user=alice, role=role, documents=documents
+        )
+    with capture(execute=True):
+        for callback in parses:
+            callback()
+    for callback in scoring:
+        callback()
+    match.refresh_from_db()
+    return match, list(Document.objects.filter(batch=batch).order_by("pk"))
+
+
+def _run(alice, role, documents, capture):
+    with capture(execute=True):
+        match = match_create(
+            org=alice.membership.organisation, user=alice, role=role, documents=documents
+        )
+    match.refresh_from_db()
+    return match
+
+
+def test_a_plain_text_resume_with_no_title_line_is_scored(
+    alice, funded, role, celery_eager, django_capture_on_commit_callbacks
+):
+    assert ranking.profile_facts(NO_TITLE_LINE)[1] == []
+    documents = _upload(alice, {"sanjay.txt": NO_TITLE_LINE}, django_capture_on_commit_callbacks)
+    assert documents[0].status == Document.Status.EMBEDDED, documents[0].error_message
+    match = _run(alice, role, documents, django_capture_on_commit_callbacks)
+    assert match.status == Match.Status.DONE
+    assert (match.scored_count, match.failed_count, match.status_message) == (1, 0, "")
+    assert match.charged_cents == price_per_candidate_cents()
+
+
+def test_nothing_to_embed_gives_nothing_back_and_titles_keep_their_owner():
+    assert embeddings.embed_texts([]) == []
+    groups = ranking.embed_titles([[], ["Mechanical Engineer"], [], ["Nurse", "Ward Sister"]])
+    assert [len(g) for g in groups] == [0, 1, 0, 2]
+    alone = ranking.embed_titles([["Nurse"]])[0]
+    assert groups[3][0] == pytest.approx(alone[0], abs=1e-5)
+
+
+def _break(stage: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Makes one stage raise for the nurse's resume only, as a bug of ours would."""
+    if stage == "parse":
+        real_profile = intake.extract_profile
+
+        def profile(text, *args, **kwargs):
+            if MARKER in text:
+                raise RuntimeError("the profile reader broke")
+            return real_profile(text, *args, **kwargs)
+
+        monkeypatch.setattr(intake, "extract_profile", profile)
+    elif stage == "embed":
+        real_embed = embeddings.embed_texts
+
+        def embed(texts, *args, **kwargs):
+            if any(MARKER in t for t in texts):
+                raise RuntimeError("the model broke")
+            return real_embed(texts, *args, **kwargs)
+
+        monkeypatch.setattr(embeddings, "embed_texts", embed)
+    else:
+        real_score = ranking.score_one
+
+        def score(role, features, *args, **kwargs):
+            if MARKER in features.text:
+                raise RuntimeError("the scorer broke")
+            return real_score(role, features, *args, **kwargs)
+
+        monkeypatch.setattr(ranking, "score_one", score)
+
+
+@pytest.mark.parametrize("stage", ["parse", "embed", "score"])
+def test_one_candidate_breaking_in_any_stage_fails_alone_and_the_rest_are_charged_once(
+    stage, alice, funded, role, celery_eager, django_capture_on_commit_callbacks, monkeypatch
+):
+    _break(stage, monkeypatch)
+    texts = {"ada.txt": FIT, "grace.txt": NO_PYTHON, "florence.txt": NURSE}
+    match, documents = _run_while_reading(alice, role, texts, django_capture_on_commit_callbacks)
+    price = price_per_candidate_cents()
+
+    assert match.status == Match.Status.DONE
+    assert (match.scored_count, match.failed_count) == (2, 1)
+    assert match.status_message.startswith("Completed with 1 file not scored")
+    results = MatchResult.objects.filter(match=match)
+    scored = {r.candidate_id for r in results}
+    florence = next(d for d in documents if d.original_name == "florence.txt")
+    others = [d for d in documents if d.pk != florence.pk]
+    assert scored == {d.candidate_id for d in others}
+    charges = ReservationCharge.objects.filter(reservation_id=match.reservation_id)
+    assert sorted(c.idempotency_key for c in charges) == sorted(
+        f"match:{match.pk}:cand:{d.candidate_id}" for d in others
+    )
+    assert all(c.cents == price for c in charges)
+    assert match.charged_cents == 2 * price
+    assert Reservation.objects.get(pk=match.reservation_id).status == Reservation.Status.RELEASED
+    assert balance_cents(org=funded) == 1000 - 2 * price
+
+    if stage == "parse":
+        assert florence.status == Document.Status.FAILED
+        assert florence.error_message == INTERNAL_ERROR
+        assert florence.candidate_id is None
+    else:
+        failure = MatchFailure.objects.get(match=match)
+        assert failure.candidate_id == florence.candidate_id
+        assert failure.stage == stage
+        assert "not charged" in failure.message
+        assert florence.status == (
+            Document.Status.FAILED if stage == "embed" else Document.Status.EMBEDDED
+        )
+    assert [row["name"] for row in match_not_scored(match=match)] == ["florence.txt"]
+    assert all(d.is_final for d in Document.objects.filter(pk__in=[d.pk for d in documents]))
+
+    # Delivered again (a worker died after finishing): nothing is charged twice.
+    match_score(match_id=match.pk)
+    matching.match_fail(match_id=match.pk, message="late")
+    assert ReservationCharge.objects.filter(reservation_id=match.reservation_id).count() == 2
+    assert balance_cents(org=funded) == 1000 - 2 * price
+
+
+def test_a_match_that_fails_for_good_keeps_what_it_scored(alice, funded, role, monkeypatch):
+    people = [
+        CandidateFactory(organisation=funded, name="Ada", text=FIT),
+        CandidateFactory(organisation=funded, name="Florence", text=NURSE),
+    ]
+    match = match_create(org=funded, user=alice, role=role, candidates=people)
+    matching._score_batch(match, [people[0]])
+    matching.match_fail(match_id=match.pk, message="Scoring stopped on an internal error.")
+    match.refresh_from_db()
+    assert match.status == Match.Status.DONE
+    assert (match.scored_count, match.failed_count) == (1, 1)
+    assert MatchFailure.objects.get(match=match).candidate == people[1]
+    assert match.charged_cents == price_per_candidate_cents()
+    assert balance_cents(org=funded) == 1000 - price_per_candidate_cents()
+
+
+def test_the_sweep_settles_files_and_matches_left_half_way(
+    alice, funded, role, settings, django_capture_on_commit_callbacks, celery_eager
+):
+    settings.PIPELINE_STUCK_MINUTES = 30
+    long_ago = timezone.now() - timedelta(hours=2)
+    reading = DocumentFactory(organisation=funded, status=Document.Status.READING)
+    fresh = DocumentFactory(organisation=funded, status=Document.Status.UPLOADED)
+    nurse = CandidateFactory(organisation=funded, name="Florence", text=NURSE)
+    parsed = DocumentFactory(organisation=funded, status=Document.Status.PARSED, candidate=nurse)
+    Document.objects.filter(pk__in=[reading.pk, parsed.pk]).update(updated_at=long_ago)
+
+    ada = CandidateFactory(organisation=funded, name="Ada", text=FIT)
+    grace = CandidateFactory(organisation=funded, name="Grace", text=NO_PYTHON)
+    running = match_create(org=funded, user=alice, role=role, candidates=[ada, grace])
+    matching._score_batch(running, [ada])
+    Match.objects.filter(pk=running.pk).update(status=Match.Status.RUNNING, updated_at=long_ago)
+    queued = match_create(org=funded, user=alice, role=role, candidates=[ada])
+    Match.objects.filter(pk=queued.pk).update(updated_at=long_ago)
+    alive = match_create(org=funded, user=alice, role=role, candidates=[grace])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = pipeline_sweep()
+
+    reading.refresh_from_db()
+    assert (reading.status, reading.error_code) == (Document.Status.FAILED, "stuck")
+    assert "not charged" in reading.error_message
+    assert Document.objects.get(pk=fresh.pk).status == Document.Status.UPLOADED
+    assert Document.objects.get(pk=parsed.pk).status == Document.Status.EMBEDDED
+    running.refresh_from_db()
+    assert running.status == Match.Status.DONE
+    assert (running.scored_count, running.failed_count) == (1, 1)
+    assert MatchFailure.objects.get(match=running).message == matching.STUCK_SCORING
+    assert running.charged_cents == price_per_candidate_cents()
+    assert Match.objects.get(pk=queued.pk).status == Match.Status.DONE  # queued again, ran
+    assert Match.objects.get(pk=alive.pk).status == Match.Status.QUEUED
+    assert (report.documents_failed, report.documents_embedded) == (1, 1)
+    assert (report.matches_requeued, report.matches_ended) == (1, 1)
+
+
+def test_the_sweep_runs_on_beat(settings):
+    from config.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["matcher-pipeline-sweep"]
+    assert entry["task"] in app.tasks
+    assert entry["schedule"] <= timedelta(minutes=settings.PIPELINE_STUCK_MINUTES)
