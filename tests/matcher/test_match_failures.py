@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from billing.models import Reservation, ReservationCharge
@@ -165,7 +166,14 @@ def _break(stage: str, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize("stage", ["parse", "embed", "score"])
 def test_one_candidate_breaking_in_any_stage_fails_alone_and_the_rest_are_charged_once(
-    stage, alice, funded, role, celery_eager, django_capture_on_commit_callbacks, monkeypatch
+    stage,
+    alice,
+    funded,
+    role,
+    celery_eager,
+    django_capture_on_commit_callbacks,
+    monkeypatch,
+    client,
 ):
     _break(stage, monkeypatch)
     texts = {"ada.txt": FIT, "grace.txt": NO_PYTHON, "florence.txt": NURSE}
@@ -203,6 +211,10 @@ def test_one_candidate_breaking_in_any_stage_fails_alone_and_the_rest_are_charge
         )
     assert [row["name"] for row in match_not_scored(match=match)] == ["florence.txt"]
     assert all(d.is_final for d in Document.objects.filter(pk__in=[d.pk for d in documents]))
+    client.force_login(alice)
+    page = client.get(reverse("matcher:match_detail", args=[match.pk])).content.decode()
+    assert "Completed with 1 file not scored" in page
+    assert "florence.txt" in page
 
     # Delivered again (a worker died after finishing): nothing is charged twice.
     match_score(match_id=match.pk)
