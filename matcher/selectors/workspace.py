@@ -365,7 +365,8 @@ def match_progress(*, match: Match) -> dict[str, Any]:
     failures = dict(MatchFailure.objects.filter(match=match).values_list("candidate_id", "message"))
     for document in documents:
         # Read fine, yet not scored in this match: the reason is the match's, not the file's.
-        document.not_scored_reason = failures.get(document.candidate_id, "")  # type: ignore[attr-defined]
+        reason = failures.get(document.candidate_id or 0, "")
+        document.not_scored_reason = reason  # type: ignore[attr-defined]
     return {
         "documents": documents,
         "scored_ids": scored_ids,
