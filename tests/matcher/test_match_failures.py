@@ -15,6 +15,7 @@ from billing.services import credit_grant
 from candidates import services as intake
 from candidates.models import Document
 from candidates.services import INTERNAL_ERROR, batch_create
+from config.celery import app
 from matcher import embeddings, ranking, vector_cache
 from matcher.models import Match, MatchFailure, MatchResult
 from matcher.selectors.workspace import match_not_scored
@@ -279,8 +280,6 @@ def test_the_sweep_settles_files_and_matches_left_half_way(
 
 
 def test_the_sweep_runs_on_beat(settings):
-    from config.celery import app
-
     entry = settings.CELERY_BEAT_SCHEDULE["matcher-pipeline-sweep"]
     assert entry["task"] in app.tasks
     assert entry["schedule"] <= timedelta(minutes=settings.PIPELINE_STUCK_MINUTES)
