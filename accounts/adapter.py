@@ -22,7 +22,7 @@ PENDING_INVITATION_SESSION_KEY = "accounts_pending_invitation"
 def lockout_message() -> str:
     minutes = max(1, math.ceil(settings.LOGIN_FAILED_LOCKOUT_SECONDS / 60))
     return (
-        "Too many failed sign-in attempts for this account or from your network. To protect "
+        "Too many failed sign-in attempts for this account from your network. To protect "
         f"the account, signing in is paused for up to {minutes} minutes. Try again later, or "
         "reset your password if you have forgotten it."
     )
@@ -37,6 +37,12 @@ class AccountAdapter(DefaultAccountAdapter):
             "email_password_mismatch": "That email address and password do not match.",
             "rate_limited": "Too many requests in a short time. Wait a minute and try again.",
         }
+
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        # allauth counts failed sign-ins per this key. Per account alone, anyone could lock the
+        # owner out with five wrong passwords; with the client's address, only that client is.
+        account = super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{account}:{self.get_client_ip(request)}"
 
     def save_user(
         self,

@@ -90,7 +90,8 @@ class AuthTokenCreateApi(APIView):
         data = TokenObtainInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         email = data.validated_data["email"]
-        failed_key = normalize_email(email)
+        # Per account and client address: failures from elsewhere cannot lock the owner out.
+        failed_key = f"{normalize_email(email)}:{client_ip(request._request)}"
         locked = ratelimit_check(action="api_token_obtain_failed", key=failed_key)
         if not locked.allowed:
             raise Throttled(

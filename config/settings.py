@@ -7,6 +7,7 @@ environment variables, all listed in .env.example. Bad values stop the start wit
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -78,6 +79,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that everything after it sees the client's address behind the load balancer.
+    "config.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # ETags on every GET and 304 on If-None-Match: pages, htmx partials and API reads alike.
     "django.middleware.http.ConditionalGetMiddleware",
@@ -257,6 +260,22 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# The client's address behind a load balancer: the number of proxies in front of the web
+# processes, or their addresses (CIDR ranges allowed). X-Forwarded-For is read only as far as
+# they wrote it, so a client cannot pick the address its rate limits are counted against.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 (no proxy) or more.")
+if TRUSTED_PROXY_COUNT and TRUSTED_PROXIES:
+    raise ImproperlyConfigured("Set TRUSTED_PROXY_COUNT or TRUSTED_PROXIES, not both.")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network (10.0.0.0/8)."
+        ) from None
 # /healthz answers plain HTTP probes from inside the cluster.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
@@ -317,6 +336,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"token": env.str("API_THROTTLE_RATE", default="600/min")},
     "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    # REMOTE_ADDR already is the client (ClientAddressMiddleware); DRF's default would key an
+    # anonymous client on whatever X-Forwarded-For it sends.
+    "NUM_PROXIES": 0,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -378,12 +400,15 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 
 # allauth's limiter runs on the default cache (Redis when REDIS_URL is set, shared by every web
-# process). "key" is the email address being signed in to: the per-account limit.
+# process). "key" is the account being signed in to together with the client's address
+# (accounts.adapter): failures lock that account for that client only, so nobody else can lock
+# its owner out, and failures for other accounts never block a right password. "login" bounds
+# every attempt from one client address, the guard against guessing across many accounts.
 LOGIN_FAILED_LIMIT = env.int("LOGIN_FAILED_LIMIT", default=5)
 LOGIN_FAILED_LOCKOUT_SECONDS = env.int("LOGIN_FAILED_LOCKOUT_SECONDS", default=15 * 60)
 ACCOUNT_RATE_LIMITS = {
-    "login": "30/m/ip",
-    "login_failed": f"20/15m/ip,{LOGIN_FAILED_LIMIT}/{LOGIN_FAILED_LOCKOUT_SECONDS}s/key",
+    "login": env.str("LOGIN_RATE_LIMIT_PER_IP", default="30/m/ip"),
+    "login_failed": f"{LOGIN_FAILED_LIMIT}/{LOGIN_FAILED_LOCKOUT_SECONDS}s/key",
     "signup": env.str("SIGNUP_RATE_LIMIT_PER_IP", default="10/h/ip"),
     "reset_password": "20/m/ip,5/m/key",
 }

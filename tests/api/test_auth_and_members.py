@@ -62,12 +62,17 @@ def test_repeated_failures_for_one_account_are_throttled_with_retry_after(alice,
         client.post(URL, {"email": "alice@example.com", "password": "bad"}).status_code
         for _ in range(3)
     ]
-    # Even the right password waits now: the lockout is per account, not per guess.
+    # Even the right password waits now from that address: the lockout is per account and
+    # client, not per guess; the owner elsewhere is not locked out by it.
     response = client.post(URL, {"email": "ALICE@example.com", "password": PASSWORD})
+    elsewhere = APIClient(REMOTE_ADDR="192.0.2.77").post(
+        URL, {"email": "alice@example.com", "password": PASSWORD}
+    )
     assert statuses == [401, 401, 401]
     assert response.status_code == 429
     assert 0 < int(response["Retry-After"]) <= 900
     assert response.json()["type"].endswith("/api/problems/throttled/")
+    assert elsewhere.status_code == 201
 
 
 def test_attempts_per_address_are_limited(db, settings) -> None:

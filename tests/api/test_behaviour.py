@@ -85,3 +85,58 @@ def test_the_docs_page_and_schema_are_served(db) -> None:
     docs = client.get("/api/docs/")
     assert docs.status_code == 200
     assert b"swagger" in docs.content.lower()
+
+
+@pytest.mark.redis
+def test_the_token_throttle_lets_exactly_its_rate_through_when_hammered_at_once(
+    redis_url, settings, alice, alice_org
+) -> None:
+    import threading
+    from uuid import uuid4
+
+    import time_machine
+    from django.core.cache import cache
+    from rest_framework.request import ForcedAuthentication, Request
+    from rest_framework.test import APIRequestFactory
+
+    from accounts.services import api_token_create
+    from config.api.throttling import TokenRateThrottle
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": f"throttle-test-{uuid4().hex}",
+        }
+    }
+    token, _ = api_token_create(user=alice, org=alice_org, name="hammer")
+
+    class TwoHundredAnHour(TokenRateThrottle):
+        rate = "200/hour"
+
+    allowed: list[bool] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(16)
+
+    def hammer() -> None:
+        barrier.wait()
+        for _ in range(40):
+            request = Request(
+                APIRequestFactory().get("/api/v1/credits/"),
+                authenticators=[ForcedAuthentication(alice, token)],
+            )
+            verdict = TwoHundredAnHour().allow_request(request, None)
+            with lock:
+                allowed.append(verdict)
+
+    # One window for the whole run: the clock stands still (in every thread), Redis counts.
+    with time_machine.travel("2026-01-01 10:00:00Z", tick=False):
+        threads = [threading.Thread(target=hammer) for _ in range(16)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    cache.clear()
+
+    assert len(allowed) == 640
+    assert allowed.count(True) == 200

@@ -1,0 +1,72 @@
+"""Project-wide HTTP middleware: who the client is."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable, Sequence
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def _address(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(value.strip())
+    except ValueError:
+        return None
+
+
+def client_address(
+    remote_addr: str,
+    forwarded_for: str | None,
+    *,
+    proxy_count: int = 0,
+    proxies: Sequence[Network] = (),
+) -> str:
+    """The client's address, read from X-Forwarded-For only as far as trusted proxies wrote it.
+
+    Each proxy appends the address it received the request from, so the chain is the header's
+    entries followed by the peer. With `proxies`, the chain is walked back from the peer while
+    the hop is a trusted proxy; with `proxy_count`, the client is the hop that many proxies
+    before the peer. Anything the client itself wrote to the header lies further left and is
+    never read. A request that did not pass through the proxies keeps its peer address.
+    """
+    hops = [hop.strip() for hop in (forwarded_for or "").split(",") if hop.strip()]
+    chain = [*hops, remote_addr]
+    if proxies:
+        index = len(chain) - 1
+        while index > 0:
+            hop = _address(chain[index])
+            if hop is None or not any(hop in network for network in proxies):
+                break
+            index -= 1
+        candidate = chain[index]
+    elif proxy_count > 0 and len(hops) >= proxy_count:
+        candidate = chain[-(proxy_count + 1)]
+    else:
+        candidate = remote_addr
+    found = _address(candidate)
+    return str(found) if found is not None else remote_addr
+
+
+class ClientAddressMiddleware:
+    """Sets REMOTE_ADDR to the client's address behind the trusted proxies
+    (`TRUSTED_PROXY_COUNT` or `TRUSTED_PROXIES`), so that every rate limit (allauth's, the API's,
+    RoleMatch's own) keys on the client rather than on the load balancer."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.proxy_count: int = settings.TRUSTED_PROXY_COUNT
+        self.proxies = [ipaddress.ip_network(p, strict=False) for p in settings.TRUSTED_PROXIES]
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self.proxy_count or self.proxies:
+            request.META["REMOTE_ADDR"] = client_address(
+                request.META.get("REMOTE_ADDR", ""),
+                request.META.get("HTTP_X_FORWARDED_FOR"),
+                proxy_count=self.proxy_count,
+                proxies=self.proxies,
+            )
+        return self.get_response(request)
