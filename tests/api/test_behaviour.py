@@ -3,13 +3,21 @@ requests Django refuses, and a schema that documents every operation."""
 
 from __future__ import annotations
 
+import threading
+from uuid import uuid4
+
 import pytest
+import time_machine
 import yaml
+from django.core.cache import cache
 from django.core.management import call_command
+from rest_framework.request import ForcedAuthentication, Request
 from rest_framework.settings import api_settings
-from rest_framework.test import APIClient
+from rest_framework.test import APIClient, APIRequestFactory
 from rest_framework.throttling import SimpleRateThrottle
 
+from accounts.services import api_token_create
+from api.throttling import TokenRateThrottle
 from tests.api.conftest import bearer, candidate_with_file
 
 pytestmark = pytest.mark.django_db
@@ -91,17 +99,6 @@ def test_the_docs_page_and_schema_are_served(db) -> None:
 def test_the_token_throttle_lets_exactly_its_rate_through_when_hammered_at_once(
     redis_url, settings, alice, alice_org
 ) -> None:
-    import threading
-    from uuid import uuid4
-
-    import time_machine
-    from django.core.cache import cache
-    from rest_framework.request import ForcedAuthentication, Request
-    from rest_framework.test import APIRequestFactory
-
-    from accounts.services import api_token_create
-    from config.api.throttling import TokenRateThrottle
-
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
