@@ -8,12 +8,20 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, Max
 from django.utils import timezone
 
 from accounts.models import Organisation
 
-__all__ = ["MEMBER_SEPARATOR", "Candidate", "Document", "UploadBatch", "document_upload_to"]
+__all__ = [
+    "MEMBER_SEPARATOR",
+    "Candidate",
+    "CandidateCounter",
+    "Document",
+    "UploadBatch",
+    "document_upload_to",
+]
 
 # Between a ZIP's name and a member's path in a document's name: "cvs.zip \u203a ada/cv.pdf".
 MEMBER_SEPARATOR = " \u203a "
@@ -154,6 +162,11 @@ class Candidate(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="candidates"
     )
+    # What recruiters see as "No. 12": counted per organisation from 1, so it neither collides
+    # across tenants nor tells anyone how many candidates the platform holds (database ids do).
+    number = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # The file the candidate came from ("cv-final.pdf"), shown when the resume gives no name.
+    file_name = models.CharField(max_length=255, blank=True)
     name = models.CharField(max_length=200, blank=True)
     email = models.CharField(max_length=254, blank=True)
     phone = models.CharField(max_length=60, blank=True)
@@ -181,6 +194,9 @@ class Candidate(models.Model):
             models.UniqueConstraint(
                 fields=["organisation", "sha256"], name="candidate_unique_file_per_org"
             ),
+            models.UniqueConstraint(
+                fields=["organisation", "number"], name="candidate_unique_number_per_org"
+            ),
         ]
         indexes = [
             models.Index(fields=["organisation", "-created_at"], name="candidate_org_recent"),
@@ -190,18 +206,25 @@ class Candidate(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.number is None and self.organisation_id is not None:
+            self.number = candidate_number_next(organisation_id=self.organisation_id)
+        super().save(*args, **kwargs)
+
     @property
     def display_name(self) -> str:
-        return self.name or f"Candidate #{self.pk}"
+        """The person's name when the resume (or a recruiter) gives one, else the file's."""
+        return self.name or self.file_name or f"Candidate {self.number or ''}".strip()
 
     def field_confidence(self, field: str) -> float | None:
         """The parser's confidence in a field; a recruiter's correction is certain."""
         if field in self.corrections:
             return 1.0
         profile = self.profile or {}
-        entry: Any = profile.get("positions" if field == "headline" else field)
+        entry: Any = profile.get(field)
         if field == "headline":
-            entry = entry[0] if entry else None
+            # The checked title; profiles read before it existed carry only positions.
+            entry = profile.get("title") or (profile.get("positions") or [None])[0]
         if isinstance(entry, dict) and entry.get("confidence") is not None:
             return float(entry["confidence"])
         if isinstance(entry, list):
@@ -220,3 +243,41 @@ class Candidate(models.Model):
             return ""
         value = Decimal(self.years_experience).normalize()
         return f"{value:f}"
+
+
+class CandidateCounter(models.Model):
+    """The last candidate number given in one organisation. Its row is locked by the update that
+    takes the next number, so parallel intakes never hand out the same one."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.last_number}"
+
+
+def candidate_number_next(*, organisation_id: int) -> int:
+    """The organisation's next candidate number. The UPDATE holds the counter's row lock until
+    the caller's transaction ends, so a concurrent caller waits and then reads the new value."""
+    with transaction.atomic():
+        counters = CandidateCounter.objects.filter(organisation_id=organisation_id)
+        if not counters.update(last_number=F("last_number") + 1):
+            # The organisation's first candidate (or one from before numbering): start after
+            # any number already given.
+            start = (
+                Candidate.objects.filter(organisation_id=organisation_id).aggregate(
+                    top=Max("number")
+                )["top"]
+                or 0
+            )
+            try:
+                with transaction.atomic():
+                    CandidateCounter.objects.create(
+                        organisation_id=organisation_id, last_number=start + 1
+                    )
+            except IntegrityError:
+                # Another intake created the counter a moment ago: take the next one from it.
+                counters.update(last_number=F("last_number") + 1)
+        return counters.values_list("last_number", flat=True).get()

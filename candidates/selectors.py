@@ -93,12 +93,14 @@ def document_list(*, org: Organisation) -> QuerySet[Document]:
 
 
 def candidate_list(*, org: Organisation, query: str = "") -> QuerySet[Candidate]:
-    """The organisation's pool, newest first; `query` matches name, email, titles or skills."""
+    """The organisation's pool, newest first; `query` matches name, file name, email, titles or
+    skills."""
     qs = Candidate.objects.filter(organisation=org)
     for word in query.split()[:8]:
         qs = qs.filter(
             Q(search_text__icontains=word.lower())
             | Q(name__icontains=word)
+            | Q(file_name__icontains=word)
             | Q(email__icontains=word)
         )
     return qs.order_by("-created_at", "-pk")

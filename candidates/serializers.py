@@ -107,7 +107,9 @@ class CandidateSerializer(serializers.ModelSerializer):
         model = Candidate
         fields = [
             "id",
+            "number",
             "name",
+            "file_name",
             "email",
             "phone",
             "location",

@@ -387,6 +387,7 @@ def _document_settle(*, document: Document, parsed: Any, profile: dict[str, Any]
                         organisation_id=document.organisation_id,
                         sha256=document.sha256,
                         source_document=document,
+                        file_name=document.file_name[:255],
                         text=text,
                     )
                     candidate_apply_profile(candidate=candidate, profile=profile)

@@ -24,6 +24,7 @@ from matcher.selectors import workspace as ws
 CSV_HEADER = [
     "rank",
     "candidate",
+    "file_name",
     "email",
     "score",
     "tier",
@@ -108,6 +109,8 @@ def _csv_lines(request: HttpRequest, match: Match) -> Iterator[str]:
             for value in [
                 rank,
                 row.label,
+                # A file name often carries the person's name: not in a blind export.
+                "" if row.masked else row.candidate.file_name,
                 "" if row.masked else row.candidate.email,
                 f"{r.score:.1f}",
                 r.tier,
