@@ -355,7 +355,8 @@ def _match_reserve(*, match: Match, user: User | None) -> Match:
                 credit_reserve(
                     org=match.organisation,
                     cents=cost,
-                    reference=f"Match #{match.pk}: {match.role_title}"[:255],
+                    # Shown in the organisation's credit history: no platform-wide id.
+                    reference=f"Match: {match.role_title}"[:255],
                     idempotency_key=f"match:{match.pk}:reserve",
                     actor=user,
                 )

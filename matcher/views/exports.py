@@ -212,7 +212,8 @@ def match_report(request: HttpRequest, match: Match) -> reports.MatchReport:
         skills=[s["name"] for s in skills],
         filters=filters.describe(skill_names),
         reproducibility=(
-            f"Match #{match.pk}; role version {match.role_version}; "
+            f"Match of {timezone.localtime(match.created_at):%d %b %Y %H:%M}; "
+            f"role version {match.role_version}; "
             f"model {match.model_version or 'n/a'}; scoring version {match.scoring_version}; "
             f"weights {match.weights or 'default'}."
         ),

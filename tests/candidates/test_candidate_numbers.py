@@ -146,3 +146,14 @@ def test_the_first_numbers_of_a_new_organisation_do_not_collide(postgres, charli
     for thread in threads:
         thread.join()
     assert sorted(numbers) == [1, 2, 3, 4, 5, 6]
+
+
+@pytest.mark.usefixtures("media_root", "taxonomy")
+def test_an_upload_is_named_by_its_time_not_its_database_id(client, alice, alice_org):  # type: ignore[no-untyped-def]
+    batch = batch_create(org=alice_org, user=alice, files=[upload("a.txt", resume_text().encode())])
+    client.force_login(alice)
+    page = client.get(reverse("candidates:batch_detail", args=[batch.pk])).content.decode()
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    for html in (page, dashboard):
+        assert "Upload of " in html
+        assert f"Upload #{batch.pk}" not in html

@@ -11,6 +11,7 @@ import pypdfium2
 import pytest
 from django.urls import reverse
 
+from billing.models import LedgerEntry
 from matcher.models import Match
 from tests.matcher.test_workspace_views import (  # noqa: F401 - fixtures
     _candidate,
@@ -106,3 +107,19 @@ def test_blind_review_labels_each_candidate_once_per_match_and_hides_file_names(
     exported = _csv(client, match)
     assert {r["candidate"] for r in exported} == set(labels.values())
     assert {r["file_name"] for r in exported} == {""}
+
+
+def test_the_credit_history_and_the_report_name_the_match_without_its_database_id(  # type: ignore[no-untyped-def]
+    client, match
+):
+    references = list(
+        LedgerEntry.objects.filter(organisation=match.organisation).values_list(
+            "reference", flat=True
+        )
+    )
+    assert f"Match: {match.role_title}" in references
+    assert not any(f"#{match.pk}" in r for r in references)
+    pdf = client.get(reverse("matcher:match_export_pdf", args=[match.pk])).content
+    text = "".join(page.get_textpage().get_text_range() for page in pypdfium2.PdfDocument(pdf))
+    assert "Match of " in text
+    assert f"Match #{match.pk}" not in text
