@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -27,6 +28,9 @@ HEADER = "Idempotency-Key"
 TTL_SECONDS = 24 * 3600
 LOCK_SECONDS = 120
 MAX_KEY_LENGTH = 255
+RETRY_AFTER_SECONDS = 30
+
+logger = logging.getLogger(__name__)
 
 
 def _fingerprint(request: Request) -> str:
@@ -67,10 +71,17 @@ def idempotent(view_method: Callable[..., Response]) -> Callable[..., Response]:
             )
         scope = _scope(request, key)
         fingerprint = _fingerprint(request)
-        stored = cache.get(scope)
+        try:
+            stored = cache.get(scope)
+            locked = stored is None and cache.add(f"{scope}:lock", 1, timeout=LOCK_SECONDS)
+        except Exception as exc:
+            # Without its records the key cannot be honoured: refuse before doing anything, so
+            # that the client's retry is the first attempt.
+            logger.warning("idempotency records unreachable: %s", exc)
+            raise _unavailable() from exc
         if stored is not None:
             return _replay(stored, fingerprint)
-        if not cache.add(f"{scope}:lock", 1, timeout=LOCK_SECONDS):
+        if not locked:
             raise Problem("request-in-progress", status_code=status.HTTP_409_CONFLICT)
         try:
             # Checked again under the lock: the first request may have finished in between.
@@ -79,26 +90,43 @@ def idempotent(view_method: Callable[..., Response]) -> Callable[..., Response]:
                 return _replay(stored, fingerprint)
             response = view_method(self, request, *args, **kwargs)
             if 200 <= response.status_code < 300:
-                headers = {
-                    h: response[h]
-                    for h in ("Location", "Content-Location")
-                    if response.has_header(h)
-                }
-                cache.set(
-                    scope,
-                    {
-                        "fingerprint": fingerprint,
-                        "status": response.status_code,
-                        "data": response.data,
-                        "headers": headers,
-                    },
-                    timeout=TTL_SECONDS,
-                )
+                _store(scope, fingerprint, response)
             return response
         finally:
-            cache.delete(f"{scope}:lock")
+            try:
+                cache.delete(f"{scope}:lock")
+            except Exception:
+                logger.warning("idempotency lock %s left to expire", scope)
 
     return wrapper
+
+
+def _store(scope: str, fingerprint: str, response: Response) -> None:
+    headers = {h: response[h] for h in ("Location", "Content-Location") if response.has_header(h)}
+    record = {
+        "fingerprint": fingerprint,
+        "status": response.status_code,
+        "data": response.data,
+        "headers": headers,
+    }
+    try:
+        cache.set(scope, record, timeout=TTL_SECONDS)
+    except Exception:
+        # The work is done and committed: answering an error now would invite a retry that
+        # does it twice. The client gets its result; only a replay of it is lost.
+        logger.exception("idempotency record %s not stored", scope)
+
+
+def _unavailable() -> Problem:
+    problem = Problem(
+        "service-unavailable",
+        "We cannot take this request right now. Nothing was done; retry with the same "
+        "Idempotency-Key in a moment.",
+        status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+    )
+    # DRF turns `wait` into the Retry-After header.
+    problem.wait = RETRY_AFTER_SECONDS  # type: ignore[attr-defined]
+    return problem
 
 
 def _replay(stored: dict[str, Any], fingerprint: str) -> Response:

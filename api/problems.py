@@ -64,6 +64,11 @@ PROBLEM_TYPES: dict[str, tuple[str, str]] = {
         "Retry in a minute; nothing was charged.",
     ),
     "server-error": ("Something went wrong on our side", "Retry later; we have been notified."),
+    "service-unavailable": (
+        "The service cannot take this request right now",
+        "Nothing was done. Retry after the seconds in the `Retry-After` header, with the same "
+        "Idempotency-Key if you sent one.",
+    ),
 }
 
 _STATUS_SLUGS = {

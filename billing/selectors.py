@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -110,9 +111,22 @@ class LedgerProblem:
     message: str
 
 
+# (organisation id, message) for each open reservation whose holder will not spend or release it.
+ReservationCheck = Callable[[], Iterable[tuple[int, str]]]
+_reservation_checks: list[ReservationCheck] = []
+
+
+def register_reservation_check(check: ReservationCheck) -> None:
+    """Lets the app that reserves credit (billing knows nothing of what for) tell the audit which
+    open reservations are held by work that is not running."""
+    if check not in _reservation_checks:
+        _reservation_checks.append(check)
+
+
 def ledger_audit() -> tuple[int, list[LedgerProblem]]:
     """Checks every organisation: balance == sum of entries, and each entry's `balance_after`
-    continues the previous one. Returns (organisations checked, problems)."""
+    continues the previous one; and that no credit is held by work that is not running.
+    Returns (organisations checked, problems)."""
     problems: list[LedgerProblem] = []
     org_ids = set(CreditAccount.objects.values_list("organisation_id", flat=True))
     org_ids |= set(LedgerEntry.objects.values_list("organisation_id", flat=True).distinct())
@@ -152,4 +166,8 @@ def ledger_audit() -> tuple[int, list[LedgerProblem]]:
                 running = after  # report each break once, not every entry after it
             if amount < 0 and after < 0 and kind not in NEGATIVE_ALLOWED:
                 report(f"entry {entry_id} ({kind}) took the balance below zero")
+    for check in _reservation_checks:
+        for org_id, message in check():
+            org_ids.add(org_id)
+            problems.append(LedgerProblem(org_id, names.get(org_id, "?"), message))
     return len(org_ids), problems

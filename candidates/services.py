@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
-from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -34,6 +33,7 @@ from candidates.parsing.document import Limits
 from candidates.parsing.errors import ParseError
 from candidates.parsing.profile import SkillFinder, extract_profile
 from candidates.parsing.sandbox import extract_sandboxed
+from outbox.services import task_enqueue
 from roles.selectors import skill_matcher
 
 logger = logging.getLogger(__name__)
@@ -68,18 +68,8 @@ def intake_limits() -> Limits:
 
 
 def queue_task(name: str, *args: Any) -> None:
-    """Queues a Celery task by name, so that no service imports a task module (no import loop).
-
-    A task registered in this process is sent through its own object, which honours eager mode
-    in tests and development; an unknown name still goes to the broker for a worker that has it.
-    """
-    task = current_app.tasks.get(name)
-    if task is not None:
-        task.apply_async(args=list(args))
-    elif current_app.conf.task_always_eager:
-        logger.warning("task %s is not registered in this process; not run", name)
-    else:
-        current_app.send_task(name, args=list(args))
+    """Queues a task by name through the outbox: sent when the caller's transaction commits."""
+    task_enqueue(name, *args)
 
 
 def clean_file_name(name: str) -> str:
@@ -217,15 +207,14 @@ def batch_create(
             batch = UploadBatch.objects.create(organisation=org, created_by=user)
             intake = _Intake(org=org, batch=batch, limits=limits)
             _intake_files(intake, files)
+            # With the documents: a file is never stored without the parse that will read it.
+            for document_id in intake.to_parse:
+                queue_task("matcher.document_parse", document_id)
     except BaseException:
         # The rows are rolled back; the files written meanwhile would be left without one.
         if intake is not None:
             intake.discard_stored()
         raise
-    for document_id in intake.to_parse:
-        transaction.on_commit(
-            lambda pk=document_id: queue_task("matcher.document_parse", pk)  # type: ignore[misc]
-        )
     return batch
 
 
@@ -411,8 +400,7 @@ def _document_settle(*, document: Document, parsed: Any, profile: dict[str, Any]
             candidate__isnull=True,
         ).update(candidate=candidate)
         if document.status == _S.PARSED:
-            candidate_id = candidate.pk
-            transaction.on_commit(lambda: queue_task("matcher.candidate_embed", candidate_id))
+            queue_task("matcher.candidate_embed", candidate.pk)
     return document
 
 

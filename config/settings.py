@@ -70,7 +70,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "django_celery_beat",
-    # RoleMatch, lowest layer first: accounts <- billing <- roles <- candidates <- matcher
+    # RoleMatch, lowest layer first: outbox <- accounts <- billing <- roles <- candidates <- matcher
+    "outbox",
     "accounts",
     "billing",
     "roles",
@@ -319,6 +320,14 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+# Seconds between two sends of what the broker did not take when it was queued (the outbox).
+OUTBOX_FLUSH_SECONDS = env.int("OUTBOX_FLUSH_SECONDS", default=30)
+CELERY_BEAT_SCHEDULE["outbox-flush"] = {
+    "task": "outbox.flush",
+    "schedule": timedelta(seconds=OUTBOX_FLUSH_SECONDS),
+    # Flushes that waited longer than their interval are replaced by the next one anyway.
+    "options": {"expires": OUTBOX_FLUSH_SECONDS},
+}
 
 # --- REST framework --------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -458,6 +467,17 @@ PIPELINE_STUCK_MINUTES = env.int("PIPELINE_STUCK_MINUTES", default=30)
 CELERY_BEAT_SCHEDULE["matcher-pipeline-sweep"] = {
     "task": "matcher.pipeline_sweep",
     "schedule": timedelta(minutes=5),
+}
+# Worker death, in minutes: a running match nothing touched for this long, or a document still
+# "reading" this long past PARSE_TIME_LIMIT_S, lost its worker; the sweep (every
+# WORK_RECOVER_SECONDS) queues it again. What stays stuck past PIPELINE_STUCK_MINUTES is settled
+# by the pipeline sweep above.
+MATCH_STALL_SECONDS = env.int("MATCH_STALL_SECONDS", default=120)
+WORK_RECOVER_SECONDS = env.int("WORK_RECOVER_SECONDS", default=60)
+CELERY_BEAT_SCHEDULE["matcher-work-recover"] = {
+    "task": "matcher.work_recover",
+    "schedule": timedelta(seconds=WORK_RECOVER_SECONDS),
+    "options": {"expires": WORK_RECOVER_SECONDS},
 }
 # The queue tasks go to when nothing routes them elsewhere; a test's worker gets one of its own.
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")

@@ -12,6 +12,7 @@ from celery.signals import worker_init
 
 from matcher.embeddings import CONCURRENCY_ENV
 from matcher.services.matching import candidate_embed, match_fail, match_score, pipeline_sweep
+from matcher.services.recovery import work_recover
 
 logger = logging.getLogger(__name__)
 
@@ -71,3 +72,9 @@ def match_score_task(self: Any, match_id: int) -> str:
             return "failed"
         raise self.retry(countdown=WAIT_COUNTDOWN)
     return "done"
+
+
+@shared_task(name="matcher.work_recover", ignore_result=True)
+def work_recover_task() -> int:
+    """The sweep that takes back work from dead workers; beat runs it every minute."""
+    return work_recover().total

@@ -20,7 +20,6 @@ from datetime import timedelta
 from typing import Any
 
 import numpy as np
-from celery import current_app
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
@@ -36,6 +35,8 @@ from candidates.services import document_fail
 from matcher import embeddings, lexical, ranking, scoring, vector_cache
 from matcher.blind import identity_from_profile, mask_identity, mask_text
 from matcher.models import CandidateEmbedding, Decision, Match, MatchFailure, MatchResult
+from outbox.selectors import message_pending
+from outbox.services import task_enqueue
 from roles.selectors import skill_matcher
 
 logger = logging.getLogger(__name__)
@@ -71,13 +72,8 @@ def _sha(text: str) -> str:
 
 
 def queue_task(name: str, *args: Any, countdown: float | None = None) -> None:
-    """Queues a task by name, so that no service imports a task module (no import loop)."""
-    options: dict[str, Any] = {"countdown": countdown} if countdown else {}
-    task = current_app.tasks.get(name)
-    if task is not None:
-        task.apply_async(args=list(args), **options)
-    else:
-        current_app.send_task(name, args=list(args), **options)
+    """Queues a task by name through the outbox: sent when the caller's transaction commits."""
+    task_enqueue(name, *args, countdown=countdown)
 
 
 # --- Embeddings --------------------------------------------------------------------------------
@@ -368,7 +364,10 @@ def _match_reserve(*, match: Match, user: User | None) -> Match:
                 status_message="",
                 reservation=reservation,
                 reserved_cents=cost,
+                updated_at=timezone.now(),
             )
+            # In the reservation's transaction: credit is never held for a match nobody will run.
+            queue_task("matcher.match_score", match.pk)
     except InsufficientCredit as exc:
         Match.objects.filter(pk=match.pk).update(
             status=Match.Status.WAITING_FOR_CREDIT,
@@ -377,9 +376,6 @@ def _match_reserve(*, match: Match, user: User | None) -> Match:
                 "top up and resume it."
             ),
         )
-    else:
-        match_id = match.pk
-        transaction.on_commit(lambda: queue_task("matcher.match_score", match_id))
     match.refresh_from_db()
     return match
 
@@ -708,6 +704,8 @@ def pipeline_sweep(*, now: Any = None) -> SweepReport:
     report = SweepReport()
     stale = Document.objects.filter(updated_at__lt=cutoff)
     for document in stale.filter(status__in=list(Document.PARSABLE_STATUSES)).iterator():
+        if message_pending("matcher.document_parse", document.pk):
+            continue  # an outage held its parse back; the outbox sends it, not stuck
         document_fail(document=document, code="stuck", message=STUCK_READING)
         report.documents_failed += 1
     parsed = list(
@@ -721,10 +719,12 @@ def pipeline_sweep(*, now: Any = None) -> SweepReport:
         report.documents_failed += len(broken)
     active = Match.objects.filter(updated_at__lt=cutoff, status__in=list(Match.ACTIVE_STATUSES))
     for match in active.filter(status=Match.Status.QUEUED):
+        if message_pending("matcher.match_score", match.pk):
+            continue  # waiting in the outbox for the broker, not lost
         # Never started: its task was lost on the way. Scoring is safe to run twice.
-        Match.objects.filter(pk=match.pk).update(updated_at=now)
-        match_id = match.pk
-        transaction.on_commit(lambda m=match_id: queue_task("matcher.match_score", m))  # type: ignore[misc]
+        with transaction.atomic():
+            Match.objects.filter(pk=match.pk).update(updated_at=now)
+            queue_task("matcher.match_score", match.pk)
         report.matches_requeued += 1
     for match in active.filter(status=Match.Status.RUNNING):
         match_fail(match_id=match.pk, message=STUCK_SCORING)

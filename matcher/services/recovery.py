@@ -1,0 +1,79 @@
+"""Taking back work whose worker died whole, in minutes rather than at the visibility timeout.
+
+A scoring task touches its match (`updated_at`) when it starts, after every batch and at every
+poll for uploads, so a match "running" untouched for `MATCH_STALL_SECONDS` has lost its worker. A
+document "reading" for that long past the sandbox's own limit lost its worker too. Both are queued
+again through the outbox. The tasks are idempotent, so a worker that was only slow costs a
+duplicate run, never a double charge; a document counts its attempts and is set aside after
+PARSE_MAX_ATTEMPTS. What stays stuck anyway is settled later by `pipeline_sweep`.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from candidates.models import Document
+from matcher.models import Match
+from outbox.selectors import message_pending
+from outbox.services import task_enqueue
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Recovered:
+    matches: int = 0
+    documents: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.matches + self.documents
+
+
+def _requeue(
+    queryset: QuerySet[Document] | QuerySet[Match], task: str, cutoff: datetime, now: datetime
+) -> int:
+    done = 0
+    for pk in list(queryset.filter(updated_at__lt=cutoff).values_list("pk", flat=True)):
+        with transaction.atomic():
+            # Touched by the statement that decides: two sweeps never both re-queue one item, and
+            # an item a worker touched meanwhile is left to it.
+            if not queryset.filter(pk=pk, updated_at__lt=cutoff).update(updated_at=now):
+                continue
+            if message_pending(task, pk):
+                continue  # the broker has not even taken the previous one
+            task_enqueue(task, pk)
+            done += 1
+    return done
+
+
+def work_recover(*, now: datetime | None = None) -> Recovered:
+    """Queues again the work dead workers held. Safe to run often and from many processes."""
+    now = now or timezone.now()
+    stalled = now - timedelta(seconds=settings.MATCH_STALL_SECONDS)
+    unread = stalled - timedelta(seconds=settings.PARSE_TIME_LIMIT_S)
+    found = Recovered(
+        matches=_requeue(
+            Match.objects.filter(status=Match.Status.RUNNING), "matcher.match_score", stalled, now
+        ),
+        documents=_requeue(
+            Document.objects.filter(status=Document.Status.READING),
+            "matcher.document_parse",
+            unread,
+            now,
+        ),
+    )
+    if found.total:
+        logger.warning(
+            "re-queued %s match(es) and %s document(s) whose worker is gone",
+            found.matches,
+            found.documents,
+        )
+    return found
