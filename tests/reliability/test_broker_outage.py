@@ -14,6 +14,7 @@ from billing.models import Reservation
 from billing.selectors import balance_cents, price_per_candidate_cents
 from candidates.models import Candidate, Document
 from matcher.models import Match
+from matcher.services.matching import pipeline_sweep
 from outbox.models import Message
 from outbox.services import outbox_flush
 from tests.api.conftest import PEOPLE, candidate_with_file, fund
@@ -98,3 +99,19 @@ def test_an_upload_during_an_outage_is_read_when_the_broker_is_back_and_its_twin
     assert candidate.name == "Ada Lovelace"
     assert documents["ada-again.pdf"].candidate_id == candidate.pk
     assert not Message.objects.exists()
+
+
+def test_the_pipeline_sweep_leaves_work_whose_task_waits_in_the_outbox(
+    alice_api, alice_org, alice, settings, django_capture_on_commit_callbacks
+) -> None:
+    """An outage longer than PIPELINE_STUCK_MINUTES must not fail the uploads it held back."""
+    with broker_at(UNREACHABLE), django_capture_on_commit_callbacks(execute=True):
+        response = alice_api.post(
+            "/api/v1/candidates/",
+            {"files": [SimpleUploadedFile("ada.txt", b"Ada Lovelace\nPython developer\n")]},
+            format="multipart",
+        )
+    assert response.status_code == 201
+    later = timezone.now() + timedelta(minutes=settings.PIPELINE_STUCK_MINUTES + 1)
+    assert pipeline_sweep(now=later).documents_failed == 0
+    assert Document.objects.get().status == Document.Status.UPLOADED
