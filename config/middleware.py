@@ -1,4 +1,4 @@
-"""Project-wide HTTP middleware: who the client is."""
+"""Project-wide HTTP middleware: who the client is, and what may keep a copy of the answer."""
 
 from __future__ import annotations
 
@@ -70,3 +70,20 @@ class ClientAddressMiddleware:
                 proxies=self.proxies,
             )
         return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """`Cache-Control: private, no-store` on every answer to a signed-in person (a browser
+    session or an API token): no shared cache keeps a tenant's page, and the browser does not
+    show it from its cache after sign-out."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        # DRF sets `request.user` for a token too, once the view has authenticated it.
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response["Cache-Control"] = "private, no-store"
+        return response
