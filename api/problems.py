@@ -6,17 +6,26 @@ new ones freely, never rename one.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.defaults import bad_request
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+# Errors that mean a service we depend on (the database, Redis) cannot be reached right now: the
+# request may well succeed a little later, so they answer 503 with Retry-After, not 500.
+UNAVAILABLE_ERRORS = (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError)
+UNAVAILABLE_RETRY_AFTER_SECONDS = 30
 
 # slug -> (title, what a client should do)
 PROBLEM_TYPES: dict[str, tuple[str, str]] = {
@@ -191,12 +200,36 @@ def handler400(request: HttpRequest, exception: Exception | None = None) -> Http
 
 
 def handler500(request: HttpRequest) -> HttpResponse:
+    # Django calls this handler inside its `except` block, wherever the error was raised (a view,
+    # DRF, the session or organisation middleware), so the error in hand is the one to judge.
+    if isinstance(sys.exc_info()[1], UNAVAILABLE_ERRORS):
+        return _unavailable(request)
     if _is_api(request):
         body = problem_body(
             "server-error", 500, PROBLEM_TYPES["server-error"][0], request.get_full_path()
         )
         return JsonResponse(body, status=500, content_type=PROBLEM_CONTENT_TYPE)
     return render(request, "500.html", status=500)
+
+
+def _unavailable(request: HttpRequest) -> HttpResponse:
+    response: HttpResponse
+    if _is_api(request):
+        body = problem_body(
+            "service-unavailable",
+            503,
+            "A service RoleMatch depends on is unreachable. Nothing was done; retry shortly.",
+            request.get_full_path(),
+            {"retry_after": UNAVAILABLE_RETRY_AFTER_SECONDS},
+        )
+        response = JsonResponse(body, status=503, content_type=PROBLEM_CONTENT_TYPE)
+    else:
+        # Rendered without the request: its context processors would read the session and
+        # user from the very database that is down.
+        response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def problem_type_detail(request: HttpRequest, slug: str) -> HttpResponse:

@@ -6,7 +6,8 @@ import ipaddress
 from collections.abc import Callable, Sequence
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import SuspiciousOperation
+from django.http import HttpRequest, HttpResponse, QueryDict
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -87,3 +88,29 @@ class PrivatePagesMiddleware:
         if user is not None and user.is_authenticated:
             response["Cache-Control"] = "private, no-store"
         return response
+
+
+class NulCharacter(SuspiciousOperation):
+    """A NUL character in a request's parameters: no text we store or search holds one, and
+    PostgreSQL refuses it in any string."""
+
+
+class RefuseNulCharactersMiddleware:
+    """Answers 400 (a page, or a problem under /api/) to a NUL character in the path, the query
+    string or a form field, before any view passes it to the database as a 500 waiting to
+    happen. Multipart bodies are left to the views: files hold NULs by nature, and their text
+    fields go through Django forms, which refuse NULs themselves."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or _holds_nul(request.GET):
+            raise NulCharacter("NUL character in the URL")
+        if request.content_type == "application/x-www-form-urlencoded" and _holds_nul(request.POST):
+            raise NulCharacter("NUL character in a form field")
+        return self.get_response(request)
+
+
+def _holds_nul(params: QueryDict) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in values) for key, values in params.lists())

@@ -85,6 +85,9 @@ MIDDLEWARE = [
     "config.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Outside the ETag middleware, which would not tag a no-store answer: API clients keep
+    # their 304s. It reads the user the authentication below sets, once the view has run.
+    "config.middleware.PrivatePagesMiddleware",
     # ETags on every GET and 304 on If-None-Match: pages, htmx partials and API reads alike.
     "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -92,13 +95,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "config.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "accounts.middleware.OrganisationMiddleware",
+    # Last, so that its 400 page knows who is signed in.
+    "config.middleware.RefuseNulCharactersMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
