@@ -49,7 +49,7 @@ def test_an_owner_exports_the_organisation_as_a_zip_with_every_registered_part(
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     assert "attachment" in response["Content-Disposition"]
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "private, no-store"
     # Streamed from a file, never built in the response's memory.
     assert response.streaming
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
