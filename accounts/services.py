@@ -26,6 +26,7 @@ from accounts import privacy, tokens
 from accounts.emails import normalize_email, organisation_name_from_email
 from accounts.exceptions import AccountsError
 from accounts.models import ApiToken, AuditEvent, Invitation, Membership, Organisation, User
+from api.links import site_url
 
 # A token's last use is written at most this often, so that a busy API client does not turn
 # every read into a write.
@@ -168,8 +169,8 @@ def _invitation_for_token(token: str) -> Invitation | None:
     )
 
 
-def _invitation_send(*, invitation: Invitation, token: str) -> None:
-    link = settings.SITE_URL + reverse("invitation_accept", kwargs={"token": token})
+def _invitation_send(*, invitation: Invitation, token: str, site: str) -> None:
+    link = site + reverse("invitation_accept", kwargs={"token": token})
     context = {
         "invitation": invitation,
         "organisation": invitation.organisation,
@@ -182,10 +183,13 @@ def _invitation_send(*, invitation: Invitation, token: str) -> None:
 
 
 @transaction.atomic
-def invitation_create(*, org: Organisation, actor: User, email: str) -> tuple[Invitation, str]:
+def invitation_create(
+    *, org: Organisation, actor: User, email: str, site: str = ""
+) -> tuple[Invitation, str]:
     """Invites `email` as a recruiter and emails the link. Returns the invitation and its secret.
 
-    Inviting the same address again replaces the earlier, still pending invitation.
+    Inviting the same address again replaces the earlier, still pending invitation. `site` is
+    the scheme and host the link points at (the inviting request's own).
     """
     _require_owner(org=org, actor=actor)
     email = User.objects.normalize_email(email.strip())
@@ -207,7 +211,8 @@ def invitation_create(*, org: Organisation, actor: User, email: str) -> tuple[In
         expires_at=now + settings.INVITATION_TTL,
     )
     audit_record(action="invitation.created", org=org, actor=actor, detail={"email": email})
-    transaction.on_commit(lambda: _invitation_send(invitation=invitation, token=token))
+    site = site or site_url()
+    transaction.on_commit(lambda: _invitation_send(invitation=invitation, token=token, site=site))
     return invitation, token
 
 

@@ -19,6 +19,7 @@ from accounts.exceptions import AccountsError
 from accounts.forms import ApiTokenForm, ConfirmDeleteForm, InvitationForm, OrganisationForm
 from accounts.models import Invitation, Membership
 from accounts.tokens import secret_hash
+from api.links import site_url
 
 
 def _membership(request: HttpRequest) -> Membership:
@@ -114,6 +115,7 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
             org=request.organisation,  # type: ignore[attr-defined]
             actor=request.user,  # type: ignore[arg-type]
             email=form.cleaned_data["email"],
+            site=site_url(request),
         )
     except AccountsError as error:
         messages.error(request, error.message)

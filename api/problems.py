@@ -9,7 +9,6 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -20,6 +19,8 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from api.links import absolute_url
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 # Errors that mean a service we depend on (the database, Redis) cannot be reached right now: the
@@ -112,15 +113,21 @@ class Problem(exceptions.APIException):
         super().__init__(detail or PROBLEM_TYPES[slug][0])
 
 
-def problem_type_uri(slug: str) -> str:
-    return f"{settings.SITE_URL}/api/problems/{slug}/"
+def problem_type_uri(slug: str, request: HttpRequest | None = None) -> str:
+    return absolute_url(request, f"/api/problems/{slug}/")
 
 
 def problem_body(
-    slug: str, status_code: int, detail: Any, instance: str, extra: dict[str, Any] | None = None
+    slug: str,
+    status_code: int,
+    detail: Any,
+    instance: str,
+    extra: dict[str, Any] | None = None,
+    *,
+    request: HttpRequest | None = None,
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "type": problem_type_uri(slug),
+        "type": problem_type_uri(slug, request),
         "title": PROBLEM_TYPES[slug][0],
         "status": status_code,
         "detail": str(detail),
@@ -167,7 +174,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     wait = getattr(exc, "wait", None)
     if isinstance(exc, exceptions.Throttled) and wait is not None:
         extra["retry_after"] = int(wait)
-    response.data = problem_body(slug, response.status_code, detail, instance, extra)
+    response.data = problem_body(
+        slug, response.status_code, detail, instance, extra, request=request
+    )
     response.content_type = PROBLEM_CONTENT_TYPE
     return response
 
@@ -179,7 +188,11 @@ def _is_api(request: HttpRequest) -> bool:
 def handler404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if _is_api(request):
         body = problem_body(
-            "not-found", 404, PROBLEM_TYPES["not-found"][0], request.get_full_path()
+            "not-found",
+            404,
+            PROBLEM_TYPES["not-found"][0],
+            request.get_full_path(),
+            request=request,
         )
         return JsonResponse(body, status=404, content_type=PROBLEM_CONTENT_TYPE)
     return render(request, "404.html", status=404)
@@ -193,6 +206,7 @@ def handler400(request: HttpRequest, exception: Exception | None = None) -> Http
             400,
             "The request could not be read: it is malformed or too large.",
             request.get_full_path(),
+            request=request,
         )
         return JsonResponse(body, status=400, content_type=PROBLEM_CONTENT_TYPE)
 
@@ -206,7 +220,11 @@ def handler500(request: HttpRequest) -> HttpResponse:
         return _unavailable(request)
     if _is_api(request):
         body = problem_body(
-            "server-error", 500, PROBLEM_TYPES["server-error"][0], request.get_full_path()
+            "server-error",
+            500,
+            PROBLEM_TYPES["server-error"][0],
+            request.get_full_path(),
+            request=request,
         )
         return JsonResponse(body, status=500, content_type=PROBLEM_CONTENT_TYPE)
     return render(request, "500.html", status=500)
@@ -221,6 +239,7 @@ def _unavailable(request: HttpRequest) -> HttpResponse:
             "A service RoleMatch depends on is unreachable. Nothing was done; retry shortly.",
             request.get_full_path(),
             {"retry_after": UNAVAILABLE_RETRY_AFTER_SECONDS},
+            request=request,
         )
         response = JsonResponse(body, status=503, content_type=PROBLEM_CONTENT_TYPE)
     else:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
@@ -62,7 +61,8 @@ _DEFAULTS: dict[int, tuple[str, str]] = {
 
 def _example(status: int, slug: str, detail: str) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "type": f"{settings.SITE_URL}/api/problems/{slug}/",
+        # Each server fills in its own scheme and host.
+        "type": f"/api/problems/{slug}/",
         "title": PROBLEM_TYPES[slug][0],
         "status": status,
         "detail": detail,

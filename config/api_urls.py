@@ -3,6 +3,7 @@
 from django.urls import URLPattern, URLResolver, path
 
 from accounts import apis as accounts
+from api.index import ApiIndexApi
 from billing import apis as billing
 from candidates import apis as candidates
 from matcher import apis as matcher
@@ -11,6 +12,7 @@ from roles import apis as roles
 app_name = "api"
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("", ApiIndexApi.as_view(), name="index"),
     path("auth/token/", accounts.AuthTokenCreateApi.as_view(), name="auth_token"),
     path("members/", accounts.MemberListApi.as_view(), name="member_list"),
     # roles

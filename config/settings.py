@@ -48,8 +48,10 @@ else:
             "for example ALLOWED_HOSTS=rolematch.example.com"
         )
 
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
+# Empty: absolute links are built from each request's own host and port (config/api/links.py).
+# Set it only when the public address differs from what the server sees.
+SITE_URL = env.str("SITE_URL", default="").rstrip("/")
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL] if SITE_URL else [])
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -6,7 +6,7 @@ from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api import problems
-from config import health
+from config import health, views
 from roles.sitemaps import sitemaps as role_sitemaps
 from roles.views import robots_txt
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, {"sitemaps": role_sitemaps}, name="sitemap"),
     path("admin/", admin.site.urls),

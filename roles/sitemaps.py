@@ -15,7 +15,8 @@ from roles.selectors import role_sitemap_items
 class _SiteProtocol(Sitemap):
     @property
     def protocol(self) -> str:  # type: ignore[override]
-        return urlparse(settings.SITE_URL).scheme or "https"
+        # Unset, Django takes the scheme of the request.
+        return urlparse(settings.SITE_URL).scheme or None  # type: ignore[return-value]
 
 
 class RoleSitemap(_SiteProtocol):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,6 +15,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
+from api.links import absolute_url
 from roles import selectors
 from roles.models import Role
 
@@ -39,7 +39,7 @@ def role_list(request: HttpRequest) -> HttpResponse:
         "industries": industries,
         "industry_name": next((i.name for i in industries if i.slug == industry), ""),
         "filter_qs": urlencode(keep),
-        "canonical_url": settings.SITE_URL + reverse("roles:list"),
+        "canonical_url": absolute_url(request, reverse("roles:list")),
     }
     return render(request, "roles/role_list.html", context)
 
@@ -52,7 +52,7 @@ def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("No published role with that address.") from None
     key = selectors.role_page_cache_key(role=head)
     parts = cache.get(key)
-    if parts is None:
+    if parts is None or "occupation" not in parts:
         role = selectors.role_get_published(slug=slug)
         parts = render_role_parts(role)
         cache.set(key, parts, selectors.PAGE_CACHE_TIMEOUT)
@@ -67,26 +67,29 @@ def render_role_preview(request: HttpRequest, role: Role) -> HttpResponse:
     return render(request, "roles/role_detail.html", context)
 
 
-def render_role_parts(role: Role) -> dict[str, str]:
-    """The parts of the page that are the same for every visitor, cached per role version."""
+def render_role_parts(role: Role) -> dict[str, Any]:
+    """The parts of the page that are the same for every visitor, cached per role version.
+
+    Nothing here holds the site's address: one cached copy serves every host and port."""
     return {
         "body": render_to_string("roles/_role_body.html", {"role": role}),
-        "json_ld": occupation_json_ld(role),
+        "occupation": occupation_data(role),
     }
 
 
 def role_page_context(
-    role: Role, parts: dict[str, str], *, request: HttpRequest, preview: bool = False
+    role: Role, parts: dict[str, Any], *, request: HttpRequest, preview: bool = False
 ) -> dict[str, Any]:
+    canonical = absolute_url(request, role.get_absolute_url())
     return {
         "role": role,
         # Rendered by our own templates with autoescaping (and escaped JSON); the cache only
         # stores the result.
         "body": mark_safe(parts["body"]),  # noqa: S308
-        "json_ld": mark_safe(parts["json_ld"]),  # noqa: S308
+        "json_ld": mark_safe(occupation_json_ld(parts["occupation"], url=canonical)),  # noqa: S308
         "preview": preview,
         "cta_url": cta_url(request, role),
-        "canonical_url": settings.SITE_URL + role.get_absolute_url(),
+        "canonical_url": canonical,
         "meta_description": (role.summary or role.description)[:300],
     }
 
@@ -105,13 +108,12 @@ def cta_url(request: HttpRequest, role: Role) -> str:
     return f"{reverse('account_signup')}?{urlencode({'next': new_match_url(role)})}"
 
 
-def occupation_json_ld(role: Role) -> str:
+def occupation_data(role: Role) -> dict[str, Any]:
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Occupation",
         "name": role.title,
         "description": role.summary or role.description,
-        "url": settings.SITE_URL + role.get_absolute_url(),
     }
     if role.alternate_titles:
         data["alternateName"] = list(role.alternate_titles)
@@ -141,8 +143,12 @@ def occupation_json_ld(role: Role) -> str:
             data["occupationLocation"] = [
                 {"@type": "AdministrativeArea", "name": r} for r in regions
             ]
+    return data
+
+
+def occupation_json_ld(data: dict[str, Any], *, url: str) -> str:
     # Escaped so that no value can close the <script> element it sits in.
-    return json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES)
+    return json.dumps({**data, "url": url}, ensure_ascii=False).translate(_JSON_ESCAPES)
 
 
 @require_GET
@@ -156,7 +162,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "Disallow: /api/",
         "Allow: /roles/",
         "",
-        f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}",
+        f"Sitemap: {absolute_url(request, reverse('sitemap'))}",
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
