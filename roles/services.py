@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import F, Model, ProtectedError
 from django.utils import timezone
@@ -415,3 +417,51 @@ def role_revert(*, role: Role, to: datetime | int, actor: Any = None) -> Role:
         return role_publish(role=locked, actor=actor)
     _invalidate(locked)
     return locked
+
+
+# --- Curators --------------------------------------------------------------------------------
+
+CURATORS_GROUP = "Curators"
+
+
+@transaction.atomic
+def curator_grant(
+    *, email: str, password: str | None = None, superuser: bool = False
+) -> tuple[Any, bool]:
+    """Lets `email` curate the role catalog in the admin; creates the account when it is new.
+
+    Curators are staff in the "Curators" group, which may edit roles, their sections and the
+    skills taxonomy and nothing else (no credits, no organisations). `superuser` makes the first
+    operator, who may do everything. Returns the user and whether it was created."""
+    user_model = get_user_model()
+    user = user_model.objects.filter(email__iexact=email).first()
+    created = user is None
+    if user is None:
+        if not password:
+            raise ValueError(f"{email} has no account yet: give it a password.")
+        user = user_model.objects.create_user(email=email, password=password)
+    elif password:
+        user.set_password(password)
+    group, _ = Group.objects.get_or_create(name=CURATORS_GROUP)
+    group.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="roles",
+            content_type__model__in=[
+                "role",
+                "responsibility",
+                "evaluationcriterion",
+                "interviewtopic",
+                "salaryrange",
+                "roleskill",
+                "skill",
+                "skillalias",
+                "industry",
+            ],
+        )
+    )
+    user.is_staff = True
+    if superuser:
+        user.is_superuser = True
+    user.save()
+    user.groups.add(group)
+    return user, created
