@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from accounts.emails import normalize_email
 from accounts.ratelimits import ratelimit_hit
 from accounts.services import signup_complete
+from accounts.signals import account_email_context
 
 # The session key under which an invitation link waits for its visitor to sign up or sign in.
 PENDING_INVITATION_SESSION_KEY = "accounts_pending_invitation"
@@ -43,6 +44,14 @@ class AccountAdapter(DefaultAccountAdapter):
         # owner out with five wrong passwords; with the client's address, only that client is.
         account = super()._get_login_attempts_cache_key(request, **credentials)
         return f"{account}:{self.get_client_ip(request)}"
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        for _, extra in account_email_context.send(
+            sender=type(self), template_prefix=template_prefix, email=email, context=context
+        ):
+            if isinstance(extra, dict):
+                context.update(extra)
+        super().send_mail(template_prefix, email, context)
 
     def save_user(
         self,

@@ -8,8 +8,12 @@ class BillingConfig(AppConfig):
     def ready(self) -> None:
         from allauth.account.signals import email_confirmed
 
-        from billing.signals import grant_trial_on_email_confirmed
+        from accounts.signals import account_email_context
+        from billing.signals import grant_trial_on_email_confirmed, trial_words_for_email
 
+        account_email_context.connect(
+            trial_words_for_email, dispatch_uid="billing.trial_words_for_email"
+        )
         email_confirmed.connect(
             grant_trial_on_email_confirmed, dispatch_uid="billing.grant_trial_on_email_confirmed"
         )

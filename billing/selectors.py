@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 
+from accounts.emails import normalize_email
 from accounts.models import Organisation
 from billing.models import (
     CreditAccount,
@@ -17,6 +18,7 @@ from billing.models import (
     LedgerEntry,
     Pricing,
     Purchase,
+    TrialClaim,
 )
 from billing.money import candidates_covered
 
@@ -32,6 +34,26 @@ def price_per_candidate_cents() -> int:
 
 def trial_credits_cents() -> int:
     return pricing_get().trial_credits_cents
+
+
+def trial_refusal(*, email: str, org: Organisation | None = None) -> str:
+    """Why `email` gets no free trial (for `org`), in words for the recruiter; "" when it may.
+
+    The trial is once per person and once per organisation; a person is the normalised address,
+    so the words say what makes two addresses one."""
+    if org is not None and TrialClaim.objects.filter(organisation=org).exists():
+        return ""
+    claims = TrialClaim.objects.filter(email_normalised=normalize_email(email))
+    if org is not None:
+        claims = claims.exclude(organisation=org)
+    if not claims.exists():
+        return ""
+    return (
+        f"The free trial is once per person, and {email} counts as the same person as an "
+        "address that has already had it: letter case, a “+tag” and, for Gmail, dots in the "
+        "name all reach the same inbox. So this account starts without free credit; buy "
+        "credits to score candidates."
+    )
 
 
 def pack_list_active() -> QuerySet[CreditPack]:

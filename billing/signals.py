@@ -6,8 +6,9 @@ import logging
 from typing import Any
 
 from accounts.selectors import organisation_for_user
-from billing import services
+from billing import selectors, services
 from billing.models import LedgerErasure
+from billing.money import format_cents
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +23,21 @@ def grant_trial_on_email_confirmed(
         return
     if services.trial_grant(user=user, org=org, email=email_address.email):
         logger.info("Free trial granted to organisation %s", org.pk)
+
+
+def trial_words_for_email(
+    sender: Any, template_prefix: str, email: str, context: dict[str, Any], **kwargs: Any
+) -> dict[str, str]:
+    """The sign-up email promises the trial only to those who will get it, and says why not."""
+    if not template_prefix.startswith("account/email/email_confirmation"):
+        return {}
+    cents = selectors.trial_credits_cents()
+    if cents <= 0:
+        return {}
+    return {
+        "trial_credits": format_cents(cents),
+        "trial_refusal": selectors.trial_refusal(email=email),
+    }
 
 
 def mark_ledger_erasure(sender: Any, instance: Any, **kwargs: Any) -> None:

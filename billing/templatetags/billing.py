@@ -16,6 +16,16 @@ def dollars(cents: int | None) -> str:
 
 
 @register.simple_tag(takes_context=True)
+def billing_trial_refusal(context: Any) -> str:
+    """Why the signed-in person's organisation got no free trial, or ""."""
+    request = context.get("request")
+    org = getattr(request, "organisation", None) if request is not None else None
+    if org is None or not request.user.is_authenticated:
+        return ""
+    return selectors.trial_refusal(email=request.user.email, org=org)
+
+
+@register.simple_tag(takes_context=True)
 def billing_balance(context: Any) -> selectors.BalanceSummary | None:
     """The balance of the request's organisation, for panels rendered outside billing's views."""
     request = context.get("request")

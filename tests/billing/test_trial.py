@@ -159,3 +159,39 @@ def test_create_recruiter_explains_a_weak_password() -> None:
     with pytest.raises(CommandError, match="Password refused"):
         call_command("create_recruiter", "demo@example.com", "--password", "short", "--org", "X")
     assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_second_trial_is_refused_out_loud_in_the_email_and_on_the_dashboard() -> None:
+    sign_up_and_verify("name@example.com")
+    first_email = mail.outbox[-1].body
+    assert "Your $3.00 of free credits are added" in first_email
+    assert "once per person" not in first_email
+
+    client = Client()
+    client.post(
+        reverse("account_signup"),
+        {"email": "name+x@example.com", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    email = mail.outbox[-1].body
+    assert "free credits are added" not in email
+    assert "The free trial is once per person" in email
+    assert "name+x@example.com counts as the same person" in email
+    link = re.search(r"https?://\S+(/accounts/confirm-email/\S+/)", email)
+    assert link
+    client.post(link.group(1))
+
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "$0.00" in html
+    assert "data-trial-refused" in html
+    assert "The free trial is once per person" in html
+
+
+@pytest.mark.django_db
+def test_the_first_account_is_told_nothing_about_refusals() -> None:
+    org = sign_up_and_verify("solo@example.com")
+    client = Client()
+    client.force_login(User.objects.get(email="solo@example.com"))
+    html = client.get(reverse("dashboard")).content.decode()
+    assert selectors.balance_cents(org=org) == 300
+    assert "data-trial-refused" not in html
