@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation, User
 from billing.exceptions import BillingError, InsufficientCredit
+from billing.money import format_cents
 from billing.selectors import price_per_candidate_cents
 from billing.services import credit_reserve, reservation_charge, reservation_release
 from candidates.models import Candidate, Document
@@ -299,7 +300,11 @@ def match_create(
     """Creates a match and reserves its whole cost; without enough credit the match waits.
 
     `documents` are uploads still being read: they count (and are reserved) as candidates, join
-    the match when parsed, and are given back if their file cannot be read."""
+    the match when parsed, and are given back if their file cannot be read.
+
+    A match of the same role already waiting for credit is reused rather than joined by another:
+    it takes this selection and tries the reservation again, so clicking Run twice while short
+    of credit leaves one waiting match, not two. It has reserved nothing, so nothing moves."""
     if role.organisation_id not in (None, org.pk) or (
         role.organisation_id is None and role.status != "published"
     ):
@@ -323,24 +328,49 @@ def match_create(
     snapshot = role_snapshot(role)
     clean = _check_weights(weights, [s["skill_id"] for s in snapshot["skills"]])
     price = price_per_candidate_cents()
+    fields = {
+        "role_version": role.version,
+        "role_title": role.title[:200],
+        "role_snapshot": snapshot,
+        "blind": blind,
+        "weights": clean,
+        "price_cents": price,
+        "candidate_count": count,
+        "scoring_version": scoring.SCORING_VERSION,
+    }
     with transaction.atomic():
-        match = Match.objects.create(
-            organisation=org,
-            role=role,
-            role_version=role.version,
-            role_title=role.title[:200],
-            role_snapshot=snapshot,
-            status=Match.Status.WAITING_FOR_CREDIT,
-            blind=blind,
-            weights=clean,
-            created_by=user,
-            price_cents=price,
-            candidate_count=count,
-            scoring_version=scoring.SCORING_VERSION,
+        match = (
+            Match.objects.select_for_update()
+            .filter(organisation=org, role=role, status=Match.Status.WAITING_FOR_CREDIT)
+            .order_by("-created_at", "-pk")
+            .first()
         )
+        if match is None:
+            match = Match.objects.create(
+                organisation=org,
+                role=role,
+                status=Match.Status.WAITING_FOR_CREDIT,
+                created_by=user,
+                **fields,
+            )
+        else:
+            for name, value in fields.items():
+                setattr(match, name, value)
+            match.save(update_fields=[*fields, "updated_at"])
         match.candidates.set(list(chosen))
         match.documents.set(list(pending))
     return _match_reserve(match=match, user=user)
+
+
+def _waiting_message(exc: Any) -> str:
+    """The one sentence a waiting match shows: what it needs, what there is, what to do."""
+    if exc.available_cents < 0:
+        return f"{exc.message} Nothing has been charged and your candidates are kept."
+    return (
+        f"This match needs {format_cents(exc.needed_cents)} of credit and your balance is "
+        f"{format_cents(exc.available_cents)}. Nothing has been charged and your candidates "
+        "are kept: buy credits, then resume the match."
+    )
 
 
 def _match_reserve(*, match: Match, user: User | None) -> Match:
@@ -371,10 +401,7 @@ def _match_reserve(*, match: Match, user: User | None) -> Match:
     except InsufficientCredit as exc:
         Match.objects.filter(pk=match.pk).update(
             status=Match.Status.WAITING_FOR_CREDIT,
-            status_message=(
-                f"{exc.message} Your candidates are kept: the match starts as soon as you "
-                "top up and resume it."
-            ),
+            status_message=_waiting_message(exc),
         )
     match.refresh_from_db()
     return match

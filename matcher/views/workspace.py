@@ -228,8 +228,7 @@ def match_new(request: HttpRequest) -> HttpResponse:
             request, role, skills=skills, selected_ids={c.pk for c in chosen}, error=str(exc)
         )
         return render(request, "matcher/workspace/match_new.html", context, status=400)
-    if match.status == Match.Status.WAITING_FOR_CREDIT:
-        messages.warning(request, match.status_message)
+    # A match waiting for credit says so on its own page, once.
     return redirect("matcher:match_detail", pk=match.pk)
 
 
@@ -320,9 +319,7 @@ def match_resume_view(request: HttpRequest, pk: int) -> HttpResponse:
     except ValueError as exc:
         messages.error(request, str(exc))
     else:
-        if match.status == Match.Status.WAITING_FOR_CREDIT:
-            messages.error(request, match.status_message)
-        else:
+        if match.status != Match.Status.WAITING_FOR_CREDIT:
             messages.success(request, "The match is running again.")
     return redirect("matcher:match_detail", pk=match.pk)
 

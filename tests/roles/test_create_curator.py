@@ -40,7 +40,8 @@ def test_the_first_admin_and_a_recruiter_curator_as_the_readme_says(
     monkeypatch.setattr("getpass.getpass", lambda prompt="": PASSWORD)
     call_command(*first)
     admin = User.objects.get(email=first[1])
-    assert admin.is_staff and admin.is_superuser
+    assert admin.is_staff
+    assert admin.is_superuser
 
     # The second makes an existing recruiter (alice plays the part) a curator.
     recruiter = User.objects.get(email="alice@example.com")
@@ -48,7 +49,8 @@ def test_the_first_admin_and_a_recruiter_curator_as_the_readme_says(
     recruiter.save()
     call_command(*second)
     recruiter.refresh_from_db()
-    assert recruiter.is_staff and not recruiter.is_superuser
+    assert recruiter.is_staff
+    assert not recruiter.is_superuser
     assert recruiter.check_password(PASSWORD)  # the password is left alone
     assert recruiter.membership.organisation.name == "Alice Recruiting"
 
