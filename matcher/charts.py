@@ -241,7 +241,7 @@ def heatmap_svg(
     header = 118
     score_w = 44
     # Room on the right for the last rotated label, and at least the legend's width.
-    width = max(label_width + score_w + cell * max(len(columns), 1) + 70, 480)
+    width = max(label_width + score_w + cell * max(len(columns), 1) + 70, 600)
     height = header + cell * max(len(rows), 1) + 34
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
@@ -301,7 +301,8 @@ def heatmap_svg(
             f'<rect x="{x}" y="{legend_y - 10}" width="12" height="12" rx="2" fill="{fill}"/>'
             f'<text x="{x + 16}" y="{legend_y}" fill="{MUTED}">{glyph} {_a(text)}</text>'
         )
-        x += 28 + 6 * len(text)
+        # Room for the glyph and the words at 11px, so that no legend entry runs into the next.
+        x += round(40 + 6.5 * len(text))
     out.append(f'<text x="{x}" y="{legend_y}" fill="{MUTED}">* must-have</text>')
     out.append("</svg>")
     return "".join(out)

@@ -92,6 +92,18 @@
     }
   });
 
+  // On a phone the ranking comes first and the tools under it start folded.
+  function foldOnPhone(root) {
+    if (!window.matchMedia("(max-width: 960px)").matches) return;
+    root.querySelectorAll("details[data-fold-on-phone]").forEach(function (d) {
+      d.open = false;
+    });
+  }
+  foldOnPhone(document);
+  document.body.addEventListener("htmx:afterSwap", function (event) {
+    if (event.detail.target && event.detail.target.id === "results") foldOnPhone(document);
+  });
+
   // A decision changes the table's decision column: refresh the results with the current filters.
   document.body.addEventListener("decision-recorded", function () {
     var filters = document.getElementById("filters-form");

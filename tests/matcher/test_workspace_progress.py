@@ -18,7 +18,7 @@ from tests.matcher.test_workspace_views import (  # noqa: F401  (fixtures)
 pytestmark = pytest.mark.django_db
 
 
-def _running(org, role) -> Match:  # type: ignore[no-untyped-def]
+def _running(org, role) -> Match:  # type: ignore[no-untyped-def]  # noqa: F811
     return Match.objects.create(
         organisation=org,
         role=role,
@@ -31,7 +31,10 @@ def _running(org, role) -> Match:  # type: ignore[no-untyped-def]
 
 
 def test_the_live_part_offers_the_results_once_the_first_candidate_is_scored(
-    client, alice, alice_org, role
+    client,
+    alice,
+    alice_org,
+    role,  # noqa: F811
 ):  # type: ignore[no-untyped-def]
     client.force_login(alice)
     match = _running(alice_org, role)
@@ -48,7 +51,10 @@ def test_the_live_part_offers_the_results_once_the_first_candidate_is_scored(
 
 
 def test_a_match_that_stops_says_it_has_ended_and_keeps_the_results_link(
-    client, alice, alice_org, role
+    client,
+    alice,
+    alice_org,
+    role,  # noqa: F811
 ):  # type: ignore[no-untyped-def]
     client.force_login(alice)
     match = _running(alice_org, role)
@@ -65,7 +71,11 @@ def test_a_match_that_stops_says_it_has_ended_and_keeps_the_results_link(
 
 
 def test_out_of_credit_says_so_once_and_a_second_run_reuses_the_waiting_match(
-    client, alice, alice_org, role, pool
+    client,
+    alice,
+    alice_org,
+    role,  # noqa: F811
+    pool,  # noqa: F811
 ):  # type: ignore[no-untyped-def]
     client.force_login(alice)
     data = {"role": role.pk, "candidates": [c.pk for c in pool], **_profile(role)}
