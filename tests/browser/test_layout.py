@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
@@ -20,8 +21,6 @@ LAPTOP = {"width": 1366, "height": 900}
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():  # type: ignore[no-untyped-def]
-    from django.core.cache import cache
-
     cache.clear()
 
 
