@@ -207,15 +207,25 @@ def batch_create(
             batch = UploadBatch.objects.create(organisation=org, created_by=user)
             intake = _Intake(org=org, batch=batch, limits=limits)
             _intake_files(intake, files)
-            # With the documents: a file is never stored without the parse that will read it.
-            for document_id in intake.to_parse:
-                queue_task("matcher.document_parse", document_id)
+            # With the documents: a file is never stored without the task that will read it.
+            _queue_chunks(intake.to_parse)
     except BaseException:
         # The rows are rolled back; the files written meanwhile would be left without one.
         if intake is not None:
             intake.discard_stored()
         raise
     return batch
+
+
+def _queue_chunks(document_ids: list[int]) -> None:
+    """Chunks, not a task a file: each chunk is read, embedded in one pass through the model and
+    scored by one task, and several chunks keep every worker process busy. The first chunks are
+    small, so that the first results show within seconds."""
+    start, size = 0, max(1, settings.INTAKE_CHUNK_FILES // 4)
+    while start < len(document_ids):
+        queue_task("matcher.documents_ingest", document_ids[start : start + size])
+        start += size
+        size = min(size * 2, settings.INTAKE_CHUNK_FILES)
 
 
 def _intake_files(intake: _Intake, files: Iterable[UploadedFile]) -> None:
@@ -279,8 +289,10 @@ def _why(rejection: Any) -> tuple[str, str]:
 # --- Parse ------------------------------------------------------------------------------------
 
 
-def document_parse(*, document_id: int) -> Document | None:
+def document_parse(*, document_id: int, embed: bool = True) -> Document | None:
     """Reads one stored document into a candidate. Safe to run twice: a settled document is left.
+
+    `embed`: queue the candidate's embedding; False when the caller embeds a chunk itself.
 
     The attempt is counted and committed before reading, so a file that kills the worker
     (acks_late redelivers it) is counted too, and set aside after PARSE_MAX_ATTEMPTS.
@@ -304,7 +316,9 @@ def document_parse(*, document_id: int) -> Document | None:
     # The matcher's hits are frozen dataclasses; the parser's protocol spells its fields as plain
     # attributes, which mypy reads as writable. Same shape at run time.
     profile = extract_profile(parsed.text, cast("SkillFinder", skill_matcher()))
-    return _document_settle(document=document, parsed=parsed, profile=_as_dict(profile))
+    return _document_settle(
+        document=document, parsed=parsed, profile=_as_dict(profile), embed=embed
+    )
 
 
 def _read(document: Document) -> Any:
@@ -318,6 +332,7 @@ def _read(document: Document) -> Any:
         limits=intake_limits(),
         timeout_s=settings.PARSE_TIME_LIMIT_S,
         memory_mb=settings.PARSE_MEMORY_MB,
+        warm=settings.PARSE_WARM_READER,
     )
 
 
@@ -355,7 +370,9 @@ def document_fail(*, document: Document, code: str, message: str) -> Document:
     return document
 
 
-def _document_settle(*, document: Document, parsed: Any, profile: dict[str, Any]) -> Document:
+def _document_settle(
+    *, document: Document, parsed: Any, profile: dict[str, Any], embed: bool = True
+) -> Document:
     text = str(parsed.text).replace("\x00", "")
     with transaction.atomic():
         document = Document.objects.select_for_update().get(pk=document.pk)
@@ -399,7 +416,7 @@ def _document_settle(*, document: Document, parsed: Any, profile: dict[str, Any]
             status=_S.DUPLICATE,
             candidate__isnull=True,
         ).update(candidate=candidate)
-        if document.status == _S.PARSED:
+        if document.status == _S.PARSED and embed:
             queue_task("matcher.candidate_embed", candidate.pk)
     return document
 

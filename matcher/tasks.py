@@ -8,10 +8,22 @@ from dataclasses import asdict
 from typing import Any
 
 from celery import shared_task
-from celery.signals import worker_init
+from celery.exceptions import SoftTimeLimitExceeded
+from celery.signals import worker_init, worker_process_init
+from django.conf import settings
 
+from candidates.models import Document
+from candidates.services import document_fail
+from matcher import embeddings
 from matcher.embeddings import CONCURRENCY_ENV
-from matcher.services.matching import candidate_embed, match_fail, match_score, pipeline_sweep
+from matcher.services.matching import (
+    candidate_embed,
+    documents_ingest,
+    match_fail,
+    match_score,
+    pipeline_sweep,
+    queue_task,
+)
 from matcher.services.recovery import work_recover
 
 logger = logging.getLogger(__name__)
@@ -29,10 +41,50 @@ def _record_concurrency(sender: Any = None, **kwargs: Any) -> None:
         os.environ[CONCURRENCY_ENV] = str(concurrency)
 
 
+@worker_process_init.connect
+def _load_the_model(**kwargs: Any) -> None:
+    # In each pool child, after the fork: torch's threads never cross a fork. One short text
+    # through the model also builds its kernels, so the first resume is as fast as the rest.
+    if settings.EMBEDDING_PRELOAD:
+        embeddings.embed_texts(["warm up"])
+
+
 @shared_task(name="matcher.candidate_embed", acks_late=True, reject_on_worker_lost=True)
 def candidate_embed_task(candidate_id: int) -> str:
     row = candidate_embed(candidate_id=candidate_id)
     return "embedded" if row is not None else "gone or failed"
+
+
+TOO_SLOW = (
+    "Reading this file took too long and was stopped. Re-export it (for example as a "
+    "text-based PDF) and upload it again."
+)
+
+
+@shared_task(name="matcher.documents_ingest", acks_late=True, reject_on_worker_lost=True)
+def documents_ingest_task(document_ids: list[int]) -> dict[str, int]:
+    """Reads, embeds and scores a chunk of uploads. Redelivered if its worker dies: settled
+    documents are skipped and the service bounds each file's attempts."""
+    budget = max(10, settings.CELERY_TASK_SOFT_TIME_LIMIT - 2 * settings.PARSE_TIME_LIMIT_S - 60)
+    try:
+        outcome = documents_ingest(document_ids=document_ids, budget_s=budget)
+    except SoftTimeLimitExceeded:
+        # The file being read when time ran out fails; the rest go to another task.
+        for document in Document.objects.filter(
+            pk__in=document_ids, status=Document.Status.READING
+        ):
+            document_fail(document=document, code="timeout", message=TOO_SLOW)
+        left = list(
+            Document.objects.filter(
+                pk__in=document_ids, status=Document.Status.UPLOADED
+            ).values_list("pk", flat=True)
+        )
+        if left:
+            queue_task("matcher.documents_ingest", left)
+        return {"left": len(left)}
+    if outcome.left:
+        queue_task("matcher.documents_ingest", outcome.left)
+    return {"parsed": outcome.parsed, "embedded": outcome.embedded, "left": len(outcome.left)}
 
 
 @shared_task(name="matcher.pipeline_sweep")

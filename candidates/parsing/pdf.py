@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from .document import Limits, ParsedDocument, word_count
 from .errors import ParseError
@@ -53,6 +54,16 @@ def _open(data: bytes):
         ) from exc
 
 
+def _char(textpage, index: int) -> str:
+    """The character at `index` exactly as `textpage.get_text_range(index, 1)` reads it."""
+    if pdfium_c.FPDFText_GetTextIndexFromCharIndex(textpage, index) == -1:
+        return ""  # a character PDFium leaves out of the page's text
+    code = pdfium_c.FPDFText_GetUnicode(textpage, index)
+    if code == 2:
+        return "\ufffe"  # how PDFium's text view spells its soft-hyphen marker
+    return "" if 0xD800 <= code <= 0xDFFF else chr(code)
+
+
 def _segments(textpage) -> list[Segment]:
     """Runs of characters on one line with no wide gap between them.
 
@@ -74,8 +85,9 @@ def _segments(textpage) -> list[Segment]:
         chars.clear()
         box.clear()
 
+    rect = pdfium_c.FS_RECTF()
     for index in range(textpage.count_chars()):
-        char = textpage.get_text_range(index, 1)
+        char = _char(textpage, index)
         if char in ("\r", "\n", "\x02"):
             flush()
             continue
@@ -83,7 +95,10 @@ def _segments(textpage) -> list[Segment]:
             if chars:
                 chars.append(" ")
             continue
-        left, bottom, right, top = textpage.get_charbox(index, loose=True)
+        # The raw calls, not the helpers: a resume has thousands of characters, and the helpers'
+        # per-call buffers and range checks made them most of the time spent reading a PDF.
+        pdfium_c.FPDFText_GetLooseCharBox(textpage, index, rect)
+        left, bottom, right, top = rect.left, rect.bottom, rect.right, rect.top
         height = max(top - bottom, 1.0)
         if box:
             run_height = max(box[3] - box[1], 1.0)

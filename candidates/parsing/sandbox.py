@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -37,6 +38,76 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
     process.wait()
 
 
+def _too_slow(timeout_s: float) -> ParseError:
+    return ParseError(
+        "timeout",
+        f"Reading this file took longer than {timeout_s:.0f} seconds and was stopped. "
+        "Re-export it (for example as a text-based PDF) and upload it again.",
+    )
+
+
+class _WarmReader:
+    """This process's fork server (`forkserver.py`), started on first use and again after it
+    dies. Owned by the process that started it: a forked worker child starts its own."""
+
+    process: subprocess.Popen[bytes] | None = None
+    owner = 0
+
+    @classmethod
+    def get(cls) -> subprocess.Popen[bytes]:
+        alive = cls.process is not None and cls.process.poll() is None
+        if not alive or cls.owner != os.getpid():
+            cls.process = subprocess.Popen(
+                [sys.executable, "-m", "candidates.parsing.forkserver"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                cwd=tempfile.gettempdir(),
+                env=_child_env(),
+                start_new_session=True,
+            )
+            cls.owner = os.getpid()
+        assert cls.process is not None
+        return cls.process
+
+    @classmethod
+    def stop(cls) -> None:
+        if cls.process is not None and cls.owner == os.getpid():
+            _kill_group(cls.process)
+        cls.process = None
+
+
+class _ReaderGone(Exception):
+    """The fork server died or stopped answering; the file is read the cold way instead."""
+
+
+def _ask_warm_reader(
+    path: Path, filename: str, options: dict[str, object], timeout_s: float
+) -> tuple[int, bytes, bytes]:
+    server = _WarmReader.get()
+    assert server.stdin is not None
+    assert server.stdout is not None
+    request = {"path": str(path), "filename": filename, "options": options, "timeout_s": timeout_s}
+    try:
+        server.stdin.write(json.dumps(request).encode() + b"\n")
+        server.stdin.flush()
+    except OSError:
+        _WarmReader.stop()
+        raise _ReaderGone from None
+    # The server enforces the file's own time limit; this one only catches a stuck server.
+    ready, _, _ = select.select([server.stdout], [], [], timeout_s + 30)
+    line = server.stdout.readline() if ready else b""
+    if not line:
+        _WarmReader.stop()
+        raise _ReaderGone
+    answer = json.loads(line)
+    return (
+        int(answer["returncode"]),
+        str(answer["stdout"]).encode("utf-8"),
+        str(answer["stderr"]).encode("utf-8"),
+    )
+
+
 def extract_sandboxed(
     data: bytes,
     filename: str,
@@ -45,9 +116,13 @@ def extract_sandboxed(
     memory_mb: int,
     ocr: bool = True,
     limits: Limits | None = None,
+    warm: bool = False,
 ) -> ParsedDocument:
     """`extract` in a child process. Raises ParseError("timeout" | "too_complex" | "crashed")
-    besides the codes `extract` itself raises."""
+    besides the codes `extract` itself raises.
+
+    `warm`: fork the child from this process's warm reader instead of starting a new
+    interpreter (the same caps, a fresh process per file, a fraction of the start-up cost)."""
     options = {
         "ocr": ocr,
         "memory_mb": memory_mb,
@@ -57,6 +132,15 @@ def extract_sandboxed(
     with tempfile.TemporaryDirectory(prefix="rolematch-parse-") as tmp:
         path = Path(tmp) / "document"
         path.write_bytes(data)
+        if warm:
+            try:
+                returncode, stdout, stderr = _ask_warm_reader(path, filename, options, timeout_s)
+            except _ReaderGone:
+                pass  # read it the cold way below
+            else:
+                if returncode == -signal.SIGKILL and not stdout:
+                    raise _too_slow(timeout_s)  # the reader stopped it at the time limit
+                return _result(returncode, stdout, stderr)
         # Our own interpreter and module; the document only ever travels as a file path.
         process = subprocess.Popen(  # noqa: S603
             [
@@ -78,11 +162,7 @@ def extract_sandboxed(
             stdout, stderr = process.communicate(timeout=timeout_s)
         except subprocess.TimeoutExpired:
             _kill_group(process)
-            raise ParseError(
-                "timeout",
-                f"Reading this file took longer than {timeout_s:.0f} seconds and was stopped. "
-                "Re-export it (for example as a text-based PDF) and upload it again.",
-            ) from None
+            raise _too_slow(timeout_s) from None
         finally:
             if process.poll() is None:
                 _kill_group(process)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ from billing.money import format_cents
 from billing.selectors import price_per_candidate_cents
 from billing.services import credit_reserve, reservation_charge, reservation_release
 from candidates.models import Candidate, Document
-from candidates.services import document_fail
+from candidates.services import INTERNAL_ERROR, document_fail, document_parse
 from matcher import embeddings, lexical, ranking, scoring, vector_cache
 from matcher.blind import identity_from_profile, mask_identity, mask_text
 from matcher.models import CandidateEmbedding, Decision, Match, MatchFailure, MatchResult
@@ -226,6 +227,68 @@ def candidate_embed(*, candidate_id: int) -> CandidateEmbedding | None:
     if candidate is None:
         return None  # deleted since the upload; nothing to do
     return candidates_embed(candidates=[candidate]).get(candidate.pk)
+
+
+# --- Reading, embedding and scoring uploads in chunks ------------------------------------
+
+
+@dataclass
+class IngestOutcome:
+    parsed: int
+    embedded: int
+    # Documents this task had no time left for; the task queues them again.
+    left: list[int]
+
+
+def documents_ingest(*, document_ids: Sequence[int], budget_s: float) -> IngestOutcome:
+    """Reads a chunk of uploads, embeds the new candidates in one pass through the model, and
+    scores them in the matches waiting for them: one task where there were three a file.
+
+    A file that fails to read fails alone with its reason, as in `document_parse`. Past
+    `budget_s` seconds the rest of the chunk is handed back, so one slow file (OCR) never
+    pushes the chunk into Celery's time limit."""
+    started = time.monotonic()
+    ready: list[int] = []
+    for index, document_id in enumerate(document_ids):
+        if index and time.monotonic() - started > budget_s:
+            left = list(document_ids[index:])
+            break
+        try:
+            document = document_parse(document_id=document_id, embed=False)
+        except NOT_THE_CANDIDATES:
+            raise
+        except Exception:
+            # A bug of ours must not leave the file "reading" forever: fail it, and log for us.
+            logger.exception("reading document %s failed unexpectedly", document_id)
+            document = Document.objects.filter(pk=document_id).first()
+            if document is not None:
+                document_fail(document=document, code="internal", message=INTERNAL_ERROR)
+            continue
+        if document is not None and document.status == Document.Status.PARSED:
+            ready.append(document.candidate_id)  # type: ignore[arg-type]
+    else:
+        left = []
+    embedded = candidates_ready(candidate_ids=ready)
+    return IngestOutcome(parsed=len(ready), embedded=embedded, left=left)
+
+
+def candidates_ready(*, candidate_ids: Sequence[int]) -> int:
+    """Embeds freshly read candidates together, then scores them in every running match that
+    chose their files; returns how many were embedded."""
+    if not candidate_ids:
+        return 0
+    candidates = list(Candidate.objects.filter(pk__in=list(candidate_ids)).order_by("pk"))
+    rows = candidates_embed(candidates=candidates)
+    matches = (
+        Match.objects.filter(
+            status__in=list(Match.ACTIVE_STATUSES), documents__candidate_id__in=list(rows)
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    for match_id in list(matches):
+        match_score(match_id=match_id, only=list(rows))
+    return len(rows)
 
 
 # --- Creating a match -------------------------------------------------------------------------
@@ -426,28 +489,44 @@ class ScoreProgress:
 
 
 _pool_lock = threading.Lock()
-_pool_stats: dict[int, tuple[int, lexical.PoolStats]] = {}
+# org id -> (pool version, candidates counted, highest candidate id counted, statistics)
+_pool_stats: dict[int, tuple[int, int, int, lexical.PoolStats]] = {}
 _role_vectors: dict[tuple[int, str, str], tuple[np.ndarray, np.ndarray | None]] = {}
 
 
 def pool_stats_for_org(org_id: int) -> lexical.PoolStats:
     """Document frequencies over the organisation's pool (its latest candidates), cached per
-    process until the pool changes."""
+    process until the pool changes.
+
+    A pool that only grew (an upload being read while its match scores, chunk after chunk) is
+    brought up to date by adding the new candidates: counting them is additive, and reading the
+    whole pool again after every chunk would cost quadratic time on a large upload."""
     version = vector_cache.pool_version(org_id)
     with _pool_lock:
         hit = _pool_stats.get(org_id)
-        if hit is not None and hit[0] == version:
-            return hit[1]
+    if hit is not None and hit[0] == version:
+        return hit[3]
+    pool = Candidate.objects.filter(organisation_id=org_id)
+    count = pool.count()
+    if hit is not None and count <= POOL_STATS_LIMIT:
+        _, counted, highest, stats = hit
+        added = list(pool.filter(pk__gt=highest).values_list("pk", "text"))
+        if counted + len(added) == count:  # nothing was deleted: the sums still hold
+            for _, text in added:
+                stats.add(lexical.tokens(text))
+            highest = max([highest, *(pk for pk, _ in added)])
+            with _pool_lock:
+                _pool_stats[org_id] = (version, count, highest, stats)
+            return stats
     stats = lexical.PoolStats()
-    texts = (
-        Candidate.objects.filter(organisation_id=org_id)
-        .order_by("-created_at")
-        .values_list("text", flat=True)[:POOL_STATS_LIMIT]
-    )
-    for text in texts.iterator(chunk_size=500):
+    rows = pool.order_by("-created_at").values_list("pk", "text")[:POOL_STATS_LIMIT]
+    counted = highest = 0
+    for pk, text in rows.iterator(chunk_size=500):
         stats.add(lexical.tokens(text))
+        counted += 1
+        highest = max(highest, pk)
     with _pool_lock:
-        _pool_stats[org_id] = (version, stats)
+        _pool_stats[org_id] = (version, counted, highest, stats)
     return stats
 
 
@@ -473,28 +552,28 @@ def _role_features(match: Match) -> ranking.RoleFeatures:
 
 def _resolve_documents(match: Match) -> tuple[int, int]:
     """Moves parsed uploads into the match's candidates; returns (unreadable, still reading)."""
-    failed = waiting = 0
-    for document in match.documents.all():
-        if document.candidate_id:
-            # Read: from here on it counts as its candidate (scored, or failed with a reason).
-            match.candidates.add(document.candidate_id)
-        elif document.status == Document.Status.FAILED:
-            failed += 1
-        else:
-            waiting += 1
+    rows = list(match.documents.values_list("candidate_id", "status"))
+    have = set(match.candidates.values_list("pk", flat=True))
+    joined = {cid for cid, _ in rows if cid and cid not in have}
+    if joined:
+        # Read: from here on it counts as its candidate (scored, or failed with a reason).
+        match.candidates.add(*joined)
+    failed = sum(1 for cid, status in rows if not cid and status == Document.Status.FAILED)
+    waiting = sum(1 for cid, status in rows if not cid and status != Document.Status.FAILED)
     return failed, waiting
 
 
-def match_score(*, match_id: int) -> ScoreProgress:
-    """Scores every candidate of the match that is ready and not yet scored; safe to rerun.
+def match_score(*, match_id: int, only: Iterable[int] | None = None) -> ScoreProgress:
+    """Scores the candidates of the match that are ready and not yet scored; safe to rerun.
 
-    A candidate that cannot be embedded or scored fails alone (a `MatchFailure` with its
-    reason, never charged); the match finishes with the others."""
+    `only`: score just these candidates (those a task has just read and embedded), then finish
+    the match if nothing is left. A candidate that cannot be embedded or scored fails alone (a
+    `MatchFailure` with its reason, never charged); the match finishes with the others."""
     match = Match.objects.select_related("organisation", "reservation").get(pk=match_id)
     if match.status not in Match.ACTIVE_STATUSES:
         return ScoreProgress(match.scored_count, match.failed_count, 0, match.is_finished)
     if match.status == Match.Status.QUEUED:
-        Match.objects.filter(pk=match.pk).update(
+        Match.objects.filter(pk=match.pk, status=Match.Status.QUEUED).update(
             status=Match.Status.RUNNING,
             started_at=timezone.now(),
             updated_at=timezone.now(),
@@ -504,15 +583,28 @@ def match_score(*, match_id: int) -> ScoreProgress:
     # Duplicates of one file are one candidate: the count (and the charge) follows candidates.
     settled = set(match.results.values_list("candidate_id", flat=True))
     settled |= set(match.failures.values_list("candidate_id", flat=True))
-    # A candidate exists only once its file was read, so every one left is ready to score.
-    todo = list(match.candidates.exclude(pk__in=settled).order_by("pk"))
-    if todo:
-        _score_batch(match, todo, unreadable=unreadable)
+    todo = match.candidates.exclude(pk__in=settled)
+    if only is not None:
+        todo = todo.filter(pk__in=list(only))
+    elif waiting:
+        # Uploads being read are scored by the tasks reading them; score the rest meanwhile.
+        coming = match.documents.filter(candidate__isnull=False).values("candidate_id")
+        todo = todo.exclude(pk__in=coming)
+    batch = list(todo.order_by("pk"))
+    if batch:
+        _score_batch(match, batch, unreadable=unreadable)
     scored, failed = _match_counts(match, unreadable)
-    if waiting:
+    if waiting or (
+        only is not None and match.candidates.exclude(pk__in=_settled_ids(match)).exists()
+    ):
         return ScoreProgress(scored, failed, waiting, False)
     _match_finish(match=match)
     return ScoreProgress(scored, failed, 0, True)
+
+
+def _settled_ids(match: Match) -> set[int]:
+    settled = set(match.results.values_list("candidate_id", flat=True))
+    return settled | set(match.failures.values_list("candidate_id", flat=True))
 
 
 def _match_counts(match: Match, unreadable: int) -> tuple[int, int]:

@@ -51,4 +51,4 @@ def test_a_real_worker_reads_an_upload_end_to_end(alice, worker_queue) -> None: 
     assert grace.candidate.email == "grace@example.com"
     assert (empty.status, empty.error_code) == ("failed", "no_text")
     assert all(d.attempts == 1 for d in documents)
-    assert "matcher.document_parse" in log
+    assert "matcher.documents_ingest" in log
