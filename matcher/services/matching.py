@@ -587,8 +587,10 @@ def match_score(*, match_id: int, only: Iterable[int] | None = None) -> ScorePro
     if only is not None:
         todo = todo.filter(pk__in=list(only))
     elif waiting:
-        # Uploads being read are scored by the tasks reading them; score the rest meanwhile.
-        coming = match.documents.filter(candidate__isnull=False).values("candidate_id")
+        # Uploads being embedded are scored by the tasks embedding them; the rest now.
+        coming = match.documents.filter(
+            candidate__isnull=False, status=Document.Status.PARSED
+        ).values("candidate_id")
         todo = todo.exclude(pk__in=coming)
     batch = list(todo.order_by("pk"))
     if batch:
