@@ -195,7 +195,7 @@ def _read_upload(upload: UploadedFile) -> bytes:
 def batch_create(
     *, org: Organisation, user: User | None, files: Iterable[UploadedFile]
 ) -> UploadBatch:
-    """Stores the files (ZIPs opened into their members) and queues one parse per document.
+    """Stores the files (ZIPs opened into their members) and queues them to be read, in chunks.
 
     Returns at once. A file that breaks a rule becomes a failed document with its reason; it
     never fails the upload.

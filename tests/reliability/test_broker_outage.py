@@ -88,7 +88,7 @@ def test_an_upload_during_an_outage_is_read_when_the_broker_is_back_and_its_twin
                 format="multipart",
             )
     assert first.status_code == again.status_code == 201, first.content
-    assert Message.objects.filter(task="matcher.document_parse").count() == 1
+    assert Message.objects.filter(task="matcher.documents_ingest").count() == 1
 
     with eager(), django_capture_on_commit_callbacks(execute=True):
         outbox_flush(now=a_minute_later())
