@@ -37,7 +37,7 @@ from candidates.services import INTERNAL_ERROR, document_fail, document_parse
 from matcher import embeddings, lexical, ranking, scoring, vector_cache
 from matcher.blind import identity_from_profile, mask_identity, mask_text
 from matcher.models import CandidateEmbedding, Decision, Match, MatchFailure, MatchResult
-from outbox.selectors import message_pending
+from outbox.selectors import message_args_pending, message_pending
 from outbox.services import task_enqueue
 from roles.selectors import skill_matcher
 
@@ -824,9 +824,10 @@ def pipeline_sweep(*, now: Any = None) -> SweepReport:
     cutoff = now - timedelta(minutes=settings.PIPELINE_STUCK_MINUTES)
     report = SweepReport()
     stale = Document.objects.filter(updated_at__lt=cutoff)
+    held = {pk for args in message_args_pending("matcher.documents_ingest") for pk in args[0]}
     for document in stale.filter(status__in=list(Document.PARSABLE_STATUSES)).iterator():
-        if message_pending("matcher.document_parse", document.pk):
-            continue  # an outage held its parse back; the outbox sends it, not stuck
+        if document.pk in held or message_pending("matcher.document_parse", document.pk):
+            continue  # an outage held its reading back; the outbox sends it, not stuck
         document_fail(document=document, code="stuck", message=STUCK_READING)
         report.documents_failed += 1
     parsed = list(
