@@ -359,8 +359,13 @@ def match_create(
     documents: Iterable[Document] = (),
     weights: Mapping[str, Any] | None = None,
     blind: bool = False,
+    confirmed_cents: int | None = None,
 ) -> Match:
     """Creates a match and reserves its whole cost; without enough credit the match waits.
+
+    `confirmed_cents` is the cost the recruiter was shown and agreed to: a match that would cost
+    more (a ZIP held more resumes than counted) is refused before anything is reserved, so the
+    charge never exceeds what was confirmed without asking again.
 
     `documents` are uploads still being read: they count (and are reserved) as candidates, join
     the match when parsed, and are given back if their file cannot be read.
@@ -391,6 +396,13 @@ def match_create(
     snapshot = role_snapshot(role)
     clean = _check_weights(weights, [s["skill_id"] for s in snapshot["skills"]])
     price = price_per_candidate_cents()
+    if confirmed_cents is not None and count * price > confirmed_cents:
+        raise MatchError(
+            f"This match would score {count} candidates for {format_cents(count * price)}, "
+            f"more than the {format_cents(confirmed_cents)} you confirmed: an archive held "
+            "more resumes than were counted. Nothing was charged and your uploads are kept in "
+            "your pool; check the total and run the match again."
+        )
     fields = {
         "role_version": role.version,
         "role_title": role.title[:200],

@@ -96,6 +96,11 @@ def _int(raw: Any, default: int, low: int, high: int) -> int:
         return default
 
 
+def _confirmed_cents(raw: str | None) -> int | None:
+    """The cost the page showed when Run was clicked; absent without JavaScript."""
+    return int(raw) if raw and raw.isdigit() else None
+
+
 def _skill_overrides(role: Role, rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """Only what the recruiter changed from the role's own profile."""
     base = {rs.skill_id: rs for rs in role.role_skills.all()}
@@ -222,6 +227,7 @@ def match_new(request: HttpRequest) -> HttpResponse:
             documents=documents,
             weights={"skill_weights": _skill_overrides(role, skills)},
             blind=request.POST.get("blind") == "on",
+            confirmed_cents=_confirmed_cents(request.POST.get("confirmed_cents")),
         )
     except ValueError as exc:
         context = _new_match_context(

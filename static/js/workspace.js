@@ -6,6 +6,80 @@
     return "$" + (cents / 100).toFixed(2);
   }
 
+  // A ZIP is charged per resume inside it. Its central directory, the table of contents at the
+  // end of the file, lists every member: read that, never the resumes themselves.
+  var JUNK = ["__MACOSX", ".DS_Store", "Thumbs.db", "desktop.ini"];
+  var zipMembers = new WeakMap(); // File -> members, or null when the directory cannot be read
+
+  function isZip(file) {
+    return /\.zip$/i.test(file.name) || file.type === "application/zip" ||
+      file.type === "application/x-zip-compressed";
+  }
+
+  function isJunk(name) {
+    return name.replace(/\\/g, "/").split("/").some(function (part) {
+      return JUNK.indexOf(part) !== -1 || part.indexOf("._") === 0;
+    });
+  }
+
+  function membersIn(buffer, entries) {
+    var view = new DataView(buffer);
+    var decoder = new TextDecoder();
+    var pos = 0;
+    var count = 0;
+    for (var n = 0; n < entries; n++) {
+      if (pos + 46 > buffer.byteLength || view.getUint32(pos, true) !== 0x02014b50) return null;
+      var nameLength = view.getUint16(pos + 28, true);
+      var name = decoder.decode(new Uint8Array(buffer, pos + 46, nameLength));
+      if (!/[\/\\]$/.test(name) && !isJunk(name)) count += 1;
+      pos += 46 + nameLength + view.getUint16(pos + 30, true) + view.getUint16(pos + 32, true);
+    }
+    return count;
+  }
+
+  function countZipMembers(file) {
+    // The end record is 22 bytes plus a comment of up to 65,535 bytes.
+    var tail = Math.min(file.size, 22 + 65535);
+    return file.slice(file.size - tail).arrayBuffer().then(function (buffer) {
+      var view = new DataView(buffer);
+      for (var i = buffer.byteLength - 22; i >= 0; i--) {
+        if (view.getUint32(i, true) !== 0x06054b50) continue;
+        var entries = view.getUint16(i + 10, true);
+        var size = view.getUint32(i + 12, true);
+        var offset = view.getUint32(i + 16, true);
+        if (entries === 0xffff || offset === 0xffffffff) return null; // ZIP64: not read here
+        return file.slice(offset, offset + size).arrayBuffer().then(function (directory) {
+          return membersIn(directory, entries);
+        });
+      }
+      return null;
+    }).catch(function () { return null; });
+  }
+
+  // How many candidates the picked files make, and whether that number is only a floor.
+  function fileCount(form) {
+    var count = 0;
+    var inZips = 0;
+    var uncertain = false;
+    var pending = [];
+    form.querySelectorAll("input[data-count-files]").forEach(function (input) {
+      Array.prototype.forEach.call(input.files || [], function (file) {
+        if (!isZip(file)) { count += 1; return; }
+        if (!zipMembers.has(file)) {
+          pending.push(countZipMembers(file).then(function (n) { zipMembers.set(file, n); }));
+          uncertain = true;
+          count += 1;
+          return;
+        }
+        var members = zipMembers.get(file);
+        if (members === null) { uncertain = true; count += 1; return; }
+        count += members;
+        inZips += members;
+      });
+    });
+    return { count: count, inZips: inZips, uncertain: uncertain, pending: pending };
+  }
+
   // New match: the cost follows the candidates ticked and the files picked.
   function updateCost(form) {
     var price = parseInt(form.dataset.price || "0", 10);
@@ -14,18 +88,28 @@
     var ticked = whole && whole.checked
       ? parseInt(whole.dataset.wholePool || "0", 10)
       : form.querySelectorAll('input[name="candidates"]:checked').length;
-    var files = 0;
-    form.querySelectorAll("input[data-count-files]").forEach(function (input) {
-      files += input.files ? input.files.length : 0;
-    });
+    var picked = fileCount(form);
+    var files = picked.count;
     var count = ticked + files;
     var total = count * price;
     var countEl = form.querySelector("[data-cost-count]");
     var totalEl = form.querySelector("[data-cost-total]");
+    var confirmed = form.querySelector("[data-cost-confirmed]");
     var warning = form.querySelector("[data-cost-warning]");
-    if (countEl) countEl.textContent = count + (files ? " (" + files + " to upload)" : "");
-    if (totalEl) totalEl.textContent = money(total);
+    var floor = picked.uncertain ? "at least " : "";
+    var detail = "";
+    if (files) {
+      detail = " (" + files + " to upload" +
+        (picked.inZips ? ", " + picked.inZips + " of them inside ZIP files" : "") + ")";
+    }
+    if (countEl) countEl.textContent = floor + count + detail;
+    if (totalEl) totalEl.textContent = floor + money(total);
+    // The server refuses a match that would cost more than this, rather than charge it.
+    if (confirmed) { confirmed.value = String(total); confirmed.disabled = false; }
     if (warning) warning.hidden = total <= balance;
+    if (picked.pending.length) {
+      Promise.all(picked.pending).then(function () { updateCost(form); });
+    }
   }
 
   function initNewMatch() {

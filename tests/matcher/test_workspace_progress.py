@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from billing.selectors import balance_cents
+from billing.selectors import balance_cents, price_per_candidate_cents
+from billing.services import credit_grant
 from matcher.models import Match
 from tests.matcher.test_workspace_views import (  # noqa: F401  (fixtures)
     _profile,
@@ -103,3 +104,32 @@ def test_out_of_credit_says_so_once_and_a_second_run_reuses_the_waiting_match(
         reverse("matcher:match_resume", args=[match.pk]), follow=True
     ).content.decode()
     assert html.count("This match needs") == 1
+
+
+def test_a_match_costing_more_than_the_recruiter_confirmed_is_refused_before_any_charge(
+    client,
+    alice,
+    alice_org,
+    role,  # noqa: F811
+    pool,  # noqa: F811
+):  # type: ignore[no-untyped-def]
+    credit_grant(org=alice_org, cents=300, kind="purchase", idempotency_key="p", reference="p")
+    client.force_login(alice)
+    price = price_per_candidate_cents()
+    data = {
+        "role": role.pk,
+        "candidates": [c.pk for c in pool],
+        "confirmed_cents": str(price),  # the page showed one candidate; two are chosen
+        **_profile(role),
+    }
+    response = client.post(reverse("matcher:match_new"), data)
+    assert response.status_code == 400
+    assert "more than the" in response.content.decode()
+    assert "Nothing was charged" in response.content.decode()
+    assert not Match.objects.filter(organisation=alice_org).exists()
+    assert balance_cents(org=alice_org) == 300
+
+    data["confirmed_cents"] = str(2 * price)
+    response = client.post(reverse("matcher:match_new"), data)
+    assert response.status_code == 302
+    assert Match.objects.get(organisation=alice_org).reserved_cents == 2 * price

@@ -1,0 +1,72 @@
+"""The cost preview of a new match counts the resumes inside a ZIP (issue 17, item 2), read from
+the archive's central directory in the browser, and the charge never exceeds what was shown."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from billing.selectors import price_per_candidate_cents
+from billing.services import credit_grant
+from matcher.models import Match
+from tests.candidates.factories import resume_pdf
+from tests.conftest import PASSWORD
+from tests.matcher.test_workspace_views import role, skills  # noqa: F401  (fixtures)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _zip_with_three_resumes_and_junk() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("cvs/", b"")
+        for name in ("Ann Lee", "Bo Chan", "Cy Diaz"):
+            slug = name.lower().replace(" ", "-")
+            archive.writestr(f"cvs/{slug}.pdf", resume_pdf(name=name, email=f"{slug}@example.com"))
+        archive.writestr("__MACOSX/cvs/._ann-lee.pdf", b"\x00\x05\x16\x07")
+        archive.writestr(".DS_Store", b"\x00\x00\x00\x01Bud1")
+        # A comment moves the end record away from the file's last 22 bytes.
+        archive.comment = b"exported by a careful recruiter"
+    return buffer.getvalue()
+
+
+def test_the_preview_counts_each_resume_inside_a_zip_and_the_charge_stays_within_it(  # type: ignore[no-untyped-def]
+    live_server,
+    page: Page,
+    alice,
+    alice_org,
+    role,  # noqa: F811
+) -> None:
+    credit_grant(org=alice_org, cents=300, kind="trial_grant", idempotency_key="t", reference="t")
+    price = price_per_candidate_cents()
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill('input[name="login"]', alice.email)
+    page.fill('input[name="password"]', PASSWORD)
+    page.locator('form [type="submit"]').last.click()
+    page.wait_for_url("**/dashboard/")
+
+    page.goto(live_server.url + f"/app/matches/new/?role={role.slug}")
+    files = [
+        {"name": "dee.pdf", "mimeType": "application/pdf", "buffer": resume_pdf(name="Dee Ray")},
+        {"name": "eli.pdf", "mimeType": "application/pdf", "buffer": resume_pdf(name="Eli Fox")},
+        {
+            "name": "batch.zip",
+            "mimeType": "application/zip",
+            "buffer": _zip_with_three_resumes_and_junk(),
+        },
+    ]
+    page.set_input_files("#id_files", files=files)
+    expect(page.locator("[data-cost-count]")).to_have_text(
+        "5 (5 to upload, 3 of them inside ZIP files)"
+    )
+    expect(page.locator("[data-cost-total]")).to_have_text(f"${5 * price / 100:.2f}")
+    assert page.locator("[data-cost-confirmed]").input_value() == str(5 * price)
+
+    page.click('button[value="create"]')
+    page.wait_for_url("**/app/matches/*/")
+    match = Match.objects.get(organisation=alice_org)
+    assert match.candidate_count == 5
+    assert match.reserved_cents == 5 * price
