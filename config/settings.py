@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF, which would otherwise be the first to trip over an oversized form.
+    "config.request_limits.RequestTooBigMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -476,6 +478,9 @@ REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
 # --- candidates (intake) ------------------------------------------------------------------------
 # Upload limits: a file past them fails alone with its reason, the rest of the batch goes on.
 UPLOAD_MAX_FILE_BYTES = env.int("UPLOAD_MAX_FILE_BYTES", default=10 * 1024 * 1024)
+# The text of one form (files apart). Past it the form is refused with the limit named
+# (config/request_limits.py), and the browser checks it before sending (static/js/app.js).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 UPLOAD_MAX_BATCH_FILES = env.int("UPLOAD_MAX_BATCH_FILES", default=200)
 UPLOAD_MAX_BATCH_BYTES = env.int("UPLOAD_MAX_BATCH_BYTES", default=100 * 1024 * 1024)
 # Django refuses the whole request past this many files; leave room so that the files past

@@ -70,3 +70,26 @@ def test_the_preview_counts_each_resume_inside_a_zip_and_the_charge_stays_within
     match = Match.objects.get(organisation=alice_org)
     assert match.candidate_count == 5
     assert match.reserved_cents == 5 * price
+
+
+def test_a_three_megabyte_paste_is_stopped_on_the_form_with_the_limit_and_kept(  # type: ignore[no-untyped-def]
+    live_server, page: Page, alice
+) -> None:
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill('input[name="login"]', alice.email)
+    page.fill('input[name="password"]', PASSWORD)
+    page.locator('form [type="submit"]').last.click()
+    page.wait_for_url("**/dashboard/")
+    page.goto(live_server.url + "/app/matches/new/")
+    page.fill("#id_title", "Data Analyst")
+    page.locator("#id_jd").evaluate(
+        "(el) => { el.value = 'Python and SQL for reporting. '.repeat(110000); }"
+    )
+    page.get_by_role("button", name="Read the skills").click()
+    alert = page.locator("[data-too-big]")
+    expect(alert).to_be_visible()
+    expect(alert).to_contain_text("RoleMatch accepts up to 2.5 MB")
+    expect(alert).to_contain_text("job description")
+    assert page.url.endswith("/app/matches/new/")
+    assert page.locator("#id_jd").evaluate("(el) => el.value.length") == 30 * 110000
+    expect(page.locator("#id_title")).to_have_value("Data Analyst")
