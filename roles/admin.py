@@ -107,7 +107,16 @@ class SalaryRangeInline(admin.TabularInline):
 class RoleAdmin(SimpleHistoryAdmin):
     form = RoleForm
     change_form_template = "admin/roles/role/change_form.html"
-    list_display = ["title", "status", "version", "family", "scope", "onet_code", "updated_at"]
+    list_display = [
+        "title",
+        "status",
+        "version",
+        "revision_of",
+        "family",
+        "scope",
+        "onet_code",
+        "updated_at",
+    ]
     list_filter = ["status", "family", ("organisation", admin.EmptyFieldListFilter)]
     search_fields = ["title", "slug", "onet_code", "alternate_titles"]
     prepopulated_fields = {"slug": ["title"]}
@@ -135,7 +144,7 @@ class RoleAdmin(SimpleHistoryAdmin):
     history_list_display = ["status", "version"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Role]:
-        return super().get_queryset(request).select_related("organisation")
+        return super().get_queryset(request).select_related("organisation", "draft_of")
 
     # --- Whole-page revert ----------------------------------------------------------------------
 
@@ -186,6 +195,24 @@ class RoleAdmin(SimpleHistoryAdmin):
             **(extra_context or {}),
         }
         return TemplateResponse(request, "admin/roles/role/revert_confirm.html", context)
+
+    @admin.display(description="Draft revision of", ordering="draft_of")
+    def revision_of(self, obj: Role) -> str:
+        return str(obj.draft_of) if obj.draft_of_id else ""
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        role = Role.objects.filter(pk=object_id).first() if object_id.isdigit() else None
+        extra = {
+            "live_role": role.draft_of if role is not None and role.draft_of_id else None,
+            "draft_revision": role.revisions.first() if role is not None else None,
+        }
+        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
     @admin.display(description="Scope", ordering="organisation")
     def scope(self, obj: Role) -> str:
@@ -247,6 +274,16 @@ class RoleAdmin(SimpleHistoryAdmin):
                 self.admin_site.admin_view(require_POST(self.unpublish_view)),
                 name="roles_role_unpublish",
             ),
+            path(
+                "<int:pk>/revision/",
+                self.admin_site.admin_view(require_POST(self.revision_start_view)),
+                name="roles_role_revision_start",
+            ),
+            path(
+                "<int:pk>/discard/",
+                self.admin_site.admin_view(require_POST(self.revision_discard_view)),
+                name="roles_role_revision_discard",
+            ),
         ]
         return own + super().get_urls()
 
@@ -265,10 +302,53 @@ class RoleAdmin(SimpleHistoryAdmin):
         self._role_or_404(request, pk, change=False)
         return render_role_preview(request, role_get_for_preview(pk=pk))
 
-    def publish_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        role = services.role_publish(
-            role=self._role_or_404(request, pk, change=True), actor=request.user
+    def revision_start_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        live = self._role_or_404(request, pk, change=True)
+        try:
+            draft = services.role_revision_start(role=live, actor=request.user)
+        except services.RevisionError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:roles_role_change", args=[live.pk]))
+        self.message_user(
+            request,
+            f"This is a draft revision of “{live.title}”. The live page (version "
+            f"{live.version}) stays as it is until you publish this revision.",
+            messages.INFO,
         )
+        return HttpResponseRedirect(reverse("admin:roles_role_change", args=[draft.pk]))
+
+    def revision_discard_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        draft = self._role_or_404(request, pk, change=True)
+        try:
+            live = services.role_revision_discard(draft=draft, actor=request.user)
+        except services.RevisionError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:roles_role_change", args=[draft.pk]))
+        self.message_user(
+            request,
+            f"The draft revision was discarded; “{live.title}” stays live as version "
+            f"{live.version}.",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:roles_role_change", args=[live.pk]))
+
+    def publish_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        role = self._role_or_404(request, pk, change=True)
+        if role.draft_of_id is not None:
+            live = services.role_revision_publish(draft=role, actor=request.user)
+            self.message_user(
+                request,
+                format_html(
+                    "The draft revision is live: “{}” is published as version {}. "
+                    "<a href='{}'>View the page</a>",
+                    live.title,
+                    live.version,
+                    live.get_absolute_url(),
+                ),
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(reverse("admin:roles_role_change", args=[live.pk]))
+        role = services.role_publish(role=role, actor=request.user)
         self.message_user(
             request,
             format_html(

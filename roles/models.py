@@ -116,6 +116,17 @@ class Role(models.Model):
     related_roles = models.ManyToManyField(
         "self", symmetrical=False, blank=True, related_name="related_from"
     )
+    # Set on a draft revision: the staged next version of a live page, edited and previewed
+    # beside it, then published onto it or discarded (roles.services.role_revision_*).
+    draft_of = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="revisions",
+        editable=False,
+        help_text="The live role this draft revision will replace when published.",
+    )
     # What the O*NET import wrote last, per field, as a hash: a field whose current value no
     # longer matches was edited by a curator and is never overwritten again.
     import_hashes = models.JSONField(default=dict, blank=True, editable=False)
@@ -135,6 +146,15 @@ class Role(models.Model):
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(version__gte=1),
                 name="roles_role_published_has_version",
+            ),
+            models.UniqueConstraint(
+                fields=["draft_of"],
+                condition=Q(draft_of__isnull=False),
+                name="roles_role_one_draft_revision",
+            ),
+            models.CheckConstraint(
+                condition=Q(draft_of__isnull=True) | Q(status="draft"),
+                name="roles_role_revision_is_draft",
             ),
         ]
 

@@ -152,7 +152,8 @@ def role_get_for_preview(*, pk: int) -> Role:
 def role_list_for_org(*, org: Any) -> QuerySet[Role]:
     """What an organisation may match against: the published catalog plus its own roles."""
     return Role.objects.filter(
-        Q(organisation__isnull=True, status=Role.Status.PUBLISHED) | Q(organisation=org)
+        Q(organisation__isnull=True, status=Role.Status.PUBLISHED) | Q(organisation=org),
+        draft_of__isnull=True,
     ).order_by("title")
 
 

@@ -465,3 +465,170 @@ def curator_grant(
     user.save()
     user.groups.add(group)
     return user, created
+
+
+# --- Draft revisions of a live page ----------------------------------------------------------
+
+# What a revision carries over: the page's content, never its address, state or scope.
+_REVISION_SKIPPED_FIELDS = frozenset(
+    {
+        "id",
+        "slug",
+        "status",
+        "version",
+        "published_at",
+        "created_at",
+        "updated_at",
+        "organisation",
+        "draft_of",
+        "import_hashes",
+    }
+)
+_REVISION_SECTIONS = _REVERT_SECTIONS
+
+
+class RevisionError(ValueError):
+    """A revision step that cannot be done, with a message a curator understands."""
+
+
+def _content_fields() -> list[Any]:
+    return [f for f in Role._meta.concrete_fields if f.name not in _REVISION_SKIPPED_FIELDS]
+
+
+def _section_values(row: Model) -> tuple[Any, ...]:
+    return tuple(
+        _comparable(getattr(row, f.attname))
+        for f in row._meta.concrete_fields
+        if not f.primary_key and f.name != "role"
+    )
+
+
+def _copy_sections(*, source: Role, target: Role, actor: Any, reason: str) -> None:
+    for _, relation, _model in _REVISION_SECTIONS:
+        for row in getattr(target, relation).all():
+            row._history_user = actor
+            row._change_reason = reason
+            row.delete()
+        for row in getattr(source, relation).all():
+            row.pk = None
+            row.id = None
+            row.role = target
+            row._history_user = actor
+            row._change_reason = reason
+            row.save(force_insert=True)
+    target.industries.set(source.industries.all())
+    target.related_roles.set(source.related_roles.all())
+
+
+@transaction.atomic
+def role_revision_start(*, role: Role, actor: Any = None) -> Role:
+    """The draft revision of a live page: a copy to edit and preview while the page stays up.
+
+    A role has at most one; asking again returns it."""
+    live = Role.objects.select_for_update().get(pk=role.pk)
+    if live.draft_of_id is not None:
+        raise RevisionError("This is already a draft revision; edit it directly.")
+    if live.status != Role.Status.PUBLISHED:
+        raise RevisionError("Only a published page needs a draft revision; edit this draft.")
+    existing = Role.objects.filter(draft_of=live).first()
+    if existing is not None:
+        return existing
+    draft = Role(
+        draft_of=live,
+        status=Role.Status.DRAFT,
+        organisation_id=live.organisation_id,
+        slug=unique_slug(Role, f"{live.slug}-draft-revision"),
+        **{f.attname: getattr(live, f.attname) for f in _content_fields()},
+    )
+    draft._history_user = actor  # type: ignore[attr-defined]
+    draft._change_reason = f"Draft revision of version {live.version} started"  # type: ignore[attr-defined]
+    draft.save()
+    _copy_sections(source=live, target=draft, actor=actor, reason="Draft revision started")
+    _record_history(
+        live, actor=actor, reason=f"Draft revision started by {_actor_name(actor)}"[:100]
+    )
+    return draft
+
+
+def role_revision_changes(*, draft: Role) -> list[str]:
+    """What the draft revision changes on the live page, one line per change, for the banner."""
+    live = draft.draft_of
+    if live is None:
+        return []
+    lines = []
+    for model_field in _content_fields():
+        if _comparable(getattr(draft, model_field.attname)) != _comparable(
+            getattr(live, model_field.attname)
+        ):
+            lines.append(f"{str(model_field.verbose_name).capitalize()} changed")
+    live_skills = {rs.skill.name: rs for rs in live.role_skills.select_related("skill")}
+    draft_skills = {rs.skill.name: rs for rs in draft.role_skills.select_related("skill")}
+    for name in sorted(draft_skills.keys() - live_skills.keys()):
+        lines.append(f"Key skills: {name} added")
+    for name in sorted(live_skills.keys() - draft_skills.keys()):
+        lines.append(f"Key skills: {name} removed")
+    for name in sorted(draft_skills.keys() & live_skills.keys()):
+        old, new = live_skills[name], draft_skills[name]
+        if (old.weight, old.must_have, old.min_years) != (new.weight, new.must_have, new.min_years):
+            lines.append(
+                f"Key skills: {name} {_skill_words(old)} \N{RIGHTWARDS ARROW} {_skill_words(new)}"
+            )
+    for label, relation, model in _REVISION_SECTIONS:
+        if model is RoleSkill:
+            continue
+        before = sorted(map(repr, map(_section_values, getattr(live, relation).all())))
+        after = sorted(map(repr, map(_section_values, getattr(draft, relation).all())))
+        if before != after:
+            lines.append(f"{label} changed")
+    if set(draft.industries.all()) != set(live.industries.all()):
+        lines.append("Industries changed")
+    if set(draft.related_roles.all()) != set(live.related_roles.all()):
+        lines.append("Related roles changed")
+    return lines
+
+
+def _comparable(value: Any) -> Any:
+    # A browser sends a textarea's line breaks as CRLF: the same words, not a change.
+    return value.replace("\r\n", "\n").strip() if isinstance(value, str) else value
+
+
+def _skill_words(rs: RoleSkill) -> str:
+    words = f"weight {rs.weight}" + (", must-have" if rs.must_have else "")
+    return words + (f", {rs.min_years}+ yrs" if rs.min_years else "")
+
+
+@transaction.atomic
+def role_revision_publish(*, draft: Role, actor: Any = None) -> Role:
+    """Puts the draft revision's content on the live page as a new version, then removes the
+    draft. The live role keeps its id, address and history; matches see the new version."""
+    draft = Role.objects.select_for_update().get(pk=draft.pk)
+    if draft.draft_of_id is None:
+        raise RevisionError("This role is not a draft revision.")
+    live = Role.objects.select_for_update().get(pk=draft.draft_of_id)
+    reason = f"Draft revision published by {_actor_name(actor)}"[:100]
+    _copy_sections(source=draft, target=live, actor=actor, reason=reason)
+    for model_field in _content_fields():
+        setattr(live, model_field.attname, getattr(draft, model_field.attname))
+    live._history_user = actor  # type: ignore[attr-defined]
+    live._change_reason = reason  # type: ignore[attr-defined]
+    live.save()
+    draft._history_user = actor  # type: ignore[attr-defined]
+    draft._change_reason = "Published onto the live page"  # type: ignore[attr-defined]
+    draft.delete()
+    return role_publish(role=live, actor=actor)
+
+
+@transaction.atomic
+def role_revision_discard(*, draft: Role, actor: Any = None) -> Role:
+    """Drops the draft revision; the live page is left exactly as it was. Returns the live role."""
+    draft = Role.objects.select_for_update().get(pk=draft.pk)
+    if draft.draft_of_id is None:
+        raise RevisionError("This role is not a draft revision.")
+    live = Role.objects.get(pk=draft.draft_of_id)
+    draft._history_user = actor  # type: ignore[attr-defined]
+    draft._change_reason = "Discarded"  # type: ignore[attr-defined]
+    draft.delete()
+    _record_history(
+        live, actor=actor, reason=f"Draft revision discarded by {_actor_name(actor)}"[:100]
+    )
+    return live

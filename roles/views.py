@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 from api.links import absolute_url
 from roles import selectors
 from roles.models import Role
+from roles.services import role_revision_changes
 
 PAGE_SIZE = 24
 _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -64,6 +65,9 @@ def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def render_role_preview(request: HttpRequest, role: Role) -> HttpResponse:
     """What staff see when they preview a draft from the admin: never cached."""
     context = role_page_context(role, render_role_parts(role), request=request, preview=True)
+    if role.draft_of_id:
+        context["live_role"] = role.draft_of
+        context["revision_changes"] = role_revision_changes(draft=role)
     return render(request, "roles/role_detail.html", context)
 
 

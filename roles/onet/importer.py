@@ -144,7 +144,10 @@ def onet_import(
         )
     # Related roles link occupations that both exist as public roles, so a second pass.
     by_code = {
-        r.onet_code: r for r in Role.objects.filter(organisation__isnull=True).exclude(onet_code="")
+        r.onet_code: r
+        for r in Role.objects.filter(organisation__isnull=True, draft_of__isnull=True).exclude(
+            onet_code=""
+        )
     }
     for occupation in database.occupations.values():
         role, outcome = roles[occupation.code]
@@ -163,7 +166,9 @@ def onet_import(
 def _import_one(
     occ: Occupation, *, credit: str, resolve: _SkillResolver, report: ImportReport
 ) -> tuple[Role, str]:
-    role = Role.objects.filter(organisation__isnull=True, onet_code=occ.code).first()
+    role = Role.objects.filter(
+        organisation__isnull=True, draft_of__isnull=True, onet_code=occ.code
+    ).first()
     created = role is None
     changed = False
     if role is None:
