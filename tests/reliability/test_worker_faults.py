@@ -1,0 +1,199 @@
+"""Faults with real processes: a worker killed whole (kill -9 of the main process and its
+children) mid-score and mid-parse, and the broker (a Redis of the test's own) stopped and started
+again during a batch. Each ends with every document in a final stage and `audit_ledger` clean."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from billing.models import Reservation, ReservationCharge
+from billing.selectors import balance_cents, price_per_candidate_cents
+from candidates.models import Document
+from candidates.services import batch_create
+from matcher.models import Match, MatchResult
+from matcher.services.matching import match_create
+from matcher.services.recovery import work_recover
+from outbox.models import Message
+from outbox.services import outbox_flush
+from tests.api.conftest import candidate_with_file, fund
+from tests.brokers import broker_at
+from tests.candidates.factories import resume_pdf, taxonomy, upload
+from tests.reliability.faults import (
+    RedisServer,
+    assert_all_settled_and_ledger_clean,
+    wait_for,
+    workers,
+)
+from tests.roles.factories import make_role
+
+__all__ = ["taxonomy"]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+
+
+def settled(document_ids: list[int]) -> bool:
+    return (
+        not Document.objects.filter(pk__in=document_ids)
+        .exclude(status__in=list(Document.FINAL_STATUSES))
+        .exists()
+    )
+
+
+def test_a_match_whose_worker_is_killed_mid_score_finishes_on_another_charged_once(
+    alice, alice_org, settings, tmp_path
+) -> None:
+    count = 80
+    fund(alice_org, 100_000)
+    role = make_role("Backend Engineer", skills=[("Python", 5, True), ("Docker", 3, False)])
+    with workers(settings, tmp_path) as pool:
+        people = [
+            candidate_with_file(
+                alice_org, alice, f"Person {i}", f"p{i}@example.com", "Backend Engineer"
+            )
+            for i in range(count)
+        ]
+        first = pool.start()
+        match = match_create(org=alice_org, user=alice, role=role, candidates=people)
+        wait_for(
+            lambda: MatchResult.objects.filter(match=match).exists(),
+            timeout=240,
+            what="the first results",
+            log=pool.log,
+        )
+        pool.kill(first)
+        match.refresh_from_db()
+        assert match.status == Match.Status.RUNNING
+        assert MatchResult.objects.filter(match=match).count() < count
+
+        settings.MATCH_STALL_SECONDS = 2
+        pool.start()
+        time.sleep(2.5)  # the dead worker's match goes silent
+        assert work_recover().matches == 1
+        wait_for(
+            lambda: Match.objects.get(pk=match.pk).status == Match.Status.DONE,
+            timeout=300,
+            what="the match to finish on the second worker",
+            log=pool.log,
+        )
+    match.refresh_from_db()
+    price = price_per_candidate_cents()
+    assert (match.scored_count, match.failed_count) == (count, 0), match.status_message
+    assert match.charged_cents == count * price
+    assert ReservationCharge.objects.filter(reservation_id=match.reservation_id).count() == count
+    assert Reservation.objects.get(pk=match.reservation_id).status == Reservation.Status.RELEASED
+    assert balance_cents(org=alice_org) == 100_000 - count * price
+    assert_all_settled_and_ledger_clean()
+
+
+def test_an_upload_whose_worker_is_killed_mid_parse_is_read_by_another(
+    alice, alice_org, taxonomy, settings, tmp_path
+) -> None:
+    with workers(settings, tmp_path) as pool:
+        first = pool.start()
+        batch = batch_create(
+            org=alice_org,
+            user=alice,
+            files=[
+                upload(f"r{i}.pdf", resume_pdf(name=f"Person {i}", email=f"p{i}@example.com"))
+                for i in range(4)
+            ],
+        )
+        ids = list(Document.objects.filter(batch=batch).values_list("pk", flat=True))
+        reading = wait_for(
+            lambda: list(
+                Document.objects.filter(batch=batch, status=Document.Status.READING).values_list(
+                    "pk", flat=True
+                )
+            ),
+            timeout=120,
+            what="a document being read",
+            log=pool.log,
+        )
+        pool.kill(first)
+        assert Document.objects.get(pk=reading[0]).status == Document.Status.READING
+
+        settings.MATCH_STALL_SECONDS = 1
+        settings.PARSE_TIME_LIMIT_S = 1
+        pool.start()
+        time.sleep(2.5)
+        assert work_recover().documents == 1
+        wait_for(lambda: settled(ids), timeout=240, what="the batch to settle", log=pool.log)
+    documents = list(Document.objects.filter(pk__in=ids))
+    assert {d.status for d in documents} <= {Document.Status.PARSED, Document.Status.EMBEDDED}, [
+        (d.original_name, d.status, d.error_message) for d in documents
+    ]
+    assert Document.objects.get(pk=reading[0]).attempts == 2
+    wait_for(
+        lambda: not Document.objects.filter(status=Document.Status.PARSED).exists(),
+        timeout=120,
+        what="embeddings",
+        log=pool.log,
+    )
+    assert_all_settled_and_ledger_clean()
+
+
+def test_a_batch_goes_through_a_broker_stopped_and_started_again(
+    alice, alice_org, taxonomy, settings, tmp_path
+) -> None:
+    redis = RedisServer(tmp_path / "redis")
+    redis.start()
+    try:
+        with broker_at(redis.url), workers(settings, tmp_path, CELERY_BROKER_URL=redis.url) as pool:
+            pool.start()
+            before = batch_create(
+                org=alice_org,
+                user=alice,
+                files=[
+                    upload(f"a{i}.pdf", resume_pdf(name=f"Ann {i}", email=f"a{i}@example.com"))
+                    for i in range(4)
+                ],
+            )
+            wait_for(
+                lambda: Document.objects.filter(
+                    batch=before, status__in=list(Document.FINAL_STATUSES)
+                ).exists(),
+                timeout=180,
+                what="the first file to be read",
+                log=pool.log,
+            )
+            redis.stop()
+            during = batch_create(
+                org=alice_org,
+                user=alice,
+                files=[
+                    upload(f"b{i}.pdf", resume_pdf(name=f"Bea {i}", email=f"b{i}@example.com"))
+                    for i in range(3)
+                ],
+            )
+            assert Message.objects.count() == 3  # kept: the broker refused them
+            redis.start()
+            wait_for(
+                lambda: outbox_flush(now=later()) >= 0 and not Message.objects.exists(),
+                timeout=60,
+                what="the outbox to empty",
+            )
+            ids = list(
+                Document.objects.filter(batch__in=[before, during]).values_list("pk", flat=True)
+            )
+            wait_for(
+                lambda: (
+                    not Document.objects.filter(pk__in=ids)
+                    .exclude(status=Document.Status.EMBEDDED)
+                    .exists()
+                ),
+                timeout=300,
+                what="every file read and embedded",
+                log=pool.log,
+            )
+    finally:
+        redis.stop()
+    assert Document.objects.filter(status=Document.Status.EMBEDDED).count() == 7
+    assert_all_settled_and_ledger_clean()
+
+
+def later() -> datetime:
+    # The outbox waits a little before trying a refused message again; the test does not.
+    return timezone.now() + timedelta(minutes=5)
