@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from candidates.models import Document
 from matcher.models import Match
-from outbox.selectors import message_pending
+from outbox.selectors import message_args_pending, message_pending
 from outbox.services import task_enqueue
 
 logger = logging.getLogger(__name__)
@@ -54,6 +54,32 @@ def _requeue(
     return done
 
 
+def _chunk_requeue(document: Document, cutoff: datetime, now: datetime) -> int:
+    """Queues again a document a dead worker was reading, with what else of its upload that
+    worker's chunk may have held: files of the batch not read yet, or read and not embedded."""
+    held = {pk for args in message_args_pending("matcher.documents_ingest") for pk in args[0]}
+    with transaction.atomic():
+        if not Document.objects.filter(
+            pk=document.pk, status=Document.Status.READING, updated_at__lt=cutoff
+        ).update(updated_at=now):
+            return 0
+        left = (
+            Document.objects.filter(
+                batch_id=document.batch_id,
+                status__in=[Document.Status.UPLOADED, Document.Status.PARSED],
+                updated_at__lt=cutoff,
+            )
+            .exclude(pk__in=held)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        chunk = [document.pk, *left]
+        Document.objects.filter(pk__in=chunk).update(updated_at=now)
+        # Files still in a chunk the broker holds may be read twice: reading is idempotent.
+        task_enqueue("matcher.documents_ingest", chunk)
+    return len(chunk)
+
+
 def work_recover(*, now: datetime | None = None) -> Recovered:
     """Queues again the work dead workers held. Safe to run often and from many processes."""
     now = now or timezone.now()
@@ -62,14 +88,11 @@ def work_recover(*, now: datetime | None = None) -> Recovered:
     found = Recovered(
         matches=_requeue(
             Match.objects.filter(status=Match.Status.RUNNING), "matcher.match_score", stalled, now
-        ),
-        documents=_requeue(
-            Document.objects.filter(status=Document.Status.READING),
-            "matcher.document_parse",
-            unread,
-            now,
-        ),
+        )
     )
+    reading = Document.objects.filter(status=Document.Status.READING, updated_at__lt=unread)
+    for document in list(reading):
+        found.documents += _chunk_requeue(document, unread, now)
     if found.total:
         logger.warning(
             "re-queued %s match(es) and %s document(s) whose worker is gone",
