@@ -78,7 +78,7 @@ def test_a_curator_stages_previews_publishes_and_discards_a_revision(  # type: i
     assert not Role.objects.filter(draft_of=live).exists()
     page.goto(live_server.url + live.get_absolute_url())
     expect(page.locator(".role-summary")).to_have_text(NEW)
-    page.screenshot(path=str(artifacts_dir / "role-page.png"), full_page=True)
+    page.screenshot(path=str(artifacts_dir / "role-page-after-revision.png"), full_page=True)
 
     # A second revision, discarded: the live page stays as it is.
     page.goto(f"{live_server.url}/admin/roles/role/{live.pk}/change/")
