@@ -240,6 +240,7 @@ PUBLIC_ROUTES: dict[str, str] = {
     "healthz": "liveness probe",
     "readyz": "readiness probe",
     "robots_txt": "crawler rules",
+    "favicon": "the site's icon",
     "sitemap": "public catalog sitemap",
     "roles:list": "public role catalog",
     "billing:pricing": "public price list",
@@ -249,6 +250,7 @@ PUBLIC_ROUTES: dict[str, str] = {
     "api-schema": "OpenAPI schema",
     "api-docs": "API documentation",
     "api-problem-type": "documentation of API error types",
+    "api:index": "the list of the API's resources, the same for everyone",
     "api:auth_token": "trades an email and password for the person's own token",
     "api:role_list": "the public role catalog, as JSON",
 }
