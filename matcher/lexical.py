@@ -118,6 +118,24 @@ def lexical_score(
     return dot / math.sqrt(q_norm * d_norm)
 
 
+def bm25_share(
+    query: Mapping[str, float], doc: Counter[str], doc_len: int, stats: PoolStats
+) -> float:
+    """Okapi BM25 of the role's words (each once, as a search box reads them) in the resume,
+    divided by the most those words could score, so it lies in [0, 1) for any role."""
+    if not query or not doc:
+        return 0.0
+    norm = K1 * (1.0 - B + B * doc_len / max(stats.avg_len, 1.0))
+    got = best = 0.0
+    for term in query:
+        idf = stats.idf(term)
+        best += idf * (K1 + 1.0)
+        tf = doc.get(term, 0)
+        if tf:
+            got += idf * tf * (K1 + 1.0) / (tf + norm)
+    return got / best if best > 0 else 0.0
+
+
 def tfidf_vectors(docs: list[list[str]], stats: PoolStats) -> list[dict[str, float]]:
     """Unit-length TF-IDF vectors (log tf): the classic baseline the evaluation compares with."""
     out = []

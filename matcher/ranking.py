@@ -250,6 +250,7 @@ def score_one(
         mentions=resume.mentions,
         text=resume.text,
         lexical_raw=lexical.lexical_score(role.query, resume.terms, resume.n_terms, stats),
+        bm25=lexical.bm25_share(role.query, resume.terms, resume.n_terms, stats),
         total_years=resume.total_years,
         title_cos=(
             scoring.title_cosine(resume.title_vectors, role.title_vector)

@@ -78,6 +78,9 @@ class ReportRow:
     decision_note: str = ""
     decided_by: str = ""
     decided_at: str = ""
+    # Where the score comes from: (label, points) adding up to the score, and the same in words.
+    points: list[tuple[str, float]] = field(default_factory=list)
+    explanation: str = ""
 
 
 @dataclass
@@ -235,6 +238,11 @@ def _evidence_block(row: ReportRow, s: dict[str, ParagraphStyle]) -> list[object
         when = f" on {row.decided_at}" if row.decided_at else ""
         note = f": {row.decision_note}" if row.decision_note else ""
         parts.append(_p(f"Decision: {row.decision.title()}{who}{when}{note}", s["muted"]))
+    if row.points:
+        shares = " \u00b7 ".join(f"{label} {value:+.1f}" for label, value in row.points)
+        parts.append(_p(f"Points: {shares} = {row.score:.1f}", s["muted"]))
+    if row.explanation:
+        parts.append(_p(row.explanation, s["muted"]))
     data: list[list[object]] = []
     for e in row.evidence:
         skill = e.skill + (" (must-have)" if e.must_have else "")

@@ -22,28 +22,42 @@ embedding, no taxonomy pass, so a thousand candidates take milliseconds.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
+from itertools import combinations
+from math import factorial
 from typing import Any
 
 import numpy as np
 
-SCORING_VERSION = 3
+from matcher import ranker
 
-# Relative weights (they are divided by their sum). Chosen on the dev part of RoleMatch's
-# labelled set only (the test part is held out), see docs/scoring.md; a recruiter re-weights
-# per match.
-DEFAULT_WEIGHTS: dict[str, float] = {
-    "semantic": 0.0667,
-    "skills": 0.0667,
-    "lexical": 0.6667,
-    "title": 0.2,
-}
-COMPONENTS = tuple(DEFAULT_WEIGHTS)
-# Share of the score taken off per level the candidate's latest title sits below the role's
-# (0 turns the adjustment off; chosen on the dev part of the labelled set, see docs/scoring.md).
+SCORING_VERSION = 4
+
+COMPONENTS = ("semantic", "skills", "lexical", "title")
+
+
+def _default_weights() -> dict[str, float]:
+    """Each component's share of the learned ranker's weight (`matcher/data/ranker.json`): what
+    the re-weighting controls start from. A recruiter's weights scale each component's part of
+    the ranker relative to these."""
+    model = ranker.default()
+    spread = dict.fromkeys(COMPONENTS, 0.0)
+    for name, coef in zip(model.features, model.coef, strict=True):
+        component = ranker.COMPONENT_OF[name]
+        if component in spread:
+            spread[component] += abs(float(coef))
+    total = sum(spread.values()) or 1.0
+    return {c: round(v / total, 4) for c, v in spread.items()}
+
+
+DEFAULT_WEIGHTS: dict[str, float] = _default_weights()
+# How strongly a latest title below the role's level counts: the recruiter's "junior titles"
+# control, 0.15 being the ranker's learned strength and 0 turning it off (docs/scoring.md).
 DEFAULT_LEVEL_STEP = 0.15
 MAX_LEVEL_STEP = 0.5
 WEIGHT_KEYS = (*COMPONENTS, "level")
@@ -64,8 +78,9 @@ TITLE_CEIL = 0.90
 MUST_HAVE_MULTIPLIER = 2.0
 UNKNOWN_CREDIT = 0.3  # neither rewarded nor punished as a miss: the text could not tell
 
-STRONG_AT = 68.0
-POSSIBLE_AT = 45.0
+# On the calibrated score (docs/scoring.md): 70 and above reads as a fit, under 30 as not one.
+STRONG_AT = 70.0
+POSSIBLE_AT = 30.0
 
 FOUND, MISSING, UNKNOWN = "found", "missing", "unknown"
 STRONG, POSSIBLE, WEAK = "strong", "possible", "weak"
@@ -109,7 +124,8 @@ class SkillEvidence:
 
     @property
     def missing_must_have(self) -> bool:
-        return self.must_have and self.status != FOUND
+        # Weighted 0, a skill counts for nothing, a missing must-have included.
+        return self.must_have and self.weight > 0 and self.status != FOUND
 
 
 @dataclass
@@ -230,6 +246,15 @@ def semantic_cosine(chunk_vectors: np.ndarray, role_vector: np.ndarray) -> float
     return float(top.mean())
 
 
+def pooled_cosine(chunk_vectors: np.ndarray, role_vector: np.ndarray) -> float:
+    """Cosine of the resume read as a whole (its chunks' mean vector) with the role's vector."""
+    if len(chunk_vectors) == 0:
+        return 0.0
+    mean = np.asarray(chunk_vectors, dtype=np.float32).mean(axis=0)
+    norm = float(np.linalg.norm(mean))
+    return float(mean @ np.asarray(role_vector, np.float32) / norm) if norm else 0.0
+
+
 def semantic_component(cosine: float) -> float:
     return _clamp((cosine - SEMANTIC_FLOOR) / (SEMANTIC_CEIL - SEMANTIC_FLOOR))
 
@@ -346,6 +371,10 @@ def title_level(title: str) -> int:
     return REGULAR
 
 
+def is_entry_title(title: str) -> bool:
+    return bool(_ENTRY_WORDS.search(title))
+
+
 def level_gap(role_title: str, candidate_title: str | None) -> int | None:
     """How many levels the candidate's latest title sits below the role's; None without one.
 
@@ -353,7 +382,7 @@ def level_gap(role_title: str, candidate_title: str | None) -> int | None:
     physiotherapist or electrician the ad asks for, even when the resume uses all its words."""
     if not candidate_title or not candidate_title.strip():
         return None
-    if _ENTRY_WORDS.search(role_title) and _ENTRY_WORDS.search(candidate_title):
+    if is_entry_title(role_title) and is_entry_title(candidate_title):
         return 0
     return max(0, title_level(role_title) - title_level(candidate_title))
 
@@ -367,12 +396,6 @@ def level_step(weights: Mapping[str, Any] | None) -> float:
     if not 0 <= step <= MAX_LEVEL_STEP:
         raise ValueError(f"The level weight runs from 0 to {MAX_LEVEL_STEP}.")
     return step
-
-
-def level_share(components: Mapping[str, Any], step: float) -> float:
-    """The share of the score the level gap takes off (0 when there is no gap or no title)."""
-    gap = components.get("level_gap")
-    return min(1.0, step * float(gap)) if gap else 0.0
 
 
 # --- The score ---------------------------------------------------------------------------------
@@ -400,31 +423,79 @@ def tier_for(score: float, *, must_haves_met: bool) -> str:
     return WEAK
 
 
+def multipliers(weights: Mapping[str, Any] | None) -> dict[str, float]:
+    """How much each component's part of the ranker counts: 1 at the default weights."""
+    used = normalise_weights(weights)
+    total = sum(used.values())
+    default_total = sum(DEFAULT_WEIGHTS.values())
+    out = {
+        key: (used[key] / total) / (DEFAULT_WEIGHTS[key] / default_total)
+        if DEFAULT_WEIGHTS[key] > 0
+        else 0.0
+        for key in COMPONENTS
+    }
+    out["level"] = level_step(weights) / DEFAULT_LEVEL_STEP
+    return out
+
+
+@cache
+def _terms() -> tuple[float, tuple[tuple[str, str, float, float, float], ...]]:
+    """The model as plain floats: (intercept, (input, component, coef, origin, scale) ...).
+
+    Re-weighting runs this for every result of a match: Python floats, not numpy arrays of
+    seven, keep a thousand under the budget."""
+    model = ranker.default()
+    intercept = float(model.intercept)
+    terms = []
+    for i, name in enumerate(model.features):
+        coef, mean, scale = float(model.coef[i]), float(model.mean[i]), float(model.scale[i])
+        # The level's part is measured from no gap, so that turning it off leaves a candidate
+        # without a gap where it was; the other inputs from the reference pool's average.
+        origin = 0.0 if name == "level_gap" else mean
+        intercept += coef * (origin - mean) / scale
+        terms.append((name, ranker.COMPONENT_OF[name], coef, origin, scale))
+    return intercept, tuple(terms)
+
+
+def fused_parts(
+    components: Mapping[str, Any], weights: Mapping[str, Any] | None = None
+) -> tuple[float, dict[str, float]]:
+    """(the ranker's intercept, each component's part of the log-odds) with the recruiter's
+    weights applied; their sum is the fused value the calibration reads."""
+    model = ranker.default()
+    mult = multipliers(weights)
+    values = ranker.input_values(components, model)
+    intercept, terms = _terms()
+    parts = dict.fromkeys((*COMPONENTS, "level"), 0.0)
+    for name, component, coef, origin, scale in terms:
+        parts[component] += mult[component] * coef * (values[name] - origin) / scale
+    return intercept, parts
+
+
+def calibrated(fused: float) -> float:
+    model = ranker.default()
+    return 100.0 / (1.0 + math.exp(-(model.calib_a * fused + model.calib_b)))
+
+
 def combine(
-    components: Mapping[str, float | None],
+    components: Mapping[str, Any],
     evidence: list[SkillEvidence],
     weights: Mapping[str, Any] | None = None,
 ) -> ScoreResult:
-    """The 0-100 score and tier from components; a component that is None drops out.
-
-    `components["level_gap"]` (levels below the role, see `level_gap`) lowers the weighted
-    mean by the level step for each level."""
+    """The 0-100 score and tier: the learned ranker over the raw components (cosines, skill
+    coverage, level gap), each component's part scaled by the recruiter's weights, calibrated
+    (matcher.ranker). A component that is None counts as the reference pool's average."""
     used = normalise_weights(weights)
     step = level_step(weights)
-    total = got = 0.0
-    for key, w in used.items():
-        value = components.get(key)
-        if value is None:
-            continue
-        total += w
-        got += w * float(value)
-    mean = got / total if total else 0.0
-    score = round(100.0 * mean * (1.0 - level_share(components, step)), 1)
+    intercept, parts = fused_parts(components, weights)
+    score = round(calibrated(intercept + sum(parts.values())), 1)
     must_met = not any(e.missing_must_have for e in evidence)
     return ScoreResult(
         score=score,
         tier=tier_for(score, must_haves_met=must_met),
-        components={k: _rounded(v) for k, v in components.items()},
+        components={
+            k: _rounded(v) if isinstance(v, float | int) else v for k, v in components.items()
+        },
         evidence=evidence,
         weights={**used, "level": step},
     )
@@ -442,24 +513,26 @@ def score_candidate(
     title_cos: float | None = None,
     level: int | None = None,
     weights: Mapping[str, Any] | None = None,
+    bm25: float | None = None,
 ) -> ScoreResult:
     readable = text_is_readable(text)
     evidence = skill_evidence(role_skills, mentions, readable=readable, total_years=total_years)
     cosine = semantic_cosine(chunk_vectors, role_vector)
-    components: dict[str, float | None] = {
+    components: dict[str, Any] = {
         "semantic": semantic_component(cosine),
         "skills": skill_coverage(evidence),
         "lexical": lexical_component(lexical_raw),
         "title": title_component(title_cos) if title_cos is not None else None,
         "level_gap": float(level) if level is not None else None,
+        "title_cosine": round(title_cos, 4) if title_cos is not None else None,
+        "semantic_cosine": round(cosine, 4),
+        "semantic_mean_cosine": round(pooled_cosine(chunk_vectors, role_vector), 4),
+        "lexical_raw": round(lexical_raw, 4),
+        "bm25": round(bm25, 4) if bm25 is not None else None,
+        "readable": 1.0 if readable else 0.0,
+        "total_years": total_years,
     }
-    result = combine(components, evidence, weights)
-    result.components["title_cosine"] = round(title_cos, 4) if title_cos is not None else None
-    result.components["semantic_cosine"] = round(cosine, 4)
-    result.components["lexical_raw"] = round(lexical_raw, 4)
-    result.components["readable"] = 1.0 if readable else 0.0
-    result.components["total_years"] = total_years
-    return result
+    return combine(components, evidence, weights)
 
 
 def rescore(
@@ -488,12 +561,9 @@ def rescore(
                 e.min_years = int(change["min_years"]) if change["min_years"] else None
             e.credit = skill_credit(e.status, e.years, total_years, e.min_years)
         items.append(e)
-    parts: dict[str, float | None] = {k: components.get(k) for k in (*COMPONENTS, "level_gap")}
+    parts = dict(components)
     parts["skills"] = skill_coverage(items)
-    result = combine(parts, items, weights)
-    for key, value in components.items():
-        result.components.setdefault(key, value)
-    return result
+    return combine(parts, items, weights)
 
 
 def _valid_weight(value: Any) -> int:
@@ -509,3 +579,85 @@ def _rounded(value: float | None) -> Any:
 
 def _clamp(value: float) -> float:
     return max(0.0, min(1.0, float(value)))
+
+
+# --- Explaining a score ---------------------------------------------------------------------------
+
+PARTS = (*COMPONENTS, "level")
+PART_LABELS = {
+    "base": "Starting point (a resume average in every respect)",
+    "lexical": "Words shared with the role",
+    "semantic": "What the resume is about (meaning)",
+    "skills": "The role's skills found",
+    "title": "Job titles held",
+    "level": "Seniority of the latest title",
+}
+
+
+def contributions(
+    components: Mapping[str, Any], weights: Mapping[str, Any] | None = None
+) -> dict[str, float]:
+    """Each component's share of the score in points, with the starting point ("base", the
+    score of a resume average in every respect), summing to the score.
+
+    The calibration curves, so a component's points depend on the others; each gets its average
+    effect over every order in which the components could be added (Shapley values: 32 steps
+    through the calibration), which makes the shares add up exactly whatever the order."""
+    intercept, parts = fused_parts(components, weights)
+    names = list(PARTS)
+    n = len(names)
+
+    def value(subset: tuple[str, ...]) -> float:
+        return calibrated(intercept + sum(parts[k] for k in subset))
+
+    out = {"base": value(())}
+    for name in names:
+        others = [k for k in names if k != name]
+        total = 0.0
+        for size in range(n):
+            weight = factorial(size) * factorial(n - size - 1) / factorial(n)
+            for subset in combinations(others, size):
+                total += weight * (value((*subset, name)) - value(subset))
+        out[name] = total
+    score = round(value(tuple(names)), 1)
+    rounded = {k: round(v, 1) for k, v in out.items()}
+    # Rounding each share can leave a tenth over or under: the largest share absorbs it.
+    drift = round(score - sum(rounded.values()), 1)
+    if drift:
+        largest = max(names, key=lambda k: abs(rounded[k]))
+        rounded[largest] = round(rounded[largest] + drift, 1)
+    return rounded
+
+
+def explain(points: Mapping[str, float], evidence: Sequence[Mapping[str, Any]]) -> str:
+    """In words, where the score comes from; in particular why a candidate without the role's
+    skills still scores what it does."""
+    counted = [e for e in evidence if int(e.get("weight") or 0) > 0]
+    found = [e for e in counted if e.get("status") == FOUND]
+    raised = sorted(
+        ((k, v) for k, v in points.items() if k != "base" and v >= 0.5),
+        key=lambda kv: -kv[1],
+    )
+    lowered = sorted(
+        ((k, v) for k, v in points.items() if k != "base" and v <= -0.5), key=lambda kv: kv[1]
+    )
+    sentences = []
+    if counted and not found:
+        sentences.append(f"None of the role's {len(counted)} skills was found in the resume.")
+    elif counted:
+        sentences.append(f"{len(found)} of the role's {len(counted)} skills were found.")
+    start = points.get("base", 0.0)
+    sentences.append(f"A resume average in every respect would score {start:.0f}.")
+    if raised:
+        sentences.append(
+            "Raised by "
+            + ", ".join(f"{PART_LABELS[k].lower()} (+{v:.0f})" for k, v in raised)
+            + "."
+        )
+    if lowered:
+        sentences.append(
+            "Lowered by "
+            + ", ".join(f"{PART_LABELS[k].lower()} ({v:.0f})" for k, v in lowered)
+            + "."
+        )
+    return " ".join(sentences)

@@ -173,6 +173,16 @@ class MatchResultSerializer(serializers.Serializer):
         ),
     )
     evidence = EvidenceSerializer(source="result.evidence", many=True)
+    points = serializers.DictField(
+        child=serializers.FloatField(),
+        allow_null=True,
+        help_text=(
+            "Where the score comes from, in points that add up to it: base (a resume average "
+            "in every respect), lexical, semantic, skills, title and level. Null for a result "
+            "scored by an earlier version of the scorer."
+        ),
+    )
+    explanation = serializers.CharField(help_text="The same, in words.")
     decision = serializers.ChoiceField(
         choices=Decision.Kind.choices, allow_null=True, help_text="Your call, if made."
     )

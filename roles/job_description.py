@@ -166,9 +166,16 @@ def _section_of(line: str, current: str) -> str:
     return current
 
 
+_TITLE_LABEL = re.compile(r"^(?:job\s+title|title|position|role)\s*:?$", re.IGNORECASE)
+
+
 def _guess_title(lines: list[str]) -> str:
     for line in lines[:5]:
         text = line.strip().strip("#*").strip()
+        # A heading that only says "Job title" (a Markdown ad: "## Job title") labels the line
+        # below it.
+        if _TITLE_LABEL.match(text):
+            continue
         if text and len(text) <= 80 and not text.endswith("."):
             return text.removeprefix("Job title:").removeprefix("Title:").strip()
     return "Custom role"

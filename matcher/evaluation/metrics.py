@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
+from typing import Any
 
 
 def dcg(gains: Sequence[float], k: int) -> float:
     return sum((2.0**g - 1.0) / math.log2(i + 2) for i, g in enumerate(gains[:k]))
 
 
-def ndcg_at_k(ranking: Sequence[str], grades: Mapping[str, float], k: int = 10) -> float:
+def ndcg_at_k(ranking: Sequence[Hashable], grades: Mapping[Any, float], k: int = 10) -> float:
     """nDCG@k of `ranking` (ids, best first); ids missing from `grades` have grade 0."""
     ideal = dcg(sorted(grades.values(), reverse=True), k)
     if ideal == 0:
@@ -18,7 +19,7 @@ def ndcg_at_k(ranking: Sequence[str], grades: Mapping[str, float], k: int = 10) 
     return dcg([grades.get(doc, 0.0) for doc in ranking], k) / ideal
 
 
-def average_precision(ranking: Sequence[str], relevant: set[str]) -> float:
+def average_precision(ranking: Sequence[Hashable], relevant: set[Any]) -> float:
     if not relevant:
         return 0.0
     hits = 0

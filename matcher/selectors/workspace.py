@@ -270,9 +270,32 @@ class ResultRow:
     def candidate(self) -> Candidate:
         return self.result.candidate
 
+    @property
+    def points(self) -> dict[str, float] | None:
+        """Each component's points, summing to the score (see scoring.contributions); None for
+        a result the current scorer would not score the same (scored by an older version)."""
+        if not hasattr(self, "_points"):
+            points = scoring.contributions(self.result.components or {}, self.result.weights)
+            same = abs(sum(points.values()) - float(self.result.score)) <= 0.15
+            self._points = points if same else None
+        return self._points
+
+    @property
+    def explanation(self) -> str:
+        if self.points is None:
+            return (
+                "Scored by an earlier version of RoleMatch: re-weight the match to see the points."
+            )
+        return scoring.explain(self.points, self.result.evidence)
+
 
 def _top(evidence: Sequence[Mapping[str, Any]], *, found: bool, limit: int = 3) -> list[str]:
-    items = [e for e in evidence if (e.get("status") == "found") == found]
+    # A skill the recruiter weighted 0 counts for nothing, so it is neither a match nor a gap.
+    items = [
+        e
+        for e in evidence
+        if (e.get("status") == "found") == found and int(e.get("weight") or 0) > 0
+    ]
     items.sort(
         key=lambda e: (not e.get("must_have"), -int(e.get("weight") or 0), e.get("name", ""))
     )
@@ -308,7 +331,9 @@ def result_rows(
                 matched=_top(r.evidence, found=True),
                 missing=_top(r.evidence, found=False),
                 missing_must_haves=[
-                    str(e.get("name")) for e in r.evidence if e.get("missing_must_have")
+                    str(e.get("name"))
+                    for e in r.evidence
+                    if e.get("missing_must_have") and int(e.get("weight") or 0) > 0
                 ],
             )
         )

@@ -17,7 +17,7 @@ from django.utils.text import slugify
 
 from accounts.decorators import organisation_required
 from accounts.services import audit_record
-from matcher import blind, reports
+from matcher import blind, reports, scoring
 from matcher.models.matches import Decision, Match
 from matcher.selectors import workspace as ws
 
@@ -38,6 +38,9 @@ CSV_HEADER = [
     "decided_by",
     "decided_at",
     "evidence",
+    # Where the score comes from, in points that add up to it (scoring.contributions).
+    *(f"points_{part}" for part in ("base", *scoring.PARTS)),
+    "explanation",
 ]
 
 
@@ -104,6 +107,7 @@ def _csv_lines(request: HttpRequest, match: Match) -> Iterator[str]:
         r = row.result
         d = decisions.get(r.candidate_id)
         evidence = _evidence(row)
+        counted = [e for e in evidence if int(e.get("weight") or 0) > 0]
         yield writer.writerow(
             _safe(value)
             for value in [
@@ -117,15 +121,20 @@ def _csv_lines(request: HttpRequest, match: Match) -> Iterator[str]:
                 row.candidate.years_display,
                 "yes" if r.must_haves_met else "no",
                 "; ".join(row.missing_must_haves),
-                "; ".join(str(e["name"]) for e in evidence if e.get("status") == "found"),
-                "; ".join(str(e["name"]) for e in evidence if e.get("status") != "found"),
+                "; ".join(str(e["name"]) for e in counted if e.get("status") == "found"),
+                "; ".join(str(e["name"]) for e in counted if e.get("status") != "found"),
                 d.decision if d else "",
                 d.note if d else "",
                 (d.decided_by.email if d and d.decided_by else ""),
                 d.decided_at.isoformat(timespec="seconds") if d else "",
                 " | ".join(
-                    f"{e['name']}: {e['line']}" for e in evidence if e.get("status") == "found"
+                    f"{e['name']}: {e['line']}" for e in counted if e.get("status") == "found"
                 ),
+                *(
+                    f"{row.points[part]:.1f}" if row.points else ""
+                    for part in ("base", *scoring.PARTS)
+                ),
+                row.explanation,
             ]
         )
 
@@ -198,6 +207,10 @@ def match_report(request: HttpRequest, match: Match) -> reports.MatchReport:
                 decision_note=d.note if d else "",
                 decided_by=d.decided_by.email if d and d.decided_by else "",
                 decided_at=timezone.localtime(d.decided_at).strftime("%d %b %Y %H:%M") if d else "",
+                points=[
+                    (scoring.PART_LABELS[part], value) for part, value in (row.points or {}).items()
+                ],
+                explanation=row.explanation,
             )
         )
     return reports.MatchReport(

@@ -486,8 +486,7 @@ def _drawer_context(request: HttpRequest, match: Match, candidate_id: int) -> di
         )
     )
     gaps = [e for e in evidence if e.get("status") != "found"]
-    step = (result.weights or {}).get("level", scoring.DEFAULT_LEVEL_STEP)
-    level_lowered = round(100 * scoring.level_share(result.components or {}, float(step)))
+    level_lowered = round(-(row.points or {}).get("level", 0.0))
     decision = (
         Decision.objects.filter(match=match, candidate=candidate)
         .select_related("decided_by")
@@ -501,6 +500,9 @@ def _drawer_context(request: HttpRequest, match: Match, candidate_id: int) -> di
         "evidence": evidence,
         "gaps": gaps,
         "level_lowered": level_lowered,
+        "points": [
+            (scoring.PART_LABELS[part], value) for part, value in (row.points or {}).items()
+        ],
         "lines": _highlighted_lines(text, evidence),
         "questions": ws.interview_questions(
             match=match, skill_ids=[int(e["skill_id"]) for e in gaps if e.get("skill_id")]

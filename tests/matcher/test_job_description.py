@@ -80,6 +80,11 @@ def test_the_title_is_the_first_line():
     assert extract_job_profile(JD, MATCHER).title == "Backend Developer"
 
 
+def test_a_heading_that_only_says_job_title_labels_the_line_below():
+    ad = "## Job title\nJunior Systems Administrator\n\n## Job Summary\nWe run servers."
+    assert extract_job_profile(ad, MATCHER).title == "Junior Systems Administrator"
+
+
 # Ads copied from a web page often arrive as one paragraph, headings and bullets inline.
 ONE_PARAGRAPH = (
     "Backend Developer\n\n"

@@ -1,0 +1,207 @@
+"""Reading evaluation corpora through the product's intake, once, with a cache under var/.
+
+Parsing 2,484 PDFs and embedding them takes most of an hour on two shared cores; the evaluation
+runs many times. Texts are cached by the file's SHA-256 and a hash of the parsing code (a parser
+change re-reads every file); resume features (chunk vectors, titles, years, taxonomy mentions) by
+the text's SHA-256, the model version and a hash of the taxonomy files. No Django import.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+from collections import Counter
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from candidates import parsing
+from candidates.parsing import ParseError, extract
+from matcher import embeddings, lexical, ranking
+from matcher.evaluation.taxonomy import SKILLS_DIR
+from matcher.scoring import Mention
+from roles.job_description import extract_job_profile
+
+ROOT = Path(__file__).resolve().parents[2]
+CACHE_DIR = Path(os.environ.get("ROLEMATCH_EVAL_CACHE", str(ROOT / "var" / "eval-cache")))
+FEATURE_BATCH = 64
+
+
+def _hash_files(paths: Sequence[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@cache
+def parser_key() -> str:
+    return _hash_files(list(Path(parsing.__file__).parent.glob("*.py")))
+
+
+@cache
+def taxonomy_key() -> str:
+    profile = ROOT / "candidates" / "parsing" / "profile.py"
+    return _hash_files([*SKILLS_DIR.glob("*.tsv"), profile])
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _parse_one(path: str) -> tuple[str, str | None, str | None]:
+    """(file hash, text, reason it could not be read): runs in a worker process."""
+    data = Path(path).read_bytes()
+    try:
+        return sha(data), extract(data, Path(path).name).text, None
+    except ParseError as exc:
+        return sha(data), None, f"{exc.code}: {exc.message}"
+
+
+def _nice() -> None:
+    os.nice(10)
+
+
+def parse_files(
+    paths: Sequence[Path], *, workers: int = 2, log: Callable[[str], None] = print
+) -> list[str | None]:
+    """Each file's text as intake extracts it (None when intake refuses it), cached."""
+    folder = CACHE_DIR / f"texts-{parser_key()}"
+    folder.mkdir(parents=True, exist_ok=True)
+    out: list[str | None] = [None] * len(paths)
+    todo: list[int] = []
+    hashes = [sha(p.read_bytes()) for p in paths]
+    for i, h in enumerate(hashes):
+        cached = folder / f"{h}.json"
+        if cached.is_file():
+            out[i] = json.loads(cached.read_text(encoding="utf-8"))["text"]
+        else:
+            todo.append(i)
+    if todo:
+        log(f"parsing {len(todo)} files with {workers} processes (cache: {folder})")
+        jobs = [str(paths[i]) for i in todo]
+        if workers > 1 and len(jobs) > 4:
+            with ProcessPoolExecutor(max_workers=workers, initializer=_nice) as pool:
+                results = list(pool.map(_parse_one, jobs, chunksize=4))
+        else:
+            results = [_parse_one(j) for j in jobs]
+        for i, (h, text, reason) in zip(todo, results, strict=True):
+            (folder / f"{h}.json").write_text(
+                json.dumps({"text": text, "reason": reason}), encoding="utf-8"
+            )
+            out[i] = text
+    return out
+
+
+def _features_folder() -> Path:
+    version = embeddings.model_version().replace("@", "-").replace("+", "-")
+    folder = CACHE_DIR / f"features-{version}-{taxonomy_key()}"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _pack(f: ranking.ResumeFeatures) -> dict[str, Any]:
+    return {
+        "vectors": f.vectors,
+        "title_vectors": f.title_vectors,
+        "titles": f.titles,
+        "total_years": f.total_years,
+        "mentions": {k: [(m.line_no, m.line) for m in v] for k, v in f.mentions.items()},
+    }
+
+
+def _unpack(text: str, data: dict[str, Any]) -> ranking.ResumeFeatures:
+    terms = lexical.tokens(text)
+    return ranking.ResumeFeatures(
+        text=text,
+        vectors=data["vectors"],
+        mentions={k: [Mention(k, n, line) for n, line in v] for k, v in data["mentions"].items()},
+        terms=Counter(terms),
+        n_terms=len(terms),
+        total_years=data["total_years"],
+        title_vectors=data["title_vectors"],
+        titles=data["titles"],
+    )
+
+
+def resume_features(
+    texts: Sequence[str], matcher: Any, *, log: Callable[[str], None] = print
+) -> list[ranking.ResumeFeatures]:
+    """`ranking.resume_features` of each text (profile, masking, embedding, taxonomy), cached."""
+    folder = _features_folder()
+    out: list[ranking.ResumeFeatures | None] = [None] * len(texts)
+    todo: list[int] = []
+    for i, text in enumerate(texts):
+        cached = folder / f"{sha(text.encode('utf-8'))}.pkl"
+        if cached.is_file():
+            with cached.open("rb") as handle:
+                data = pickle.load(handle)  # noqa: S301 - our own cache, written below
+            out[i] = _unpack(text, data)
+        else:
+            todo.append(i)
+    if todo:
+        log(f"embedding {len(todo)} resumes (cache: {folder})")
+    for start in range(0, len(todo), FEATURE_BATCH):
+        batch = todo[start : start + FEATURE_BATCH]
+        made = ranking.resume_features([texts[i] for i in batch], matcher)
+        for i, features in zip(batch, made, strict=True):
+            path = folder / f"{sha(texts[i].encode('utf-8'))}.pkl"
+            tmp = path.with_suffix(".tmp")
+            with tmp.open("wb") as handle:
+                pickle.dump(_pack(features), handle)
+            tmp.replace(path)
+            out[i] = features
+    return [f for f in out if f is not None]
+
+
+def roles_from_job_descriptions(
+    texts: Sequence[str], matcher: Any, categories: Any = None
+) -> list[ranking.RoleFeatures]:
+    """`ranking.role_from_job_description` of each text, its two vectors cached."""
+    folder = _features_folder()
+    out: list[ranking.RoleFeatures] = []
+    pending: list[tuple[int, str]] = []
+    for text in texts:
+        profile = extract_job_profile(text, matcher, title="", categories=categories)
+        skills = [
+            ranking.RoleSkillSpec(s.skill_id, s.name, s.weight, s.must_have, s.min_years)
+            for s in profile.skills
+        ]
+        key = sha(f"{profile.title}\n{text}".encode())
+        path = folder / f"role-{key}.pkl"
+        vectors = None
+        if path.is_file():
+            with path.open("rb") as handle:
+                vectors = pickle.load(handle)  # noqa: S301 - our own cache, written above
+        else:
+            pending.append((len(out), str(path)))
+        out.append(
+            ranking.RoleFeatures(
+                title=profile.title,
+                text=text,
+                skills=skills,
+                vector=vectors["vector"] if vectors else None,  # type: ignore[arg-type]
+                query=ranking.lexical.query_terms(text),
+                title_vector=vectors["title_vector"] if vectors else None,
+            )
+        )
+    # Every missing role's text and title go through the model in shared batches.
+    for start in range(0, len(pending), FEATURE_BATCH):
+        batch = pending[start : start + FEATURE_BATCH]
+        flat = []
+        for j, _ in batch:
+            flat += [out[j].text, out[j].title.strip() or out[j].text[:80]]
+        embedded = embeddings.embed_texts(flat)
+        for n, (j, target) in enumerate(batch):
+            role = out[j]
+            role.vector = embeddings.pooled(embedded[2 * n].vectors)
+            title_emb = embedded[2 * n + 1].vectors
+            role.title_vector = title_emb[0] if role.title.strip() and len(title_emb) else None
+            with open(target, "wb") as handle:
+                pickle.dump({"vector": role.vector, "title_vector": role.title_vector}, handle)
+    return out

@@ -1,0 +1,251 @@
+"""RoleMatch's components for every (role, resume) pair of a set at once, and the baselines.
+
+`ranking.score_one` scores one pair; an evaluation needs a million (rjdb: 1,000 jobs x 2,000
+resumes). These functions compute the very same components with matrix products; a test checks
+them against `ranking.score_one` pair by pair. No Django import.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+
+from matcher import embeddings, lexical, scoring
+from matcher.ranking import ResumeFeatures, RoleFeatures
+
+RAW = ("lexical", "semantic", "semantic_mean", "title", "skills", "level_gap")
+
+
+def _sparse(rows: Sequence[dict[str, float]], vocab: dict[str, int]) -> sparse.csr_matrix:
+    data, indices, indptr = [], [], [0]
+    for row in rows:
+        for term, value in row.items():
+            j = vocab.get(term)
+            if j is not None:
+                indices.append(j)
+                data.append(value)
+        indptr.append(len(indices))
+    return sparse.csr_matrix((data, indices, indptr), shape=(len(rows), len(vocab)))
+
+
+def lexical_matrix(
+    roles: Sequence[RoleFeatures], resumes: Sequence[ResumeFeatures], stats: lexical.PoolStats
+) -> tuple[np.ndarray, np.ndarray]:
+    """`lexical.lexical_score` and `lexical.bm25_share` for every pair."""
+    vocab: dict[str, int] = {}
+    for r in resumes:
+        for t in r.terms:
+            vocab.setdefault(t, len(vocab))
+    for role in roles:
+        for t in role.query:
+            vocab.setdefault(t, len(vocab))
+    idf = {t: stats.idf(t) for t in vocab}
+    avg = max(stats.avg_len, 1.0)
+    doc_rows = []
+    for r in resumes:
+        norm = lexical.K1 * (1.0 - lexical.B + lexical.B * r.n_terms / avg)
+        doc_rows.append(
+            {t: idf[t] * tf * (lexical.K1 + 1.0) / (tf + norm) for t, tf in r.terms.items()}
+        )
+    q_rows = [{t: q * idf[t] for t, q in role.query.items()} for role in roles]
+    docs, queries = _sparse(doc_rows, vocab), _sparse(q_rows, vocab)
+    # `lexical.bm25_share`: the role's words each once against the same BM25 weights.
+    once = _sparse([dict.fromkeys(role.query, 1.0) for role in roles], vocab)
+    best = np.asarray([sum(idf[t] * (lexical.K1 + 1.0) for t in role.query) for role in roles])
+    bm25 = (once @ docs.T).toarray() / np.where(best > 0, best, 1.0)[:, None]
+    dot = (queries @ docs.T).toarray()
+    q_norm = np.sqrt(np.asarray(queries.multiply(queries).sum(1)).ravel())
+    d_norm = np.sqrt(np.asarray(docs.multiply(docs).sum(1)).ravel())
+    denom = np.outer(q_norm, d_norm)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = np.where((dot > 0) & (denom > 0), dot / np.where(denom > 0, denom, 1.0), 0.0)
+    empty = np.asarray([r.n_terms == 0 for r in resumes])
+    bm25[:, empty] = 0.0
+    return out, bm25
+
+
+def semantic_matrices(
+    roles: Sequence[RoleFeatures], resumes: Sequence[ResumeFeatures]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(mean of the best two chunks' cosines, cosine with the pooled resume vector)."""
+    role_v = np.stack([np.asarray(r.vector, np.float32) for r in roles])
+    top = np.zeros((len(roles), len(resumes)))
+    pooled = np.zeros((len(roles), len(resumes)))
+    chunks = [np.asarray(r.vectors, np.float32) for r in resumes]
+    sizes = [len(c) for c in chunks]
+    if sum(sizes):
+        sims = role_v @ np.concatenate([c for c in chunks if len(c)]).T
+    cursor = 0
+    for i, (c, n) in enumerate(zip(chunks, sizes, strict=True)):
+        if not n:
+            continue
+        block = sims[:, cursor : cursor + n]
+        cursor += n
+        k = min(scoring.TOP_CHUNKS, n)
+        top[:, i] = np.sort(block, axis=1)[:, n - k :].mean(1)
+        pooled[:, i] = role_v @ embeddings.pooled(c)
+    return top, pooled
+
+
+def title_matrix(roles: Sequence[RoleFeatures], resumes: Sequence[ResumeFeatures]) -> np.ndarray:
+    """Best title cosine; NaN where the resume has no title or the role none."""
+    out = np.full((len(roles), len(resumes)), np.nan)
+    with_title = [j for j, r in enumerate(roles) if r.title_vector is not None]
+    if not with_title:
+        return out
+    role_v = np.stack([np.asarray(roles[j].title_vector, np.float32) for j in with_title])
+    for i, r in enumerate(resumes):
+        if len(r.title_vectors):
+            out[with_title, i] = (role_v @ np.asarray(r.title_vectors, np.float32).T).max(1)
+    return out
+
+
+def skills_matrix(roles: Sequence[RoleFeatures], resumes: Sequence[ResumeFeatures]) -> np.ndarray:
+    """`scoring.skill_coverage` of `scoring.skill_evidence`; NaN for a role without skills."""
+    readable = np.array([scoring.text_is_readable(r.text) for r in resumes])
+    total_years = [r.total_years for r in resumes]
+    per_skill: dict[int, tuple[np.ndarray, list[float | None]]] = {}
+
+    def columns(skill_id: int) -> tuple[np.ndarray, list[float | None]]:
+        if skill_id not in per_skill:
+            found = np.array([skill_id in r.mentions for r in resumes])
+            years = [
+                scoring.skill_years(r.mentions[skill_id]) if skill_id in r.mentions else None
+                for r in resumes
+            ]
+            per_skill[skill_id] = (found, years)
+        return per_skill[skill_id]
+
+    out = np.full((len(roles), len(resumes)), np.nan)
+    for j, role in enumerate(roles):
+        if not role.skills:
+            continue
+        got = np.zeros(len(resumes))
+        total = 0.0
+        for spec in role.skills:
+            w = spec.weight * (scoring.MUST_HAVE_MULTIPLIER if spec.must_have else 1.0)
+            found, years = columns(spec.skill_id)
+            credit = np.where(readable, 0.0, scoring.UNKNOWN_CREDIT)
+            if spec.min_years:
+                for i in np.flatnonzero(found):
+                    credit[i] = scoring.skill_credit(
+                        scoring.FOUND, years[i], total_years[i], spec.min_years
+                    )
+            else:
+                credit[found] = 1.0
+            got += w * credit
+            total += w
+        out[j] = got / total if total else np.nan
+    return out
+
+
+def level_matrix(roles: Sequence[RoleFeatures], resumes: Sequence[ResumeFeatures]) -> np.ndarray:
+    """`scoring.level_gap` of the role's title and the resume's latest; NaN without a title."""
+    has = np.array([bool(r.titles and r.titles[0].strip()) for r in resumes])
+    cand = np.array([scoring.title_level(r.titles[0]) if r.titles else 0 for r in resumes])
+    cand_entry = np.array([bool(r.titles) and scoring.is_entry_title(r.titles[0]) for r in resumes])
+    out = np.full((len(roles), len(resumes)), np.nan)
+    for j, role in enumerate(roles):
+        gap = np.maximum(0, scoring.title_level(role.title) - cand).astype(float)
+        if scoring.is_entry_title(role.title):
+            gap[cand_entry] = 0.0
+        out[j] = np.where(has, gap, np.nan)
+    return out
+
+
+def component_matrices(
+    roles: Sequence[RoleFeatures], resumes: Sequence[ResumeFeatures], stats: lexical.PoolStats
+) -> dict[str, np.ndarray]:
+    top, pooled = semantic_matrices(roles, resumes)
+    cosine, bm25 = lexical_matrix(roles, resumes, stats)
+    return {
+        "lexical": cosine,
+        "bm25": bm25,
+        "semantic": top,
+        "semantic_mean": pooled,
+        "title": title_matrix(roles, resumes),
+        "skills": skills_matrix(roles, resumes),
+        "level_gap": level_matrix(roles, resumes),
+    }
+
+
+def v3_scores(raw: dict[str, np.ndarray]) -> np.ndarray:
+    """Scoring version 3 (the fixed spreads and weights) from the raw matrices, for reference."""
+    parts = {
+        "semantic": np.clip(
+            (raw["semantic"] - scoring.SEMANTIC_FLOOR)
+            / (scoring.SEMANTIC_CEIL - scoring.SEMANTIC_FLOOR),
+            0,
+            1,
+        ),
+        "skills": raw["skills"],
+        "lexical": np.clip(raw["lexical"] / scoring.LEXICAL_CEIL, 0, 1),
+        "title": np.clip(
+            (raw["title"] - scoring.TITLE_FLOOR) / (scoring.TITLE_CEIL - scoring.TITLE_FLOOR), 0, 1
+        ),
+    }
+    weights = {"semantic": 0.0667, "skills": 0.0667, "lexical": 0.6667, "title": 0.2}
+    got = np.zeros_like(raw["lexical"])
+    total = np.zeros_like(raw["lexical"])
+    for key, w in weights.items():
+        present = ~np.isnan(parts[key])
+        got += np.where(present, w * np.nan_to_num(parts[key]), 0.0)
+        total += np.where(present, w, 0.0)
+    gap = np.nan_to_num(raw["level_gap"])
+    return 100.0 * got / np.maximum(total, 1e-9) * (1.0 - np.minimum(1.0, 0.15 * gap))
+
+
+# --- Baselines ---------------------------------------------------------------------------------
+
+
+def tfidf_matrix(jobs: Sequence[str], resumes: Sequence[str]) -> np.ndarray:
+    """TF-IDF with words and word pairs, sublinear tf, English stop words, fitted on the set."""
+    vectorizer = TfidfVectorizer(
+        stop_words="english", sublinear_tf=True, ngram_range=(1, 2), min_df=1
+    )
+    matrix = vectorizer.fit_transform(list(jobs) + list(resumes))
+    return (matrix[: len(jobs)] @ matrix[len(jobs) :].T).toarray()
+
+
+def bm25_matrix(
+    jobs: Sequence[str], resumes: Sequence[str], k1: float = 1.2, b: float = 0.75
+) -> np.ndarray:
+    """Okapi BM25 of each job's words (the query) over the resumes, idf from the resumes."""
+    vectorizer = CountVectorizer(stop_words="english")
+    docs = vectorizer.fit_transform(resumes).tocsr().astype(float)
+    queries = vectorizer.transform(jobs)
+    queries.data[:] = 1.0  # each query word once, as a search box reads it
+    n = docs.shape[0]
+    df = np.bincount(docs.indices, minlength=docs.shape[1])
+    idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
+    lengths = np.asarray(docs.sum(1)).ravel()
+    avg = lengths.mean() if n else 1.0
+    norm = k1 * (1 - b + b * lengths / max(avg, 1e-9))
+    rows = np.repeat(np.arange(n), np.diff(docs.indptr))
+    tf = docs.data
+    docs.data = tf * (k1 + 1) / (tf + norm[rows]) * idf[docs.indices]
+    return np.asarray((queries @ docs.T).toarray())
+
+
+def minilm_matrix(roles: Sequence[RoleFeatures], resumes: Sequence[ResumeFeatures]) -> np.ndarray:
+    """MiniLM alone: cosine of the job's and the resume's whole-text vectors (chunks pooled)."""
+    return semantic_matrices(roles, resumes)[1]
+
+
+def zscore(matrix: np.ndarray, axis: int) -> np.ndarray:
+    """Per-query z-scores (axis 1: a job's row over resumes; axis 0: a resume's column)."""
+    mean = np.nanmean(matrix, axis=axis, keepdims=True)
+    sd = np.nanstd(matrix, axis=axis, keepdims=True)
+    return (matrix - mean) / np.where(sd > 0, sd, 1.0)
+
+
+def fusion_matrix(tfidf: np.ndarray, minilm: np.ndarray, axis: int) -> np.ndarray:
+    return zscore(tfidf, axis) + zscore(minilm, axis)
+
+
+def finite(value: float) -> bool:
+    return not math.isnan(value)

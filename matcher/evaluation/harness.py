@@ -1,0 +1,450 @@
+"""The evaluation across the four sets: components, baselines, metrics, intervals, and the
+leave-one-set-out fitting of the ranker. No Django import; `evaluate_ranking` prints it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy.optimize import minimize
+
+from matcher import ranker as ranker_mod
+from matcher import ranking
+from matcher.evaluation import cache, features
+from matcher.evaluation.metrics import average_precision, ndcg_at_k
+from matcher.evaluation.sets import EvalSet
+
+BASELINES = ("BM25", "TF-IDF 1-2", "MiniLM", "TF-IDF+MiniLM z")
+SEED = 13
+BOOTSTRAP = 2000
+NEGATIVES_PER_QUERY = 200
+
+
+@dataclass
+class SetData:
+    evalset: EvalSet
+    raw: dict[str, np.ndarray]
+    baselines: dict[str, np.ndarray]
+    seconds: float = 0.0
+
+
+def build(
+    evalset: EvalSet, matcher: Any, categories: Any, log: Callable[[str], None] = print
+) -> SetData:
+    """Every pair's components and every baseline's scores, through the product's code."""
+    started = time.monotonic()
+    resumes = cache.resume_features(evalset.resumes, matcher, log=log)
+    roles = cache.roles_from_job_descriptions(evalset.jobs, matcher, categories)
+    stats = ranking.pool_stats(resumes)  # the set is the organisation's pool
+    raw = features.component_matrices(roles, resumes, stats)
+    raw["tfidf"] = features.tfidf_matrix(evalset.jobs, evalset.resumes)
+    axis = 0 if evalset.queries and evalset.queries[0].axis == "col" else 1
+    base = {
+        "BM25": features.bm25_matrix(evalset.jobs, evalset.resumes),
+        "TF-IDF 1-2": raw["tfidf"],
+        "MiniLM": raw["semantic_mean"],
+    }
+    base["TF-IDF+MiniLM z"] = features.fusion_matrix(base["TF-IDF 1-2"], base["MiniLM"], axis)
+    base["RoleMatch v3"] = features.v3_scores(raw)
+    return SetData(evalset, raw, base, time.monotonic() - started)
+
+
+# --- Metrics -----------------------------------------------------------------------------------
+
+
+def _row(evalset: EvalSet, matrix: np.ndarray, q: Any) -> np.ndarray:
+    return matrix[q.index] if q.axis == "row" else matrix[:, q.index]
+
+
+def _ranked(scores: np.ndarray) -> list[int]:
+    # Ties keep the input order, as the product's ranking does.
+    return list(np.lexsort((np.arange(len(scores)), -np.nan_to_num(scores, nan=-1e9))))
+
+
+def per_query(evalset: EvalSet, matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """nDCG@k and average precision of each query."""
+    ndcgs, aps = [], []
+    for q in evalset.queries:
+        ranked = _ranked(_row(evalset, matrix, q))
+        ndcgs.append(ndcg_at_k(ranked, q.grades, evalset.k))
+        relevant = {i for i, g in q.grades.items() if g >= evalset.relevant_at}
+        aps.append(average_precision(ranked, relevant))
+    return np.asarray(ndcgs), np.asarray(aps)
+
+
+def rjdb_measures(evalset: EvalSet, matrix: np.ndarray) -> dict[str, float]:
+    """Pairwise accuracy; MRR and recall@10 of the matched resume among all."""
+    wins = [matrix[j, m] > matrix[j, u] for j, m, u in evalset.pairs]
+    rr, hits = [], []
+    for j, m, _ in evalset.pairs:
+        row = matrix[j]
+        rank = 1 + int((row > row[m]).sum())
+        rr.append(1.0 / rank)
+        hits.append(rank <= 10)
+    return {
+        "pairwise": float(np.mean(wins)),
+        "MRR": float(np.mean(rr)),
+        "recall@10": float(np.mean(hits)),
+    }
+
+
+def bootstrap_interval(diffs: Sequence[np.ndarray], seed: int = SEED) -> tuple[float, float]:
+    """95% interval of the mean over sets of each set's mean difference, queries resampled
+    within each set."""
+    rng = np.random.default_rng(seed)
+    means = np.zeros(BOOTSTRAP)
+    for d in diffs:
+        idx = rng.integers(0, len(d), size=(BOOTSTRAP, len(d)))
+        means += d[idx].mean(1)
+    means /= len(diffs)
+    return float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
+
+
+# --- The ranker's inputs and fitting ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Design:
+    """One candidate ranker: which inputs, and how it is fitted."""
+
+    features: tuple[str, ...] = ranker_mod.FEATURES
+    objective: str = "pairwise"  # or "pointwise"
+    c: float = 1.0
+
+    @property
+    def label(self) -> str:
+        return f"{self.objective} C={self.c} [{', '.join(self.features)}]"
+
+
+def input_tensor(
+    raw: Mapping[str, np.ndarray], names: Sequence[str], fill: Mapping[str, float]
+) -> np.ndarray:
+    layers = []
+    for name in names:
+        if name == "title_missing":
+            layers.append(np.isnan(raw["title"]).astype(float))
+            continue
+        m = raw[name]
+        layers.append(np.where(np.isnan(m), fill.get(name, 0.0), m))
+    return np.stack(layers, axis=-1)
+
+
+def _fills(sets: Sequence[SetData], names: Sequence[str]) -> dict[str, float]:
+    fills = {}
+    for name in names:
+        if name == "title_missing":
+            continue
+        values = np.concatenate([s.raw[name].ravel() for s in sets])
+        values = values[~np.isnan(values)]
+        fills[name] = float(values.mean()) if len(values) else 0.0
+    fills["level_gap"] = 0.0  # no readable title: no level taken off, as before
+    return fills
+
+
+def _max_grade(evalset: EvalSet) -> float:
+    return max((g for q in evalset.queries for g in q.grades.values()), default=1.0) or 1.0
+
+
+def _samples(
+    sd: SetData, x: np.ndarray, rng: np.random.Generator
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per query: (inputs, relevance 0-1) of its graded items and a sample of the rest."""
+    evalset = sd.evalset
+    top = _max_grade(evalset)
+    unmatched = {job: u for job, _, u in evalset.pairs}
+    out = []
+    for q in evalset.queries:
+        n = x.shape[1] if q.axis == "row" else x.shape[0]
+        graded = [i for i, g in q.grades.items() if g > 0]
+        others = np.setdiff1d(np.arange(n), graded)
+        if len(others) > NEGATIVES_PER_QUERY:
+            others = rng.choice(others, NEGATIVES_PER_QUERY, replace=False)
+        items = np.concatenate([np.asarray(graded, int), others.astype(int)])
+        hard = unmatched.get(q.index)  # rjdb's unmatched resume is the hard negative
+        if hard is not None and hard not in items:
+            items = np.append(items, hard)
+        rows = x[q.index, items] if q.axis == "row" else x[items, q.index]
+        rel = np.asarray([q.grades.get(int(i), 0.0) / top for i in items])
+        out.append((rows, rel))
+    return out
+
+
+# The sign each input may take: more words, meaning, title likeness or skills never lower a
+# score, a level gap never raises it. A recruiter reads a score that falls when a candidate shows
+# more of the role as a bug, whatever a fit on some set prefers.
+SIGNS = {
+    "calibration": 1,
+    "lexical": 1,
+    "bm25": 1,
+    "semantic": 1,
+    "semantic_mean": 1,
+    "title": 1,
+    "skills": 1,
+    "level_gap": -1,
+    "tfidf": 1,
+}
+
+
+# Every component keeps at least this weight (in standardised units), so that each one the
+# recruiter sees moves the score, however little a fit on these sets needs it.
+FLOOR = 0.02
+
+
+def _logistic(
+    x: np.ndarray, y: np.ndarray, w: np.ndarray, names: Sequence[str], *, c: float, intercept: bool
+) -> tuple[np.ndarray, float]:
+    """Weighted L2 logistic regression with each coefficient held to its sign (`SIGNS`)."""
+    n = x.shape[1]
+    bounds: list[tuple[float | None, float | None]] = []
+    for name in names:
+        sign = SIGNS.get(name, 0)
+        bounds.append((FLOOR, None) if sign > 0 else (None, -FLOOR) if sign < 0 else (None, None))
+    bounds.append((None, None) if intercept else (0.0, 0.0))
+    w = w / w.sum()
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        t = x @ theta[:n] + theta[n]
+        p = 1.0 / (1.0 + np.exp(-t))
+        eps = 1e-12
+        value = -(w * (y * np.log(p + eps) + (1 - y) * np.log(1 - p + eps))).sum()
+        value += 0.5 / c * 1e-3 * (theta[:n] ** 2).sum()
+        g = w * (p - y)
+        grad = np.concatenate([x.T @ g + 1e-3 / c * theta[:n], [g.sum()]])
+        return value, grad
+
+    result = minimize(loss, np.zeros(n + 1), jac=True, method="L-BFGS-B", bounds=bounds)
+    return result.x[:n].astype(float), float(result.x[n])
+
+
+def fit(sets: Sequence[SetData], design: Design, seed: int = SEED) -> ranker_mod.Ranker:
+    """The ranker fitted on `sets`, each set weighing the same."""
+    names = design.features
+    fill = _fills(sets, names)
+    rng = np.random.default_rng(seed)
+    per_set = []
+    for sd in sets:
+        x = input_tensor(sd.raw, names, fill)
+        per_set.append(_samples(sd, x, rng))
+    all_rows = np.concatenate([r for queries in per_set for r, _ in queries])
+    mean = all_rows.mean(0)
+    scale = all_rows.std(0)
+    scale = np.where(scale > 0, scale, 1.0)
+    xs, ys, ws = [], [], []
+    for queries in per_set:
+        set_x, set_y, set_w = [], [], []
+        for rows, rel in queries:
+            z = (rows - mean) / scale
+            if design.objective == "pairwise":
+                hi, lo = np.nonzero(rel[:, None] > rel[None, :])
+                if len(hi) > 400:
+                    pick = rng.choice(len(hi), 400, replace=False)
+                    hi, lo = hi[pick], lo[pick]
+                diff = z[hi] - z[lo]
+                # Both orientations, so the fit needs no intercept and stays symmetric.
+                set_x += [diff, -diff]
+                set_y += [np.ones(len(hi)), np.zeros(len(hi))]
+                set_w += [np.ones(len(hi)), np.ones(len(hi))]
+            else:
+                set_x += [z, z]
+                set_y += [np.ones(len(rel)), np.zeros(len(rel))]
+                set_w += [rel, 1.0 - rel]
+        sx, sy, sw = np.concatenate(set_x), np.concatenate(set_y), np.concatenate(set_w)
+        keep = sw > 0
+        xs.append(sx[keep])
+        ys.append(sy[keep])
+        ws.append(sw[keep] / sw[keep].sum())
+    coef, intercept = _logistic(
+        np.concatenate(xs),
+        np.concatenate(ys),
+        np.concatenate(ws) * len(xs),
+        names,
+        c=design.c,
+        intercept=design.objective == "pointwise",
+    )
+    return ranker_mod.Ranker(
+        features=tuple(names),
+        mean=mean,
+        scale=scale,
+        coef=coef,
+        intercept=intercept,
+        calib_a=1.0,
+        calib_b=0.0,
+        fill=fill,
+        meta={"design": design.label, "sets": [s.evalset.name for s in sets], "seed": seed},
+    )
+
+
+def fused_matrix(sd: SetData, model: ranker_mod.Ranker) -> np.ndarray:
+    x = input_tensor(sd.raw, model.features, model.fill)
+    return model.fused(x.reshape(-1, x.shape[-1])).reshape(x.shape[:2])
+
+
+def loso(sets: Sequence[SetData], design: Design) -> dict[str, np.ndarray]:
+    """Each set scored by the design fitted on the other sets: held-out fused matrices."""
+    out = {}
+    for held in sets:
+        train = [s for s in sets if s is not held]
+        out[held.evalset.name] = fused_matrix(held, fit(train, design))
+    return out
+
+
+def calibrate(
+    sets: Sequence[SetData], model: ranker_mod.Ranker, matrices: Mapping[str, np.ndarray]
+) -> tuple[float, float]:
+    """Logistic fit of "is a fit" (grade at the top of its set's scale; adjacent counts half)
+    on the fused value, fits and non-fits weighted equally within each query, so the score reads
+    as the chance of a fit in a pool where fits and non-fits were equally common: the same for a
+    pool of ten or of ten thousand. Sets whose grades are relative (Vanetik & Kogan's ranks) are
+    left out. Returns (a, b): score = 100 * logistic(a * fused + b)."""
+    xs, ys, ws = [], [], []
+    for sd in sets:
+        if sd.evalset.name == "vanetik":
+            continue
+        m = matrices[sd.evalset.name]
+        top = _max_grade(sd.evalset)
+        per_set_x, per_set_y, per_set_w = [], [], []
+        for q in sd.evalset.queries:
+            scores = _row(sd.evalset, m, q)
+            rel = np.zeros(len(scores))
+            for i, g in q.grades.items():
+                rel[i] = g / top
+            pos = rel.sum()
+            neg = (1 - rel).sum()
+            if pos == 0 or neg == 0:
+                continue
+            per_set_x += [scores, scores]
+            per_set_y += [np.ones(len(scores)), np.zeros(len(scores))]
+            per_set_w += [rel / pos, (1 - rel) / neg]
+        w = np.concatenate(per_set_w)
+        xs.append(np.concatenate(per_set_x))
+        ys.append(np.concatenate(per_set_y))
+        ws.append(w / w.sum())
+    x = np.concatenate(xs)[:, None]
+    coef, intercept = _logistic(
+        x, np.concatenate(ys), np.concatenate(ws), ["calibration"], c=1e6, intercept=True
+    )
+    return float(coef[0]), intercept
+
+
+@dataclass
+class SetReport:
+    name: str
+    note: str
+    queries: int
+    documents: int
+    k: int
+    ndcg: dict[str, float] = field(default_factory=dict)
+    map: dict[str, float] = field(default_factory=dict)
+    extra: dict[str, dict[str, float]] = field(default_factory=dict)
+    groups: dict[str, dict[str, float]] = field(default_factory=dict)
+    best_baseline: str = ""
+    diff: float = 0.0
+    interval: tuple[float, float] = (0.0, 0.0)
+    refused: int = 0
+
+
+def report_set(
+    sd: SetData, scorers: Mapping[str, np.ndarray]
+) -> tuple[SetReport, dict[str, np.ndarray]]:
+    e = sd.evalset
+    rep = SetReport(
+        e.name,
+        e.note,
+        len(e.queries),
+        len(e.resumes) if e.queries[0].axis == "row" else len(e.jobs),
+        e.k,
+        refused=e.refused,
+    )
+    per: dict[str, np.ndarray] = {}
+    for name, matrix in scorers.items():
+        nd, ap = per_query(e, matrix)
+        per[name] = nd
+        rep.ndcg[name], rep.map[name] = float(nd.mean()), float(ap.mean())
+        if e.pairs:
+            rep.extra[name] = rjdb_measures(e, matrix)
+        groups = sorted({q.group for q in e.queries if q.group})
+        if len(groups) > 1:
+            for g in groups:
+                mask = np.asarray([q.group == g for q in e.queries])
+                rep.groups.setdefault(g, {})[name] = float(nd[mask].mean())
+    best = max(BASELINES, key=lambda b: rep.ndcg[b])
+    rep.best_baseline = best
+    d = per["RoleMatch"] - per[best]
+    rep.diff = float(d.mean())
+    rep.interval = bootstrap_interval([d])
+    return rep, per
+
+
+# --- Choosing the design ------------------------------------------------------------------------
+
+ALL = ranker_mod.FEATURES
+
+
+def _without(*names: str) -> tuple[str, ...]:
+    return tuple(f for f in ALL if f not in names)
+
+
+CANDIDATE_DESIGNS = (
+    Design(),
+    Design(c=0.05),
+    Design(objective="pointwise"),
+    Design(features=_without("bm25"), c=0.05),
+    Design(features=_without("lexical"), c=0.05),
+    Design(features=_without("title", "title_missing"), c=0.05),
+    Design(features=_without("skills"), c=0.05),
+    Design(features=_without("semantic_mean"), c=0.05),
+    Design(features=("lexical", "bm25", "semantic", "semantic_mean"), c=0.05),
+)
+
+
+def held_out_ndcg(sets: Sequence[SetData], design: Design) -> dict[str, float]:
+    """nDCG@k of each set scored by the design fitted on the other sets."""
+    matrices = loso(sets, design)
+    return {
+        sd.evalset.name: float(per_query(sd.evalset, matrices[sd.evalset.name])[0].mean())
+        for sd in sets
+    }
+
+
+def choose_design(
+    sets: Sequence[SetData],
+    designs: Sequence[Design] = CANDIDATE_DESIGNS,
+    log: Callable[[str], None] = print,
+) -> tuple[Design, list[tuple[Design, dict[str, float]]]]:
+    """The design with the best mean held-out nDCG over the sets (leave one set out)."""
+    table = []
+    for design in designs:
+        scores = held_out_ndcg(sets, design)
+        table.append((design, scores))
+        log(
+            f"  {np.mean(list(scores.values())):.4f}  "
+            + "  ".join(f"{k} {v:.3f}" for k, v in scores.items())
+            + f"  {design.label}"
+        )
+    best = max(table, key=lambda row: np.mean(list(row[1].values())))
+    return best[0], table
+
+
+def train(sets: Sequence[SetData], log: Callable[[str], None] = print) -> ranker_mod.Ranker:
+    """Choose the design by leave-one-set-out, fit it on every set, calibrate it."""
+    design, table = choose_design(sets, log=log)
+    model = fit(sets, design)
+    matrices = {sd.evalset.name: fused_matrix(sd, model) for sd in sets}
+    model.calib_a, model.calib_b = calibrate(sets, model, matrices)
+    model.meta.update(
+        {
+            "sizes": {
+                sd.evalset.name: [len(sd.evalset.jobs), len(sd.evalset.resumes)] for sd in sets
+            },
+            "negatives_per_query": NEGATIVES_PER_QUERY,
+            "cross_validation": [
+                {"design": d.label, "held_out_ndcg": {k: round(v, 4) for k, v in s.items()}}
+                for d, s in table
+            ],
+        }
+    )
+    return model

@@ -1,0 +1,136 @@
+"""The learned combination of RoleMatch's components, and its calibration to a 0-100 score.
+
+Pure; no Django import. The model is a logistic regression over the components, each
+standardised against a fixed reference distribution (the mean and spread of that component over
+every (job, resume) pair of the training sets), so a candidate is scored alone: the product
+scores candidate by candidate, and a match over three resumes has no pool to normalise against.
+The model file (`matcher/data/ranker.json`) records the sets, sample and seed it was fitted on;
+`manage.py train_ranker` writes it, `manage.py evaluate_ranking` measures it (docs/scoring.md).
+
+The fused value is a log-odds; the calibration (a logistic fit on the labelled sets, strictly
+increasing, so every change of a component moves the score) maps it to 0-100: the chance that a
+resume scoring this is a fit, in a pool where fits and non-fits were equally common.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+MODEL_PATH = Path(__file__).resolve().parent / "data" / "ranker.json"
+
+# The inputs, read from a result's stored components (see `inputs`).
+FEATURES = (
+    "lexical",
+    "bm25",
+    "semantic",
+    "semantic_mean",
+    "title",
+    "title_missing",
+    "skills",
+    "level_gap",
+)
+# Which recruiter-facing component each input belongs to, for re-weighting and contributions.
+COMPONENT_OF = {
+    "lexical": "lexical",
+    "bm25": "lexical",
+    "semantic": "semantic",
+    "semantic_mean": "semantic",
+    "title": "title",
+    "title_missing": "title",
+    "skills": "skills",
+    "level_gap": "level",
+}
+
+
+@dataclass
+class Ranker:
+    features: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+    # The calibration: score = 100 / (1 + exp(-(calib_a * fused + calib_b))).
+    calib_a: float
+    calib_b: float
+    fill: dict[str, float] = field(default_factory=dict)  # value of an input that is absent
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def standardised(self, x: np.ndarray) -> np.ndarray:
+        return (x - self.mean) / self.scale
+
+    def fused(self, x: np.ndarray) -> np.ndarray:
+        """The log-odds of a fit, for rows of inputs in `features` order."""
+        return np.asarray(self.standardised(x) @ self.coef + self.intercept)
+
+    def calibrated(self, fused: np.ndarray | float) -> np.ndarray:
+        """0-100."""
+        return 100.0 / (1.0 + np.exp(-(self.calib_a * np.asarray(fused) + self.calib_b)))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "features": list(self.features),
+            "mean": [round(float(v), 6) for v in self.mean],
+            "scale": [round(float(v), 6) for v in self.scale],
+            "coef": [round(float(v), 6) for v in self.coef],
+            "intercept": round(float(self.intercept), 6),
+            "calibration": {"a": round(self.calib_a, 6), "b": round(self.calib_b, 6)},
+            "fill": {k: round(float(v), 6) for k, v in self.fill.items()},
+            "meta": self.meta,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Ranker:
+        return cls(
+            features=tuple(data["features"]),
+            mean=np.asarray(data["mean"], float),
+            scale=np.asarray(data["scale"], float),
+            coef=np.asarray(data["coef"], float),
+            intercept=float(data["intercept"]),
+            calib_a=float(data["calibration"]["a"]),
+            calib_b=float(data["calibration"]["b"]),
+            fill=dict(data.get("fill", {})),
+            meta=dict(data.get("meta", {})),
+        )
+
+
+@cache
+def default() -> Ranker:
+    return Ranker.from_json(json.loads(MODEL_PATH.read_text(encoding="utf-8")))
+
+
+def input_values(components: Mapping[str, Any], ranker: Ranker) -> dict[str, float]:
+    """A result's inputs from its stored components (raw cosines, coverage, level gap); an
+    absent one takes the reference pool's average (`fill`)."""
+    title = components.get("title_cosine")
+    raw = {
+        "lexical": components.get("lexical_raw"),
+        "bm25": components.get("bm25"),
+        "semantic": components.get("semantic_cosine"),
+        "semantic_mean": components.get("semantic_mean_cosine", components.get("semantic_cosine")),
+        "title": title,
+        "title_missing": 1.0 if title is None else 0.0,
+        "skills": components.get("skills"),
+        "level_gap": components.get("level_gap"),
+    }
+    out = {}
+    for name in ranker.features:
+        value = raw.get(name)
+        out[name] = float(value) if value is not None else float(ranker.fill.get(name, 0.0))
+    return out
+
+
+def inputs(components: Mapping[str, Any], ranker: Ranker) -> np.ndarray:
+    values = input_values(components, ranker)
+    return np.asarray([values[name] for name in ranker.features], float)
+
+
+def logistic(value: float) -> float:
+    return 1.0 / (1.0 + math.exp(-value))
