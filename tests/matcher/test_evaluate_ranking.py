@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import Any
 
 import numpy as np
 import pytest
@@ -117,20 +118,26 @@ def test_the_vectorised_components_are_the_products_pair_by_pair():
             ] == gap
 
 
-@pytest.fixture(scope="module")
+_QUICK: dict[str, Any] = {}
+
+
+@pytest.fixture
 def quick_run(shared_dir, django_db_blocker):  # type: ignore[no-untyped-def]
-    """What CI runs: the fixed samples of all four sets (cached under var/eval-cache/)."""
-    out = io.StringIO()
-    with django_db_blocker.unblock():
-        call_command(
-            "evaluate_ranking",
-            "--quick",
-            "--json",
-            "--shared",
-            str(shared_dir / "datasets"),
-            stdout=out,
-        )
-    return json.loads(out.getvalue())
+    """What CI runs: the fixed samples of all four sets (cached under var/eval-cache/), run once
+    for the tests that read it."""
+    if "data" not in _QUICK:
+        out = io.StringIO()
+        with django_db_blocker.unblock():
+            call_command(
+                "evaluate_ranking",
+                "--quick",
+                "--json",
+                "--shared",
+                str(shared_dir / "datasets"),
+                stdout=out,
+            )
+        _QUICK["data"] = json.loads(out.getvalue())
+    return _QUICK["data"]
 
 
 def test_the_quick_run_reports_every_scorer_on_all_four_sets(quick_run):
