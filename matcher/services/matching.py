@@ -416,7 +416,10 @@ def match_create(
     with transaction.atomic():
         match = (
             Match.objects.select_for_update()
+            # Only one already refused credit (it says why): a match another request has just
+            # created is waiting too until its reservation lands, and must not be taken.
             .filter(organisation=org, role=role, status=Match.Status.WAITING_FOR_CREDIT)
+            .exclude(status_message="")
             .order_by("-created_at", "-pk")
             .first()
         )
