@@ -45,7 +45,7 @@ from config.celery import app
 from matcher import embeddings
 from matcher.evaluation.corpus import INTERNAL_CODES, CorpusFile, corpus_files, stratified_sample
 from matcher.models import Match, MatchFailure, MatchResult
-from matcher.services.matching import match_create
+from matcher.services.matches import match_create
 from roles.job_description import role_create_from_job_description
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -67,11 +67,6 @@ def intake_limits() -> Limits:
     )
 
 
-def queue_task(name: str, *args: Any) -> None:
-    """Queues a task by name through the outbox: sent when the caller's transaction commits."""
-    task_enqueue(name, *args)
-
-
 def clean_file_name(name: str) -> str:
     """The name a recruiter sees: the last path segment, printable, at most 255 characters."""
     base = posixpath.basename(str(name).replace("\\", "/")).strip()
@@ -223,7 +218,7 @@ def _queue_chunks(document_ids: list[int]) -> None:
     small, so that the first results show within seconds."""
     start, size = 0, max(1, settings.INTAKE_CHUNK_FILES // 4)
     while start < len(document_ids):
-        queue_task("matcher.documents_ingest", document_ids[start : start + size])
+        task_enqueue("matcher.documents_ingest", document_ids[start : start + size])
         start += size
         size = min(size * 2, settings.INTAKE_CHUNK_FILES)
 
@@ -417,7 +412,7 @@ def _document_settle(
             candidate__isnull=True,
         ).update(candidate=candidate)
         if document.status == _S.PARSED and embed:
-            queue_task("matcher.candidate_embed", candidate.pk)
+            task_enqueue("matcher.candidate_embed", candidate.pk)
     return document
 
 

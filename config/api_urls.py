@@ -6,7 +6,7 @@ from accounts import apis as accounts
 from api.index import ApiIndexApi
 from billing import apis as billing
 from candidates import apis as candidates
-from matcher import apis as matcher
+from matcher.apis import matches, results
 from roles import apis as roles
 
 app_name = "api"
@@ -27,14 +27,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("uploads/", candidates.UploadBatchListApi.as_view(), name="upload_list"),
     path("uploads/<int:pk>/", candidates.UploadBatchDetailApi.as_view(), name="upload_detail"),
     # matches
-    path("matches/", matcher.MatchListCreateApi.as_view(), name="match_list"),
-    path("matches/<int:pk>/", matcher.MatchDetailApi.as_view(), name="match_detail"),
-    path("matches/<int:pk>/resume/", matcher.MatchResumeApi.as_view(), name="match_resume"),
-    path("matches/<int:pk>/results/", matcher.MatchResultListApi.as_view(), name="match_results"),
-    path("matches/<int:pk>/reweight/", matcher.MatchReweightApi.as_view(), name="match_reweight"),
+    path("matches/", matches.MatchListCreateApi.as_view(), name="match_list"),
+    path("matches/<int:pk>/", matches.MatchDetailApi.as_view(), name="match_detail"),
+    path("matches/<int:pk>/resume/", matches.MatchResumeApi.as_view(), name="match_resume"),
+    path("matches/<int:pk>/results/", results.MatchResultListApi.as_view(), name="match_results"),
+    path("matches/<int:pk>/reweight/", results.MatchReweightApi.as_view(), name="match_reweight"),
     path(
         "matches/<int:pk>/decisions/",
-        matcher.DecisionListCreateApi.as_view(),
+        results.DecisionListCreateApi.as_view(),
         name="match_decisions",
     ),
     # credits

@@ -98,6 +98,8 @@ class MatchSerializer(serializers.ModelSerializer):
     role = MatchRoleSerializer(read_only=True)
     weights = serializers.DictField(child=serializers.JSONField(), read_only=True)
     progress = serializers.SerializerMethodField()
+    reserved_cents = serializers.IntegerField(read_only=True)
+    charged_cents = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = Match

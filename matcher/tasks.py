@@ -16,15 +16,15 @@ from candidates.models import Document
 from candidates.services import document_fail
 from matcher import embeddings
 from matcher.embeddings import CONCURRENCY_ENV
-from matcher.services.matching import (
+from matcher.services.matches import (
     candidate_embed,
     documents_ingest,
     match_fail,
     match_score,
     pipeline_sweep,
-    queue_task,
 )
 from matcher.services.recovery import work_recover
+from outbox.services import task_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -80,10 +80,10 @@ def documents_ingest_task(document_ids: list[int]) -> dict[str, int]:
             ).values_list("pk", flat=True)
         )
         if left:
-            queue_task("matcher.documents_ingest", left)
+            task_enqueue("matcher.documents_ingest", left)
         return {"left": len(left)}
     if outcome.left:
-        queue_task("matcher.documents_ingest", outcome.left)
+        task_enqueue("matcher.documents_ingest", outcome.left)
     return {"parsed": outcome.parsed, "embedded": outcome.embedded, "left": len(outcome.left)}
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -101,8 +103,6 @@ class Match(models.Model):
     candidate_count = models.PositiveIntegerField(default=0)
     scored_count = models.PositiveIntegerField(default=0)
     failed_count = models.PositiveIntegerField(default=0)
-    reserved_cents = models.PositiveIntegerField(default=0)
-    charged_cents = models.PositiveIntegerField(default=0)
     model_version = models.CharField(max_length=100, blank=True)
     scoring_version = models.PositiveSmallIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
@@ -114,12 +114,6 @@ class Match(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name_plural = "matches"
         indexes = [models.Index(fields=["organisation", "-created_at"], name="match_org_recent")]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(charged_cents__lte=models.F("reserved_cents")),
-                name="match_charged_within_reserved",
-            ),
-        ]
 
     def __str__(self) -> str:
         return f"Match #{self.pk}: {self.role_title}"
@@ -127,6 +121,15 @@ class Match(models.Model):
     @property
     def cost_cents(self) -> int:
         return self.price_cents * self.candidate_count
+
+    # The money is billing's: the reservation holds what was reserved and charged for the match.
+    @property
+    def reserved_cents(self) -> int:
+        return self.reservation.reserved_cents if self.reservation else 0
+
+    @property
+    def charged_cents(self) -> int:
+        return self.reservation.charged_cents if self.reservation else 0
 
     @property
     def is_finished(self) -> bool:
@@ -234,6 +237,8 @@ class Decision(models.Model):
     decided_at = models.DateTimeField(default=timezone.now)
 
     history = HistoricalRecords()
+    # Set before save(): django-simple-history records it as the change's author.
+    _history_user: Any
 
     class Meta:
         ordering = ["-decided_at"]

@@ -102,7 +102,9 @@ def role_fit_for_candidate(
 
 
 def match_list(*, org: Organisation) -> QuerySet[Match]:
-    return Match.objects.filter(organisation=org).select_related("role", "created_by")
+    return Match.objects.filter(organisation=org).select_related(
+        "role", "created_by", "reservation"
+    )
 
 
 def match_list_recent(*, org: Organisation, limit: int = 5) -> list[Match]:

@@ -1,15 +1,17 @@
-"""Workspace writes that are not scoring: blind review switches and audited unmasking."""
+"""Workspace writes that are not scoring: blind review switches, audited unmasking and the
+recruiter's decisions."""
 
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from accounts.models import Organisation, User
 from accounts.services import audit_record
 from candidates.models import Candidate
 from matcher.models.matches import Decision, Match
 from matcher.models.workspace import CandidateReveal, WorkspaceSettings
-from matcher.services.matching import decision_record
+from matcher.services.matches import MatchError
 
 
 @transaction.atomic
@@ -79,12 +81,22 @@ def candidate_reveal(
 def decision_make(
     *, match: Match, candidate: Candidate, user: User, decision: str, note: str = ""
 ) -> Decision:
-    """The recruiter's call, through the engine's `decision_record` (which keeps the history),
-    and in the organisation's audit log."""
+    """Shortlist, hold or reject a candidate in a match. Each change is kept in the decision's
+    history and in the organisation's audit log."""
+    if decision not in Decision.Kind.values:
+        raise MatchError("Choose shortlist, hold or reject.")
+    if not match.candidates.filter(pk=candidate.pk).exists():
+        raise MatchError("This candidate is not part of this match.")
     with transaction.atomic():
-        made = decision_record(
-            match=match, candidate=candidate, user=user, decision=decision, note=note
-        )
+        made = Decision.objects.select_for_update().filter(match=match, candidate=candidate).first()
+        if made is None:
+            made = Decision(organisation_id=match.organisation_id, match=match, candidate=candidate)
+        made.decision = decision
+        made.note = note.strip()[:5000]
+        made.decided_by = user
+        made.decided_at = timezone.now()
+        made._history_user = user
+        made.save()
         audit_record(
             action="match.decision",
             org=match.organisation,

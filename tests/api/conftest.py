@@ -17,7 +17,7 @@ from accounts.services import api_token_create
 from billing.services import credit_grant
 from candidates.models import Candidate, Document, UploadBatch
 from matcher.models import Match
-from matcher.services.matching import match_create
+from matcher.services.matches import match_create
 from roles.models import Role
 from tests.candidates.factories import CandidateFactory, resume_text
 from tests.roles.factories import make_role

@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from billing.services import credit_grant
 from matcher.models import Match
-from matcher.services.matching import match_create
+from matcher.services.matches import match_create
 from tests.conftest import PASSWORD
 from tests.matcher.test_workspace_views import (  # noqa: F401  (fixtures)
     _candidate,

@@ -14,7 +14,7 @@ from candidates.models import Document
 from candidates.services import batch_create
 from matcher.evaluation.corpus import INTERNAL_CODES, corpus_files, stratified_sample
 from matcher.models import Match, MatchFailure, MatchResult
-from matcher.services.matching import match_create
+from matcher.services.matches import match_create
 from tests.roles.factories import make_role
 
 pytestmark = [

@@ -19,8 +19,8 @@ from config.celery import app
 from matcher import embeddings, ranking, vector_cache
 from matcher.models import Match, MatchFailure, MatchResult
 from matcher.selectors.workspace import match_not_scored
-from matcher.services import matching
-from matcher.services.matching import match_create, match_score, pipeline_sweep
+from matcher.services import matches as matching
+from matcher.services.matches import match_create, match_score, pipeline_sweep
 from outbox.models import Message
 from tests.candidates.factories import CandidateFactory, DocumentFactory, media_root, upload  # noqa: F401
 from tests.matcher.test_matching_pipeline import FIT, NO_PYTHON, NURSE

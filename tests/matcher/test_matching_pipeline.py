@@ -11,16 +11,16 @@ from candidates.models import Document
 from matcher import embeddings, vector_cache
 from matcher.models import CandidateEmbedding, Decision, Match, MatchResult
 from matcher.selectors.matches import decision_history, match_progress, match_results
-from matcher.services import matching
-from matcher.services.matching import (
+from matcher.services import matches as matching
+from matcher.services.matches import (
     MatchError,
     candidate_embed,
-    decision_record,
     match_create,
     match_resume,
     match_reweight,
     match_score,
 )
+from matcher.services.workspace import decision_make
 from tests.candidates.factories import CandidateFactory, DocumentFactory
 from tests.roles.factories import make_role
 
@@ -231,8 +231,8 @@ def test_decisions_keep_who_decided_and_every_change(alice, bob, alice_org, role
     fund(alice_org, 1000)
     ada = candidate(alice_org, FIT, "Ada")
     match = create(org=alice_org, user=alice, role=role, candidates=[ada])
-    decision_record(match=match, candidate=ada, user=alice, decision="hold", note="Call Monday")
-    decision_record(match=match, candidate=ada, user=bob, decision="shortlist", note="Strong")
+    decision_make(match=match, candidate=ada, user=alice, decision="hold", note="Call Monday")
+    decision_make(match=match, candidate=ada, user=bob, decision="shortlist", note="Strong")
     current = Decision.objects.get(match=match, candidate=ada)
     assert current.decision == "shortlist"
     assert current.decided_by == bob
@@ -240,7 +240,7 @@ def test_decisions_keep_who_decided_and_every_change(alice, bob, alice_org, role
     assert [h.decision for h in history] == ["shortlist", "hold"]
     assert [h.history_user for h in history] == [bob, alice]
     with pytest.raises(MatchError):
-        decision_record(match=match, candidate=ada, user=alice, decision="hire")
+        decision_make(match=match, candidate=ada, user=alice, decision="hire")
 
 
 def test_it_refuses_another_organisations_candidates_and_private_roles(

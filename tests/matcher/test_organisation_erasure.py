@@ -10,7 +10,7 @@ from billing.models import LedgerEntry, Reservation
 from billing.services import credit_grant
 from candidates.models import Candidate, Document
 from matcher.models import CandidateEmbedding, Match, MatchResult
-from matcher.services.matching import match_create
+from matcher.services.matches import match_create
 from tests.candidates.factories import CandidateFactory
 from tests.roles.factories import make_role
 

@@ -17,7 +17,7 @@ from billing.services import credit_grant
 from matcher import scoring
 from matcher.models import Decision, Match, MatchResult
 from matcher.models.workspace import CandidateReveal
-from matcher.views import workspace
+from matcher.views import matches
 from roles.models import InterviewTopic, Role, RoleSkill, Skill
 from tests.candidates.factories import CandidateFactory
 
@@ -153,9 +153,8 @@ def test_a_pasted_job_description_becomes_a_private_role_to_review(
 ):  # type: ignore[no-untyped-def]
     client.force_login(alice)
     response = client.post(
-        reverse("matcher:match_new"),
+        reverse("matcher:match_from_job_description"),
         {
-            "action": "from_job_description",
             "title": "Backend ML engineer",
             "job_description": "We need an engineer.\nRequirements:\n- 5+ years of Python "
             "(required)\n- PyTorch experience is essential\nNice to have: Kubernetes, SQL.",
@@ -171,8 +170,8 @@ def test_a_pasted_job_description_becomes_a_private_role_to_review(
 def test_a_job_description_without_known_skills_is_refused_with_a_reason(client, alice, skills):  # type: ignore[no-untyped-def]
     client.force_login(alice)
     response = client.post(
-        reverse("matcher:match_new"),
-        {"action": "from_job_description", "job_description": "We want a nice person " * 5},
+        reverse("matcher:match_from_job_description"),
+        {"job_description": "We want a nice person " * 5},
     )
     assert response.status_code == 400
     assert "No known skill" in response.content.decode()
@@ -275,7 +274,7 @@ def test_a_pool_larger_than_the_picker_can_be_matched_whole(
     client, post, alice, funded, role, pool, monkeypatch
 ):  # type: ignore[no-untyped-def]
 
-    monkeypatch.setattr(workspace, "POOL_PICKER_LIMIT", 1)
+    monkeypatch.setattr(matches, "POOL_PICKER_LIMIT", 1)
     client.force_login(alice)
     page = client.get(reverse("matcher:match_new") + f"?role={role.slug}").content.decode()
     assert 'name="whole_pool"' in page

@@ -14,7 +14,7 @@ from billing.models import Reservation
 from billing.selectors import balance_cents, price_per_candidate_cents
 from candidates.models import Candidate, Document
 from matcher.models import Match
-from matcher.services.matching import pipeline_sweep
+from matcher.services.matches import pipeline_sweep
 from outbox.models import Message
 from outbox.services import outbox_flush
 from tests.api.conftest import PEOPLE, candidate_with_file, fund

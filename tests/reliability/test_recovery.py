@@ -13,7 +13,7 @@ from billing.models import Reservation
 from candidates.models import Document
 from candidates.services import batch_create
 from matcher.models import Match
-from matcher.services.matching import match_create
+from matcher.services.matches import match_create
 from matcher.services.recovery import work_recover
 from outbox.models import Message
 from outbox.services import outbox_flush

@@ -15,7 +15,7 @@ from billing.selectors import balance_cents, price_per_candidate_cents
 from candidates.models import Document
 from candidates.services import batch_create
 from matcher.models import Match, MatchResult
-from matcher.services.matching import match_create
+from matcher.services.matches import match_create
 from matcher.services.recovery import work_recover
 from outbox.models import Message
 from outbox.selectors import message_args_pending

@@ -24,7 +24,7 @@ import numpy as np
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Organisation, User
@@ -32,11 +32,12 @@ from billing.exceptions import BillingError, InsufficientCredit
 from billing.money import format_cents
 from billing.selectors import price_per_candidate_cents
 from billing.services import credit_reserve, reservation_charge, reservation_release
-from candidates.models import Candidate, Document
+from candidates.models import Candidate, Document, UploadBatch
+from candidates.selectors import batch_documents, candidate_list
 from candidates.services import INTERNAL_ERROR, document_fail, document_parse
 from matcher import embeddings, lexical, ranking, scoring, vector_cache
 from matcher.blind import identity_from_profile, mask_identity, mask_text
-from matcher.models import CandidateEmbedding, Decision, Match, MatchFailure, MatchResult
+from matcher.models import CandidateEmbedding, Match, MatchFailure, MatchResult
 from outbox.selectors import message_args_pending, message_pending
 from outbox.services import task_enqueue
 from roles.selectors import skill_matcher
@@ -45,6 +46,8 @@ logger = logging.getLogger(__name__)
 
 SCORE_BATCH = 64
 POOL_STATS_LIMIT = 5000
+# "The whole pool" takes up to this many candidates, newest first, like the API's candidate list.
+WHOLE_POOL_LIMIT = 10_000
 
 EMBED_FAILED_CODE = "embed_failed"
 EMBED_FAILED = (
@@ -69,13 +72,16 @@ class MatchError(ValueError):
     """A match cannot be created or changed as asked; the message is for the recruiter."""
 
 
+class MatchInputError(MatchError):
+    """One of the chosen things does not exist for the organisation; `field` names which."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 def _sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
-
-
-def queue_task(name: str, *args: Any, countdown: float | None = None) -> None:
-    """Queues a task by name through the outbox: sent when the caller's transaction commits."""
-    task_enqueue(name, *args, countdown=countdown)
 
 
 # --- Embeddings --------------------------------------------------------------------------------
@@ -386,8 +392,8 @@ def match_create(
             raise MatchError("Some of the chosen files are not in your organisation.")
         if document.status == Document.Status.FAILED:
             continue  # unreadable: never part of a match, never paid for
-        if document.candidate_id:
-            chosen.setdefault(document.candidate_id, document.candidate)  # type: ignore[arg-type]
+        if document.candidate is not None:
+            chosen.setdefault(document.candidate.pk, document.candidate)
         else:
             pending[document.pk] = document
     count = len(chosen) + len(pending)
@@ -451,6 +457,52 @@ def _waiting_message(exc: Any) -> str:
     )
 
 
+def match_start(
+    *,
+    org: Organisation,
+    user: User | None,
+    role: Any,
+    candidate_ids: Iterable[int] = (),
+    whole_pool: bool = False,
+    batches: Iterable[UploadBatch] = (),
+    weights: Mapping[str, Any] | None = None,
+    blind: bool = False,
+    confirmed_cents: int | None = None,
+) -> Match:
+    """Starts a match from what a recruiter chose, in the workspace or over the API: candidates
+    of the pool by id (or the whole pool), and uploads whose files may still be being read.
+
+    Raises MatchInputError for an id not in the organisation's pool, MatchError when the match
+    cannot be made (see `match_create`)."""
+    pool = candidate_list(org=org)
+    if whole_pool:
+        chosen = list(pool[:WHOLE_POOL_LIMIT])
+    else:
+        ids = set(candidate_ids)
+        chosen = list(pool.filter(pk__in=ids))
+        unknown = sorted(ids - {c.pk for c in chosen})
+        if unknown:
+            raise MatchInputError(
+                "candidates", f"No candidate with these ids in your pool: {unknown}."
+            )
+    documents = [
+        d
+        for batch in batches
+        for d in batch_documents(batch=batch)
+        if d.status != Document.Status.FAILED
+    ]
+    return match_create(
+        org=org,
+        user=user,
+        role=role,
+        candidates=chosen,
+        documents=documents,
+        weights=weights,
+        blind=blind,
+        confirmed_cents=confirmed_cents,
+    )
+
+
 def _match_reserve(*, match: Match, user: User | None) -> Match:
     cost = match.cost_cents
     try:
@@ -471,11 +523,10 @@ def _match_reserve(*, match: Match, user: User | None) -> Match:
                 status=Match.Status.QUEUED,
                 status_message="",
                 reservation=reservation,
-                reserved_cents=cost,
                 updated_at=timezone.now(),
             )
             # In the reservation's transaction: credit is never held for a match nobody will run.
-            queue_task("matcher.match_score", match.pk)
+            task_enqueue("matcher.match_score", match.pk)
     except InsufficientCredit as exc:
         Match.objects.filter(pk=match.pk).update(
             status=Match.Status.WAITING_FOR_CREDIT,
@@ -729,14 +780,11 @@ def _result_store(
                 },
             },
         )
-        if created and match.reservation_id and match.price_cents:
+        if created and match.reservation is not None and match.price_cents:
             reservation_charge(
-                reservation=match.reservation,  # type: ignore[arg-type]
+                reservation=match.reservation,
                 cents=match.price_cents,
                 idempotency_key=f"match:{match.pk}:cand:{candidate.pk}",
-            )
-            Match.objects.filter(pk=match.pk).update(
-                charged_cents=F("charged_cents") + match.price_cents
             )
 
 
@@ -752,9 +800,9 @@ def _match_finish(*, match: Match) -> None:
         locked = Match.objects.select_for_update().get(pk=match.pk)
         if locked.is_finished:
             return
-        if locked.reservation_id:
+        if locked.reservation is not None:
             reservation_release(
-                reservation=locked.reservation,  # type: ignore[arg-type]
+                reservation=locked.reservation,
                 idempotency_key=f"match:{locked.pk}:release",
             )
         locked.status = Match.Status.DONE
@@ -790,9 +838,9 @@ def match_fail(*, match_id: int, message: str) -> None:
         else:
             locked.status = Match.Status.FAILED
             locked.status_message = message
-        if locked.reservation_id:
+        if locked.reservation is not None:
             reservation_release(
-                reservation=locked.reservation,  # type: ignore[arg-type]
+                reservation=locked.reservation,
                 idempotency_key=f"match:{locked.pk}:release",
             )
         locked.finished_at = timezone.now()
@@ -861,7 +909,7 @@ def pipeline_sweep(*, now: Any = None) -> SweepReport:
         # Never started: its task was lost on the way. Scoring is safe to run twice.
         with transaction.atomic():
             Match.objects.filter(pk=match.pk).update(updated_at=now)
-            queue_task("matcher.match_score", match.pk)
+            task_enqueue("matcher.match_score", match.pk)
         report.matches_requeued += 1
     for match in active.filter(status=Match.Status.RUNNING):
         match_fail(match_id=match.pk, message=STUCK_SCORING)
@@ -869,7 +917,7 @@ def pipeline_sweep(*, now: Any = None) -> SweepReport:
     return report
 
 
-# --- Re-weighting and decisions ---------------------------------------------------------------
+# --- Re-weighting -----------------------------------------------------------------------------
 
 
 def match_reweight(*, match: Match, weights: Mapping[str, Any] | None) -> int:
@@ -908,33 +956,3 @@ def match_reweight(*, match: Match, weights: Mapping[str, Any] | None) -> int:
         Match.objects.filter(pk=match.pk).update(weights=clean)
     match.weights = clean
     return len(results)
-
-
-def decision_record(
-    *,
-    match: Match,
-    candidate: Candidate,
-    user: User,
-    decision: str,
-    note: str = "",
-) -> Decision:
-    """Shortlist, hold or reject a candidate in a match; each change is kept in the history."""
-    if decision not in Decision.Kind.values:
-        raise MatchError("Choose shortlist, hold or reject.")
-    if not match.candidates.filter(pk=candidate.pk).exists():
-        raise MatchError("This candidate is not part of this match.")
-    with transaction.atomic():
-        existing = (
-            Decision.objects.select_for_update().filter(match=match, candidate=candidate).first()
-        )
-        if existing is None:
-            existing = Decision(
-                organisation_id=match.organisation_id, match=match, candidate=candidate
-            )
-        existing.decision = decision
-        existing.note = note.strip()[:5000]
-        existing.decided_by = user
-        existing.decided_at = timezone.now()
-        existing._history_user = user  # type: ignore[attr-defined]
-        existing.save()
-    return existing
