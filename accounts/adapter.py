@@ -12,6 +12,7 @@ from django.forms import BaseForm
 from django.http import HttpRequest
 
 from accounts.emails import normalize_email
+from accounts.models import User
 from accounts.ratelimits import ratelimit_hit
 from accounts.services import signup_complete
 from accounts.signals import account_email_context
@@ -61,14 +62,15 @@ class AccountAdapter(DefaultAccountAdapter):
         commit: bool = True,
     ) -> AbstractBaseUser:
         user = super().save_user(request, user, form, commit=commit)
+        assert isinstance(user, User)
         if commit:
             data: dict[str, Any] = form.cleaned_data
-            ratelimit_hit(action="signup_email", key=normalize_email(user.email))  # type: ignore[attr-defined]
+            ratelimit_hit(action="signup_email", key=normalize_email(user.email))
             token = ""
             if hasattr(request, "session"):
                 token = request.session.pop(PENDING_INVITATION_SESSION_KEY, "") or ""
             signup_complete(
-                user=user,  # type: ignore[arg-type]
+                user=user,
                 organisation_name=data.get("organisation_name") or "",
                 invitation_token=token,
             )

@@ -119,8 +119,8 @@ class AuthTokenCreateApi(APIView):
             token, secret = api_token_create(user=user, org=membership.organisation, name=name)
         except AccountsError as exc:
             raise Problem("permission-denied", str(exc), status_code=403) from exc
-        token.token = secret  # type: ignore[attr-defined]
-        return Response(TokenCreatedSerializer(token).data, status=status.HTTP_201_CREATED)
+        created = TokenCreatedSerializer(token, context={"secret": secret})
+        return Response(created.data, status=status.HTTP_201_CREATED)
 
 
 def _email_verified(user: Any) -> bool:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.request import Request
 
+from accounts.http import SignedInHttpRequest
 from accounts.ratelimits import client_ip, ratelimit_hit
 from accounts.services import api_token_authenticate
 
@@ -47,7 +48,7 @@ class BearerTokenAuthentication(BaseAuthentication):
                 )
             raise AuthenticationFailed("This API token is not valid or has been revoked.")
         # The middleware's value follows the session; an API call acts in the token's org.
-        request._request.organisation = token.organisation  # type: ignore[attr-defined]
+        cast(SignedInHttpRequest, request._request).organisation = token.organisation
         return token.user, token
 
     def authenticate_header(self, request: Request) -> str:

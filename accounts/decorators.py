@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
 
+from accounts.http import SignedInHttpRequest
 from accounts.selectors import membership_for_user
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
@@ -23,8 +24,8 @@ def organisation_required(view: View) -> View:
 
     @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if request.organisation is None:  # type: ignore[attr-defined]
+    def wrapper(request: SignedInHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.organisation is None:
             return redirect("organisation_start")
         return view(request, *args, **kwargs)
 

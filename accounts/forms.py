@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 
@@ -55,8 +57,8 @@ class ConfirmDeleteForm(forms.Form):
 
     confirm = forms.CharField(label="Type the confirmation phrase", max_length=200)
 
-    def __init__(self, *args: object, phrase: str, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, phrase: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.phrase = phrase
 
     def clean_confirm(self) -> str:

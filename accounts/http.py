@@ -1,8 +1,11 @@
 """Requests as the signed-in views and APIs see them, so that the type checker knows them too.
 
-`OrganisationMiddleware` (or a bearer token) sets `organisation`; django-htmx sets `htmx`.
-A view behind `organisation_required`, or an API behind `OrganisationMember`, can rely on a
-signed-in `user` and a non-null `organisation`: type its request as one of these.
+`OrganisationMiddleware` sets `organisation` (a bearer token sets its own for an API call);
+django-htmx sets `htmx`. Type a view's request as:
+- `AuthenticatedHttpRequest` behind `organisation_required` or `owner_required`: a signed-in
+  user of an organisation;
+- `SignedInHttpRequest` behind `login_required` alone: signed in, perhaps without one;
+- `AuthenticatedRequest` for an API method behind `OrganisationMember`.
 """
 
 from __future__ import annotations
@@ -14,10 +17,14 @@ from rest_framework.request import Request
 from accounts.models import Organisation, User
 
 
-class AuthenticatedHttpRequest(HttpRequest):
+class SignedInHttpRequest(HttpRequest):
     user: User
-    organisation: Organisation
+    organisation: Organisation | None
     htmx: HtmxDetails
+
+
+class AuthenticatedHttpRequest(SignedInHttpRequest):
+    organisation: Organisation
 
 
 class AuthenticatedRequest(Request):

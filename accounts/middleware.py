@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from django.http import HttpRequest, HttpResponse
 
+from accounts.http import SignedInHttpRequest
 from accounts.selectors import organisation_for_user
 
 
@@ -20,5 +22,6 @@ class OrganisationMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.organisation = organisation_for_user(user=request.user)  # type: ignore[attr-defined]
+        # Here a request becomes what accounts.http describes.
+        cast(SignedInHttpRequest, request).organisation = organisation_for_user(user=request.user)
         return self.get_response(request)

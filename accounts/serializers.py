@@ -24,8 +24,8 @@ class OrganisationRefSerializer(serializers.Serializer):
 
 
 class TokenCreatedSerializer(serializers.ModelSerializer):
-    token = serializers.CharField(
-        read_only=True, help_text="The secret. Shown this once; RoleMatch keeps only its hash."
+    token = serializers.SerializerMethodField(
+        help_text="The secret. Shown this once; RoleMatch keeps only its hash."
     )
     organisation = OrganisationRefSerializer(read_only=True)
 
@@ -33,6 +33,10 @@ class TokenCreatedSerializer(serializers.ModelSerializer):
         model = ApiToken
         fields = ["id", "name", "prefix", "token", "organisation", "created_at"]
         read_only_fields = fields
+
+    def get_token(self, token: ApiToken) -> str:
+        # The secret exists only in the response that creates the token: it comes in context.
+        return str(self.context["secret"])
 
 
 class MemberSerializer(serializers.ModelSerializer):

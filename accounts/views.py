@@ -17,6 +17,7 @@ from accounts.adapter import PENDING_INVITATION_SESSION_KEY
 from accounts.decorators import organisation_required, owner_required
 from accounts.exceptions import AccountsError
 from accounts.forms import ApiTokenForm, ConfirmDeleteForm, InvitationForm, OrganisationForm
+from accounts.http import AuthenticatedHttpRequest, SignedInHttpRequest
 from accounts.models import Invitation, Membership
 from accounts.tokens import secret_hash
 from api.links import site_url
@@ -32,7 +33,7 @@ def _membership(request: HttpRequest) -> Membership:
 
 
 @organisation_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     membership = _membership(request)
     return render(
         request,
@@ -49,13 +50,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def organisation_start(request: HttpRequest) -> HttpResponse:
+def organisation_start(request: SignedInHttpRequest) -> HttpResponse:
     if selectors.membership_for_user(user=request.user) is not None:
         return redirect("dashboard")
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.organisation_create(owner=request.user, name=form.cleaned_data["name"])  # type: ignore[arg-type]
+            services.organisation_create(owner=request.user, name=form.cleaned_data["name"])
         except AccountsError as error:
             messages.error(request, error.message)
         else:
@@ -65,7 +66,7 @@ def organisation_start(request: HttpRequest) -> HttpResponse:
 
 
 @organisation_required
-def members(request: HttpRequest) -> HttpResponse:
+def members(request: AuthenticatedHttpRequest) -> HttpResponse:
     membership = _membership(request)
     org = membership.organisation
     return render(
@@ -85,13 +86,13 @@ def members(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @owner_required
-def organisation_rename(request: HttpRequest) -> HttpResponse:
+def organisation_rename(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = OrganisationForm(request.POST)
     if form.is_valid():
         try:
             services.organisation_rename(
-                org=request.organisation,  # type: ignore[attr-defined]
-                actor=request.user,  # type: ignore[arg-type]
+                org=request.organisation,
+                actor=request.user,
                 name=form.cleaned_data["name"],
             )
         except AccountsError as error:
@@ -105,15 +106,15 @@ def organisation_rename(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @owner_required
-def invitation_create(request: HttpRequest) -> HttpResponse:
+def invitation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = InvitationForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Enter a valid email address to invite.")
         return redirect("members")
     try:
         invitation, _ = services.invitation_create(
-            org=request.organisation,  # type: ignore[attr-defined]
-            actor=request.user,  # type: ignore[arg-type]
+            org=request.organisation,
+            actor=request.user,
             email=form.cleaned_data["email"],
             site=site_url(request),
         )
@@ -130,12 +131,12 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @owner_required
-def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     invitation = get_object_or_404(
-        selectors.invitation_list(org=request.organisation),  # type: ignore[attr-defined]
+        selectors.invitation_list(org=request.organisation),
         pk=pk,
     )
-    services.invitation_revoke(invitation=invitation, actor=request.user)  # type: ignore[arg-type]
+    services.invitation_revoke(invitation=invitation, actor=request.user)
     messages.success(request, f"The invitation for {invitation.email} was withdrawn.")
     return redirect("members")
 
@@ -177,15 +178,15 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_POST
 @owner_required
-def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def member_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     target = get_object_or_404(
-        selectors.member_list(org=request.organisation),  # type: ignore[attr-defined]
+        selectors.member_list(org=request.organisation),
         pk=pk,
     )
     try:
         services.member_remove(
-            org=request.organisation,  # type: ignore[attr-defined]
-            actor=request.user,  # type: ignore[arg-type]
+            org=request.organisation,
+            actor=request.user,
             membership=target,
         )
     except AccountsError as error:
@@ -197,15 +198,15 @@ def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @owner_required
-def ownership_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+def ownership_transfer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     target = get_object_or_404(
-        selectors.member_list(org=request.organisation),  # type: ignore[attr-defined]
+        selectors.member_list(org=request.organisation),
         pk=pk,
     )
     try:
         services.ownership_transfer(
-            org=request.organisation,  # type: ignore[attr-defined]
-            actor=request.user,  # type: ignore[arg-type]
+            org=request.organisation,
+            actor=request.user,
             to=target,
         )
     except AccountsError as error:
@@ -220,14 +221,14 @@ def ownership_transfer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @organisation_required
-def api_tokens(request: HttpRequest) -> HttpResponse:
-    org = request.organisation  # type: ignore[attr-defined]
+def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
+    org = request.organisation
     form = ApiTokenForm(request.POST or None)
     created: dict[str, Any] | None = None
     if request.method == "POST" and form.is_valid():
         try:
             token, secret = services.api_token_create(
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
                 org=org,
                 name=form.cleaned_data["name"],
             )
@@ -243,7 +244,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "created": created,
-            "tokens": selectors.api_token_list(org=org, user=request.user),  # type: ignore[arg-type]
+            "tokens": selectors.api_token_list(org=org, user=request.user),
             "settings_tab": "tokens",
         },
     )
@@ -251,12 +252,12 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @organisation_required
-def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def api_token_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(
-        selectors.api_token_list(org=request.organisation, user=request.user),  # type: ignore[attr-defined,arg-type]
+        selectors.api_token_list(org=request.organisation, user=request.user),
         pk=pk,
     )
-    services.api_token_revoke(token=token, actor=request.user)  # type: ignore[arg-type]
+    services.api_token_revoke(token=token, actor=request.user)
     messages.success(request, f"Token “{token.name}” revoked. Requests using it now fail.")
     return redirect("api_tokens")
 
@@ -269,7 +270,7 @@ def _delete_phrases(membership: Membership) -> dict[str, str]:
 
 
 @organisation_required
-def privacy(request: HttpRequest) -> HttpResponse:
+def privacy(request: AuthenticatedHttpRequest) -> HttpResponse:
     membership = _membership(request)
     phrases = _delete_phrases(membership)
     return render(
@@ -291,9 +292,9 @@ def privacy(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @owner_required
-def privacy_export(request: HttpRequest) -> FileResponse:
-    org = request.organisation  # type: ignore[attr-defined]
-    archive = services.organisation_export(org=org, actor=request.user)  # type: ignore[arg-type]
+def privacy_export(request: AuthenticatedHttpRequest) -> FileResponse:
+    org = request.organisation
+    archive = services.organisation_export(org=org, actor=request.user)
     response = FileResponse(
         archive,
         as_attachment=True,
@@ -306,7 +307,7 @@ def privacy_export(request: HttpRequest) -> FileResponse:
 
 @require_POST
 @organisation_required
-def privacy_account_delete(request: HttpRequest) -> HttpResponse:
+def privacy_account_delete(request: AuthenticatedHttpRequest) -> HttpResponse:
     membership = _membership(request)
     form = ConfirmDeleteForm(request.POST, phrase=_delete_phrases(membership)["account"])
     if not form.is_valid():
@@ -314,7 +315,7 @@ def privacy_account_delete(request: HttpRequest) -> HttpResponse:
         return redirect("privacy")
     user = request.user
     try:
-        services.account_delete(user=user)  # type: ignore[arg-type]
+        services.account_delete(user=user)
     except AccountsError as error:
         messages.error(request, error.message)
         return redirect("privacy")
@@ -325,13 +326,13 @@ def privacy_account_delete(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @owner_required
-def privacy_organisation_delete(request: HttpRequest) -> HttpResponse:
+def privacy_organisation_delete(request: AuthenticatedHttpRequest) -> HttpResponse:
     membership = _membership(request)
     form = ConfirmDeleteForm(request.POST, phrase=_delete_phrases(membership)["organisation"])
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for e in form.errors.get("confirm", [])))
         return redirect("privacy")
     name = membership.organisation.name
-    services.organisation_delete(org=membership.organisation, actor=request.user)  # type: ignore[arg-type]
+    services.organisation_delete(org=membership.organisation, actor=request.user)
     messages.success(request, f"{name} and all its data have been deleted.")
     return redirect("organisation_start")

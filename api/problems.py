@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from django.core.exceptions import BadRequest
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -210,7 +211,7 @@ def handler400(request: HttpRequest, exception: Exception | None = None) -> Http
         )
         return JsonResponse(body, status=400, content_type=PROBLEM_CONTENT_TYPE)
 
-    return bad_request(request, exception)  # type: ignore[arg-type]
+    return bad_request(request, exception or BadRequest())
 
 
 def handler500(request: HttpRequest) -> HttpResponse:

@@ -155,3 +155,8 @@ def create_problems(*statuses: int, **slugs: str) -> dict[Any, Any]:
     and 422 when its Idempotency-Key was used for another body."""
     slugs.setdefault("s409", "request-in-progress")
     return _problems((*statuses, 409, 422), public=False, slugs=slugs)
+
+
+# For a public endpoint that also takes a token. `{}` (no requirement) is how OpenAPI says
+# "anonymous too"; drf-spectacular's type hints only allow scheme names, hence Any.
+ANONYMOUS_OR_TOKEN: Any = [{}, {"bearerAuth": []}]

@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.http import AuthenticatedRequest
 from accounts.permissions import OrganisationMember, org_of
 from accounts.selectors import membership_for_user
 from api.idempotency import idempotent
@@ -152,7 +153,7 @@ class CheckoutSessionCreateApi(APIView):
         },
     )
     @idempotent
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         membership = membership_for_user(user=request.user)
         if membership is None or not membership.is_owner:
             raise Problem(
@@ -167,7 +168,7 @@ class CheckoutSessionCreateApi(APIView):
             purchase = services.purchase_start(
                 org=org_of(request),
                 pack=data.validated_data["pack"],
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
                 # Stripe replaces the placeholder with the session id.
                 success_url=success_url + "?session_id={CHECKOUT_SESSION_ID}",
                 cancel_url=request.build_absolute_uri(reverse("billing:cancel")),

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import organisation_required
+from accounts.http import AuthenticatedHttpRequest
 from accounts.selectors import membership_for_user
 from billing import selectors, services
 from billing.exceptions import PaymentProviderError, PaymentsNotConfigured
@@ -49,8 +50,8 @@ def pricing(request: HttpRequest) -> HttpResponse:
 
 
 @organisation_required
-def overview(request: HttpRequest) -> HttpResponse:
-    org = request.organisation  # type: ignore[attr-defined]
+def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
+    org = request.organisation
     context = _pricing_context()
     context.update(
         summary=selectors.balance_summary(org=org),
@@ -63,8 +64,8 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @organisation_required
-def buy(request: HttpRequest, pack_id: int) -> HttpResponse:
-    org = request.organisation  # type: ignore[attr-defined]
+def buy(request: AuthenticatedHttpRequest, pack_id: int) -> HttpResponse:
+    org = request.organisation
     pack = get_object_or_404(selectors.pack_list_active(), pk=pack_id)
     if not _is_owner(request):
         messages.error(request, "Only the owner of your organisation can buy credits.")
@@ -74,7 +75,7 @@ def buy(request: HttpRequest, pack_id: int) -> HttpResponse:
         purchase = services.purchase_start(
             org=org,
             pack=pack,
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
             # Stripe replaces the placeholder with the session id.
             success_url=success_url + "?session_id={CHECKOUT_SESSION_ID}",
             cancel_url=request.build_absolute_uri(reverse("billing:cancel")),
@@ -86,8 +87,8 @@ def buy(request: HttpRequest, pack_id: int) -> HttpResponse:
 
 
 @organisation_required
-def success(request: HttpRequest) -> HttpResponse:
-    org = request.organisation  # type: ignore[attr-defined]
+def success(request: AuthenticatedHttpRequest) -> HttpResponse:
+    org = request.organisation
     session_id = request.GET.get("session_id", "")
     purchase = (
         selectors.purchase_for_session(org=org, session_id=session_id) if session_id else None
@@ -100,13 +101,13 @@ def success(request: HttpRequest) -> HttpResponse:
 
 
 @organisation_required
-def cancel(request: HttpRequest) -> HttpResponse:
+def cancel(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "billing/cancel.html")
 
 
 @organisation_required
-def history(request: HttpRequest) -> HttpResponse:
-    org = request.organisation  # type: ignore[attr-defined]
+def history(request: AuthenticatedHttpRequest) -> HttpResponse:
+    org = request.organisation
     form = LedgerFilterForm(request.GET or None)
     filters: dict[str, Any] = {}
     if form.is_bound and form.is_valid():
@@ -171,7 +172,7 @@ def _history_csv(entries: Any, *, org_slug: str) -> HttpResponse:
 
 
 @organisation_required
-def receipt(request: HttpRequest, pk: int) -> HttpResponse:
-    org = request.organisation  # type: ignore[attr-defined]
+def receipt(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    org = request.organisation
     purchase = get_object_or_404(selectors.purchase_list(org=org), pk=pk)
     return render(request, "billing/receipt.html", {"purchase": purchase, "organisation": org})

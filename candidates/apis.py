@@ -24,6 +24,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.http import AuthenticatedRequest
 from accounts.permissions import OrganisationMember, org_of
 from api.idempotency import idempotent
 from api.problems import Problem
@@ -126,7 +127,7 @@ class CandidateListCreateApi(ListAPIView[Candidate]):
         responses={**json_response(UploadBatchDetailSerializer, 201), **create_problems(400, 415)},
     )
     @idempotent
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         files = request.FILES.getlist("files")
         if not files:
             raise Problem(
@@ -134,7 +135,7 @@ class CandidateListCreateApi(ListAPIView[Candidate]):
                 "Attach at least one resume or a ZIP of resumes in the `files` field.",
                 extra={"errors": {"files": ["No file was sent."]}},
             )
-        batch = intake.batch_create(org=org_of(request), user=request.user, files=files)  # type: ignore[arg-type]
+        batch = intake.batch_create(org=org_of(request), user=request.user, files=files)
         batch = intake_selectors.batch_list(org=org_of(request)).get(pk=batch.pk)
         data = UploadBatchDetailSerializer(batch, context=_batch_context()).data
         location = reverse("api:upload_detail", kwargs={"pk": batch.pk})
@@ -161,14 +162,14 @@ class CandidateDetailApi(APIView):
         request=CandidateCorrectionInSerializer,
         responses={**json_response(CandidateDetailSerializer), **problems(400, 404)},
     )
-    def patch(self, request: Request, pk: int) -> Response:
+    def patch(self, request: AuthenticatedRequest, pk: int) -> Response:
         candidate = _candidate(request, pk)
         data = CandidateCorrectionInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             intake.candidate_correct(
                 candidate=candidate,
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
                 data=dict(data.validated_data),
             )
         except intake.CorrectionError as exc:

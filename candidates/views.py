@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import organisation_required
+from accounts.http import AuthenticatedHttpRequest
 from candidates.models import Candidate
 from candidates.selectors import (
     batch_documents,
@@ -44,14 +45,14 @@ def _limits() -> dict[str, int]:
 
 @organisation_required
 @require_http_methods(["GET", "POST"])
-def candidate_upload(request: HttpRequest) -> HttpResponse:
+def candidate_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST":
         files = request.FILES.getlist("files")
         if files:
             batch = batch_create(
-                org=request.organisation,  # type: ignore[attr-defined]
-                user=request.user,  # type: ignore[arg-type]
+                org=request.organisation,
+                user=request.user,
                 files=files,
             )
             return redirect("candidates:batch_detail", pk=batch.pk)
@@ -64,8 +65,8 @@ def candidate_upload(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _batch_context(request: HttpRequest, pk: int) -> dict[str, Any]:
-    batch = get_object_or_404(batch_list(org=request.organisation), pk=pk)  # type: ignore[attr-defined]
+def _batch_context(request: AuthenticatedHttpRequest, pk: int) -> dict[str, Any]:
+    batch = get_object_or_404(batch_list(org=request.organisation), pk=pk)
     return {
         "batch": batch,
         "documents": batch_documents(batch=batch),
@@ -74,20 +75,20 @@ def _batch_context(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @organisation_required
-def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def batch_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "candidates/batch_detail.html", _batch_context(request, pk))
 
 
 @organisation_required
-def batch_status(request: HttpRequest, pk: int) -> HttpResponse:
+def batch_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The live part of the batch page; htmx polls it until every file has settled."""
     return render(request, "candidates/_batch_status.html", _batch_context(request, pk))
 
 
 @organisation_required
-def candidate_index(request: HttpRequest) -> HttpResponse:
+def candidate_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
-    candidates = candidate_list(org=request.organisation, query=query)  # type: ignore[attr-defined]
+    candidates = candidate_list(org=request.organisation, query=query)
     page = Paginator(candidates, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -130,8 +131,8 @@ class CandidateCorrectionForm(forms.Form):
         )
 
 
-def _candidate(request: HttpRequest, pk: int) -> Candidate:
-    return get_object_or_404(candidate_list(org=request.organisation), pk=pk)  # type: ignore[attr-defined]
+def _candidate(request: AuthenticatedHttpRequest, pk: int) -> Candidate:
+    return get_object_or_404(candidate_list(org=request.organisation), pk=pk)
 
 
 def _render_candidate(
@@ -152,7 +153,7 @@ def _render_candidate(
 
 @organisation_required
 @require_http_methods(["GET", "POST"])
-def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def candidate_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     candidate = _candidate(request, pk)
     if request.method == "POST":
         form = CandidateCorrectionForm(request.POST)
@@ -160,7 +161,7 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 candidate_correct(
                     candidate=candidate,
-                    user=request.user,  # type: ignore[arg-type]
+                    user=request.user,
                     data=form.cleaned_data,
                 )
             except CorrectionError as exc:
@@ -175,7 +176,7 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @organisation_required
 @require_http_methods(["GET", "POST"])
-def candidate_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def candidate_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     candidate = _candidate(request, pk)
     if request.method == "POST":
         name = candidate.display_name
@@ -186,9 +187,9 @@ def candidate_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @organisation_required
-def document_download(request: HttpRequest, pk: int) -> FileResponse:
+def document_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """The original file, only to members of its organisation, never from a public URL."""
-    document = get_object_or_404(document_list(org=request.organisation), pk=pk)  # type: ignore[attr-defined]
+    document = get_object_or_404(document_list(org=request.organisation), pk=pk)
     if not document.file:
         raise Http404("This file was not kept.")
     try:

@@ -12,6 +12,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 import reportlab
@@ -172,20 +173,18 @@ def _chart(bins: Sequence[HistogramBin]) -> Drawing:
     return drawing
 
 
-def _footer(canvas: object, doc: object) -> None:
+def _footer(canvas: Any, doc: Any) -> None:
     regular, _ = _fonts()
-    canvas.saveState()  # type: ignore[attr-defined]
-    canvas.setFont(regular, 7)  # type: ignore[attr-defined]
-    canvas.setFillColor(MUTED)  # type: ignore[attr-defined]
-    canvas.drawString(  # type: ignore[attr-defined]
-        15 * mm, 10 * mm, "RoleMatch ranks and explains. People decide."
-    )
-    canvas.drawRightString(  # type: ignore[attr-defined]
+    canvas.saveState()
+    canvas.setFont(regular, 7)
+    canvas.setFillColor(MUTED)
+    canvas.drawString(15 * mm, 10 * mm, "RoleMatch ranks and explains. People decide.")
+    canvas.drawRightString(
         195 * mm,
         10 * mm,
-        f"Page {doc.page}",  # type: ignore[attr-defined]
+        f"Page {doc.page}",
     )
-    canvas.restoreState()  # type: ignore[attr-defined]
+    canvas.restoreState()
 
 
 def _ranking_table(rows: Sequence[ReportRow], s: dict[str, ParagraphStyle]) -> Table:

@@ -43,7 +43,7 @@ class LinesField(forms.CharField):
             return "\n".join(str(v) for v in value)
         return value
 
-    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+    def to_python(self, value: Any) -> Any:
         if isinstance(value, list):
             return [str(v).strip() for v in value if str(v).strip()]
         return [line.strip() for line in (value or "").splitlines() if line.strip()]
@@ -216,7 +216,7 @@ class RoleAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="Scope", ordering="organisation")
     def scope(self, obj: Role) -> str:
-        return obj.organisation.name if obj.organisation_id else "Public catalog"  # type: ignore[union-attr]
+        return obj.organisation.name if obj.organisation else "Public catalog"
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
@@ -397,7 +397,8 @@ class SkillAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="Roles", ordering="n_roles")
     def role_count(self, obj: Skill) -> int:
-        return obj.n_roles  # type: ignore[attr-defined]
+        # Annotated by get_queryset.
+        return int(getattr(obj, "n_roles", 0))
 
 
 @admin.register(Industry)

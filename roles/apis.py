@@ -19,6 +19,7 @@ from accounts.permissions import OrganisationMember, org_of
 from api.idempotency import idempotent
 from api.problems import Problem
 from api.schema import (
+    ANONYMOUS_OR_TOKEN,
     IDEMPOTENCY_KEY,
     create_problems,
     json_response,
@@ -77,7 +78,7 @@ class RoleListApi(ListAPIView[Role]):
         operation_id="roles_list",
         tags=["roles"],
         summary="Search the public role catalog",
-        auth=[{}, {"bearerAuth": []}],  # type: ignore[list-item]
+        auth=ANONYMOUS_OR_TOKEN,
         responses={
             **json_response(paginated(RoleListSerializer, "PaginatedRoleList")),
             **problems(400, public=True),
@@ -94,7 +95,7 @@ class RoleDetailApi(APIView):
         operation_id="roles_retrieve",
         tags=["roles"],
         summary="Read a catalog role with its skills and interview topics",
-        auth=[{}, {"bearerAuth": []}],  # type: ignore[list-item]
+        auth=ANONYMOUS_OR_TOKEN,
         parameters=[
             OpenApiParameter("slug", str, OpenApiParameter.PATH, pattern=r"^[-a-zA-Z0-9_]+$")
         ],

@@ -50,7 +50,8 @@ from roles.selectors import role_cache_invalidate, skill_matcher_reset
 LOADER_REASON = "Loaded from the default catalog"
 ROLE_CREDIT = "Written by the RoleMatch editorial team."
 
-_SECTION_MODELS: tuple[type[models.Model], ...] = (
+# Any, not type[Model]: django-simple-history adds `history` to each model as it is created.
+_SECTION_MODELS: tuple[Any, ...] = (
     Responsibility,
     EvaluationCriterion,
     InterviewTopic,
@@ -153,7 +154,7 @@ def taxonomy_load(*, directory: Path = SKILLS_DIR) -> TaxonomyReport:
             if pk in blank_category:
                 skill = Skill.objects.get(pk=pk)
                 skill.category = row.category
-                skill._change_reason = LOADER_REASON  # type: ignore[attr-defined]
+                skill._change_reason = LOADER_REASON
                 skill.save(update_fields=["category", "updated_at"])
 
         alias_owner = {
@@ -219,9 +220,7 @@ def role_changed_since_load(role: Role) -> bool:
     if Role.history.filter(id=role.pk).exclude(history_change_reason=LOADER_REASON).exists():
         return True
     return any(
-        model.history.filter(role_id=role.pk)  # type: ignore[attr-defined]
-        .exclude(history_change_reason=LOADER_REASON)
-        .exists()
+        model.history.filter(role_id=role.pk).exclude(history_change_reason=LOADER_REASON).exists()
         for model in _SECTION_MODELS
     )
 
@@ -315,13 +314,13 @@ def _write_role(role: Role, spec: RoleSpec, *, skill_ids: dict[str, int]) -> Non
     role.source_note = ROLE_CREDIT
     role.status = Role.Status.PUBLISHED
     role.published_at = timezone.now()
-    role._change_reason = LOADER_REASON  # type: ignore[attr-defined]
+    role._change_reason = LOADER_REASON
     role.save()
 
     for model in _SECTION_MODELS:
         # One by one, so each deletion's history row carries the loader's reason.
         for row in model._default_manager.filter(role=role):
-            row._change_reason = LOADER_REASON  # type: ignore[attr-defined]
+            row._change_reason = LOADER_REASON
             row.delete()
 
     sections: list[tuple[type[models.Model], list[Any]]] = [

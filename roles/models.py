@@ -24,6 +24,9 @@ class Skill(models.Model):
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     history = HistoricalRecords()
+    # Set before save(): django-simple-history records who made the change, and why.
+    _history_user: Any
+    _change_reason: str
 
     class Meta:
         ordering = ["name"]
@@ -49,6 +52,8 @@ class SkillAlias(models.Model):
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     history = HistoricalRecords()
+    _history_user: Any
+    _change_reason: str
 
     class Meta:
         ordering = ["alias"]
@@ -135,6 +140,8 @@ class Role(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["import_hashes"])
+    _history_user: Any
+    _change_reason: str
 
     class Meta:
         ordering = ["title"]
@@ -192,6 +199,8 @@ class Responsibility(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
 
     history = HistoricalRecords()
+    _history_user: Any
+    _change_reason: str
 
     class Meta:
         ordering = ["order", "id"]
@@ -211,6 +220,8 @@ class EvaluationCriterion(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
 
     history = HistoricalRecords()
+    _history_user: Any
+    _change_reason: str
 
     class Meta:
         ordering = ["order", "id"]
@@ -230,6 +241,8 @@ class InterviewTopic(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
 
     history = HistoricalRecords()
+    _history_user: Any
+    _change_reason: str
 
     class Meta:
         ordering = ["order", "id"]
@@ -255,6 +268,8 @@ class SalaryRange(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
 
     history = HistoricalRecords()
+    _history_user: Any
+    _change_reason: str
 
     class Meta:
         ordering = ["order", "id"]
@@ -287,6 +302,8 @@ class RoleSkill(models.Model):
     min_years = models.PositiveSmallIntegerField(null=True, blank=True)
 
     history = HistoricalRecords()
+    _history_user: Any
+    _change_reason: str
 
     class Meta:
         ordering = ["-must_have", "-weight", "skill__name"]

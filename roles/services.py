@@ -66,7 +66,7 @@ def role_duplicate(*, role: Role, actor: Any = None) -> Role:
     copy.published_at = None
     copy.onet_code = ""
     copy.import_hashes = {}
-    copy._history_user = actor  # type: ignore[attr-defined]
+    copy._history_user = actor
     copy.save()
     copy.industries.set(source.industries.all())
     copy.related_roles.set(source.related_roles.all())
@@ -114,8 +114,8 @@ def role_touch(*, role: Role) -> None:
 def _record_history(role: Role, *, actor: Any, reason: str) -> None:
     # The publish itself goes through queryset.update() for an atomic version bump, which
     # simple_history does not see; one explicit history row keeps who-published-when.
-    role._history_user = actor  # type: ignore[attr-defined]
-    role._change_reason = reason  # type: ignore[attr-defined]
+    role._history_user = actor
+    role._change_reason = reason
     role.save(update_fields=["updated_at"])
 
 
@@ -159,7 +159,7 @@ def custom_role_update(
             must_have=change.get("must_have", current.must_have if current else False),
             min_years=change.get("min_years", current.min_years if current else None),
         )
-    role._history_user = actor  # type: ignore[attr-defined]
+    role._history_user = actor
     role.save()
     _invalidate(role)
     return role
@@ -171,7 +171,7 @@ def custom_role_delete(*, role: Role, actor: Any = None) -> None:
         raise ValueError("Catalog roles cannot be deleted through this service.")
     try:
         with transaction.atomic():
-            role._history_user = actor  # type: ignore[attr-defined]
+            role._history_user = actor
             role.delete()
     except ProtectedError as exc:
         raise RoleInUse(
@@ -197,7 +197,8 @@ _REVERT_SKIPPED_FIELDS = {
 }
 
 # The page's sections, as (label, related name, model); each keeps its own history.
-_REVERT_SECTIONS: list[tuple[str, str, type[Model]]] = [
+# Any, not type[Model]: django-simple-history adds `history` to each model as it is created.
+_REVERT_SECTIONS: list[tuple[str, str, Any]] = [
     ("Key skills", "role_skills", RoleSkill),
     ("Responsibilities", "responsibilities", Responsibility),
     ("Evaluation criteria", "evaluation_criteria", EvaluationCriterion),
@@ -302,9 +303,7 @@ def role_revert_plan(*, role: Role, to: datetime | int) -> RevertPlan:
     sections = []
     rows: dict[str, list[Model]] = {}
     for label, relation, model in _REVERT_SECTIONS:
-        past_rows = list(
-            model.history.as_of(moment).filter(role_id=role.pk)  # type: ignore[attr-defined]
-        )
+        past_rows = list(model.history.as_of(moment).filter(role_id=role.pk))
         if model is RoleSkill:
             known = set(
                 Skill.objects.filter(pk__in=[r.skill_id for r in past_rows]).values_list(
@@ -325,9 +324,7 @@ def role_revert_plan(*, role: Role, to: datetime | int) -> RevertPlan:
         # Rows written by a bulk insert (the O*NET import, job-description drafts) have no
         # history, so nobody can say when they appeared: keep them rather than guess and lose them.
         tracked = set(
-            model.history.filter(  # type: ignore[attr-defined]
-                id__in=[r.pk for r in current_rows]
-            ).values_list("id", flat=True)
+            model.history.filter(id__in=[r.pk for r in current_rows]).values_list("id", flat=True)
         )
         untracked = [r for r in current_rows if r.pk not in tracked]
         if untracked:
@@ -396,20 +393,20 @@ def role_revert(*, role: Role, to: datetime | int, actor: Any = None) -> Role:
         for past in past_rows:
             if past.pk in kept:
                 continue
-            model = type(past)
+            model: Any = type(past)
             restored = model(
                 **{f.attname: getattr(past, f.attname) for f in model._meta.concrete_fields}
             )
             if model._default_manager.filter(pk=past.pk).exists():
                 restored.pk = None
-            restored._history_user = actor  # type: ignore[attr-defined]
-            restored._change_reason = reason  # type: ignore[attr-defined]
+            restored._history_user = actor
+            restored._change_reason = reason
             restored.save(force_insert=True)
 
     for attname, value in plan.fields.items():
         setattr(locked, attname, value)
-    locked._history_user = actor  # type: ignore[attr-defined]
-    locked._change_reason = reason  # type: ignore[attr-defined]
+    locked._history_user = actor
+    locked._change_reason = reason
     locked.save()
     if old_slug != locked.slug:
         transaction.on_commit(lambda: role_cache_invalidate(slug=old_slug))

@@ -13,10 +13,9 @@ from roles.selectors import role_sitemap_items
 
 
 class _SiteProtocol(Sitemap):
-    @property
-    def protocol(self) -> str:  # type: ignore[override]
-        # Unset, Django takes the scheme of the request.
-        return urlparse(settings.SITE_URL).scheme or None  # type: ignore[return-value]
+    def get_protocol(self, protocol: str | None = None) -> str:
+        # Unset, the scheme of the request (as Django does without a protocol).
+        return urlparse(settings.SITE_URL).scheme or protocol or "https"
 
 
 class RoleSitemap(_SiteProtocol):

@@ -47,7 +47,7 @@ def need(condition: bool, reason: str) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_quiet(settings):  # type: ignore[no-untyped-def]
+def _fast_and_quiet(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
@@ -56,7 +56,7 @@ def _fast_and_quiet(settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def celery_eager(settings):  # type: ignore[no-untyped-def]
+def celery_eager(settings):
     """Runs queued tasks in-process, the real task code, for tests that are not about the worker."""
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
@@ -106,7 +106,7 @@ def make_user(email: str, *, verified: bool = True) -> User:
 
 
 @pytest.fixture
-def alice(db) -> User:  # type: ignore[no-untyped-def]
+def alice(db) -> User:
     user = make_user("alice@example.com")
     organisation_create(owner=user, name="Alice Recruiting")
     return user
@@ -125,7 +125,7 @@ def bob(alice_org: Organisation) -> User:
 
 
 @pytest.fixture
-def charlie(db) -> User:  # type: ignore[no-untyped-def]
+def charlie(db) -> User:
     user = make_user("charlie@example.org")
     organisation_create(owner=user, name="Charlie Talent")
     return user
@@ -137,7 +137,7 @@ def charlie_org(charlie: User) -> Organisation:
 
 
 @pytest.fixture
-def staff(db) -> User:  # type: ignore[no-untyped-def]
+def staff(db) -> User:
     return User.objects.create_superuser(email="curator@rolematch.test", password=PASSWORD)
 
 
@@ -145,7 +145,7 @@ def staff(db) -> User:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):  # type: ignore[no-untyped-def]
+def browser_type_launch_args(browser_type_launch_args):
     need(Path(CHROMIUM).exists(), f"Chromium is not installed at {CHROMIUM}")
     return {
         **browser_type_launch_args,

@@ -77,11 +77,11 @@ def test_database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-test_database_url.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
+test_database_url.__test__ = False  # a helper, not a test
 
 
 @pytest.fixture
-def worker_queue(settings, tmp_path) -> Iterator[Path]:  # type: ignore[no-untyped-def]
+def worker_queue(settings, tmp_path) -> Iterator[Path]:
     """A prefork worker on the test database and media folder; yields its log file."""
     queue = f"test-intake-{uuid.uuid4().hex[:10]}"
     media = tmp_path / "media"

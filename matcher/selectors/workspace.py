@@ -391,7 +391,8 @@ def match_progress(*, match: Match) -> dict[str, Any]:
     scored_ids = set(MatchResult.objects.filter(match=match).values_list("candidate_id", flat=True))
     failures = dict(MatchFailure.objects.filter(match=match).values_list("candidate_id", "message"))
     for document in documents:
-        # Read fine, yet not scored in this match: the reason is the match's, not the file's.
+        # Read fine, yet not scored in this match: the reason is the match's, not the file's,
+        # so it rides on the row for this page only and is no field of Document.
         reason = failures.get(document.candidate_id or 0, "")
         document.not_scored_reason = reason  # type: ignore[attr-defined]
     return {

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.decorators import organisation_required
+from accounts.http import AuthenticatedHttpRequest
 from accounts.services import audit_record
 from matcher import blind, reports, scoring
 from matcher.models.matches import Decision, Match
@@ -44,8 +45,8 @@ CSV_HEADER = [
 ]
 
 
-def _match(request: HttpRequest, pk: int) -> Match:
-    return get_object_or_404(ws.match_list(org=request.organisation), pk=pk)  # type: ignore[attr-defined]
+def _match(request: AuthenticatedHttpRequest, pk: int) -> Match:
+    return get_object_or_404(ws.match_list(org=request.organisation), pk=pk)
 
 
 def _decisions(match: Match) -> dict[int, Decision]:
@@ -156,12 +157,12 @@ def _is_number(text: str) -> bool:
 
 
 @organisation_required
-def match_export_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+def match_export_csv(request: AuthenticatedHttpRequest, pk: int) -> StreamingHttpResponse:
     match = _match(request, pk)
     audit_record(
         action="match.exported",
         org=match.organisation,
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         detail={"match": match.pk, "format": "csv", "blind": match.blind},
     )
     response = StreamingHttpResponse(
@@ -234,13 +235,13 @@ def match_report(request: HttpRequest, match: Match) -> reports.MatchReport:
 
 
 @organisation_required
-def match_export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def match_export_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     match = _match(request, pk)
     pdf = reports.match_report_pdf(match_report(request, match))
     audit_record(
         action="match.exported",
         org=match.organisation,
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         detail={"match": match.pk, "format": "pdf", "blind": match.blind},
     )
     response = HttpResponse(pdf, content_type="application/pdf")

@@ -178,7 +178,7 @@ def _import_one(
             onet_code=occ.code,
             status=Role.Status.DRAFT,
         )
-        role._change_reason = "Created by the O*NET import"  # type: ignore[attr-defined]
+        role._change_reason = "Created by the O*NET import"
         role.save()
     hashes: dict[str, str] = dict(role.import_hashes)
 
@@ -236,7 +236,7 @@ def _import_one(
 
     if dirty_fields or hashes != role.import_hashes:
         role.import_hashes = hashes
-        role._change_reason = "Updated by the O*NET import"  # type: ignore[attr-defined]
+        role._change_reason = "Updated by the O*NET import"
         role.save()
     if created:
         return role, "created"

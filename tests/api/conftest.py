@@ -40,7 +40,7 @@ def bearer(user: User, org: Organisation) -> APIClient:
     _, secret = api_token_create(user=user, org=org, name="tests")
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
-    client.secret = secret  # type: ignore[attr-defined]
+    client.secret = secret
     return client
 
 
@@ -125,7 +125,7 @@ def seed(org: Organisation, user: User, *, celery_app: Any, capture: Any) -> See
         match = match_create(org=org, user=user, role=role, candidates=people)
     match.refresh_from_db()
     assert match.status == Match.Status.DONE, match.status_message
-    batch = people[0].source_document.batch  # type: ignore[union-attr]
+    batch = people[0].source_document.batch
     return Seeded(role=role, custom_role=custom, candidates=people, batch=batch, match=match)
 
 

@@ -9,13 +9,13 @@ __all__ = ["localstripe", "stripe_on", "webhook_secret"]
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits():  # type: ignore[no-untyped-def]
+def _fresh_rate_limits():
     cache.clear()
     yield
     cache.clear()
 
 
 @pytest.fixture
-def packs(db) -> list[CreditPack]:  # type: ignore[no-untyped-def]
+def packs(db) -> list[CreditPack]:
     ensure_default_pricing()
     return list(CreditPack.objects.order_by("price_cents"))

@@ -25,8 +25,8 @@ from localstripe.resources import Customer, StripeObject, try_convert_to_int
 
 # localstripe pickles its store to one fixed file in /tmp; two test runs on one machine would
 # overwrite each other's objects. Keep the store in memory only.
-resources.Store.dump_to_disk = lambda self: None  # type: ignore[method-assign]
-resources.Store.try_load_from_disk = lambda self: None  # type: ignore[method-assign]
+resources.Store.dump_to_disk = lambda self: None
+resources.Store.try_load_from_disk = lambda self: None
 
 BASE_URL = ""
 

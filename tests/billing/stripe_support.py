@@ -157,7 +157,7 @@ def localstripe() -> Iterator[str]:
 
 
 @pytest.fixture
-def stripe_on(settings, localstripe: str) -> str:  # type: ignore[no-untyped-def]
+def stripe_on(settings, localstripe: str) -> str:
     """Payments switched on, against localstripe."""
     settings.STRIPE_SECRET_KEY = TEST_SECRET_KEY
     settings.STRIPE_WEBHOOK_SECRET = TEST_WEBHOOK_SECRET
@@ -167,7 +167,7 @@ def stripe_on(settings, localstripe: str) -> str:  # type: ignore[no-untyped-def
 
 
 @pytest.fixture
-def webhook_secret(settings) -> str:  # type: ignore[no-untyped-def]
+def webhook_secret(settings) -> str:
     """Webhooks accepted, signed with the test secret; no API server needed."""
     settings.STRIPE_WEBHOOK_SECRET = TEST_WEBHOOK_SECRET
     return TEST_WEBHOOK_SECRET
@@ -178,4 +178,4 @@ def localstripe_get(base: str, path: str) -> dict[str, Any]:
         base + path, headers={"Authorization": f"Bearer {TEST_SECRET_KEY}"}
     )
     with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read())  # type: ignore[no-any-return]
+        return json.loads(response.read())

@@ -40,7 +40,7 @@ def deliver_webhook(base_url: str, event: dict[str, object]) -> int:
 
 
 def test_a_recruiter_buys_a_pack_and_sees_the_balance_grow_after_the_webhook(
-    live_server,  # type: ignore[no-untyped-def]
+    live_server,
     page: Page,
     stripe_on: str,
     alice: User,
@@ -90,7 +90,7 @@ def test_a_recruiter_buys_a_pack_and_sees_the_balance_grow_after_the_webhook(
 
 
 def test_without_stripe_keys_the_buy_page_explains_and_nothing_breaks(
-    live_server,  # type: ignore[no-untyped-def]
+    live_server,
     page: Page,
     alice: User,
 ) -> None:

@@ -53,7 +53,7 @@ def _drop(page: Page, selector: str, name: str, data: bytes) -> None:
     page.dispatch_event(selector, "drop", {"dataTransfer": transfer})
 
 
-def test_a_recruiter_uploads_a_mixed_zip_and_sees_each_file_end_in_a_profile_or_a_reason(  # type: ignore[no-untyped-def]
+def test_a_recruiter_uploads_a_mixed_zip_and_sees_each_file_end_in_a_profile_or_a_reason(
     live_server, page: Page, alice: User, tesseract: str, artifacts_dir: Path
 ) -> None:
     archive = zip_of(
@@ -81,7 +81,7 @@ def test_a_recruiter_uploads_a_mixed_zip_and_sees_each_file_end_in_a_profile_or_
     expect(status).to_contain_text("All 7 files settled")
     expect(status).not_to_have_attribute("hx-trigger", "every 2s")
 
-    def row(member: str):  # type: ignore[no-untyped-def]
+    def row(member: str):
         return page.locator("tr.document-row", has_text=f"applicants.zip \u203a {member}")
 
     expect(row("ada.pdf")).to_contain_text("Ready")

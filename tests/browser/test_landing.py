@@ -6,7 +6,7 @@ from playwright.sync_api import Page, expect
 pytestmark = pytest.mark.browser
 
 
-def test_a_visitor_reads_the_landing_page(live_server, page: Page, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_visitor_reads_the_landing_page(live_server, page: Page, artifacts_dir: Path) -> None:
     page.goto(live_server.url + "/")
     expect(page).to_have_title("RoleMatch — explainable candidate matching")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Rank a pile of resumes")

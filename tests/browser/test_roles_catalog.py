@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():  # type: ignore[no-untyped-def]
+def _fresh_cache():
 
     cache.clear()
 
@@ -24,7 +24,7 @@ def test_a_visitor_searches_the_catalog_and_follows_the_cta_to_signup(
     live_server,
     page: Page,
     transactional_db,
-    artifacts_dir: Path,  # type: ignore[no-untyped-def]
+    artifacts_dir: Path,
 ) -> None:
     ml = make_role("Machine Learning Engineer", alternate_titles=["MLE", "AI Engineer"])
     ml.related_roles.add(make_role("Data Scientist"))
@@ -61,7 +61,7 @@ def test_a_curator_edits_previews_and_publishes_a_role(
     live_server,
     page: Page,
     staff,
-    transactional_db,  # type: ignore[no-untyped-def]
+    transactional_db,
 ) -> None:
     role = make_role("Quantum Engineer", status=Role.Status.DRAFT)
 

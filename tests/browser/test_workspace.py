@@ -102,7 +102,7 @@ def _resumes() -> list[tuple[str, str, bytes]]:
     ]
 
 
-def test_a_trial_recruiter_runs_a_match_end_to_end_with_a_real_worker(  # type: ignore[no-untyped-def]
+def test_a_trial_recruiter_runs_a_match_end_to_end_with_a_real_worker(
     live_server,
     page: Page,
     ml_role: Role,

@@ -170,14 +170,14 @@ def upload(name: str, data: bytes) -> SimpleUploadedFile:
 
 
 @pytest.fixture
-def media_root(settings, tmp_path):  # type: ignore[no-untyped-def]
+def media_root(settings, tmp_path):
     """Stored files go to a folder of the test's own, so a test can see exactly what is kept."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
     return tmp_path / "media"
 
 
 @pytest.fixture
-def taxonomy(db):  # type: ignore[no-untyped-def]
+def taxonomy(db):
 
     skills = {name: Skill.objects.create(name=name, category="Technology") for name in SKILL_NAMES}
     SkillAlias.objects.create(skill=skills["Kubernetes"], alias="k8s")

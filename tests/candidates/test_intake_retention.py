@@ -25,7 +25,7 @@ pytestmark = pytest.mark.usefixtures("media_root", "taxonomy")
 START = datetime(2025, 1, 10, 9, 0, tzinfo=UTC)
 
 
-def _upload(alice, files, capture):  # type: ignore[no-untyped-def]
+def _upload(alice, files, capture):
     with capture(execute=True):
         return batch_create(org=alice.membership.organisation, user=alice, files=files)
 
@@ -38,7 +38,7 @@ def test_the_purge_runs_daily_from_the_beat_schedule() -> None:
     assert settings.CANDIDATE_RETENTION_DAYS == 365
 
 
-def test_candidates_past_the_retention_period_are_erased_with_their_files(  # type: ignore[no-untyped-def]
+def test_candidates_past_the_retention_period_are_erased_with_their_files(
     alice, settings, celery_eager, django_capture_on_commit_callbacks
 ) -> None:
     settings.CANDIDATE_RETENTION_DAYS = 30

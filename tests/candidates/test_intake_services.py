@@ -40,7 +40,7 @@ S = Document.Status
 SETTLED = {S.PARSED, S.EMBEDDED}
 
 
-def _run(alice, files, capture):  # type: ignore[no-untyped-def]
+def _run(alice, files, capture):
     """Uploads like the view does, then runs every task queued on commit (eagerly)."""
     with capture(execute=True):
         batch = batch_create(org=alice.membership.organisation, user=alice, files=files)
@@ -48,11 +48,11 @@ def _run(alice, files, capture):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def run(alice, celery_eager, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+def run(alice, celery_eager, django_capture_on_commit_callbacks):
     return lambda files: _run(alice, files, django_capture_on_commit_callbacks)
 
 
-def test_a_pdf_a_docx_and_a_text_file_each_become_a_candidate(run, alice_org) -> None:  # type: ignore[no-untyped-def]
+def test_a_pdf_a_docx_and_a_text_file_each_become_a_candidate(run, alice_org) -> None:
     batch, docs = run(
         [
             upload("ada.pdf", resume_pdf()),
@@ -86,7 +86,7 @@ def test_a_pdf_a_docx_and_a_text_file_each_become_a_candidate(run, alice_org) ->
     assert batch.rejected_count == 0
 
 
-def test_the_profile_keeps_a_confidence_and_the_lines_where_each_skill_appears(run) -> None:  # type: ignore[no-untyped-def]
+def test_the_profile_keeps_a_confidence_and_the_lines_where_each_skill_appears(run) -> None:
     _, docs = run([upload("ada.pdf", resume_pdf())])
     candidate = docs["ada.pdf"].candidate
 
@@ -99,7 +99,7 @@ def test_the_profile_keeps_a_confidence_and_the_lines_where_each_skill_appears(r
     assert 0 < terraform["confidence"] <= 1
 
 
-def test_a_scanned_resume_is_read_through_ocr(run, tesseract) -> None:  # type: ignore[no-untyped-def]
+def test_a_scanned_resume_is_read_through_ocr(run, tesseract) -> None:
     _, docs = run([upload("scan.png", resume_png(name="Katherine Johnson"))])
     document = docs["scan.png"]
 
@@ -109,7 +109,7 @@ def test_a_scanned_resume_is_read_through_ocr(run, tesseract) -> None:  # type: 
     assert "Python" in document.candidate.skills
 
 
-def test_hostile_files_fail_alone_with_their_reason_while_the_rest_of_the_zip_goes_on(run) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_files_fail_alone_with_their_reason_while_the_rest_of_the_zip_goes_on(run) -> None:
     archive = zip_of(
         [
             ("good/ada.pdf", resume_pdf()),
@@ -144,7 +144,7 @@ def test_hostile_files_fail_alone_with_their_reason_while_the_rest_of_the_zip_go
     assert Candidate.objects.count() == 1
 
 
-def test_a_zip_bomb_is_refused_without_being_inflated(run) -> None:  # type: ignore[no-untyped-def]
+def test_a_zip_bomb_is_refused_without_being_inflated(run) -> None:
     _, docs = run([upload("bomb.zip", zip_bomb(300)), upload("ada.pdf", resume_pdf())])
 
     failed = [d for d in docs.values() if d.status == S.FAILED]
@@ -153,7 +153,7 @@ def test_a_zip_bomb_is_refused_without_being_inflated(run) -> None:  # type: ign
     assert docs["ada.pdf"].status in SETTLED
 
 
-def test_a_file_already_in_the_organisation_is_a_duplicate_linked_to_its_candidate(run) -> None:  # type: ignore[no-untyped-def]
+def test_a_file_already_in_the_organisation_is_a_duplicate_linked_to_its_candidate(run) -> None:
     _, first = run([upload("ada.pdf", resume_pdf())])
     _, second = run([upload("ada-again.pdf", resume_pdf())])
 
@@ -166,7 +166,7 @@ def test_a_file_already_in_the_organisation_is_a_duplicate_linked_to_its_candida
 
 def test_the_same_file_twice_in_one_upload_is_read_once_and_both_point_to_the_candidate(
     run,
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     data = resume_docx()
     _, docs = run([upload("one.docx", data), upload("two.docx", data)])
 
@@ -175,7 +175,7 @@ def test_the_same_file_twice_in_one_upload_is_read_once_and_both_point_to_the_ca
     assert docs["two.docx"].candidate == docs["one.docx"].candidate
 
 
-def test_the_same_file_in_another_organisation_is_not_a_duplicate(  # type: ignore[no-untyped-def]
+def test_the_same_file_in_another_organisation_is_not_a_duplicate(
     run, charlie, django_capture_on_commit_callbacks
 ) -> None:
     _, alice_docs = run([upload("ada.pdf", resume_pdf())])
@@ -188,7 +188,7 @@ def test_the_same_file_in_another_organisation_is_not_a_duplicate(  # type: igno
     assert charlie_docs["ada.pdf"].candidate.organisation == charlie.membership.organisation
 
 
-def test_a_file_past_the_size_limit_is_refused_before_it_is_stored(run, settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_file_past_the_size_limit_is_refused_before_it_is_stored(run, settings) -> None:
     settings.UPLOAD_MAX_FILE_BYTES = 20_000
     big = resume_text().encode() + b" padding" * 5000
     _, docs = run([upload("big.txt", big), upload("ada.pdf", resume_pdf())])
@@ -213,7 +213,7 @@ class _BrokenUpload:
         raise OSError("connection reset while reading the upload")
 
 
-def test_an_upload_that_breaks_halfway_leaves_no_rows_and_no_files(alice, alice_org) -> None:  # type: ignore[no-untyped-def]
+def test_an_upload_that_breaks_halfway_leaves_no_rows_and_no_files(alice, alice_org) -> None:
     files = [upload("ada.pdf", resume_pdf()), _BrokenUpload()]
 
     with pytest.raises(OSError, match="connection reset"):
@@ -233,7 +233,7 @@ def _stored_files(folder: str = "") -> list[str]:
     return found
 
 
-def test_files_past_the_batch_limits_are_each_refused_with_a_reason(run, settings) -> None:  # type: ignore[no-untyped-def]
+def test_files_past_the_batch_limits_are_each_refused_with_a_reason(run, settings) -> None:
     settings.UPLOAD_MAX_BATCH_FILES = 2
     files = [
         upload(f"person{i}.txt", resume_text(name=f"Person Number{i}").encode()) for i in range(3)
@@ -246,7 +246,7 @@ def test_files_past_the_batch_limits_are_each_refused_with_a_reason(run, setting
     assert batch.rejected_count == 1
 
 
-def test_bytes_past_the_batch_limit_are_refused_per_file(run, settings) -> None:  # type: ignore[no-untyped-def]
+def test_bytes_past_the_batch_limit_are_refused_per_file(run, settings) -> None:
     first = resume_text(name="Person One").encode()
     settings.UPLOAD_MAX_BATCH_BYTES = len(first) + 10
     _, docs = run(
@@ -257,7 +257,7 @@ def test_bytes_past_the_batch_limit_are_refused_per_file(run, settings) -> None:
     assert docs["two.txt"].error_code == "batch_too_large"
 
 
-def test_an_empty_file_says_so(run) -> None:  # type: ignore[no-untyped-def]
+def test_an_empty_file_says_so(run) -> None:
     _, docs = run([upload("empty.pdf", b"")])
 
     assert (docs["empty.pdf"].status, docs["empty.pdf"].error_code) == (S.FAILED, "empty")
@@ -267,14 +267,14 @@ def test_an_empty_file_says_so(run) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def stored_document(alice, alice_org, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+def stored_document(alice, alice_org, django_capture_on_commit_callbacks):
     """A document uploaded but not yet read (its queued task is dropped, not run)."""
     with django_capture_on_commit_callbacks(execute=False):
         batch = batch_create(org=alice_org, user=alice, files=[upload("ada.pdf", resume_pdf())])
     return batch.documents.get()
 
 
-def test_running_the_parse_task_twice_reads_the_file_once(  # type: ignore[no-untyped-def]
+def test_running_the_parse_task_twice_reads_the_file_once(
     stored_document, django_capture_on_commit_callbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=False):
@@ -287,7 +287,7 @@ def test_running_the_parse_task_twice_reads_the_file_once(  # type: ignore[no-un
     assert Candidate.objects.count() == 1
 
 
-def test_a_file_that_keeps_killing_the_worker_is_failed_after_the_bounded_attempts(  # type: ignore[no-untyped-def]
+def test_a_file_that_keeps_killing_the_worker_is_failed_after_the_bounded_attempts(
     stored_document, settings
 ) -> None:
     # What a redelivery looks like after the worker died PARSE_MAX_ATTEMPTS times mid-read.
@@ -308,7 +308,7 @@ def test_a_file_that_keeps_killing_the_worker_is_failed_after_the_bounded_attemp
     assert stored_document.attempts == settings.PARSE_MAX_ATTEMPTS + 1
 
 
-def test_a_redelivered_document_under_the_limit_is_read_again(  # type: ignore[no-untyped-def]
+def test_a_redelivered_document_under_the_limit_is_read_again(
     stored_document, settings, django_capture_on_commit_callbacks
 ) -> None:
     Document.objects.filter(pk=stored_document.pk).update(status=S.READING, attempts=1)
@@ -321,7 +321,7 @@ def test_a_redelivered_document_under_the_limit_is_read_again(  # type: ignore[n
     assert stored_document.attempts == 2
 
 
-def test_a_parse_that_runs_past_its_time_limit_fails_with_that_reason(  # type: ignore[no-untyped-def]
+def test_a_parse_that_runs_past_its_time_limit_fails_with_that_reason(
     alice, alice_org, settings, django_capture_on_commit_callbacks
 ) -> None:
     settings.PARSE_TIME_LIMIT_S = 0.01  # no real document is read that fast, child start included
@@ -335,12 +335,12 @@ def test_a_parse_that_runs_past_its_time_limit_fails_with_that_reason(  # type: 
     assert (document.status, document.error_code) == (S.FAILED, "timeout")
 
 
-def test_parsing_queues_the_embedding_by_name_once_the_candidate_is_committed(  # type: ignore[no-untyped-def]
+def test_parsing_queues_the_embedding_by_name_once_the_candidate_is_committed(
     stored_document, celery_eager, django_capture_on_commit_callbacks
 ) -> None:
     started: list[tuple[str, tuple[object, ...]]] = []
 
-    def record(sender=None, args=(), **kwargs):  # type: ignore[no-untyped-def]
+    def record(sender=None, args=(), **kwargs):
         started.append((sender.name, tuple(args)))
 
     signals.task_prerun.connect(record, weak=False)
@@ -360,7 +360,7 @@ def test_parsing_queues_the_embedding_by_name_once_the_candidate_is_committed(  
 # --- Corrections ------------------------------------------------------------------------------
 
 
-def test_a_recruiters_correction_wins_and_is_kept_when_the_resume_is_read_again(run, alice) -> None:  # type: ignore[no-untyped-def]
+def test_a_recruiters_correction_wins_and_is_kept_when_the_resume_is_read_again(run, alice) -> None:
     _, docs = run([upload("ada.pdf", resume_pdf())])
     candidate = docs["ada.pdf"].candidate
 
@@ -386,7 +386,7 @@ def test_a_recruiters_correction_wins_and_is_kept_when_the_resume_is_read_again(
     assert "augusta ada king" in candidate.search_text
 
 
-def test_an_invalid_correction_is_refused_with_a_reason_and_nothing_changes(run, alice) -> None:  # type: ignore[no-untyped-def]
+def test_an_invalid_correction_is_refused_with_a_reason_and_nothing_changes(run, alice) -> None:
     _, docs = run([upload("ada.pdf", resume_pdf())])
     candidate = docs["ada.pdf"].candidate
 
@@ -406,7 +406,7 @@ def test_an_invalid_correction_is_refused_with_a_reason_and_nothing_changes(run,
 # --- Erasure ----------------------------------------------------------------------------------
 
 
-def test_deleting_a_candidate_erases_its_files_from_storage_and_its_rows(  # type: ignore[no-untyped-def]
+def test_deleting_a_candidate_erases_its_files_from_storage_and_its_rows(
     run, django_capture_on_commit_callbacks
 ) -> None:
     _, first = run([upload("ada.pdf", resume_pdf())])
@@ -424,7 +424,7 @@ def test_deleting_a_candidate_erases_its_files_from_storage_and_its_rows(  # typ
     assert UploadBatch.objects.count() == 2  # the upload history stays, without the person
 
 
-def test_privacy_export_holds_each_candidate_and_the_original_files(run, alice_org) -> None:  # type: ignore[no-untyped-def]
+def test_privacy_export_holds_each_candidate_and_the_original_files(run, alice_org) -> None:
 
     _, docs = run([upload("ada.pdf", resume_pdf())])
     files = dict(privacy.exporters()["candidates"](alice_org))
@@ -439,7 +439,7 @@ def resume_pdf_bytes(document: Document) -> bytes:
         return fh.read()
 
 
-def test_privacy_erasure_removes_the_organisations_files(run, alice_org) -> None:  # type: ignore[no-untyped-def]
+def test_privacy_erasure_removes_the_organisations_files(run, alice_org) -> None:
 
     _, docs = run([upload("ada.pdf", resume_pdf())])
     name = docs["ada.pdf"].file.name
@@ -449,7 +449,7 @@ def test_privacy_erasure_removes_the_organisations_files(run, alice_org) -> None
     assert not default_storage.exists(name)
 
 
-def test_reading_resumes_never_spends_credit_even_when_files_fail(run, alice, alice_org) -> None:  # type: ignore[no-untyped-def]
+def test_reading_resumes_never_spends_credit_even_when_files_fail(run, alice, alice_org) -> None:
 
     credit_grant(
         org=alice_org,

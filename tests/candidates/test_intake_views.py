@@ -26,14 +26,14 @@ pytestmark = pytest.mark.usefixtures("media_root", "taxonomy")
 S = Document.Status
 
 
-def signed_in(user) -> Client:  # type: ignore[no-untyped-def]
+def signed_in(user) -> Client:
     client = Client()
     assert client.login(email=user.email, password=PASSWORD)
     return client
 
 
 @pytest.fixture
-def uploaded(alice, celery_eager, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+def uploaded(alice, celery_eager, django_capture_on_commit_callbacks):
     """alice uploads a ZIP with one good resume and one refused entry, through the page."""
     client = signed_in(alice)
     archive = zip_of([("ada.pdf", resume_pdf()), ("../evil.txt", resume_text().encode())])
@@ -48,7 +48,7 @@ def uploaded(alice, celery_eager, django_capture_on_commit_callbacks):  # type: 
     return batch, good, good.candidate
 
 
-def test_the_upload_page_offers_a_file_picker_that_works_without_javascript(alice) -> None:  # type: ignore[no-untyped-def]
+def test_the_upload_page_offers_a_file_picker_that_works_without_javascript(alice) -> None:
     response = signed_in(alice).get(reverse("candidates:candidate_upload"))
 
     assert response.status_code == 200
@@ -59,21 +59,21 @@ def test_the_upload_page_offers_a_file_picker_that_works_without_javascript(alic
     assert "10 MB a file, 200 files and 100 MB an upload" in html
 
 
-def test_an_upload_with_no_file_is_refused_with_a_message(alice) -> None:  # type: ignore[no-untyped-def]
+def test_an_upload_with_no_file_is_refused_with_a_message(alice) -> None:
     response = signed_in(alice).post(reverse("candidates:candidate_upload"), {})
 
     assert response.status_code == 400
     assert "Choose at least one resume" in response.content.decode()
 
 
-def test_a_visitor_is_sent_to_sign_in(db) -> None:  # type: ignore[no-untyped-def]
+def test_a_visitor_is_sent_to_sign_in(db) -> None:
     response = Client().get(reverse("candidates:candidate_upload"))
 
     assert response.status_code == 302
     assert reverse("account_login") in response["Location"]
 
 
-def test_the_batch_page_shows_each_file_with_its_stage_and_reason(uploaded, alice) -> None:  # type: ignore[no-untyped-def]
+def test_the_batch_page_shows_each_file_with_its_stage_and_reason(uploaded, alice) -> None:
     batch, _, candidate = uploaded
 
     html = (
@@ -87,7 +87,7 @@ def test_the_batch_page_shows_each_file_with_its_stage_and_reason(uploaded, alic
     assert 'role="progressbar"' in html
 
 
-def test_the_status_partial_polls_until_every_file_has_settled(alice, alice_org) -> None:  # type: ignore[no-untyped-def]
+def test_the_status_partial_polls_until_every_file_has_settled(alice, alice_org) -> None:
     batch = UploadBatchFactory(organisation=alice_org, created_by=alice)
     document = DocumentFactory(organisation=alice_org, batch=batch, status=S.READING)
     client = signed_in(alice)
@@ -106,7 +106,7 @@ def test_the_status_partial_polls_until_every_file_has_settled(alice, alice_org)
 
 def test_the_candidate_page_shows_the_profile_with_confidences_and_the_text(
     uploaded, alice
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     _, good, candidate = uploaded
 
     response = signed_in(alice).get(reverse("candidates:candidate_detail", args=[candidate.pk]))
@@ -121,7 +121,7 @@ def test_the_candidate_page_shows_the_profile_with_confidences_and_the_text(
     assert reverse("candidates:document_download", args=[good.pk]) in html
 
 
-def test_a_recruiter_corrects_a_field_from_the_candidate_page(uploaded, bob) -> None:  # type: ignore[no-untyped-def]
+def test_a_recruiter_corrects_a_field_from_the_candidate_page(uploaded, bob) -> None:
     _, _, candidate = uploaded
     url = reverse("candidates:candidate_detail", args=[candidate.pk])
     client = signed_in(bob)
@@ -149,7 +149,7 @@ def test_a_recruiter_corrects_a_field_from_the_candidate_page(uploaded, bob) -> 
     assert "Enter the years as a number" in refused.content.decode()
 
 
-def test_the_original_downloads_as_an_attachment_to_its_organisation_only(  # type: ignore[no-untyped-def]
+def test_the_original_downloads_as_an_attachment_to_its_organisation_only(
     uploaded, alice, charlie
 ) -> None:
     _, good, _ = uploaded
@@ -164,7 +164,7 @@ def test_the_original_downloads_as_an_attachment_to_its_organisation_only(  # ty
     assert signed_in(charlie).get(url).status_code == 404
 
 
-def test_files_are_never_served_from_a_public_url(uploaded, alice) -> None:  # type: ignore[no-untyped-def]
+def test_files_are_never_served_from_a_public_url(uploaded, alice) -> None:
     _, good, _ = uploaded
 
     response = signed_in(alice).get("/media-not-served/" + good.file.name)
@@ -172,7 +172,7 @@ def test_files_are_never_served_from_a_public_url(uploaded, alice) -> None:  # t
     assert response.status_code == 404
 
 
-def test_charlie_gets_a_404_on_every_page_of_alices_candidates(uploaded, charlie) -> None:  # type: ignore[no-untyped-def]
+def test_charlie_gets_a_404_on_every_page_of_alices_candidates(uploaded, charlie) -> None:
     batch, good, candidate = uploaded
     client = signed_in(charlie)
     pages = [
@@ -195,7 +195,7 @@ def test_charlie_gets_a_404_on_every_page_of_alices_candidates(uploaded, charlie
     assert default_storage.exists(good.file.name)
 
 
-def test_deleting_a_candidate_from_the_page_erases_the_file(  # type: ignore[no-untyped-def]
+def test_deleting_a_candidate_from_the_page_erases_the_file(
     uploaded, alice, django_capture_on_commit_callbacks
 ) -> None:
     _, good, candidate = uploaded
@@ -211,7 +211,7 @@ def test_deleting_a_candidate_from_the_page_erases_the_file(  # type: ignore[no-
     assert not default_storage.exists(good.file.name)
 
 
-def test_the_pool_is_searchable_by_name_skill_and_title_and_paginated(alice, alice_org) -> None:  # type: ignore[no-untyped-def]
+def test_the_pool_is_searchable_by_name_skill_and_title_and_paginated(alice, alice_org) -> None:
     CandidateFactory(organisation=alice_org, name="Grace Hopper", headline="Compiler Engineer")
     CandidateFactory(
         organisation=alice_org, name="Alan Turing", headline="Researcher", skills=["Kubernetes"]
@@ -236,7 +236,7 @@ def test_the_pool_is_searchable_by_name_skill_and_title_and_paginated(alice, ali
     assert "Grace Hopper" in names(page="2")
 
 
-def test_the_dashboard_lists_the_organisations_recent_uploads(uploaded, alice, charlie) -> None:  # type: ignore[no-untyped-def]
+def test_the_dashboard_lists_the_organisations_recent_uploads(uploaded, alice, charlie) -> None:
     batch, _, _ = uploaded
 
     html = signed_in(alice).get(reverse("dashboard")).content.decode()

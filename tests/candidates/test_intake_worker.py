@@ -29,7 +29,7 @@ def _wait_until_settled(batch_id: int, deadline_s: float) -> list[Document]:
         time.sleep(0.5)
 
 
-def test_a_real_worker_reads_an_upload_end_to_end(alice, worker_queue) -> None:  # type: ignore[no-untyped-def]
+def test_a_real_worker_reads_an_upload_end_to_end(alice, worker_queue) -> None:
     batch = batch_create(
         org=alice.membership.organisation,
         user=alice,

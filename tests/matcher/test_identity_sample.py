@@ -15,7 +15,7 @@ _RUNS: dict[str, dict] = {}
 
 
 @pytest.fixture
-def results(shared_dir):  # type: ignore[no-untyped-def]
+def results(shared_dir):
     # Reading the 150 files takes a while; the tests below share one reading.
     key = str(shared_dir)
     if key not in _RUNS:

@@ -70,7 +70,7 @@ def role(skills: dict[str, Skill]) -> Role:
     return role
 
 
-def _candidate(org, name: str, email: str, pronoun: str = "She", **extra):  # type: ignore[no-untyped-def]
+def _candidate(org, name: str, email: str, pronoun: str = "She", **extra):
     text = ML_TEXT.format(name=name, email=email, pronoun=pronoun)
     return CandidateFactory(
         organisation=org,
@@ -85,7 +85,7 @@ def _candidate(org, name: str, email: str, pronoun: str = "She", **extra):  # ty
 
 
 @pytest.fixture
-def funded(alice_org):  # type: ignore[no-untyped-def]
+def funded(alice_org):
     credit_grant(
         org=alice_org, cents=300, kind="trial_grant", idempotency_key="t-alice", reference="trial"
     )
@@ -93,7 +93,7 @@ def funded(alice_org):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def pool(alice_org):  # type: ignore[no-untyped-def]
+def pool(alice_org):
     return [
         _candidate(alice_org, "Jane Doe", "jane@example.com"),
         _candidate(alice_org, "John Roe", "john@example.com", pronoun="He"),
@@ -101,10 +101,10 @@ def pool(alice_org):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def post(client, django_capture_on_commit_callbacks, celery_eager):  # type: ignore[no-untyped-def]
+def post(client, django_capture_on_commit_callbacks, celery_eager):
     """client.post with the on-commit queueing run and the tasks run in-process."""
 
-    def run(url, data=None, **kwargs):  # type: ignore[no-untyped-def]
+    def run(url, data=None, **kwargs):
         with django_capture_on_commit_callbacks(execute=True):
             return client.post(url, data or {}, **kwargs)
 
@@ -112,7 +112,7 @@ def post(client, django_capture_on_commit_callbacks, celery_eager):  # type: ign
 
 
 @pytest.fixture
-def done_match(client, post, alice, funded, role, pool):  # type: ignore[no-untyped-def]
+def done_match(client, post, alice, funded, role, pool):
     client.force_login(alice)
     response = post(
         reverse("matcher:match_new"),
@@ -136,7 +136,7 @@ def _profile(role: Role, **changes: object) -> dict[str, object]:
 
 def test_the_role_pages_cta_opens_the_new_match_page_with_the_role_chosen(
     client, alice, funded, role, pool
-):  # type: ignore[no-untyped-def]
+):
     client.force_login(alice)
     response = client.get(reverse("matcher:match_new") + f"?role={role.slug}")
     html = response.content.decode()
@@ -150,7 +150,7 @@ def test_the_role_pages_cta_opens_the_new_match_page_with_the_role_chosen(
 
 def test_a_pasted_job_description_becomes_a_private_role_to_review(
     client, alice, alice_org, skills
-):  # type: ignore[no-untyped-def]
+):
     client.force_login(alice)
     response = client.post(
         reverse("matcher:match_from_job_description"),
@@ -167,7 +167,7 @@ def test_a_pasted_job_description_becomes_a_private_role_to_review(
     assert client.get(response["Location"]).status_code == 200
 
 
-def test_a_job_description_without_known_skills_is_refused_with_a_reason(client, alice, skills):  # type: ignore[no-untyped-def]
+def test_a_job_description_without_known_skills_is_refused_with_a_reason(client, alice, skills):
     client.force_login(alice)
     response = client.post(
         reverse("matcher:match_from_job_description"),
@@ -177,14 +177,14 @@ def test_a_job_description_without_known_skills_is_refused_with_a_reason(client,
     assert "No known skill" in response.content.decode()
 
 
-def test_running_a_match_charges_exactly_the_candidates_scored(done_match, funded, pool):  # type: ignore[no-untyped-def]
+def test_running_a_match_charges_exactly_the_candidates_scored(done_match, funded, pool):
     assert MatchResult.objects.filter(match=done_match).count() == 2
     assert balance_cents(org=funded) == 300 - 2 * price_per_candidate_cents()
 
 
 def test_recruiter_edits_to_the_profile_apply_to_the_match_only(
     client, post, alice, funded, role, pool
-):  # type: ignore[no-untyped-def]
+):
     client.force_login(alice)
     rust = role.role_skills.get(skill__name="Rust")
     data = _profile(role, **{f"weight_{rust.skill_id}": 5, f"must_{rust.skill_id}": "on"})
@@ -199,7 +199,7 @@ def test_recruiter_edits_to_the_profile_apply_to_the_match_only(
 
 def test_without_enough_credit_the_match_waits_and_keeps_its_candidates(
     client, post, alice, alice_org, role, pool
-):  # type: ignore[no-untyped-def]
+):
     client.force_login(alice)
     response = client.post(
         reverse("matcher:match_new"),
@@ -219,7 +219,7 @@ def test_without_enough_credit_the_match_waits_and_keeps_its_candidates(
     assert balance_cents(org=alice_org) == 100 - 2 * price_per_candidate_cents()
 
 
-def test_choosing_no_candidate_is_refused_with_a_message(client, alice, funded, role):  # type: ignore[no-untyped-def]
+def test_choosing_no_candidate_is_refused_with_a_message(client, alice, funded, role):
     client.force_login(alice)
     response = client.post(reverse("matcher:match_new"), {"role": role.pk, **_profile(role)})
     assert response.status_code == 400
@@ -227,7 +227,7 @@ def test_choosing_no_candidate_is_refused_with_a_message(client, alice, funded, 
     assert not Match.objects.exists()
 
 
-def test_the_progress_partial_sends_htmx_to_the_results_when_done(client, alice, done_match):  # type: ignore[no-untyped-def]
+def test_the_progress_partial_sends_htmx_to_the_results_when_done(client, alice, done_match):
     client.force_login(alice)
     response = client.get(
         reverse("matcher:match_status", args=[done_match.pk]), HTTP_HX_REQUEST="true"
@@ -238,7 +238,7 @@ def test_the_progress_partial_sends_htmx_to_the_results_when_done(client, alice,
 
 def test_the_results_page_ranks_with_pictures_and_their_text_alternatives(
     client, alice, done_match
-):  # type: ignore[no-untyped-def]
+):
     client.force_login(alice)
     html = client.get(reverse("matcher:match_detail", args=[done_match.pk])).content.decode()
     assert html.count('role="img"') == 2
@@ -248,7 +248,7 @@ def test_the_results_page_ranks_with_pictures_and_their_text_alternatives(
     assert "chip-found" in html
 
 
-def test_filters_narrow_the_table(client, alice, done_match):  # type: ignore[no-untyped-def]
+def test_filters_narrow_the_table(client, alice, done_match):
     client.force_login(alice)
     url = reverse("matcher:match_results", args=[done_match.pk])
     assert "0</strong> of 2" in client.get(url + "?min_score=100").content.decode()
@@ -261,7 +261,7 @@ def test_filters_narrow_the_table(client, alice, done_match):  # type: ignore[no
 
 def test_the_drawer_shows_evidence_lines_gaps_and_interview_questions(
     client, alice, done_match, pool
-):  # type: ignore[no-untyped-def]
+):
     client.force_login(alice)
     url = reverse("matcher:match_candidate", args=[done_match.pk, pool[0].pk])
     html = client.get(url, HTTP_HX_REQUEST="true").content.decode()
@@ -272,7 +272,7 @@ def test_the_drawer_shows_evidence_lines_gaps_and_interview_questions(
 
 def test_a_pool_larger_than_the_picker_can_be_matched_whole(
     client, post, alice, funded, role, pool, monkeypatch
-):  # type: ignore[no-untyped-def]
+):
 
     monkeypatch.setattr(matches, "POOL_PICKER_LIMIT", 1)
     client.force_login(alice)
@@ -289,13 +289,13 @@ def test_a_pool_larger_than_the_picker_can_be_matched_whole(
 
 def test_the_whole_pool_option_is_not_offered_when_the_picker_lists_everyone(
     client, alice, funded, role, pool
-):  # type: ignore[no-untyped-def]
+):
     client.force_login(alice)
     page = client.get(reverse("matcher:match_new") + f"?role={role.slug}").content.decode()
     assert 'name="whole_pool"' not in page
 
 
-def test_a_decision_is_recorded_with_who_and_audited(client, alice, done_match, pool):  # type: ignore[no-untyped-def]
+def test_a_decision_is_recorded_with_who_and_audited(client, alice, done_match, pool):
     client.force_login(alice)
     url = reverse("matcher:match_decide", args=[done_match.pk, pool[0].pk])
     response = client.post(url, {"decision": "shortlist", "note": "Strong PyTorch"})
@@ -311,7 +311,7 @@ def test_a_decision_is_recorded_with_who_and_audited(client, alice, done_match, 
     assert "1</strong> of 2" in client.get(results + "?decision=shortlist").content.decode()
 
 
-def test_reweighting_reranks_for_free(client, alice, done_match, funded, pool):  # type: ignore[no-untyped-def]
+def test_reweighting_reranks_for_free(client, alice, done_match, funded, pool):
     client.force_login(alice)
     before = balance_cents(org=funded)
     rust = Skill.objects.get(name="Rust")
@@ -327,7 +327,7 @@ def test_reweighting_reranks_for_free(client, alice, done_match, funded, pool): 
 
 def test_a_junior_title_is_explained_and_its_step_reweighted_in_the_browser(
     client, post, alice, funded, role, pool
-):  # type: ignore[no-untyped-def]
+):
     client.force_login(alice)
     junior = CandidateFactory(
         organisation=funded,
@@ -370,7 +370,7 @@ def test_a_junior_title_is_explained_and_its_step_reweighted_in_the_browser(
     assert "more junior than the role" not in drawer
 
 
-def test_blind_review_masks_the_table_the_drawer_and_the_export(client, alice, done_match, pool):  # type: ignore[no-untyped-def]
+def test_blind_review_masks_the_table_the_drawer_and_the_export(client, alice, done_match, pool):
     client.force_login(alice)
     client.post(reverse("matcher:match_blind", args=[done_match.pk]), {"blind": "on"})
     html = client.get(reverse("matcher:match_detail", args=[done_match.pk])).content.decode()
@@ -390,7 +390,7 @@ def test_blind_review_masks_the_table_the_drawer_and_the_export(client, alice, d
     assert "jane@example.com" not in export
 
 
-def test_unmasking_a_candidate_is_logged_and_shows_only_that_one(client, alice, done_match, pool):  # type: ignore[no-untyped-def]
+def test_unmasking_a_candidate_is_logged_and_shows_only_that_one(client, alice, done_match, pool):
     client.force_login(alice)
     client.post(reverse("matcher:match_blind", args=[done_match.pk]), {"blind": "on"})
     client.post(
@@ -407,7 +407,7 @@ def test_unmasking_a_candidate_is_logged_and_shows_only_that_one(client, alice, 
 
 def test_the_csv_export_lists_the_ranking_with_evidence_and_decisions(
     client, alice, done_match, pool
-):  # type: ignore[no-untyped-def]
+):
     client.force_login(alice)
     client.post(
         reverse("matcher:match_decide", args=[done_match.pk, pool[1].pk]), {"decision": "hold"}
@@ -424,7 +424,7 @@ def test_the_csv_export_lists_the_ranking_with_evidence_and_decisions(
     assert "Python:" in held["evidence"]
 
 
-def test_the_pdf_report_is_a_pdf_of_the_match(client, alice, done_match):  # type: ignore[no-untyped-def]
+def test_the_pdf_report_is_a_pdf_of_the_match(client, alice, done_match):
 
     client.force_login(alice)
     response = client.get(reverse("matcher:match_export_pdf", args=[done_match.pk]))
@@ -445,12 +445,12 @@ def test_the_pdf_report_is_a_pdf_of_the_match(client, alice, done_match):  # typ
         "match_export_pdf",
     ],
 )
-def test_another_organisation_gets_a_404_for_every_match_page(client, charlie, done_match, name):  # type: ignore[no-untyped-def]
+def test_another_organisation_gets_a_404_for_every_match_page(client, charlie, done_match, name):
     client.force_login(charlie)
     assert client.get(reverse(f"matcher:{name}", args=[done_match.pk])).status_code == 404
 
 
-def test_another_organisation_cannot_decide_or_unmask(client, charlie, done_match, pool):  # type: ignore[no-untyped-def]
+def test_another_organisation_cannot_decide_or_unmask(client, charlie, done_match, pool):
     client.force_login(charlie)
     args = [done_match.pk, pool[0].pk]
     assert (
@@ -464,7 +464,7 @@ def test_another_organisation_cannot_decide_or_unmask(client, charlie, done_matc
 
 def test_a_candidate_of_another_organisation_is_never_put_in_a_match(
     client, alice, funded, role, charlie_org, celery_eager
-):  # type: ignore[no-untyped-def]
+):
     foreign = _candidate(charlie_org, "Carl Other", "carl@example.org")
     client.force_login(alice)
     response = client.post(
@@ -477,7 +477,7 @@ def test_a_candidate_of_another_organisation_is_never_put_in_a_match(
 
 def test_the_roles_that_fit_a_candidate_are_ranked_by_skill_coverage(
     client, alice, alice_org, role, skills
-):  # type: ignore[no-untyped-def]
+):
     other = Role.objects.create(title="Rust Developer", slug="rust-dev", status="published")
     RoleSkill.objects.create(role=other, skill=skills["Rust"], weight=5, must_have=True)
     RoleSkill.objects.create(role=other, skill=skills["Python"], weight=1)
@@ -489,7 +489,7 @@ def test_the_roles_that_fit_a_candidate_are_ranked_by_skill_coverage(
 
 def test_the_organisation_default_starts_new_matches_blind(
     client, alice, alice_org, funded, role, pool, celery_eager
-):  # type: ignore[no-untyped-def]
+):
     client.force_login(alice)
     client.post(reverse("matcher:blind_default"), {"blind": "on"})
     html = client.get(reverse("matcher:match_new") + f"?role={role.slug}").content.decode()
@@ -497,7 +497,7 @@ def test_the_organisation_default_starts_new_matches_blind(
     assert AuditEvent.objects.filter(action="workspace.blind_default_changed").exists()
 
 
-def test_the_dashboard_lists_recent_matches(client, alice, done_match):  # type: ignore[no-untyped-def]
+def test_the_dashboard_lists_recent_matches(client, alice, done_match):
     client.force_login(alice)
     html = client.get(reverse("dashboard")).content.decode()
     assert "Recent matches" in html

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def curator(client: Client, staff) -> Client:  # type: ignore[no-untyped-def]
+def curator(client: Client, staff) -> Client:
     client.force_login(staff)
     return client
 
@@ -21,7 +21,7 @@ def change_url(role: Role) -> str:
     return reverse("admin:roles_role_change", args=[role.pk])
 
 
-def test_only_staff_reach_the_role_admin(client: Client, alice) -> None:  # type: ignore[no-untyped-def]
+def test_only_staff_reach_the_role_admin(client: Client, alice) -> None:
     role = make_role("Data Engineer")
     for url in [reverse("admin:roles_role_changelist"), change_url(role)]:
         assert client.get(url).status_code == 302
@@ -110,7 +110,7 @@ def test_duplicating_a_role_copies_every_section_as_a_draft(curator: Client) -> 
 
 def test_editing_a_published_role_publishes_a_new_version_and_history_records_who(
     curator: Client,
-    staff,  # type: ignore[no-untyped-def]
+    staff,
 ) -> None:
     role = make_role("Data Engineer")
     role = role_publish(role=role, actor=None)

@@ -156,7 +156,7 @@ def test_it_never_overwrites_what_a_curator_edited(tmp_path: Path) -> None:
     role.refresh_from_db()
     assert role.description == "Our own words about software developers."
     assert role.title == "Software Developer"
-    assert role.responsibilities.first().text == "Ship features every week."  # type: ignore[union-attr]
+    assert role.responsibilities.first().text == "Ship features every week."
     # Fields nobody touched follow O*NET.
     assert role.summary == "A revised description."
     assert role.alternate_titles == ["Coder"]

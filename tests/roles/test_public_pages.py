@@ -16,18 +16,18 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():  # type: ignore[no-untyped-def]
+def _clear_cache():
 
     cache.clear()
     yield
     cache.clear()
 
 
-def titles(response) -> list[str]:  # type: ignore[no-untyped-def]
+def titles(response) -> list[str]:
     return [r.title for r in response.context["roles"]]
 
 
-def test_the_catalog_lists_published_public_roles_only(client: Client, alice_org) -> None:  # type: ignore[no-untyped-def]
+def test_the_catalog_lists_published_public_roles_only(client: Client, alice_org) -> None:
     make_role("Data Engineer")
     make_role("Draft Role", status=Role.Status.DRAFT)
     make_role("Alice Private Role", organisation=alice_org)
@@ -105,7 +105,7 @@ def test_a_role_page_renders_every_section(client: Client) -> None:
     assert "Start matching candidates for Machine Learning Engineer" in html
 
 
-def test_a_role_page_has_seo_metadata(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_role_page_has_seo_metadata(client: Client, settings) -> None:
     settings.SITE_URL = "https://rolematch.example"
     make_role("Machine Learning Engineer", onet_code="15-2051.00")
     html = client.get("/roles/machine-learning-engineer/").content.decode()
@@ -133,7 +133,7 @@ def test_json_ld_cannot_break_out_of_its_script_tag(client: Client) -> None:
     assert "\\u003C/script\\u003E" in html
 
 
-def test_unpublished_and_custom_roles_are_not_found(client: Client, alice_org) -> None:  # type: ignore[no-untyped-def]
+def test_unpublished_and_custom_roles_are_not_found(client: Client, alice_org) -> None:
     make_role("Draft Role", status=Role.Status.DRAFT)
     make_role("Private Role", organisation=alice_org)
     assert client.get("/roles/draft-role/").status_code == 404
@@ -141,7 +141,7 @@ def test_unpublished_and_custom_roles_are_not_found(client: Client, alice_org) -
     assert client.get("/roles/no-such-role/").status_code == 404
 
 
-def test_the_cta_leads_visitors_to_signup_and_members_to_a_new_match(client: Client, alice) -> None:  # type: ignore[no-untyped-def]
+def test_the_cta_leads_visitors_to_signup_and_members_to_a_new_match(client: Client, alice) -> None:
     make_role("Data Engineer")
     html = client.get("/roles/data-engineer/").content.decode()
     signup = reverse("account_signup")
@@ -169,7 +169,7 @@ def test_unpublishing_takes_the_page_down(client: Client) -> None:
     assert client.get("/roles/data-engineer/").status_code == 404
 
 
-def test_the_sitemap_lists_published_public_roles_only(client: Client, alice_org) -> None:  # type: ignore[no-untyped-def]
+def test_the_sitemap_lists_published_public_roles_only(client: Client, alice_org) -> None:
     make_role("Data Engineer")
     make_role("Draft Role", status=Role.Status.DRAFT)
     make_role("Private Role", organisation=alice_org)
@@ -182,7 +182,7 @@ def test_the_sitemap_lists_published_public_roles_only(client: Client, alice_org
 
 def test_robots_txt_points_at_the_sitemap_and_keeps_private_areas_out(
     client: Client,
-    settings,  # type: ignore[no-untyped-def]
+    settings,
 ) -> None:
     settings.SITE_URL = "https://rolematch.example"
     response = client.get("/robots.txt")

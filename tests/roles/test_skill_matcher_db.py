@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _fresh_matcher():  # type: ignore[no-untyped-def]
+def _fresh_matcher():
     skill_matcher_reset()
     yield
     skill_matcher_reset()

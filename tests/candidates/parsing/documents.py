@@ -134,7 +134,7 @@ def pdf_encrypted() -> bytes:
     return buffer.getvalue()
 
 
-def pdf_from_image(image) -> bytes:  # type: ignore[no-untyped-def]
+def pdf_from_image(image) -> bytes:
     """A scanned page: the picture only, no text layer."""
     buffer = io.BytesIO()
     image.convert("RGB").save(buffer, format="PDF", resolution=300)
@@ -144,7 +144,7 @@ def pdf_from_image(image) -> bytes:  # type: ignore[no-untyped-def]
 # --- Images for OCR -------------------------------------------------------------------------
 
 
-def rendered_page(lines: list[str] | None = None, *, size: int = 40):  # type: ignore[no-untyped-def]
+def rendered_page(lines: list[str] | None = None, *, size: int = 40):
     """Text drawn on a white page at about 300 dpi, as a scanner would deliver it."""
     lines = lines or RESUME_LINES
     font_path = FONT_DIR / "DejaVuSans.ttf"
@@ -229,7 +229,7 @@ def docx_resume(*, textbox: bool = True, nested_table: bool = True) -> bytes:
     return buffer.getvalue()
 
 
-def docx_copy_with(data: bytes, part: str, transform) -> bytes:  # type: ignore[no-untyped-def]
+def docx_copy_with(data: bytes, part: str, transform) -> bytes:
     """The same DOCX with one XML part rewritten (for damaged-file tests)."""
     source = zipfile.ZipFile(io.BytesIO(data))
     buffer = io.BytesIO()

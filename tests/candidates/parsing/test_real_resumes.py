@@ -81,7 +81,7 @@ def _taxonomy_matcher() -> SkillMatcher:
 
 
 @pytest.fixture
-def parsed(shared_dir):  # type: ignore[no-untyped-def]
+def parsed(shared_dir):
     return {path: extract(path.read_bytes(), path.name) for path in _resumes(shared_dir)}
 
 

@@ -130,7 +130,7 @@ def test_a_child_that_dies_becomes_a_parse_error_a_recruiter_can_read(returncode
     assert caught.value.message
 
 
-def _parse_in_daemon(queue, warm):  # type: ignore[no-untyped-def]
+def _parse_in_daemon(queue, warm):
     try:
         document = extract_sandboxed(
             docs.docx_resume(), "okafor.docx", timeout_s=60, memory_mb=1024, warm=warm
