@@ -354,6 +354,59 @@ def _json_bytes(data: Any) -> bytes:
     return json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False).encode("utf-8")
 
 
+def _members_csv(org: Organisation) -> bytes:
+    members = Membership.objects.filter(organisation=org).select_related("user")
+    return _csv_bytes(
+        ["email", "first_name", "last_name", "role", "joined_at", "last_login"],
+        (
+            [
+                m.user.email,
+                m.user.first_name,
+                m.user.last_name,
+                m.role,
+                m.created_at.isoformat(),
+                m.user.last_login.isoformat() if m.user.last_login else None,
+            ]
+            for m in members
+        ),
+    )
+
+
+def _invitations_csv(org: Organisation) -> bytes:
+    return _csv_bytes(
+        ["email", "role", "invited_by", "created_at", "expires_at", "accepted_at"],
+        (
+            [
+                i.email,
+                i.role,
+                i.invited_by.email if i.invited_by else None,
+                i.created_at.isoformat(),
+                i.expires_at.isoformat(),
+                i.accepted_at.isoformat() if i.accepted_at else None,
+            ]
+            for i in Invitation.objects.filter(organisation=org).select_related("invited_by")
+        ),
+    )
+
+
+def _api_tokens_csv(org: Organisation) -> bytes:
+    # Names and prefixes only: the secrets were never stored.
+    return _csv_bytes(
+        ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"],
+        (
+            [
+                t.user.email,
+                t.name,
+                t.prefix,
+                t.created_at.isoformat(),
+                t.last_used_at.isoformat() if t.last_used_at else None,
+                t.revoked_at.isoformat() if t.revoked_at else None,
+            ]
+            for t in ApiToken.objects.filter(organisation=org).select_related("user")
+        ),
+    )
+
+
 def _accounts_export(org: Organisation) -> Iterable[tuple[str, bytes]]:
     yield (
         "organisation.json",
@@ -361,59 +414,9 @@ def _accounts_export(org: Organisation) -> Iterable[tuple[str, bytes]]:
             {"id": org.pk, "name": org.name, "slug": org.slug, "created_at": org.created_at}
         ),
     )
-    members = Membership.objects.filter(organisation=org).select_related("user")
-    yield (
-        "members.csv",
-        _csv_bytes(
-            ["email", "first_name", "last_name", "role", "joined_at", "last_login"],
-            (
-                [
-                    m.user.email,
-                    m.user.first_name,
-                    m.user.last_name,
-                    m.role,
-                    m.created_at.isoformat(),
-                    m.user.last_login.isoformat() if m.user.last_login else None,
-                ]
-                for m in members
-            ),
-        ),
-    )
-    yield (
-        "invitations.csv",
-        _csv_bytes(
-            ["email", "role", "invited_by", "created_at", "expires_at", "accepted_at"],
-            (
-                [
-                    i.email,
-                    i.role,
-                    i.invited_by.email if i.invited_by else None,
-                    i.created_at.isoformat(),
-                    i.expires_at.isoformat(),
-                    i.accepted_at.isoformat() if i.accepted_at else None,
-                ]
-                for i in Invitation.objects.filter(organisation=org).select_related("invited_by")
-            ),
-        ),
-    )
-    # Names and prefixes only: the secrets were never stored.
-    yield (
-        "api_tokens.csv",
-        _csv_bytes(
-            ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"],
-            (
-                [
-                    t.user.email,
-                    t.name,
-                    t.prefix,
-                    t.created_at.isoformat(),
-                    t.last_used_at.isoformat() if t.last_used_at else None,
-                    t.revoked_at.isoformat() if t.revoked_at else None,
-                ]
-                for t in ApiToken.objects.filter(organisation=org).select_related("user")
-            ),
-        ),
-    )
+    yield "members.csv", _members_csv(org)
+    yield "invitations.csv", _invitations_csv(org)
+    yield "api_tokens.csv", _api_tokens_csv(org)
     yield (
         "audit_events.json",
         _json_bytes(

@@ -92,6 +92,49 @@ def _nice_ceiling(value: int) -> int:
     return 10 * magnitude
 
 
+def _count_axis(top_count: int, *, left: int, top: int, plot_h: int, x_end: int) -> list[str]:
+    """Gridlines and their counts, at whole numbers only."""
+    out = []
+    for step in range(5):
+        value = top_count * step / 4
+        if step and value != int(value):
+            continue
+        y = top + plot_h - plot_h * step / 4
+        out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{x_end}" y2="{y:.1f}" stroke="{LINE}"/>')
+        out.append(
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{MUTED}">'
+            f"{int(value)}</text>"
+        )
+    return out
+
+
+def _bars(
+    bins: Sequence[HistogramBin], top_count: int, *, left: int, top: int, plot_h: int, bar_w: float
+) -> list[str]:
+    """A bar per band in its tier's colour, its count on top and its label below."""
+    colours = {"strong": STRONG_COLOUR, "possible": POSSIBLE_COLOUR, "weak": WEAK_COLOUR}
+    out = []
+    for i, b in enumerate(bins):
+        h = plot_h * b.count / top_count if top_count else 0
+        x = left + i * bar_w + 2
+        y = top + plot_h - h
+        out.append(
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w - 4:.1f}" height="{h:.1f}" rx="2" '
+            f'fill="{colours[b.tier]}"><title>{_a(b.label)}: {b.count} '
+            f"candidate{'s' if b.count != 1 else ''}</title></rect>"
+        )
+        if b.count:
+            out.append(
+                f'<text x="{x + (bar_w - 4) / 2:.1f}" y="{y - 3:.1f}" text-anchor="middle" '
+                f'fill="{INK}" font-weight="600">{b.count}</text>'
+            )
+        out.append(
+            f'<text x="{left + i * bar_w + bar_w / 2:.1f}" y="{top + plot_h + 15}" '
+            f'text-anchor="middle" fill="{MUTED}">{_a(b.label)}</text>'
+        )
+    return out
+
+
 def histogram_svg(
     bins: Sequence[HistogramBin],
     *,
@@ -113,7 +156,6 @@ def histogram_svg(
     plot_w, plot_h = width - left - right, height - top - bottom
     top_count = _nice_ceiling(max((b.count for b in bins), default=0))
     bar_w = plot_w / max(len(bins), 1)
-    colours = {"strong": STRONG_COLOUR, "possible": POSSIBLE_COLOUR, "weak": WEAK_COLOUR}
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-labelledby="{tid} {did}" '
@@ -121,36 +163,8 @@ def histogram_svg(
         f'<title id="{tid}">{_a(title)}</title>',
         f'<desc id="{did}">{_a(description)}</desc>',
     ]
-    for step in range(5):
-        value = top_count * step / 4
-        if step and value != int(value):
-            continue
-        y = top + plot_h - plot_h * step / 4
-        out.append(
-            f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="{LINE}"/>'
-        )
-        out.append(
-            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{MUTED}">'
-            f"{int(value)}</text>"
-        )
-    for i, b in enumerate(bins):
-        h = plot_h * b.count / top_count if top_count else 0
-        x = left + i * bar_w + 2
-        y = top + plot_h - h
-        out.append(
-            f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w - 4:.1f}" height="{h:.1f}" rx="2" '
-            f'fill="{colours[b.tier]}"><title>{_a(b.label)}: {b.count} '
-            f"candidate{'s' if b.count != 1 else ''}</title></rect>"
-        )
-        if b.count:
-            out.append(
-                f'<text x="{x + (bar_w - 4) / 2:.1f}" y="{y - 3:.1f}" text-anchor="middle" '
-                f'fill="{INK}" font-weight="600">{b.count}</text>'
-            )
-        out.append(
-            f'<text x="{left + i * bar_w + bar_w / 2:.1f}" y="{top + plot_h + 15}" '
-            f'text-anchor="middle" fill="{MUTED}">{_a(b.label)}</text>'
-        )
+    out += _count_axis(top_count, left=left, top=top, plot_h=plot_h, x_end=width - right)
+    out += _bars(bins, top_count, left=left, top=top, plot_h=plot_h, bar_w=bar_w)
     out.append(
         f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" '
         f'stroke="{MUTED}"/>'
@@ -220,6 +234,64 @@ def _truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
+def _heat_rows(
+    columns: Sequence[HeatColumn],
+    rows: Sequence[HeatRow],
+    *,
+    x0: int,
+    header: int,
+    cell: int,
+    label_width: int,
+) -> list[str]:
+    """A row per candidate: the name, the score, and a cell per skill."""
+    score_w = x0 - label_width
+    out = []
+    for i, row in enumerate(rows):
+        y = header + i * cell
+        out.append(
+            f'<text x="{label_width - 8}" y="{y + cell / 2 + 4:.1f}" text-anchor="end" '
+            f'fill="{INK}">{_a(_truncate(row.label, 26))}</text>'
+        )
+        out.append(
+            f'<text x="{label_width + score_w - 6}" y="{y + cell / 2 + 4:.1f}" text-anchor="end" '
+            f'fill="{INK}" font-weight="600">{row.score:.0f}</text>'
+        )
+        for j, c in enumerate(row.cells[: len(columns)]):
+            fill, glyph = CELL_STYLE.get(c.status, CELL_STYLE["unknown"])
+            x = x0 + j * cell
+            glyph_fill = "#ffffff" if c.status in ("found",) else INK
+            note = f": {c.note}" if c.note else ""
+            out.append(
+                f"<g><title>{_a(row.label)} \u2014 {_a(columns[j].label)}: {_a(c.status)}"
+                f"{_a(note)}</title>"
+                f'<rect x="{x + 1}" y="{y + 1}" width="{cell - 2}" height="{cell - 2}" rx="3" '
+                f'fill="{fill}"/>'
+                f'<text x="{x + cell / 2:.1f}" y="{y + cell / 2 + 4:.1f}" text-anchor="middle" '
+                f'fill="{glyph_fill}" font-size="12">{glyph}</text></g>'
+            )
+    return out
+
+
+def _heat_legend(legend_y: int) -> list[str]:
+    out = []
+    x = 0
+    for status, text in (
+        ("found", "found"),
+        ("partial", "found, fewer years than asked"),
+        ("missing", "not found"),
+        ("unknown", "unreadable"),
+    ):
+        fill, glyph = CELL_STYLE[status]
+        out.append(
+            f'<rect x="{x}" y="{legend_y - 10}" width="12" height="12" rx="2" fill="{fill}"/>'
+            f'<text x="{x + 16}" y="{legend_y}" fill="{MUTED}">{glyph} {_a(text)}</text>'
+        )
+        # Room for the glyph and the words at 11px, so that no legend entry runs into the next.
+        x += round(40 + 6.5 * len(text))
+    out.append(f'<text x="{x}" y="{legend_y}" fill="{MUTED}">* must-have</text>')
+    return out
+
+
 def heatmap_svg(
     columns: Sequence[HeatColumn],
     rows: Sequence[HeatRow],
@@ -265,44 +337,8 @@ def heatmap_svg(
         f'<text x="{label_width + score_w - 6}" y="{header - 6}" text-anchor="end" '
         f'fill="{MUTED}">Score</text>'
     )
-    for i, row in enumerate(rows):
-        y = header + i * cell
-        out.append(
-            f'<text x="{label_width - 8}" y="{y + cell / 2 + 4:.1f}" text-anchor="end" '
-            f'fill="{INK}">{_a(_truncate(row.label, 26))}</text>'
-        )
-        out.append(
-            f'<text x="{label_width + score_w - 6}" y="{y + cell / 2 + 4:.1f}" text-anchor="end" '
-            f'fill="{INK}" font-weight="600">{row.score:.0f}</text>'
-        )
-        for j, c in enumerate(row.cells[: len(columns)]):
-            fill, glyph = CELL_STYLE.get(c.status, CELL_STYLE["unknown"])
-            x = x0 + j * cell
-            glyph_fill = "#ffffff" if c.status in ("found",) else INK
-            note = f": {c.note}" if c.note else ""
-            out.append(
-                f"<g><title>{_a(row.label)} \u2014 {_a(columns[j].label)}: {_a(c.status)}"
-                f"{_a(note)}</title>"
-                f'<rect x="{x + 1}" y="{y + 1}" width="{cell - 2}" height="{cell - 2}" rx="3" '
-                f'fill="{fill}"/>'
-                f'<text x="{x + cell / 2:.1f}" y="{y + cell / 2 + 4:.1f}" text-anchor="middle" '
-                f'fill="{glyph_fill}" font-size="12">{glyph}</text></g>'
-            )
+    out += _heat_rows(columns, rows, x0=x0, header=header, cell=cell, label_width=label_width)
     legend_y = header + cell * max(len(rows), 1) + 20
-    x = 0
-    for status, text in (
-        ("found", "found"),
-        ("partial", "found, fewer years than asked"),
-        ("missing", "not found"),
-        ("unknown", "unreadable"),
-    ):
-        fill, glyph = CELL_STYLE[status]
-        out.append(
-            f'<rect x="{x}" y="{legend_y - 10}" width="12" height="12" rx="2" fill="{fill}"/>'
-            f'<text x="{x + 16}" y="{legend_y}" fill="{MUTED}">{glyph} {_a(text)}</text>'
-        )
-        # Room for the glyph and the words at 11px, so that no legend entry runs into the next.
-        x += round(40 + 6.5 * len(text))
-    out.append(f'<text x="{x}" y="{legend_y}" fill="{MUTED}">* must-have</text>')
+    out += _heat_legend(legend_y)
     out.append("</svg>")
     return "".join(out)

@@ -266,20 +266,8 @@ def _evidence_block(row: ReportRow, s: dict[str, ParagraphStyle]) -> list[object
     return parts
 
 
-def match_report_pdf(report: MatchReport) -> bytes:
-    s = _styles()
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=15 * mm,
-        bottomMargin=18 * mm,
-        title=report.title,
-        author="RoleMatch",
-        subject=f"Match report: {report.role_title}",
-    )
+def _report_heading(report: MatchReport, s: dict[str, ParagraphStyle]) -> list[object]:
+    """The title, what was run and when, and whether names are masked or results filtered."""
     story: list[object] = [
         _p(report.title, s["title"]),
         _p(
@@ -299,6 +287,24 @@ def match_report_pdf(report: MatchReport) -> bytes:
     if report.filters:
         story.append(_p(f"Filters: {report.filters}", s["muted"]))
     story.append(HRFlowable(width="100%", color=LINE, spaceBefore=4, spaceAfter=4))
+    return story
+
+
+def match_report_pdf(report: MatchReport) -> bytes:
+    s = _styles()
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=15 * mm,
+        bottomMargin=18 * mm,
+        title=report.title,
+        author="RoleMatch",
+        subject=f"Match report: {report.role_title}",
+    )
+    story = _report_heading(report, s)
     decided = sum(1 for r in report.rows if r.decision)
     story.append(
         _p(

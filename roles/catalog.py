@@ -323,7 +323,47 @@ def _write_role(role: Role, spec: RoleSpec, *, skill_ids: dict[str, int]) -> Non
             row._change_reason = LOADER_REASON
             row.delete()
 
-    sections: list[tuple[type[models.Model], list[Any]]] = [
+    sections = _sections(role, spec, skill_ids=skill_ids)
+    for model, rows in sections:
+        bulk_create_with_history(rows, model, default_change_reason=LOADER_REASON)
+
+    role.industries.set([_industry(name) for name in spec.industries])
+
+
+def _topic_rows(role: Role, spec: RoleSpec, *, skill_ids: dict[str, int]) -> list[Any]:
+    return [
+        InterviewTopic(
+            role=role,
+            title=t.title,
+            questions=list(t.questions),
+            skill_id=skill_ids[t.skill.casefold()] if t.skill else None,
+            order=i,
+        )
+        for i, t in enumerate(spec.interview_topics)
+    ]
+
+
+def _salary_rows(role: Role, spec: RoleSpec) -> list[Any]:
+    return [
+        SalaryRange(
+            role=role,
+            level=s.level,
+            currency=s.currency,
+            min_amount=s.min_amount,
+            max_amount=s.max_amount,
+            region=s.region,
+            source_note=s.source_note,
+            order=i,
+        )
+        for i, s in enumerate(spec.salaries)
+    ]
+
+
+def _sections(
+    role: Role, spec: RoleSpec, *, skill_ids: dict[str, int]
+) -> list[tuple[type[models.Model], list[Any]]]:
+    """The role's sections as the file gives them, as rows not yet saved, model by model."""
+    return [
         (
             Responsibility,
             [
@@ -338,35 +378,8 @@ def _write_role(role: Role, spec: RoleSpec, *, skill_ids: dict[str, int]) -> Non
                 for i, (title, guidance) in enumerate(spec.evaluation)
             ],
         ),
-        (
-            InterviewTopic,
-            [
-                InterviewTopic(
-                    role=role,
-                    title=t.title,
-                    questions=list(t.questions),
-                    skill_id=skill_ids[t.skill.casefold()] if t.skill else None,
-                    order=i,
-                )
-                for i, t in enumerate(spec.interview_topics)
-            ],
-        ),
-        (
-            SalaryRange,
-            [
-                SalaryRange(
-                    role=role,
-                    level=s.level,
-                    currency=s.currency,
-                    min_amount=s.min_amount,
-                    max_amount=s.max_amount,
-                    region=s.region,
-                    source_note=s.source_note,
-                    order=i,
-                )
-                for i, s in enumerate(spec.salaries)
-            ],
-        ),
+        (InterviewTopic, _topic_rows(role, spec, skill_ids=skill_ids)),
+        (SalaryRange, _salary_rows(role, spec)),
         (
             RoleSkill,
             [
@@ -381,10 +394,6 @@ def _write_role(role: Role, spec: RoleSpec, *, skill_ids: dict[str, int]) -> Non
             ],
         ),
     ]
-    for model, rows in sections:
-        bulk_create_with_history(rows, model, default_change_reason=LOADER_REASON)
-
-    role.industries.set([_industry(name) for name in spec.industries])
 
 
 def _industry(name: str) -> Industry:

@@ -279,8 +279,7 @@ class _Reader:
         return _Reader(self.filename, value, prefix=f"{self.prefix}{key}[{index}].")
 
 
-def parse_role(path: Path, taxonomy: Taxonomy) -> RoleSpec:
-    """One role file, validated against the schema in data/catalog/README.md."""
+def _load(path: Path) -> dict[str, Any]:
     filename = path.name
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -297,20 +296,10 @@ def parse_role(path: Path, taxonomy: Taxonomy) -> RoleSpec:
         raise CatalogError(
             f"{filename}: {unknown[0]}", "is not a field of the role schema (see README.md)"
         )
-    r = _Reader(filename, data)
+    return data
 
-    slug = r.text("slug")
-    if not _SLUG.match(slug):
-        raise r.fail("slug", f"{slug!r} must be lower-case words joined by hyphens")
-    if slug != path.stem:
-        raise r.fail("slug", f"{slug!r} must match the file name {path.stem!r}")
-    family = r.text("family")
-    if family not in FAMILIES:
-        raise r.fail("family", f"{family!r} is not one of: {', '.join(FAMILIES)}")
-    onet_code = r.text("onet_code", required=False)
-    if onet_code and not _ONET.match(onet_code):
-        raise r.fail("onet_code", f'{onet_code!r} must look like "15-2051.00" (quote it)')
 
+def _salaries(r: _Reader) -> list[SalarySpec]:
     salary = r.mapping("salary")
     currency = salary.text("currency")
     if not _CURRENCY.match(currency):
@@ -334,12 +323,10 @@ def parse_role(path: Path, taxonomy: Taxonomy) -> RoleSpec:
                 source_note=source_note,
             )
         )
+    return salaries
 
-    evaluation = []
-    for i, item in enumerate(r.items("evaluation", minimum=MIN_EVALUATION)):
-        crit = r.entry("evaluation", i, item)
-        evaluation.append((crit.text("title"), crit.text("guidance")))
 
+def _topics(r: _Reader, taxonomy: Taxonomy) -> list[TopicSpec]:
     topics = []
     for i, item in enumerate(r.items("interview_topics", minimum=MIN_TOPICS)):
         topic = r.entry("interview_topics", i, item)
@@ -356,7 +343,10 @@ def parse_role(path: Path, taxonomy: Taxonomy) -> RoleSpec:
                 skill=skill,
             )
         )
+    return topics
 
+
+def _skills(r: _Reader, taxonomy: Taxonomy) -> list[SkillSpec]:
     skills: list[SkillSpec] = []
     seen: dict[str, int] = {}
     for i, item in enumerate(r.items("skills", minimum=MIN_SKILLS)):
@@ -379,6 +369,33 @@ def parse_role(path: Path, taxonomy: Taxonomy) -> RoleSpec:
                 min_years=entry.optional_integer("min_years", low=0, high=40),
             )
         )
+    return skills
+
+
+def parse_role(path: Path, taxonomy: Taxonomy) -> RoleSpec:
+    """One role file, validated against the schema in data/catalog/README.md."""
+    filename = path.name
+    r = _Reader(filename, _load(path))
+
+    slug = r.text("slug")
+    if not _SLUG.match(slug):
+        raise r.fail("slug", f"{slug!r} must be lower-case words joined by hyphens")
+    if slug != path.stem:
+        raise r.fail("slug", f"{slug!r} must match the file name {path.stem!r}")
+    family = r.text("family")
+    if family not in FAMILIES:
+        raise r.fail("family", f"{family!r} is not one of: {', '.join(FAMILIES)}")
+    onet_code = r.text("onet_code", required=False)
+    if onet_code and not _ONET.match(onet_code):
+        raise r.fail("onet_code", f'{onet_code!r} must look like "15-2051.00" (quote it)')
+
+    salaries = _salaries(r)
+    evaluation = []
+    for i, item in enumerate(r.items("evaluation", minimum=MIN_EVALUATION)):
+        crit = r.entry("evaluation", i, item)
+        evaluation.append((crit.text("title"), crit.text("guidance")))
+    topics = _topics(r, taxonomy)
+    skills = _skills(r, taxonomy)
 
     related = r.texts("related_roles")
     for i, other in enumerate(related):

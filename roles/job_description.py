@@ -198,20 +198,10 @@ class _Tally:
 SOFT_CATEGORIES = frozenset({"soft skills", "spoken languages"})
 
 
-def extract_job_profile(
-    text: str,
-    matcher: SkillMatcher,
-    *,
-    title: str = "",
-    categories: Mapping[int, str] | None = None,
-) -> JobProfile:
-    """`categories` (skill id -> taxonomy category) lets soft skills ("Communication") count
-    for less than the field's own skills: every job ad asks for them, so they rank no one."""
-    text = reflow(text)
-    lines = text.splitlines()
-    title = title.strip() or _guess_title(lines)
+def _sections_of(lines: list[str]) -> tuple[list[str], list[bool], int]:
+    """Each line's section (required, optional, neutral), whether a demanding heading ("Must
+    have", "Minimum required skills") is over it, and where the preamble ends."""
     sections: list[str] = []
-    # Lines under a heading that itself demands ("Must have", "Minimum required skills").
     demanded: list[bool] = []
     current = NEUTRAL
     first_heading: int | None = None
@@ -228,6 +218,85 @@ def extract_job_profile(
     # The lines before the first heading describe the employer ("a logistics company", "a
     # teaching hospital"): skills named only there are context, not requirements.
     preamble_end = first_heading if first_heading is not None else 0
+    return sections, demanded, preamble_end
+
+
+def _tally_hit(
+    tally: _Tally, hit: SkillHit, sentence: str, *, section: str, demanded: bool, early: bool
+) -> None:
+    """Adds one mention to the skill's tally: where it is, how it is worded, what years."""
+    wording_optional = bool(_OPTIONAL_WORDS.search(sentence))
+    wording_must = bool(_MUST_WORDS.search(sentence)) and not wording_optional
+    optional = section == OPTIONAL or wording_optional
+    points = 1.0
+    if section == REQUIRED:
+        points += 1.0
+    if wording_must:
+        points += 1.0
+        tally.must = True
+    if optional:
+        points -= 0.75
+    else:
+        tally.optional_only = False
+    if (
+        section == REQUIRED
+        and not optional
+        and (
+            re.search(r"\b(must|required|essential|mandatory)\b", sentence, re.IGNORECASE)
+            or demanded
+        )
+    ):
+        tally.must = True
+    if early:
+        points += 0.25
+    tally.score += points
+    years = _years_for(sentence)
+    if years is not None and not optional:
+        tally.min_years = max(tally.min_years or 0, years)
+        # "5+ years of Python" under Requirements is a requirement, however it is worded.
+        if section == REQUIRED:
+            tally.must = True
+    if not tally.line or (wording_must and not optional):
+        tally.line = hit.line.strip()[:300]
+
+
+def _skill_of(tally: _Tally, *, in_title: bool, soft: bool) -> ExtractedSkill:
+    raw = 1.0 + tally.score + (1.5 if in_title else 0.0)
+    weight = max(1, min(5, round(raw)))
+    must = (tally.must or in_title) and not tally.optional_only
+    if soft:
+        must, weight = False, 1
+    elif tally.alternative:
+        # "Django or Flask": either will do, so neither alone is a must-have.
+        must, weight = False, max(2, min(weight, 4) - 1)
+    elif tally.optional_only:
+        weight = min(weight, 2)
+    elif must:
+        weight = max(weight, 4)
+    return ExtractedSkill(
+        skill_id=tally.skill_id,
+        name=tally.name,
+        weight=weight,
+        must_have=must,
+        min_years=tally.min_years if not tally.optional_only else None,
+        mentions=tally.mentions,
+        line=tally.line,
+    )
+
+
+def extract_job_profile(
+    text: str,
+    matcher: SkillMatcher,
+    *,
+    title: str = "",
+    categories: Mapping[int, str] | None = None,
+) -> JobProfile:
+    """`categories` (skill id -> taxonomy category) lets soft skills ("Communication") count
+    for less than the field's own skills: every job ad asks for them, so they rank no one."""
+    text = reflow(text)
+    lines = text.splitlines()
+    title = title.strip() or _guess_title(lines)
+    sections, demanded, preamble_end = _sections_of(lines)
     hits: list[SkillHit] = matcher.find(text)
     alternatives = _alternatives(text, hits)
     title_ids = {h.skill_id for h in matcher.find(title)}
@@ -244,71 +313,22 @@ def extract_job_profile(
             tally.outside_preamble = True
         if id(hit) not in alternatives:
             tally.alternative = False
-        section = sections[line_index] if line_index < len(sections) else NEUTRAL
-        wording_optional = bool(_OPTIONAL_WORDS.search(sentence))
-        wording_must = bool(_MUST_WORDS.search(sentence)) and not wording_optional
-        optional = section == OPTIONAL or wording_optional
-        points = 1.0
-        if section == REQUIRED:
-            points += 1.0
-        if wording_must:
-            points += 1.0
-            tally.must = True
-        if optional:
-            points -= 0.75
-        else:
-            tally.optional_only = False
-        if (
-            section == REQUIRED
-            and not optional
-            and (
-                re.search(r"\b(must|required|essential|mandatory)\b", sentence, re.IGNORECASE)
-                or (line_index < len(demanded) and demanded[line_index])
-            )
-        ):
-            tally.must = True
-        if line_index < total_lines * 0.25:
-            points += 0.25
-        tally.score += points
-        years = _years_for(sentence)
-        if years is not None and not optional:
-            tally.min_years = max(tally.min_years or 0, years)
-            # "5+ years of Python" under Requirements is a requirement, however it is worded.
-            if section == REQUIRED:
-                tally.must = True
-        if not tally.line or (wording_must and not optional):
-            tally.line = hit.line.strip()[:300]
-    skills = []
+        _tally_hit(
+            tally,
+            hit,
+            sentence,
+            section=sections[line_index] if line_index < len(sections) else NEUTRAL,
+            demanded=line_index < len(demanded) and demanded[line_index],
+            early=line_index < total_lines * 0.25,
+        )
     soft = {
         sid for sid, category in (categories or {}).items() if category.lower() in SOFT_CATEGORIES
     }
-    for tally in tallies.values():
-        in_title = tally.skill_id in title_ids
-        if not tally.outside_preamble and not in_title:
-            continue
-        raw = 1.0 + tally.score + (1.5 if in_title else 0.0)
-        weight = max(1, min(5, round(raw)))
-        must = (tally.must or in_title) and not tally.optional_only
-        if tally.skill_id in soft:
-            must, weight = False, 1
-        elif tally.alternative:
-            # "Django or Flask": either will do, so neither alone is a must-have.
-            must, weight = False, max(2, min(weight, 4) - 1)
-        elif tally.optional_only:
-            weight = min(weight, 2)
-        elif must:
-            weight = max(weight, 4)
-        skills.append(
-            ExtractedSkill(
-                skill_id=tally.skill_id,
-                name=tally.name,
-                weight=weight,
-                must_have=must,
-                min_years=tally.min_years if not tally.optional_only else None,
-                mentions=tally.mentions,
-                line=tally.line,
-            )
-        )
+    skills = [
+        _skill_of(tally, in_title=tally.skill_id in title_ids, soft=tally.skill_id in soft)
+        for tally in tallies.values()
+        if tally.outside_preamble or tally.skill_id in title_ids
+    ]
     skills.sort(key=lambda s: (-s.must_have, -s.weight, -s.mentions, s.name))
     return JobProfile(
         title=title,

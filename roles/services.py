@@ -277,13 +277,7 @@ def _revert_moment(*, role: Role, to: datetime | int) -> tuple[datetime, Any]:
     return moment, record
 
 
-def role_revert_plan(*, role: Role, to: datetime | int) -> RevertPlan:
-    """Compares the page now with the page at `to` (a datetime or a Role history id)."""
-    moment, record = _revert_moment(role=role, to=to)
-    if record.history_type == "-":
-        raise RevertError("The role had been deleted at that moment.")
-    current = Role.objects.get(pk=role.pk)
-    past = record.instance
+def _field_changes(*, past: Role, current: Role) -> tuple[dict[str, Any], list[FieldChange]]:
     fields: dict[str, Any] = {}
     field_changes = []
     for model_field in Role._meta.concrete_fields:
@@ -293,6 +287,39 @@ def role_revert_plan(*, role: Role, to: datetime | int) -> RevertPlan:
         fields[model_field.attname] = old
         if old != now:
             field_changes.append(FieldChange(str(model_field.verbose_name), now, old))
+    return fields, field_changes
+
+
+def _past_rows(model: Any, *, role_id: int, moment: datetime, notes: list[str]) -> list[Any]:
+    """A section's rows at `moment`, less what can no longer be restored (said in `notes`)."""
+    past_rows = list(model.history.as_of(moment).filter(role_id=role_id))
+    if model is RoleSkill:
+        known = set(
+            Skill.objects.filter(pk__in=[r.skill_id for r in past_rows]).values_list(
+                "pk", flat=True
+            )
+        )
+        gone = [r for r in past_rows if r.skill_id not in known]
+        if gone:
+            notes.append(f"{len(gone)} skill(s) have since left the taxonomy; not restored.")
+        past_rows = [r for r in past_rows if r.skill_id in known]
+    if model is InterviewTopic:
+        named = {r.skill_id for r in past_rows if r.skill_id is not None}
+        known = set(Skill.objects.filter(pk__in=named).values_list("pk", flat=True))
+        for r in past_rows:
+            if r.skill_id is not None and r.skill_id not in known:
+                r.skill_id = None
+    return past_rows
+
+
+def role_revert_plan(*, role: Role, to: datetime | int) -> RevertPlan:
+    """Compares the page now with the page at `to` (a datetime or a Role history id)."""
+    moment, record = _revert_moment(role=role, to=to)
+    if record.history_type == "-":
+        raise RevertError("The role had been deleted at that moment.")
+    current = Role.objects.get(pk=role.pk)
+    past = record.instance
+    fields, field_changes = _field_changes(past=past, current=current)
     notes = []
     slug = fields.get("slug")
     if slug != current.slug and Role.objects.filter(slug=slug).exclude(pk=role.pk).exists():
@@ -303,23 +330,7 @@ def role_revert_plan(*, role: Role, to: datetime | int) -> RevertPlan:
     sections = []
     rows: dict[str, list[Model]] = {}
     for label, relation, model in _REVERT_SECTIONS:
-        past_rows = list(model.history.as_of(moment).filter(role_id=role.pk))
-        if model is RoleSkill:
-            known = set(
-                Skill.objects.filter(pk__in=[r.skill_id for r in past_rows]).values_list(
-                    "pk", flat=True
-                )
-            )
-            gone = [r for r in past_rows if r.skill_id not in known]
-            if gone:
-                notes.append(f"{len(gone)} skill(s) have since left the taxonomy; not restored.")
-            past_rows = [r for r in past_rows if r.skill_id in known]
-        if model is InterviewTopic:
-            named = {r.skill_id for r in past_rows if r.skill_id is not None}
-            known = set(Skill.objects.filter(pk__in=named).values_list("pk", flat=True))
-            for r in past_rows:
-                if r.skill_id is not None and r.skill_id not in known:
-                    r.skill_id = None
+        past_rows = _past_rows(model, role_id=role.pk, moment=moment, notes=notes)
         current_rows = list(getattr(current, relation).all())
         # Rows written by a bulk insert (the O*NET import, job-description drafts) have no
         # history, so nobody can say when they appeared: keep them rather than guess and lose them.

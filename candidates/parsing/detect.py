@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 from pathlib import PurePosixPath
 
 from .errors import MESSAGES, ParseError
@@ -156,49 +157,26 @@ def _extension(filename: str) -> str:
     return PurePosixPath(filename.replace("\\", "/")).suffix.lower()
 
 
-def detect_kind(data: bytes, filename: str = "") -> str:
-    """The parser to use: "pdf", "docx", "rtf", "text", "html" or "image".
-
-    Raises ParseError("type_mismatch") when the extension claims a format the bytes are not,
-    "unsupported" for formats we do not read, and "no_text" for an empty file.
-    """
-    content = sniff(data)
-    ext = _extension(filename)
-    claimed = EXTENSIONS.get(ext)
-    label = ext or "this name"
-
-    if content == "empty":
-        raise ParseError("no_text", "This file is empty.")
-
-    def mismatch() -> ParseError:
-        what = _CONTENT_NAMES.get(content, "something else")
-        return ParseError(
-            "type_mismatch",
-            f"The file is named {label} but it is {what}. Re-save it in its real format and "
-            "upload it again.",
+def _unclaimed(content: str, data: bytes) -> str:
+    """A name with no known extension: the bytes decide, for the kinds we read."""
+    if content in SUPPORTED_KINDS:
+        return content
+    if content == "zip":
+        raise ParseError(
+            "unsupported", "This is a ZIP archive: upload it as a batch, not as one resume."
         )
+    if content == "ole":
+        raise ParseError(
+            "unsupported",
+            "This is an old-format Word file (.doc). Save it as .docx or PDF and upload it.",
+        )
+    what = describe(data)
+    message = MESSAGES["unsupported"]
+    raise ParseError("unsupported", f"{message} (It looks like: {what}.)" if what else message)
 
-    if content == "executable":
-        if claimed:
-            raise mismatch()
-        raise ParseError("unsupported", "This file is a program, not a document.")
 
-    if claimed is None:
-        if content in SUPPORTED_KINDS:
-            return content
-        if content == "zip":
-            raise ParseError(
-                "unsupported", "This is a ZIP archive: upload it as a batch, not as one resume."
-            )
-        if content == "ole":
-            raise ParseError(
-                "unsupported",
-                "This is an old-format Word file (.doc). Save it as .docx or PDF and upload it.",
-            )
-        what = describe(data)
-        message = MESSAGES["unsupported"]
-        raise ParseError("unsupported", f"{message} (It looks like: {what}.)" if what else message)
-
+def _claimed(claimed: str, content: str, mismatch: Callable[[], ParseError]) -> str:
+    """The extension names a kind: the bytes must agree, give or take what editors do."""
     if claimed == "doc":
         # Word happily saves RTF and DOCX under a .doc name; only the old binary format is refused.
         if content in ("docx", "rtf"):
@@ -234,3 +212,35 @@ def detect_kind(data: bytes, filename: str = "") -> str:
             ".docx or PDF and upload it again.",
         )
     raise mismatch()
+
+
+def detect_kind(data: bytes, filename: str = "") -> str:
+    """The parser to use: "pdf", "docx", "rtf", "text", "html" or "image".
+
+    Raises ParseError("type_mismatch") when the extension claims a format the bytes are not,
+    "unsupported" for formats we do not read, and "no_text" for an empty file.
+    """
+    content = sniff(data)
+    ext = _extension(filename)
+    claimed = EXTENSIONS.get(ext)
+    label = ext or "this name"
+
+    if content == "empty":
+        raise ParseError("no_text", "This file is empty.")
+
+    def mismatch() -> ParseError:
+        what = _CONTENT_NAMES.get(content, "something else")
+        return ParseError(
+            "type_mismatch",
+            f"The file is named {label} but it is {what}. Re-save it in its real format and "
+            "upload it again.",
+        )
+
+    if content == "executable":
+        if claimed:
+            raise mismatch()
+        raise ParseError("unsupported", "This file is a program, not a document.")
+
+    if claimed is None:
+        return _unclaimed(content, data)
+    return _claimed(claimed, content, mismatch)

@@ -109,6 +109,46 @@ def candidate_scoring_text(candidate: Candidate, *, blind: bool) -> str:
     return str(mask_text(candidate.text, _identity(candidate))) if blind else candidate.text
 
 
+def _embed_batch_or_each(
+    batch: Sequence[Candidate], inputs: Mapping[int, str], broken: dict[int, str]
+) -> list[tuple[Candidate, dict[str, Any]]]:
+    """Embeds a batch in one pass; if one text breaks it, one by one, to fail only that one."""
+    try:
+        return _embed_batch(batch, inputs)
+    except NOT_THE_CANDIDATES:
+        raise
+    except Exception:
+        made = []
+        for candidate in batch:
+            try:
+                made.extend(_embed_batch([candidate], inputs))
+            except NOT_THE_CANDIDATES:
+                raise
+            except Exception:
+                logger.exception("embedding candidate %s failed", candidate.pk)
+                broken[candidate.pk] = EMBED_FAILED
+        return made
+
+
+def _documents_settle(*, embedded: list[int], broken: list[int]) -> None:
+    """The documents of candidates now embedded are ready; those of broken ones fail."""
+    if embedded:
+        # A document failed by an earlier broken attempt is ready again once its vectors exist.
+        Document.objects.filter(candidate_id__in=embedded).filter(
+            Q(status=Document.Status.PARSED)
+            | Q(status=Document.Status.FAILED, error_code=EMBED_FAILED_CODE)
+        ).update(status=Document.Status.EMBEDDED, error_code="", error_message="")
+    if broken:
+        Document.objects.filter(
+            candidate_id__in=broken, status__in=[Document.Status.PARSED]
+        ).update(
+            status=Document.Status.FAILED,
+            error_code=EMBED_FAILED_CODE,
+            error_message=EMBED_FAILED,
+            updated_at=timezone.now(),
+        )
+
+
 def candidates_embed(
     *, candidates: Sequence[Candidate], failures: dict[int, str] | None = None
 ) -> dict[int, CandidateEmbedding]:
@@ -139,22 +179,7 @@ def candidates_embed(
     todo = [c for c in candidates if c.pk in inputs and c.pk not in found]
     touched_orgs: set[int] = set()
     for start in range(0, len(todo), SCORE_BATCH):
-        batch = todo[start : start + SCORE_BATCH]
-        try:
-            made = _embed_batch(batch, inputs)
-        except NOT_THE_CANDIDATES:
-            raise
-        except Exception:
-            # One text broke the shared batch: embed them one by one to find which.
-            made = []
-            for candidate in batch:
-                try:
-                    made.extend(_embed_batch([candidate], inputs))
-                except NOT_THE_CANDIDATES:
-                    raise
-                except Exception:
-                    logger.exception("embedding candidate %s failed", candidate.pk)
-                    broken[candidate.pk] = EMBED_FAILED
+        made = _embed_batch_or_each(todo[start : start + SCORE_BATCH], inputs, broken)
         for candidate, fields in made:
             fields["text_sha256"] = hashes[candidate.pk]
             try:
@@ -166,23 +191,9 @@ def candidates_embed(
                 row = CandidateEmbedding.objects.get(candidate=candidate, model_version=version)
             found[candidate.pk] = row
             touched_orgs.add(candidate.organisation_id)
-    if found:
-        # A document failed by an earlier broken attempt is ready again once its vectors exist.
-        Document.objects.filter(candidate_id__in=list(found)).filter(
-            Q(status=Document.Status.PARSED)
-            | Q(status=Document.Status.FAILED, error_code=EMBED_FAILED_CODE)
-        ).update(status=Document.Status.EMBEDDED, error_code="", error_message="")
-    if broken:
-        Document.objects.filter(
-            candidate_id__in=list(broken), status__in=[Document.Status.PARSED]
-        ).update(
-            status=Document.Status.FAILED,
-            error_code=EMBED_FAILED_CODE,
-            error_message=EMBED_FAILED,
-            updated_at=timezone.now(),
-        )
-        if failures is not None:
-            failures.update(broken)
+    _documents_settle(embedded=list(found), broken=list(broken))
+    if broken and failures is not None:
+        failures.update(broken)
     for org_id in touched_orgs:
         vector_cache.pool_changed(org_id)
     return found

@@ -128,10 +128,9 @@ def read_version(directory: Path) -> str:
     return match.group(1) if match else ""
 
 
-def load(
-    directory: Path, *, codes: Collection[str] | None = None, limit: int | None = None
-) -> OnetDatabase:
-    """The occupations in `directory`, optionally only `codes` or the first `limit` of them."""
+def _occupations(
+    directory: Path, *, codes: Collection[str] | None, limit: int | None
+) -> dict[str, Occupation]:
     if not (directory / OCCUPATIONS).is_file():
         raise OnetFormatError(OCCUPATIONS, 0, f"is missing from {directory}")
     wanted = set(codes) if codes else None
@@ -145,6 +144,14 @@ def load(
         if limit is not None and len(occupations) >= limit:
             continue
         occupations[code] = Occupation(code, row["Title"], row["Description"])
+    return occupations
+
+
+def load(
+    directory: Path, *, codes: Collection[str] | None = None, limit: int | None = None
+) -> OnetDatabase:
+    """The occupations in `directory`, optionally only `codes` or the first `limit` of them."""
+    occupations = _occupations(directory, codes=codes, limit=limit)
 
     missing: list[str] = []
 

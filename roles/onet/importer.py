@@ -162,6 +162,41 @@ def onet_import(
     return report
 
 
+def _import_sections(
+    role: Role,
+    occ: Occupation,
+    *,
+    owned: Callable[[str, Any, bool], bool],
+    hashes: dict[str, str],
+    resolve: _SkillResolver,
+) -> bool:
+    """Writes the tasks and skills the import owns; True when either changed."""
+    changed = False
+    tasks = _ordered_tasks(occ)
+    current_tasks = [r.text for r in role.responsibilities.all()]
+    if owned("responsibilities", current_tasks, not current_tasks):
+        hashes["responsibilities"] = _hash(tasks)
+        if current_tasks != tasks:
+            role.responsibilities.all().delete()
+            Responsibility.objects.bulk_create(
+                Responsibility(role=role, text=text, order=i) for i, text in enumerate(tasks)
+            )
+            changed = True
+
+    current_skills = _current_skills(role)
+    if owned("skills", current_skills, not current_skills):
+        wanted_skills = _skill_rows(occ, resolve)
+        hashes["skills"] = _hash(wanted_skills)
+        if current_skills != wanted_skills:
+            role.role_skills.all().delete()
+            RoleSkill.objects.bulk_create(
+                RoleSkill(role=role, skill_id=skill_id, weight=weight, must_have=False)
+                for skill_id, weight in wanted_skills
+            )
+            changed = True
+    return changed
+
+
 @transaction.atomic
 def _import_one(
     occ: Occupation, *, credit: str, resolve: _SkillResolver, report: ImportReport
@@ -170,7 +205,6 @@ def _import_one(
         organisation__isnull=True, draft_of__isnull=True, onet_code=occ.code
     ).first()
     created = role is None
-    changed = False
     if role is None:
         role = Role(
             title=occ.title,
@@ -211,28 +245,7 @@ def _import_one(
             setattr(role, name, value)
             dirty_fields.append(name)
 
-    tasks = _ordered_tasks(occ)
-    current_tasks = [r.text for r in role.responsibilities.all()]
-    if owned("responsibilities", current_tasks, empty=not current_tasks):
-        hashes["responsibilities"] = _hash(tasks)
-        if current_tasks != tasks:
-            role.responsibilities.all().delete()
-            Responsibility.objects.bulk_create(
-                Responsibility(role=role, text=text, order=i) for i, text in enumerate(tasks)
-            )
-            changed = True
-
-    current_skills = _current_skills(role)
-    if owned("skills", current_skills, empty=not current_skills):
-        wanted_skills = _skill_rows(occ, resolve)
-        hashes["skills"] = _hash(wanted_skills)
-        if current_skills != wanted_skills:
-            role.role_skills.all().delete()
-            RoleSkill.objects.bulk_create(
-                RoleSkill(role=role, skill_id=skill_id, weight=weight, must_have=False)
-                for skill_id, weight in wanted_skills
-            )
-            changed = True
+    changed = _import_sections(role, occ, owned=owned, hashes=hashes, resolve=resolve)
 
     if dirty_fields or hashes != role.import_hashes:
         role.import_hashes = hashes
