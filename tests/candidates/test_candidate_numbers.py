@@ -25,7 +25,7 @@ from tests.candidates.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def test_numbers_count_from_one_in_each_organisation(alice_org, charlie_org):  # type: ignore[no-untyped-def]
+def test_numbers_count_from_one_in_each_organisation(alice_org, charlie_org):
     # Another tenant's candidates first, so database ids and numbers part ways.
     others = [CandidateFactory(organisation=charlie_org) for _ in range(3)]
     mine = [CandidateFactory(organisation=alice_org) for _ in range(2)]
@@ -34,7 +34,7 @@ def test_numbers_count_from_one_in_each_organisation(alice_org, charlie_org):  #
     assert mine[0].pk > 3
 
 
-def test_a_deleted_candidates_number_is_not_given_again(alice_org):  # type: ignore[no-untyped-def]
+def test_a_deleted_candidates_number_is_not_given_again(alice_org):
     first, second = (
         CandidateFactory(organisation=alice_org),
         CandidateFactory(organisation=alice_org),
@@ -44,7 +44,7 @@ def test_a_deleted_candidates_number_is_not_given_again(alice_org):  # type: ign
     assert first.number == 1
 
 
-def test_without_a_name_the_file_name_is_shown_never_the_database_id(alice_org, charlie_org):  # type: ignore[no-untyped-def]
+def test_without_a_name_the_file_name_is_shown_never_the_database_id(alice_org, charlie_org):
     CandidateFactory(organisation=charlie_org)
     unnamed = CandidateFactory(organisation=alice_org, name="", file_name="cv-final.pdf")
     assert unnamed.display_name == "cv-final.pdf"
@@ -55,7 +55,7 @@ def test_without_a_name_the_file_name_is_shown_never_the_database_id(alice_org, 
 
 
 @pytest.mark.usefixtures("media_root", "taxonomy", "celery_eager")
-def test_intake_keeps_the_file_name_and_the_persons_name(  # type: ignore[no-untyped-def]
+def test_intake_keeps_the_file_name_and_the_persons_name(
     alice, alice_org, django_capture_on_commit_callbacks
 ):
     anonymous = "\n".join(resume_text(name="Grace Hopper").splitlines()[1:])
@@ -78,7 +78,7 @@ def test_intake_keeps_the_file_name_and_the_persons_name(  # type: ignore[no-unt
 
 def test_the_pool_lists_number_name_and_file_without_database_ids(
     client, alice, alice_org, charlie_org
-):  # type: ignore[no-untyped-def]
+):
     for _ in range(40):
         CandidateFactory(organisation=charlie_org)
     CandidateFactory(organisation=alice_org, name="", file_name="resume_backend.docx")
@@ -95,7 +95,7 @@ def test_the_pool_lists_number_name_and_file_without_database_ids(
     assert b"Ada Lovelace" not in searched
 
 
-def test_the_api_gives_the_number_and_file_name(client, alice, alice_org):  # type: ignore[no-untyped-def]
+def test_the_api_gives_the_number_and_file_name(client, alice, alice_org):
     CandidateFactory(organisation=alice_org, name="", file_name="cv.pdf")
     client.force_login(alice)
     body = client.get("/api/v1/candidates/").json()
@@ -103,7 +103,7 @@ def test_the_api_gives_the_number_and_file_name(client, alice, alice_org):  # ty
 
 
 @pytest.mark.django_db(transaction=True)
-def test_parallel_intakes_never_share_a_number(postgres, alice_org):  # type: ignore[no-untyped-def]
+def test_parallel_intakes_never_share_a_number(postgres, alice_org):
     CandidateFactory(organisation=alice_org)  # the counter row exists; the race is on its update
     numbers: list[int] = []
     errors: list[BaseException] = []
@@ -129,7 +129,7 @@ def test_parallel_intakes_never_share_a_number(postgres, alice_org):  # type: ig
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_first_numbers_of_a_new_organisation_do_not_collide(postgres, charlie_org):  # type: ignore[no-untyped-def]
+def test_the_first_numbers_of_a_new_organisation_do_not_collide(postgres, charlie_org):
     numbers: list[int] = []
     start = threading.Barrier(6)
 
@@ -149,7 +149,7 @@ def test_the_first_numbers_of_a_new_organisation_do_not_collide(postgres, charli
 
 
 @pytest.mark.usefixtures("media_root", "taxonomy")
-def test_an_upload_is_named_by_its_time_not_its_database_id(client, alice, alice_org):  # type: ignore[no-untyped-def]
+def test_an_upload_is_named_by_its_time_not_its_database_id(client, alice, alice_org):
     batch = batch_create(org=alice_org, user=alice, files=[upload("a.txt", resume_text().encode())])
     client.force_login(alice)
     page = client.get(reverse("candidates:batch_detail", args=[batch.pk])).content.decode()

@@ -57,7 +57,7 @@ def sign_in(client: Client, email: str, password: str, forwarded_for: str):
 
 
 @pytest.fixture
-def behind_a_load_balancer(settings):  # type: ignore[no-untyped-def]
+def behind_a_load_balancer(settings):
     """Middleware reads its settings when built: rebuilt per test by the test client."""
     settings.TRUSTED_PROXY_COUNT = 1
     settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login": "3/m/ip"}

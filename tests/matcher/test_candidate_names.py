@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def pool(alice_org):  # type: ignore[no-untyped-def]
+def pool(alice_org):
     return [
         _candidate(alice_org, "Jane Doe", "jane@example.com", file_name="jane-doe-cv.pdf"),
         _candidate(alice_org, "", "anon@example.com", file_name="resume_ml_2024.docx"),
@@ -34,7 +34,7 @@ def pool(alice_org):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def match(client, post, alice, funded, role, pool):  # type: ignore[no-untyped-def]  # noqa: F811
+def match(client, post, alice, funded, role, pool):  # noqa: F811
     client.force_login(alice)
     post(
         reverse("matcher:match_new"),
@@ -43,13 +43,13 @@ def match(client, post, alice, funded, role, pool):  # type: ignore[no-untyped-d
     return Match.objects.get(organisation=funded)
 
 
-def _csv(client, match) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+def _csv(client, match) -> list[dict[str, str]]:
     response = client.get(reverse("matcher:match_export_csv", args=[match.pk]))
     body = b"".join(response.streaming_content).decode().lstrip("\ufeff")
     return list(csv.DictReader(io.StringIO(body)))
 
 
-def test_a_nameless_candidate_shows_its_file_name_everywhere(client, match, pool):  # type: ignore[no-untyped-def]
+def test_a_nameless_candidate_shows_its_file_name_everywhere(client, match, pool):
     html = client.get(reverse("matcher:match_detail", args=[match.pk])).content.decode()
     assert "resume_ml_2024.docx" in html
     assert "Candidate #" not in html
@@ -66,9 +66,7 @@ def test_a_nameless_candidate_shows_its_file_name_everywhere(client, match, pool
     assert "Jane Doe" in text
 
 
-def test_a_named_candidates_file_name_is_in_the_table_the_drawer_and_the_csv(  # type: ignore[no-untyped-def]
-    client, match, pool
-):
+def test_a_named_candidates_file_name_is_in_the_table_the_drawer_and_the_csv(client, match, pool):
     html = client.get(reverse("matcher:match_detail", args=[match.pk])).content.decode()
     assert "Jane Doe" in html
     assert "jane-doe-cv.pdf" in html
@@ -80,7 +78,7 @@ def test_a_named_candidates_file_name_is_in_the_table_the_drawer_and_the_csv(  #
     assert jane["file_name"] == "jane-doe-cv.pdf"
 
 
-def test_blind_review_labels_each_candidate_once_per_match_and_hides_file_names(  # type: ignore[no-untyped-def]
+def test_blind_review_labels_each_candidate_once_per_match_and_hides_file_names(
     client, match, pool
 ):
     client.post(reverse("matcher:match_blind", args=[match.pk]), {"blind": "on"})
@@ -109,9 +107,7 @@ def test_blind_review_labels_each_candidate_once_per_match_and_hides_file_names(
     assert {r["file_name"] for r in exported} == {""}
 
 
-def test_the_credit_history_and_the_report_name_the_match_without_its_database_id(  # type: ignore[no-untyped-def]
-    client, match
-):
+def test_the_credit_history_and_the_report_name_the_match_without_its_database_id(client, match):
     references = list(
         LedgerEntry.objects.filter(organisation=match.organisation).values_list(
             "reference", flat=True
