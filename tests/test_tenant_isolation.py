@@ -222,6 +222,7 @@ TENANT_PAGES: set[str] = {
     "candidates:candidate_upload",
     "matcher:match_list",
     "matcher:match_new",
+    "matcher:match_from_job_description",
     "matcher:match_role_search",
     "matcher:blind_default",
     "api:member_list",

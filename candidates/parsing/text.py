@@ -73,7 +73,7 @@ def extract_text(data: bytes) -> ParsedDocument:
 
 
 def extract_rtf(data: bytes) -> ParsedDocument:
-    # striprtf loads only for an RTF file, bs4 only for an HTML one (see child._PRELOAD).
+    # striprtf loads only for an RTF file (see child._PRELOAD).
     from striprtf.striprtf import rtf_to_text  # noqa: PLC0415
 
     raw, encoding = decode(data)
@@ -97,6 +97,7 @@ def _visible_text(soup) -> str:
 
     An explicit stack instead of recursion or tree edits: a hostile page nests tens of thousands
     of elements, which would overflow recursion or make inserting separators quadratic."""
+    # bs4 loads only for an HTML file (see child._PRELOAD).
     from bs4 import NavigableString, Tag  # noqa: PLC0415
 
     out: list[str] = []
@@ -123,6 +124,7 @@ def _visible_text(soup) -> str:
 
 
 def extract_html(data: bytes) -> ParsedDocument:
+    # bs4 loads only for an HTML file (see child._PRELOAD).
     from bs4 import BeautifulSoup  # noqa: PLC0415
 
     raw, encoding = decode(data)
