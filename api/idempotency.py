@@ -125,7 +125,7 @@ def _unavailable() -> Problem:
         status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
     )
     # DRF turns `wait` into the Retry-After header.
-    problem.wait = RETRY_AFTER_SECONDS  # type: ignore[attr-defined]
+    problem.wait = RETRY_AFTER_SECONDS
     return problem
 
 

@@ -98,6 +98,9 @@ _STATUS_SLUGS = {
 class Problem(exceptions.APIException):
     """An API error with a stable problem type. `extra` members are added to the body."""
 
+    # Seconds, when set: DRF's handler sends it as the Retry-After header.
+    wait: float | None = None
+
     def __init__(
         self,
         slug: str,

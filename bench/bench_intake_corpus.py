@@ -216,13 +216,24 @@ def _report(match: Match, files: list[CorpusFile]) -> tuple[int, list[str]]:
     return internal, texts
 
 
-def main(argv: list[str]) -> None:
+def _arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench intake_corpus")
     parser.add_argument("--sample", type=int, default=None, help="files, stratified (all)")
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--timeout", type=float, default=7200)
     parser.add_argument("--keep", action="store_true", help="keep the bench's organisation")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def _tenants_delete(tenants: list[tuple[User, Organisation]]) -> None:
+    for user, org in tenants:
+        # A match protects the private role it ran against (see the report's notes).
+        Match.objects.filter(organisation=org).delete()
+        organisation_delete(org=org, actor=user)
+
+
+def main(argv: list[str]) -> None:
+    args = _arguments(argv)
     if not SHARED_DIR.is_dir():
         raise SystemExit(f"{SHARED_DIR} is absent: the corpus lives in ../shared")
     call_command("bootstrap", verbosity=0)
@@ -267,10 +278,7 @@ def main(argv: list[str]) -> None:
         f"{100 * ratio:.0f}% of raw (target {100 * RATIO_TARGET:.0f}%)"
     )
     if not args.keep:
-        for user, org in tenants:
-            # A match protects the private role it ran against (see the report's notes).
-            Match.objects.filter(organisation=org).delete()
-            organisation_delete(org=org, actor=user)
+        _tenants_delete(tenants)
     failures = []
     if internal or log_errors:
         failures.append("internal errors")

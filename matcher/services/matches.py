@@ -281,8 +281,10 @@ def documents_ingest(*, document_ids: Sequence[int], budget_s: float) -> IngestO
             if document is not None:
                 document_fail(document=document, code="internal", message=INTERNAL_ERROR)
             continue
-        if document is not None and document.status == Document.Status.PARSED:
-            ready.append(document.candidate_id)  # type: ignore[arg-type]
+        parsed = document is not None and document.status == Document.Status.PARSED
+        # A parsed document always has its candidate; the check tells the type checker so.
+        if parsed and document is not None and document.candidate_id is not None:
+            ready.append(document.candidate_id)
     else:
         left = []
     embedded = candidates_ready(candidate_ids=ready)
@@ -367,6 +369,33 @@ def _check_weights(weights: Mapping[str, Any] | None, skill_ids: Iterable[int]) 
     return clean
 
 
+def _check_role(*, role: Any, org: Organisation) -> None:
+    if role.organisation_id not in (None, org.pk) or (
+        role.organisation_id is None and role.status != "published"
+    ):
+        raise MatchError("This role is not available to your organisation.")
+
+
+def _match_members(
+    *, org: Organisation, candidates: Iterable[Candidate], documents: Iterable[Document]
+) -> tuple[dict[int, Candidate], dict[int, Document]]:
+    """The candidates to score now, and the uploads that join once read, by id."""
+    chosen = {c.pk: c for c in candidates}
+    if any(c.organisation_id != org.pk for c in chosen.values()):
+        raise MatchError("Some of the chosen candidates are not in your organisation.")
+    pending = {}
+    for document in documents:
+        if document.organisation_id != org.pk:
+            raise MatchError("Some of the chosen files are not in your organisation.")
+        if document.status == Document.Status.FAILED:
+            continue  # unreadable: never part of a match, never paid for
+        if document.candidate is not None:
+            chosen.setdefault(document.candidate.pk, document.candidate)
+        else:
+            pending[document.pk] = document
+    return chosen, pending
+
+
 def match_create(
     *,
     org: Organisation,
@@ -390,23 +419,8 @@ def match_create(
     A match of the same role already waiting for credit is reused rather than joined by another:
     it takes this selection and tries the reservation again, so clicking Run twice while short
     of credit leaves one waiting match, not two. It has reserved nothing, so nothing moves."""
-    if role.organisation_id not in (None, org.pk) or (
-        role.organisation_id is None and role.status != "published"
-    ):
-        raise MatchError("This role is not available to your organisation.")
-    chosen = {c.pk: c for c in candidates}
-    if any(c.organisation_id != org.pk for c in chosen.values()):
-        raise MatchError("Some of the chosen candidates are not in your organisation.")
-    pending = {}
-    for document in documents:
-        if document.organisation_id != org.pk:
-            raise MatchError("Some of the chosen files are not in your organisation.")
-        if document.status == Document.Status.FAILED:
-            continue  # unreadable: never part of a match, never paid for
-        if document.candidate is not None:
-            chosen.setdefault(document.candidate.pk, document.candidate)
-        else:
-            pending[document.pk] = document
+    _check_role(role=role, org=org)
+    chosen, pending = _match_members(org=org, candidates=candidates, documents=documents)
     count = len(chosen) + len(pending)
     if count == 0:
         raise MatchError("Choose at least one candidate or upload at least one resume.")

@@ -12,7 +12,7 @@ from tests.roles.factories import make_role
 pytestmark = pytest.mark.browser
 
 
-def test_the_main_pages_run_under_the_policy_without_a_violation(  # type: ignore[no-untyped-def]
+def test_the_main_pages_run_under_the_policy_without_a_violation(
     live_server, page: Page, transactional_db, alice
 ) -> None:
     role = make_role("Data Engineer")

@@ -20,7 +20,7 @@ LAPTOP = {"width": 1366, "height": 900}
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():  # type: ignore[no-untyped-def]
+def _fresh_cache():
     cache.clear()
 
 
@@ -32,7 +32,7 @@ def _sign_in(page: Page, base: str, user: User) -> None:
     page.wait_for_url("**/dashboard/")
 
 
-def test_skill_cards_hold_their_weight_dots_and_years(  # type: ignore[no-untyped-def]
+def test_skill_cards_hold_their_weight_dots_and_years(
     live_server, page: Page, artifacts_dir: Path
 ) -> None:
     role = make_role(
@@ -67,7 +67,7 @@ def test_skill_cards_hold_their_weight_dots_and_years(  # type: ignore[no-untype
     page.screenshot(path=str(artifacts_dir / "role-page-1366.png"), full_page=True)
 
 
-def test_the_job_description_title_box_is_styled_like_the_other_inputs(  # type: ignore[no-untyped-def]
+def test_the_job_description_title_box_is_styled_like_the_other_inputs(
     live_server, page: Page, alice: User
 ) -> None:
     page.set_viewport_size(LAPTOP)
@@ -79,7 +79,7 @@ def test_the_job_description_title_box_is_styled_like_the_other_inputs(  # type:
     assert title == description
 
 
-def test_the_buy_page_lines_up_its_pack_cards(live_server, page: Page, alice: User) -> None:  # type: ignore[no-untyped-def]
+def test_the_buy_page_lines_up_its_pack_cards(live_server, page: Page, alice: User) -> None:
     ensure_default_pricing()
     assert CreditPack.objects.filter(active=True).count() >= 2
     page.set_viewport_size(LAPTOP)

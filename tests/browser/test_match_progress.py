@@ -38,7 +38,7 @@ PEOPLE = [
 
 
 @pytest.fixture
-def scored_match(alice, alice_org, role, celery_eager) -> Match:  # type: ignore[no-untyped-def]  # noqa: F811
+def scored_match(alice, alice_org, role, celery_eager) -> Match:  # noqa: F811
     credit_grant(org=alice_org, cents=300, kind="trial_grant", idempotency_key="t", reference="t")
     pool = []
     for i, (name, pronoun, missing) in enumerate(PEOPLE):
@@ -62,7 +62,7 @@ def _sign_in(page: Page, base: str, email: str) -> None:
     page.wait_for_url("**/dashboard/")
 
 
-def test_live_progress_offers_the_results_and_moves_to_them_when_done(  # type: ignore[no-untyped-def]
+def test_live_progress_offers_the_results_and_moves_to_them_when_done(
     live_server, page: Page, alice, scored_match: Match, artifacts_dir: Path
 ) -> None:
     total = scored_match.candidate_count

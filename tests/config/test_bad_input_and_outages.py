@@ -92,7 +92,7 @@ def database_down_now() -> Iterator[None]:
 
 
 @pytest.fixture
-def redis_down(settings) -> None:  # type: ignore[no-untyped-def]
+def redis_down(settings) -> None:
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -157,7 +157,7 @@ def test_with_redis_down_signing_in_answers_503_with_retry_after(alice) -> None:
 
 @pytest.mark.django_db
 def test_an_ordinary_bug_is_still_a_500(client: Client, alice, monkeypatch) -> None:
-    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def broken(*args, **kwargs):
         raise ZeroDivisionError
 
     client = Client(raise_request_exception=False)

@@ -16,7 +16,7 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 pytestmark = pytest.mark.django_db
 
 
-def directives(response) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+def directives(response) -> dict[str, list[str]]:
     header = response["Content-Security-Policy"]
     parsed = {}
     for part in header.split(";"):

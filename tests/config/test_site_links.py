@@ -19,7 +19,7 @@ OTHER_PORT = "127.0.0.1:8123"
 
 
 @pytest.fixture(autouse=True)
-def _no_site_url(settings):  # type: ignore[no-untyped-def]
+def _no_site_url(settings):
     settings.SITE_URL = ""
     settings.ALLOWED_HOSTS = ["127.0.0.1", "testserver", "rolematch.example"]
     cache.clear()
@@ -45,7 +45,7 @@ def test_the_cached_role_page_follows_each_request_s_host(client: Client) -> Non
     assert OTHER_PORT not in html
 
 
-def test_an_explicit_site_url_wins(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_an_explicit_site_url_wins(client: Client, settings) -> None:
     settings.SITE_URL = "https://jobs.example.com"
     make_role("Data Engineer")
     html = client.get("/roles/data-engineer/", HTTP_HOST=OTHER_PORT).content.decode()
@@ -69,7 +69,7 @@ def test_robots_txt_names_the_sitemap_on_the_same_host(client: Client) -> None:
 
 def test_an_invitation_link_uses_the_inviting_request_s_address(
     client: Client, alice, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client.force_login(alice)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(

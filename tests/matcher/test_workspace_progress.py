@@ -19,7 +19,7 @@ from tests.matcher.test_workspace_views import (  # noqa: F401  (fixtures)
 pytestmark = pytest.mark.django_db
 
 
-def _running(org, role) -> Match:  # type: ignore[no-untyped-def]  # noqa: F811
+def _running(org, role) -> Match:  # noqa: F811
     return Match.objects.create(
         organisation=org,
         role=role,
@@ -36,7 +36,7 @@ def test_the_live_part_offers_the_results_once_the_first_candidate_is_scored(
     alice,
     alice_org,
     role,  # noqa: F811
-):  # type: ignore[no-untyped-def]
+):
     client.force_login(alice)
     match = _running(alice_org, role)
     url = reverse("matcher:match_status", args=[match.pk])
@@ -56,7 +56,7 @@ def test_a_match_that_stops_says_it_has_ended_and_keeps_the_results_link(
     alice,
     alice_org,
     role,  # noqa: F811
-):  # type: ignore[no-untyped-def]
+):
     client.force_login(alice)
     match = _running(alice_org, role)
     Match.objects.filter(pk=match.pk).update(
@@ -77,7 +77,7 @@ def test_out_of_credit_says_so_once_and_a_second_run_reuses_the_waiting_match(
     alice_org,
     role,  # noqa: F811
     pool,  # noqa: F811
-):  # type: ignore[no-untyped-def]
+):
     client.force_login(alice)
     data = {"role": role.pk, "candidates": [c.pk for c in pool], **_profile(role)}
     html = client.post(reverse("matcher:match_new"), data, follow=True).content.decode()

@@ -33,7 +33,7 @@ def test_the_readme_names_one_command_for_both_cases() -> None:
 
 def test_the_first_admin_and_a_recruiter_curator_as_the_readme_says(
     alice: User, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     first, second = readme_commands()
     # The first command asks for a password on a terminal.
     monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
@@ -68,7 +68,7 @@ def test_the_first_admin_and_a_recruiter_curator_as_the_readme_says(
     assert client.get("/admin/accounts/user/").status_code == 200
 
 
-def test_a_new_account_without_a_terminal_needs_a_password(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_account_without_a_terminal_needs_a_password(monkeypatch) -> None:
     monkeypatch.setattr(sys.stdin, "isatty", lambda: False)
     with pytest.raises(CommandError, match="--password"):
         call_command("create_curator", "new@example.com")
