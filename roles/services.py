@@ -548,8 +548,8 @@ def role_revision_start(*, role: Role, actor: Any = None) -> Role:
         slug=unique_slug(Role, f"{live.slug}-draft-revision"),
         **{f.attname: getattr(live, f.attname) for f in _content_fields()},
     )
-    draft._history_user = actor  # type: ignore[attr-defined]
-    draft._change_reason = f"Draft revision of version {live.version} started"  # type: ignore[attr-defined]
+    draft._history_user = actor
+    draft._change_reason = f"Draft revision of version {live.version} started"
     draft.save()
     _copy_sections(source=live, target=draft, actor=actor, reason="Draft revision started")
     _record_history(
@@ -617,11 +617,11 @@ def role_revision_publish(*, draft: Role, actor: Any = None) -> Role:
     _copy_sections(source=draft, target=live, actor=actor, reason=reason)
     for model_field in _content_fields():
         setattr(live, model_field.attname, getattr(draft, model_field.attname))
-    live._history_user = actor  # type: ignore[attr-defined]
-    live._change_reason = reason  # type: ignore[attr-defined]
+    live._history_user = actor
+    live._change_reason = reason
     live.save()
-    draft._history_user = actor  # type: ignore[attr-defined]
-    draft._change_reason = "Published onto the live page"  # type: ignore[attr-defined]
+    draft._history_user = actor
+    draft._change_reason = "Published onto the live page"
     draft.delete()
     return role_publish(role=live, actor=actor)
 
@@ -633,8 +633,8 @@ def role_revision_discard(*, draft: Role, actor: Any = None) -> Role:
     if draft.draft_of_id is None:
         raise RevisionError("This role is not a draft revision.")
     live = Role.objects.get(pk=draft.draft_of_id)
-    draft._history_user = actor  # type: ignore[attr-defined]
-    draft._change_reason = "Discarded"  # type: ignore[attr-defined]
+    draft._history_user = actor
+    draft._change_reason = "Discarded"
     draft.delete()
     _record_history(
         live, actor=actor, reason=f"Draft revision discarded by {_actor_name(actor)}"[:100]

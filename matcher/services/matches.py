@@ -376,6 +376,16 @@ def _check_role(*, role: Any, org: Organisation) -> None:
         raise MatchError("This role is not available to your organisation.")
 
 
+def _check_confirmed(*, count: int, price: int, confirmed_cents: int | None) -> None:
+    if confirmed_cents is not None and count * price > confirmed_cents:
+        raise MatchError(
+            f"This match would score {count} candidates for {format_cents(count * price)}, "
+            f"more than the {format_cents(confirmed_cents)} you confirmed: an archive held "
+            "more resumes than were counted. Nothing was charged and your uploads are kept in "
+            "your pool; check the total and run the match again."
+        )
+
+
 def _match_members(
     *, org: Organisation, candidates: Iterable[Candidate], documents: Iterable[Document]
 ) -> tuple[dict[int, Candidate], dict[int, Document]]:
@@ -394,6 +404,34 @@ def _match_members(
         else:
             pending[document.pk] = document
     return chosen, pending
+
+
+def _match_save(
+    *, org: Organisation, role: Any, user: User | None, fields: dict[str, Any]
+) -> Match:
+    """The role's match waiting for credit, given these fields, or a new one. In the caller's
+    transaction: the lock on the waiting match holds until its candidates are set."""
+    match = (
+        Match.objects.select_for_update()
+        # Only one already refused credit (it says why): a match another request has just
+        # created is waiting too until its reservation lands, and must not be taken.
+        .filter(organisation=org, role=role, status=Match.Status.WAITING_FOR_CREDIT)
+        .exclude(status_message="")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if match is None:
+        return Match.objects.create(
+            organisation=org,
+            role=role,
+            status=Match.Status.WAITING_FOR_CREDIT,
+            created_by=user,
+            **fields,
+        )
+    for name, value in fields.items():
+        setattr(match, name, value)
+    match.save(update_fields=[*fields, "updated_at"])
+    return match
 
 
 def match_create(
@@ -427,13 +465,7 @@ def match_create(
     snapshot = role_snapshot(role)
     clean = _check_weights(weights, [s["skill_id"] for s in snapshot["skills"]])
     price = price_per_candidate_cents()
-    if confirmed_cents is not None and count * price > confirmed_cents:
-        raise MatchError(
-            f"This match would score {count} candidates for {format_cents(count * price)}, "
-            f"more than the {format_cents(confirmed_cents)} you confirmed: an archive held "
-            "more resumes than were counted. Nothing was charged and your uploads are kept in "
-            "your pool; check the total and run the match again."
-        )
+    _check_confirmed(count=count, price=price, confirmed_cents=confirmed_cents)
     fields = {
         "role_version": role.version,
         "role_title": role.title[:200],
@@ -445,27 +477,7 @@ def match_create(
         "scoring_version": scoring.SCORING_VERSION,
     }
     with transaction.atomic():
-        match = (
-            Match.objects.select_for_update()
-            # Only one already refused credit (it says why): a match another request has just
-            # created is waiting too until its reservation lands, and must not be taken.
-            .filter(organisation=org, role=role, status=Match.Status.WAITING_FOR_CREDIT)
-            .exclude(status_message="")
-            .order_by("-created_at", "-pk")
-            .first()
-        )
-        if match is None:
-            match = Match.objects.create(
-                organisation=org,
-                role=role,
-                status=Match.Status.WAITING_FOR_CREDIT,
-                created_by=user,
-                **fields,
-            )
-        else:
-            for name, value in fields.items():
-                setattr(match, name, value)
-            match.save(update_fields=[*fields, "updated_at"])
+        match = _match_save(org=org, role=role, user=user, fields=fields)
         match.candidates.set(list(chosen))
         match.documents.set(list(pending))
     return _match_reserve(match=match, user=user)

@@ -33,7 +33,7 @@ def _zip_with_three_resumes_and_junk() -> bytes:
     return buffer.getvalue()
 
 
-def test_the_preview_counts_each_resume_inside_a_zip_and_the_charge_stays_within_it(  # type: ignore[no-untyped-def]
+def test_the_preview_counts_each_resume_inside_a_zip_and_the_charge_stays_within_it(
     live_server,
     page: Page,
     alice,
@@ -72,7 +72,7 @@ def test_the_preview_counts_each_resume_inside_a_zip_and_the_charge_stays_within
     assert match.reserved_cents == 5 * price
 
 
-def test_a_three_megabyte_paste_is_stopped_on_the_form_with_the_limit_and_kept(  # type: ignore[no-untyped-def]
+def test_a_three_megabyte_paste_is_stopped_on_the_form_with_the_limit_and_kept(
     live_server, page: Page, alice
 ) -> None:
     page.goto(live_server.url + "/accounts/login/")

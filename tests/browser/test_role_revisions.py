@@ -21,11 +21,11 @@ NEW = "Data engineers build and run the pipelines every report depends on."
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():  # type: ignore[no-untyped-def]
+def _fresh_cache():
     cache.clear()
 
 
-def test_a_curator_stages_previews_publishes_and_discards_a_revision(  # type: ignore[no-untyped-def]
+def test_a_curator_stages_previews_publishes_and_discards_a_revision(
     live_server, page: Page, staff, artifacts_dir: Path
 ) -> None:
     live = make_role(

@@ -15,7 +15,7 @@ THREE_MB = "Python and SQL. " * (3 * 1024 * 1024 // 16)
 
 def test_a_three_megabyte_job_description_returns_to_the_form_with_the_limit(
     client: Client, alice
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client.force_login(alice)
     form = reverse("matcher:match_new")
     response = client.post(
@@ -32,7 +32,7 @@ def test_a_three_megabyte_job_description_returns_to_the_form_with_the_limit(
     assert not Role.objects.filter(organisation__isnull=False).exists()
 
 
-def test_an_oversized_form_from_elsewhere_returns_to_its_own_address(client: Client, alice) -> None:  # type: ignore[no-untyped-def]
+def test_an_oversized_form_from_elsewhere_returns_to_its_own_address(client: Client, alice) -> None:
     client.force_login(alice)
     response = client.post(
         reverse("matcher:match_new"),

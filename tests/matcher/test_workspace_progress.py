@@ -112,7 +112,7 @@ def test_a_match_costing_more_than_the_recruiter_confirmed_is_refused_before_any
     alice_org,
     role,  # noqa: F811
     pool,  # noqa: F811
-):  # type: ignore[no-untyped-def]
+):
     credit_grant(org=alice_org, cents=300, kind="purchase", idempotency_key="p", reference="p")
     client.force_login(alice)
     price = price_per_candidate_cents()

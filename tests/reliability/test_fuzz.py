@@ -86,7 +86,7 @@ def test_the_extractors_read_or_refuse_damaged_documents(
 def test_the_text_readers_take_any_text(text: str) -> None:
     data = text.encode("utf-8", "surrogatepass")
     for reader in (extract_text, extract_html, extract_rtf):
-        outcome = read_or_refuse(lambda reader=reader: reader(data))  # type: ignore[misc]
+        outcome = read_or_refuse(lambda reader=reader: reader(data))
         if isinstance(outcome, ParseError):
             assert outcome.code
         else:

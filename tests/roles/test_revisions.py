@@ -11,7 +11,7 @@ from tests.roles.factories import make_role
 pytestmark = pytest.mark.django_db
 
 
-def test_a_revision_copies_the_page_and_asking_again_returns_the_same_one(staff, alice_org) -> None:  # type: ignore[no-untyped-def]
+def test_a_revision_copies_the_page_and_asking_again_returns_the_same_one(staff, alice_org) -> None:
     live = make_role("Data Engineer")
     draft = services.role_revision_start(role=live, actor=staff)
     assert services.role_revision_start(role=live, actor=staff) == draft
@@ -24,7 +24,7 @@ def test_a_revision_copies_the_page_and_asking_again_returns_the_same_one(staff,
     assert draft not in selectors.role_list_for_org(org=alice_org)
 
 
-def test_publishing_a_revision_updates_the_live_role_in_place_as_a_new_version(staff) -> None:  # type: ignore[no-untyped-def]
+def test_publishing_a_revision_updates_the_live_role_in_place_as_a_new_version(staff) -> None:
     live = make_role("Data Engineer", skills=[("Python", 5, True), ("Rust", 2, False)])
     draft = services.role_revision_start(role=live, actor=staff)
     draft.summary = "A new summary."
@@ -47,7 +47,7 @@ def test_publishing_a_revision_updates_the_live_role_in_place_as_a_new_version(s
     assert any(r and r.startswith("Draft revision published") for r in reasons)
 
 
-def test_discarding_a_revision_leaves_the_live_page_alone(staff) -> None:  # type: ignore[no-untyped-def]
+def test_discarding_a_revision_leaves_the_live_page_alone(staff) -> None:
     live = make_role("Data Engineer")
     draft = services.role_revision_start(role=live, actor=staff)
     draft.summary = "Not kept."
@@ -61,7 +61,7 @@ def test_discarding_a_revision_leaves_the_live_page_alone(staff) -> None:  # typ
     assert any(r and r.startswith("Draft revision discarded") for r in reasons)
 
 
-def test_only_a_published_page_takes_a_revision(staff) -> None:  # type: ignore[no-untyped-def]
+def test_only_a_published_page_takes_a_revision(staff) -> None:
     draft_role = make_role("Quantum Engineer", status=Role.Status.DRAFT)
     with pytest.raises(services.RevisionError):
         services.role_revision_start(role=draft_role, actor=staff)
