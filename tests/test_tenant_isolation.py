@@ -254,8 +254,6 @@ PUBLIC_ROUTES: dict[str, str] = {
     "api:index": "the list of the API's resources, the same for everyone",
     "api:auth_token": "trades an email and password for the person's own token",
     "api:role_list": "the public role catalog, as JSON",
-    "api:index": "links to the API's entry points, anonymous",
-    "favicon": "the site's icon",
 }
 
 # Matched against a pattern's name and its route.

@@ -122,7 +122,7 @@ _QUICK: dict[str, Any] = {}
 
 
 @pytest.fixture
-def quick_run(shared_dir, django_db_blocker):  # type: ignore[no-untyped-def]
+def quick_run(shared_dir, django_db_blocker):
     """What CI runs: the fixed samples of all four sets (cached under var/eval-cache/), run once
     for the tests that read it."""
     if "data" not in _QUICK:
