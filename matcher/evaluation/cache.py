@@ -185,6 +185,7 @@ def roles_from_job_descriptions(
                 title=profile.title,
                 text=text,
                 skills=skills,
+                # None only until the batch below fills in this role's vectors.
                 vector=vectors["vector"] if vectors else None,  # type: ignore[arg-type]
                 query=ranking.lexical.query_terms(text),
                 title_vector=vectors["title_vector"] if vectors else None,
