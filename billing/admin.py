@@ -22,6 +22,7 @@ from billing.models import (
     Purchase,
     Reservation,
     StripeEvent,
+    StripePayment,
     TrialClaim,
 )
 from billing.money import format_cents
@@ -185,6 +186,16 @@ class PurchaseAdmin(ReadOnlyAdmin):
     @admin.display(description="price", ordering="price_cents")
     def price(self, obj: Purchase) -> str:
         return format_cents(obj.price_cents)
+
+
+@admin.register(StripePayment)
+class StripePaymentAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "payment_intent_id", "charge_id", "refunded")
+    search_fields = ("payment_intent_id", "charge_id")
+
+    @admin.display(description="refunded", ordering="amount_refunded_cents")
+    def refunded(self, obj: StripePayment) -> str:
+        return format_cents(obj.amount_refunded_cents)
 
 
 @admin.register(StripeEvent)

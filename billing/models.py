@@ -280,6 +280,30 @@ class Purchase(models.Model):
         return self.refunded_credits_cents + self.disputed_credits_cents
 
 
+class StripePayment(models.Model):
+    """What Stripe has reported refunded on one payment intent, whichever event came first.
+
+    A `charge.refunded` can arrive before its session's completion (Stripe does not promise an
+    order), when there is no paid purchase to claw back from yet; the refund is kept here and
+    applied when the purchase is fulfilled. Fulfilment and refunds both lock this row before
+    the purchase, so the two meet here whichever commits first.
+    """
+
+    payment_intent_id = models.CharField(max_length=255, unique=True)
+    charge_id = models.CharField(max_length=255, blank=True)
+    amount_cents = models.PositiveIntegerField(default=0)
+    # Stripe's cumulative figure: only ever raised, so a late redelivery cannot lower it.
+    amount_refunded_cents = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.payment_intent_id}: {format_cents(self.amount_refunded_cents)} refunded"
+
+
 class StripeEvent(models.Model):
     """Every Stripe event handled, by id: a redelivered event finds its row and does nothing."""
 

@@ -7,8 +7,8 @@ The rules, which `manage.py audit_ledger` checks afterwards:
 - every entry has a unique idempotency key: a retried call finds its entry and writes nothing;
 - spending never takes a balance below zero; only a refund or dispute claw-back may.
 
-Rows are always locked in the same order (purchase, then account, then reservation) so two
-transactions never wait on each other in a circle.
+Rows are always locked in the same order (Stripe payment, purchase, account, reservation) so
+two transactions never wait on each other in a circle.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from billing.models import (
     Purchase,
     Reservation,
     ReservationCharge,
+    StripePayment,
     TrialClaim,
 )
 from billing.money import format_cents, proportional_cents
@@ -443,11 +444,26 @@ def _purchase_for_session(*, session: dict[str, Any]) -> Purchase | None:
     return purchase
 
 
+def _payment_locked(*, payment_intent_id: str) -> StripePayment | None:
+    """The payment's refund record, created on first use, locked until the transaction ends.
+
+    Created even when no refund ever comes: a fulfilment and a refund racing for one payment
+    must both insert or find the same unique row, or each could miss the other's uncommitted
+    write and the refund would be lost.
+    """
+    if not payment_intent_id:
+        return None
+    StripePayment.objects.get_or_create(payment_intent_id=payment_intent_id)
+    return StripePayment.objects.select_for_update().get(payment_intent_id=payment_intent_id)
+
+
 @transaction.atomic
 def purchase_fulfil(*, session: dict[str, Any]) -> LedgerEntry | None:
     """Credits a paid Checkout session, once: the purchase row is locked and its status checked,
     and the entry's key is the session id. The credit is the recorded pack's, never the event's.
-    Returns the new entry, or None if nothing was due."""
+    A refund Stripe reported before this completion is clawed back in the same transaction.
+    Returns the purchase entry, or None if nothing was due."""
+    payment = _payment_locked(payment_intent_id=str(session.get("payment_intent") or ""))
     purchase = _purchase_for_session(session=session)
     if purchase is None or purchase.status != Purchase.Status.PENDING:
         return None
@@ -461,10 +477,13 @@ def purchase_fulfil(*, session: dict[str, Any]) -> LedgerEntry | None:
     )
     purchase.status = Purchase.Status.PAID
     purchase.paid_at = timezone.now()
-    purchase.payment_intent_id = str(session.get("payment_intent") or purchase.payment_intent_id)
+    if payment is not None:
+        purchase.payment_intent_id = payment.payment_intent_id
     purchase.amount_paid_cents = purchase.price_cents
     purchase.customer_id = str(session.get("customer") or purchase.customer_id)
     purchase.save()
+    if payment is not None and payment.amount_refunded_cents > 0:
+        _refund_apply(purchase=purchase, payment=payment)
     return entry
 
 
@@ -479,23 +498,13 @@ def _paid_purchase_for_intent(*, payment_intent_id: str) -> Purchase | None:
     )
 
 
-@transaction.atomic
-def purchase_refund(
-    *, payment_intent_id: str, charge_id: str, amount_cents: int, amount_refunded_cents: int
-) -> LedgerEntry | None:
-    """Claws back the credits of a refund, in proportion to the money refunded so far.
-
-    Stripe reports the cumulative amount refunded, so each event claws back only the difference
-    from what was already taken; the entry key carries that cumulative amount, so a redelivered
-    event posts nothing.
-    """
-    purchase = _paid_purchase_for_intent(payment_intent_id=payment_intent_id)
-    if purchase is None:
-        logger.info("Refund for payment %s matches no purchase; ignored", payment_intent_id)
-        return None
-    paid = amount_cents or purchase.amount_paid_cents or purchase.price_cents
+def _refund_apply(*, purchase: Purchase, payment: StripePayment) -> LedgerEntry | None:
+    """Claws back the purchase's credit up to the share of its money refunded so far. The
+    caller holds the payment and purchase locks."""
+    paid = payment.amount_cents or purchase.amount_paid_cents or purchase.price_cents
+    refunded = payment.amount_refunded_cents
     ceiling = purchase.credits_cents - purchase.disputed_credits_cents
-    target = min(proportional_cents(purchase.credits_cents, amount_refunded_cents, paid), ceiling)
+    target = min(proportional_cents(purchase.credits_cents, refunded, paid), ceiling)
     due = target - purchase.refunded_credits_cents
     if due <= 0:
         return None
@@ -503,15 +512,46 @@ def purchase_refund(
         org=purchase.organisation,
         cents=due,
         kind=Kind.REFUND,
-        idempotency_key=f"refund:{charge_id}:{amount_refunded_cents}",
-        reference=f"Refund of {purchase.pack_name} ({charge_id})",
-        note=f"{format_cents(amount_refunded_cents)} of {format_cents(paid)} refunded",
+        idempotency_key=f"refund:{payment.charge_id}:{refunded}",
+        reference=f"Refund of {purchase.pack_name} ({payment.charge_id})",
+        note=f"{format_cents(refunded)} of {format_cents(paid)} refunded",
     )
     purchase.refunded_credits_cents = target
     if purchase.clawed_back_cents >= purchase.credits_cents:
         purchase.status = Purchase.Status.REFUNDED
     purchase.save(update_fields=["refunded_credits_cents", "status"])
     return entry
+
+
+@transaction.atomic
+def purchase_refund(
+    *, payment_intent_id: str, charge_id: str, amount_cents: int, amount_refunded_cents: int
+) -> LedgerEntry | None:
+    """Records a refund against its payment and claws back the credits of a paid purchase, in
+    proportion to the money refunded so far.
+
+    Stripe reports the cumulative amount refunded, so each event claws back only the difference
+    from what was already taken; the entry key carries that cumulative amount, so a redelivered
+    event posts nothing. A refund whose purchase is not paid yet waits on the payment record
+    for `purchase_fulfil`.
+    """
+    payment = _payment_locked(payment_intent_id=payment_intent_id)
+    if payment is None:
+        logger.info("Refund %s names no payment; ignored", charge_id)
+        return None
+    if amount_refunded_cents > payment.amount_refunded_cents:
+        payment.charge_id = charge_id
+        payment.amount_cents = amount_cents
+        payment.amount_refunded_cents = amount_refunded_cents
+        payment.save()
+    purchase = _paid_purchase_for_intent(payment_intent_id=payment_intent_id)
+    if purchase is None:
+        logger.info(
+            "Refund for payment %s matches no paid purchase; kept for its completion",
+            payment_intent_id,
+        )
+        return None
+    return _refund_apply(purchase=purchase, payment=payment)
 
 
 @transaction.atomic

@@ -30,21 +30,14 @@ def events(org_id: int) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]
     )
 
 
-REFUND_FIRST = pytest.mark.xfail(
-    strict=True,
-    reason="known bug: a refund that arrives before its payment's completion is acknowledged "
-    "and dropped, so the completion then credits the refunded amount (issue #16 notes)",
-)
-
-
 @pytest.mark.parametrize(
     "order",
     [
         (0, 1, 2),
         (1, 0, 2),
         (0, 2, 1),
-        pytest.param((2, 0, 1), marks=REFUND_FIRST),
-        pytest.param((2, 1, 0), marks=REFUND_FIRST),
+        (2, 0, 1),
+        (2, 1, 0),
     ],
 )
 @pytest.mark.django_db
@@ -65,17 +58,41 @@ def test_a_paid_then_refunded_session_ends_at_nothing_in_any_order(alice_org, or
 
 
 @pytest.mark.postgres
+@pytest.mark.parametrize(
+    "completed_first",
+    # Stripe normally sends the refund after the payment; without the completion first,
+    # whichever of the refund and the completion commits first, the other must see it.
+    [True, False],
+    ids=["completion-first", "refund-racing-completion"],
+)
 @pytest.mark.django_db(transaction=True)
 def test_payment_and_refund_events_fired_at_once_and_repeated_end_at_nothing(
-    postgres: None, alice_org
+    postgres: None, alice_org, completed_first: bool
 ) -> None:
     purchase_record(alice_org, "cs_order", price_cents=1000, credits_cents=1000)
     completed, async_paid, refund = events(alice_org.pk)
-    # The payment first (Stripe sends the refund only after it), then every event again at once.
-    assert post_event(Client(), completed).status_code == 200
-    statuses = _fire_concurrently([completed, async_paid, refund] * 5)
+    if completed_first:
+        assert post_event(Client(), completed).status_code == 200
+    statuses = _fire_concurrently([refund, completed, async_paid] * 5)
     assert statuses == [200] * 15
     assert selectors.balance_cents(org=alice_org) == 0
     assert LedgerEntry.objects.filter(kind=LedgerEntry.Kind.PURCHASE).count() == 1
     assert LedgerEntry.objects.filter(kind=LedgerEntry.Kind.REFUND).count() == 1
+    call_command("audit_ledger")
+
+
+@pytest.mark.django_db
+def test_a_partial_refund_before_the_completion_takes_back_only_its_share(alice_org) -> None:
+    purchase_record(alice_org, "cs_order", price_cents=1000, credits_cents=1000)
+    completed, _, _ = events(alice_org.pk)
+    client = Client()
+    assert post_event(client, refund_event(400)).status_code == 200
+    assert selectors.balance_cents(org=alice_org) == 0
+
+    assert post_event(client, completed).status_code == 200
+    assert selectors.balance_cents(org=alice_org) == 600
+    assert post_event(client, refund_event(1000)).status_code == 200
+    assert selectors.balance_cents(org=alice_org) == 0
+    refunds = LedgerEntry.objects.filter(kind=LedgerEntry.Kind.REFUND).order_by("id")
+    assert [entry.amount_cents for entry in refunds] == [-400, -600]
     call_command("audit_ledger")
