@@ -37,9 +37,16 @@ FEATURES = (
     "skills",
     "level_gap",
 )
+# Inputs tried as candidates by `train_ranker` besides those (docs/scoring.md): the lexical
+# cosine of the query with the taxonomy's other spellings of the role's skills, and how well
+# the resume's passages cover the role's lines (all of them, and the best few).
+CANDIDATE_FEATURES = ("lexical_expanded", "section", "section_top")
 # Which recruiter-facing component each input belongs to, for re-weighting and contributions.
 COMPONENT_OF = {
     "lexical": "lexical",
+    "lexical_expanded": "lexical",
+    "section": "semantic",
+    "section_top": "semantic",
     "bm25": "lexical",
     "semantic": "semantic",
     "semantic_mean": "semantic",
@@ -112,6 +119,9 @@ def input_values(components: Mapping[str, Any], ranker: Ranker) -> dict[str, flo
     title = components.get("title_cosine")
     raw = {
         "lexical": components.get("lexical_raw"),
+        "lexical_expanded": components.get("lexical_expanded_raw"),
+        "section": components.get("section_cosine"),
+        "section_top": components.get("section_top_cosine"),
         "bm25": components.get("bm25"),
         "semantic": components.get("semantic_cosine"),
         "semantic_mean": components.get("semantic_mean_cosine", components.get("semantic_cosine")),

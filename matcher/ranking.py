@@ -31,7 +31,7 @@ from matcher.blind import (
     mask_identity,
 )
 from matcher.scoring import Mention, RoleSkillSpec, ScoreResult
-from roles.job_description import extract_job_profile
+from roles.job_description import extract_job_profile, reflow
 
 
 @dataclass
@@ -56,6 +56,10 @@ class RoleFeatures:
     vector: np.ndarray
     query: dict[str, float] = field(default_factory=dict)
     title_vector: np.ndarray | None = None
+    # The role's lines (`role_lines`) embedded one by one, and its query with the taxonomy's
+    # other spellings of its skills (`lexical.expanded_query`).
+    line_vectors: np.ndarray | None = None
+    expanded_query: dict[str, float] = field(default_factory=dict)
 
 
 def mentions_from_hits(hits: Iterable[Any]) -> dict[int, list[Mention]]:
@@ -191,6 +195,29 @@ def resume_features(
             )
         )
     return out
+
+
+MAX_ROLE_LINES = 40
+MIN_LINE_TERMS = 4
+_BULLET = re.compile(r"^[\s\-\u2022*\u00b7\u2013\u2014>]+")
+
+
+def role_lines(text: str) -> list[str]:
+    """The role's statements a resume's passages are matched against: each line of the ad (a
+    paragraph-long one split as the ad reader splits it) with at least `MIN_LINE_TERMS` words
+    that count, bullets stripped; headings and one-word lines say too little to match."""
+    out = []
+    for raw in reflow(text).splitlines():
+        line = _BULLET.sub("", raw).strip()
+        if len(lexical.tokens(line)) >= MIN_LINE_TERMS:
+            out.append(line)
+    return out[:MAX_ROLE_LINES]
+
+
+def skill_spellings(skills: Sequence[RoleSkillSpec], matcher: Any) -> list[str]:
+    """Every spelling the taxonomy (`matcher.spellings`) knows for the role's skills."""
+    known = getattr(matcher, "spellings", {})
+    return [s for spec in skills for s in known.get(spec.skill_id, (spec.name,))]
 
 
 def role_text(title: str, body: str, skills: Sequence[RoleSkillSpec]) -> str:

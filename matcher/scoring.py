@@ -70,6 +70,7 @@ SEMANTIC_CEIL = 0.70
 # and many of its own): 0.35 and above counts as full marks.
 LEXICAL_CEIL = 0.35
 TOP_CHUNKS = 2
+TOP_LINES = 3
 # Job titles: "Staff Nurse" against "Registered Nurse" is about 0.6, a title of another field
 # below 0.4.
 TITLE_FLOOR = 0.40
@@ -253,6 +254,22 @@ def pooled_cosine(chunk_vectors: np.ndarray, role_vector: np.ndarray) -> float:
     mean = np.asarray(chunk_vectors, dtype=np.float32).mean(axis=0)
     norm = float(np.linalg.norm(mean))
     return float(mean @ np.asarray(role_vector, np.float32) / norm) if norm else 0.0
+
+
+def section_cosines(
+    chunk_vectors: np.ndarray, line_vectors: np.ndarray | None
+) -> tuple[float, float] | None:
+    """How much of the role the resume's passages cover: for each of the role's lines (its
+    duties, requirements) the cosine of the resume's closest chunk; returns (the mean over
+    the role's lines, the mean of its best `TOP_LINES`). None when the role has no such lines."""
+    if line_vectors is None or len(line_vectors) == 0:
+        return None
+    if len(chunk_vectors) == 0:
+        return 0.0, 0.0
+    sims = np.asarray(line_vectors, np.float32) @ np.asarray(chunk_vectors, np.float32).T
+    best = sims.max(axis=1)
+    k = min(TOP_LINES, len(best))
+    return float(best.mean()), float(np.sort(best)[-k:].mean())
 
 
 def semantic_component(cosine: float) -> float:

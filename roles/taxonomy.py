@@ -85,11 +85,15 @@ class SkillMatcher:
         self._cs = ahocorasick.Automaton()
         self.skill_count = 0
         self.term_count = 0
+        # Every way the taxonomy writes a skill, canonical name first: a role's query can then
+        # carry the spellings its text does not use (matcher.lexical.expanded_query).
+        self.spellings: dict[int, tuple[str, ...]] = {}
         ci_terms: dict[str, _Term] = {}
         cs_terms: dict[str, _Term] = {}
         for skill_id, name, aliases in entries:
             self.skill_count += 1
             spellings = [(name, True)] + [(a, False) for a in aliases]
+            self.spellings[skill_id] = tuple(raw for raw, _ in spellings)
             for raw, canonical in spellings:
                 for variant in _variants(_clean(raw)):
                     self._add(ci_terms, cs_terms, skill_id, name, variant, canonical)

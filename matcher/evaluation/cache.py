@@ -19,6 +19,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from candidates import parsing
 from candidates.parsing import ParseError, extract
 from matcher import embeddings, lexical, ranking
@@ -180,6 +182,7 @@ def roles_from_job_descriptions(
                 vectors = pickle.load(handle)  # noqa: S301 - our own cache, written above
         else:
             pending.append((len(out), str(path)))
+        query = ranking.lexical.query_terms(text)
         out.append(
             ranking.RoleFeatures(
                 title=profile.title,
@@ -187,8 +190,11 @@ def roles_from_job_descriptions(
                 skills=skills,
                 # None only until the batch below fills in this role's vectors.
                 vector=vectors["vector"] if vectors else None,  # type: ignore[arg-type]
-                query=ranking.lexical.query_terms(text),
+                query=query,
                 title_vector=vectors["title_vector"] if vectors else None,
+                expanded_query=ranking.lexical.expanded_query(
+                    query, ranking.skill_spellings(skills, matcher)
+                ),
             )
         )
     # Every missing role's text and title go through the model in shared batches.
@@ -205,4 +211,29 @@ def roles_from_job_descriptions(
             role.title_vector = title_emb[0] if role.title.strip() and len(title_emb) else None
             with open(target, "wb") as handle:
                 pickle.dump({"vector": role.vector, "title_vector": role.title_vector}, handle)
+    _role_line_vectors(out, folder)
     return out
+
+
+def _role_line_vectors(roles: Sequence[ranking.RoleFeatures], folder: Path) -> None:
+    """Each role's `ranking.role_lines`, embedded one by one (cached by the lines' text)."""
+    pending: list[tuple[ranking.RoleFeatures, list[str], Path]] = []
+    for role in roles:
+        lines = ranking.role_lines(role.text)
+        path = folder / f"lines-{sha(chr(10).join(lines).encode())}.pkl"
+        if path.is_file():
+            with path.open("rb") as handle:
+                role.line_vectors = pickle.load(handle)  # noqa: S301 - our own cache
+        else:
+            pending.append((role, lines, path))
+    flat = [line for _, lines, _ in pending for line in lines]
+    embedded = embeddings.embed_texts(flat) if flat else []
+    cursor = 0
+    for role, lines, path in pending:
+        block = embedded[cursor : cursor + len(lines)]
+        cursor += len(lines)
+        role.line_vectors = np.asarray(
+            [embeddings.pooled(e.vectors) for e in block if len(e.vectors)], np.float32
+        ).reshape(-1, embeddings.DIMENSIONS)
+        with path.open("wb") as handle:
+            pickle.dump(role.line_vectors, handle)

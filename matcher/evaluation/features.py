@@ -33,15 +33,21 @@ def _sparse(rows: Sequence[dict[str, float]], vocab: dict[str, int]) -> sparse.c
 
 
 def lexical_matrix(
-    roles: Sequence[RoleFeatures], resumes: Sequence[ResumeFeatures], stats: lexical.PoolStats
+    roles: Sequence[RoleFeatures],
+    resumes: Sequence[ResumeFeatures],
+    stats: lexical.PoolStats,
+    *,
+    expanded: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """`lexical.lexical_score` and `lexical.bm25_share` for every pair."""
+    """`lexical.lexical_score` and `lexical.bm25_share` for every pair (of each role's
+    `expanded_query` when `expanded`)."""
+    queries_of = [role.expanded_query if expanded else role.query for role in roles]
     vocab: dict[str, int] = {}
     for r in resumes:
         for t in r.terms:
             vocab.setdefault(t, len(vocab))
-    for role in roles:
-        for t in role.query:
+    for query in queries_of:
+        for t in query:
             vocab.setdefault(t, len(vocab))
     idf = {t: stats.idf(t) for t in vocab}
     avg = max(stats.avg_len, 1.0)
@@ -51,11 +57,11 @@ def lexical_matrix(
         doc_rows.append(
             {t: idf[t] * tf * (lexical.K1 + 1.0) / (tf + norm) for t, tf in r.terms.items()}
         )
-    q_rows = [{t: q * idf[t] for t, q in role.query.items()} for role in roles]
+    q_rows = [{t: q * idf[t] for t, q in query.items()} for query in queries_of]
     docs, queries = _sparse(doc_rows, vocab), _sparse(q_rows, vocab)
     # `lexical.bm25_share`: the role's words each once against the same BM25 weights.
-    once = _sparse([dict.fromkeys(role.query, 1.0) for role in roles], vocab)
-    best = np.asarray([sum(idf[t] * (lexical.K1 + 1.0) for t in role.query) for role in roles])
+    once = _sparse([dict.fromkeys(query, 1.0) for query in queries_of], vocab)
+    best = np.asarray([sum(idf[t] * (lexical.K1 + 1.0) for t in query) for query in queries_of])
     bm25 = (once @ docs.T).toarray() / np.where(best > 0, best, 1.0)[:, None]
     dot = (queries @ docs.T).toarray()
     q_norm = np.sqrt(np.asarray(queries.multiply(queries).sum(1)).ravel())
@@ -89,6 +95,33 @@ def semantic_matrices(
         top[:, i] = np.sort(block, axis=1)[:, n - k :].mean(1)
         pooled[:, i] = role_v @ embeddings.pooled(c)
     return top, pooled
+
+
+def section_matrices(
+    roles: Sequence[RoleFeatures], resumes: Sequence[ResumeFeatures]
+) -> tuple[np.ndarray, np.ndarray]:
+    """`scoring.section_cosines` for every pair: (mean over the role's lines of the closest
+    chunk's cosine, mean of the best `TOP_LINES` lines); NaN for a role without lines."""
+    cover = np.full((len(roles), len(resumes)), np.nan)
+    top = np.full((len(roles), len(resumes)), np.nan)
+    chunks = [np.asarray(r.vectors, np.float32) for r in resumes]
+    sizes = np.asarray([len(c) for c in chunks])
+    if not sizes.sum():
+        return cover, top
+    flat = np.concatenate([c for c in chunks if len(c)])
+    starts = np.concatenate([[0], np.cumsum(sizes[sizes > 0])[:-1]])
+    has = np.flatnonzero(sizes > 0)
+    for j, role in enumerate(roles):
+        lines = role.line_vectors
+        if lines is None or not len(lines):
+            continue
+        # best chunk per (line, resume): a max over each resume's block of columns
+        best = np.zeros((len(lines), len(resumes)), np.float32)
+        best[:, has] = np.maximum.reduceat(np.asarray(lines, np.float32) @ flat.T, starts, axis=1)
+        k = min(scoring.TOP_LINES, len(lines))
+        cover[j] = best.mean(0)
+        top[j] = np.sort(best, axis=0)[len(lines) - k :].mean(0)
+    return cover, top
 
 
 def title_matrix(roles: Sequence[RoleFeatures], resumes: Sequence[ResumeFeatures]) -> np.ndarray:
@@ -162,8 +195,12 @@ def component_matrices(
 ) -> dict[str, np.ndarray]:
     top, pooled = semantic_matrices(roles, resumes)
     cosine, bm25 = lexical_matrix(roles, resumes, stats)
+    cover, best_lines = section_matrices(roles, resumes)
     return {
         "lexical": cosine,
+        "lexical_expanded": lexical_matrix(roles, resumes, stats, expanded=True)[0],
+        "section": cover,
+        "section_top": best_lines,
         "bm25": bm25,
         "semantic": top,
         "semantic_mean": pooled,

@@ -186,6 +186,9 @@ SIGNS = {
     "skills": 1,
     "level_gap": -1,
     "tfidf": 1,
+    "lexical_expanded": 1,
+    "section": 1,
+    "section_top": 1,
 }
 
 
@@ -292,42 +295,163 @@ def loso(sets: Sequence[SetData], design: Design) -> dict[str, np.ndarray]:
     return out
 
 
-def calibrate(
-    sets: Sequence[SetData], model: ranker_mod.Ranker, matrices: Mapping[str, np.ndarray]
-) -> tuple[float, float]:
-    """Logistic fit of "is a fit" (grade at the top of its set's scale; adjacent counts half)
-    on the fused value, fits and non-fits weighted equally within each query, so the score reads
-    as the chance of a fit in a pool where fits and non-fits were equally common: the same for a
-    pool of ten or of ten thousand. Sets whose grades are relative (Vanetik & Kogan's ranks) are
-    left out. Returns (a, b): score = 100 * logistic(a * fused + b)."""
+@dataclass(frozen=True)
+class Calibration:
+    """One candidate calibration: what counts as a fit, and which sets it is fitted on."""
+
+    adjacent: str = "half"  # an adjacent grade counts half a fit; "out": left out of the fit
+    real_only: bool = False  # only the sets of real resumes (not rjdb's generated ones)
+
+    @property
+    def label(self) -> str:
+        return (
+            f"adjacent {'half' if self.adjacent == 'half' else 'left out'}, "
+            f"{'real resumes only' if self.real_only else 'every graded set'}"
+        )
+
+    def uses(self, sd: SetData) -> bool:
+        # Vanetik & Kogan's grades are ranks within five vacancies, not fit.
+        name = sd.evalset.name
+        return name != "vanetik" and not (self.real_only and name == "rjdb")
+
+
+CALIBRATIONS = (
+    Calibration(),
+    Calibration(adjacent="out"),
+    Calibration(real_only=True),
+    Calibration(adjacent="out", real_only=True),
+)
+
+
+def _even_odds(
+    sd: SetData, matrix: np.ndarray, adjacent: str = "half"
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(value, fit 0/1, weight) rows of a set, each query's fits and non-fits weighing 1 each,
+    the set weighing 1 in all."""
+    top = _max_grade(sd.evalset)
     xs, ys, ws = [], [], []
-    for sd in sets:
-        if sd.evalset.name == "vanetik":
+    for q in sd.evalset.queries:
+        scores = _row(sd.evalset, matrix, q)
+        rel = np.zeros(len(scores))
+        keep = np.ones(len(scores), bool)
+        for i, g in q.grades.items():
+            rel[i] = g / top
+            if adjacent == "out" and 0 < g < top:
+                keep[i] = False
+        rel, scores = rel[keep], scores[keep]
+        if adjacent == "out":
+            rel = (rel >= 1).astype(float)
+        pos, neg = rel.sum(), (1 - rel).sum()
+        if pos == 0 or neg == 0:
             continue
-        m = matrices[sd.evalset.name]
-        top = _max_grade(sd.evalset)
-        per_set_x, per_set_y, per_set_w = [], [], []
-        for q in sd.evalset.queries:
-            scores = _row(sd.evalset, m, q)
-            rel = np.zeros(len(scores))
-            for i, g in q.grades.items():
-                rel[i] = g / top
-            pos = rel.sum()
-            neg = (1 - rel).sum()
-            if pos == 0 or neg == 0:
-                continue
-            per_set_x += [scores, scores]
-            per_set_y += [np.ones(len(scores)), np.zeros(len(scores))]
-            per_set_w += [rel / pos, (1 - rel) / neg]
-        w = np.concatenate(per_set_w)
-        xs.append(np.concatenate(per_set_x))
-        ys.append(np.concatenate(per_set_y))
-        ws.append(w / w.sum())
-    x = np.concatenate(xs)[:, None]
+        xs += [scores, scores]
+        ys += [np.ones(len(scores)), np.zeros(len(scores))]
+        ws += [rel / pos, (1 - rel) / neg]
+    w = np.concatenate(ws)
+    return np.concatenate(xs), np.concatenate(ys), w / w.sum()
+
+
+def calibrate(
+    sets: Sequence[SetData],
+    model: ranker_mod.Ranker,
+    matrices: Mapping[str, np.ndarray],
+    how: Calibration = Calibration(),
+) -> tuple[float, float]:
+    """Logistic fit of "is a fit" (grade at the top of its set's scale; adjacent counts half or
+    is left out) on the fused value, fits and non-fits weighted equally within each query, so
+    the score reads as the chance of a fit in a pool where fits and non-fits were equally
+    common: the same for a pool of ten or of ten thousand. Returns (a, b): score = 100 *
+    logistic(a * fused + b), strictly increasing in the fused value."""
+    rows = [_even_odds(sd, matrices[sd.evalset.name], how.adjacent) for sd in sets if how.uses(sd)]
+    x = np.concatenate([r[0] for r in rows])[:, None]
     coef, intercept = _logistic(
-        x, np.concatenate(ys), np.concatenate(ws), ["calibration"], c=1e6, intercept=True
+        x,
+        np.concatenate([r[1] for r in rows]),
+        np.concatenate([r[2] for r in rows]),
+        ["calibration"],
+        c=1e6,
+        intercept=True,
     )
     return float(coef[0]), intercept
+
+
+def held_out_scores(
+    sets: Sequence[SetData], design: Design, how: Calibration
+) -> dict[str, np.ndarray]:
+    """Each graded set's 0-100 scores from the design fitted and calibrated without it."""
+    out = {}
+    for held in sets:
+        if held.evalset.name == "vanetik":
+            continue
+        train = [s for s in sets if s is not held]
+        model = fit(train, design)
+        matrices = {sd.evalset.name: fused_matrix(sd, model) for sd in train if how.uses(sd)}
+        model.calib_a, model.calib_b = calibrate(train, model, matrices, how)
+        out[held.evalset.name] = np.asarray(model.calibrated(fused_matrix(held, model)))
+    return out
+
+
+def even_odds_log_loss(sd: SetData, scores: np.ndarray) -> float:
+    """Log loss of the 0-100 score read as the chance of a fit, at even odds (adjacent half)."""
+    x, y, w = _even_odds(sd, scores)
+    p = np.clip(x / 100.0, 1e-6, 1 - 1e-6)
+    return float(-(w * (y * np.log(p) + (1 - y) * np.log(1 - p))).sum())
+
+
+def choose_calibration(
+    sets: Sequence[SetData],
+    design: Design,
+    calibrations: Sequence[Calibration] = CALIBRATIONS,
+    log: Callable[[str], None] = print,
+) -> tuple[Calibration, list[dict[str, Any]]]:
+    """The calibration with the least held-out log loss at even odds (leave one set out); each
+    row also carries the held-out livecareer medians, reported, not chosen on."""
+    table = []
+    for how in calibrations:
+        held = held_out_scores(sets, design, how)
+        by_set = {name: even_odds_log_loss(_named(sets, name), s) for name, s in held.items()}
+        row: dict[str, Any] = {"calibration": how, "log_loss": by_set}
+        if "livecareer" in held:
+            row["medians"] = category_medians(_named(sets, "livecareer"), held["livecareer"])
+        table.append(row)
+        log(
+            f"  {np.mean(list(by_set.values())):.4f}  "
+            + "  ".join(f"{k} {v:.3f}" for k, v in by_set.items())
+            + f"  {how.label}"
+            + (
+                "  medians "
+                + "; ".join(
+                    f"{g}: " + "/".join(f"{v:.0f}" for v in m.values())
+                    for g, m in row["medians"].items()
+                )
+                if "medians" in row
+                else ""
+            )
+        )
+    best = min(table, key=lambda r: np.mean(list(r["log_loss"].values())))
+    return best["calibration"], table
+
+
+def _named(sets: Sequence[SetData], name: str) -> SetData:
+    return next(sd for sd in sets if sd.evalset.name == name)
+
+
+def category_medians(sd: SetData, scores: np.ndarray) -> dict[str, dict[str, float]]:
+    """Median score of the same-category, the neighbouring and the unrelated resumes, per kind
+    of query (livecareer's written job descriptions and O*NET occupations)."""
+    out: dict[str, dict[str, float]] = {}
+    for group in sorted({q.group for q in sd.evalset.queries}):
+        parts: dict[str, list[float]] = {"same category": [], "neighbour": [], "unrelated": []}
+        for q in sd.evalset.queries:
+            if q.group != group:
+                continue
+            row = _row(sd.evalset, scores, q)
+            for i, value in enumerate(row):
+                g = q.grades.get(i, 0.0)
+                key = "same category" if g == 2 else "neighbour" if g == 1 else "unrelated"
+                parts[key].append(float(value))
+        out[group] = {k: float(np.median(v)) if v else float("nan") for k, v in parts.items()}
+    return out
 
 
 @dataclass
@@ -388,6 +512,14 @@ def _without(*names: str) -> tuple[str, ...]:
     return tuple(f for f in ALL if f not in names)
 
 
+def _with(*names: str) -> tuple[str, ...]:
+    return (*_without("bm25"), *names)
+
+
+def _swap(old: str, new: str) -> tuple[str, ...]:
+    return tuple(new if f == old else f for f in _without("bm25"))
+
+
 CANDIDATE_DESIGNS = (
     Design(),
     Design(c=0.05),
@@ -398,6 +530,13 @@ CANDIDATE_DESIGNS = (
     Design(features=_without("skills"), c=0.05),
     Design(features=_without("semantic_mean"), c=0.05),
     Design(features=("lexical", "bm25", "semantic", "semantic_mean"), c=0.05),
+    # This round's levers (docs/scoring.md), each against the design chosen last round.
+    Design(features=_with("lexical_expanded"), c=0.05),
+    Design(features=_swap("lexical", "lexical_expanded"), c=0.05),
+    Design(features=_with("section"), c=0.05),
+    Design(features=_with("section_top"), c=0.05),
+    Design(features=_with("section", "section_top"), c=0.05),
+    Design(features=_with("lexical_expanded", "section"), c=0.05),
 )
 
 
@@ -432,9 +571,11 @@ def choose_design(
 def train(sets: Sequence[SetData], log: Callable[[str], None] = print) -> ranker_mod.Ranker:
     """Choose the design by leave-one-set-out, fit it on every set, calibrate it."""
     design, table = choose_design(sets, log=log)
+    log("Leave-one-set-out calibration (mean held-out log loss at even odds, then each set):")
+    how, calib_table = choose_calibration(sets, design, log=log)
     model = fit(sets, design)
     matrices = {sd.evalset.name: fused_matrix(sd, model) for sd in sets}
-    model.calib_a, model.calib_b = calibrate(sets, model, matrices)
+    model.calib_a, model.calib_b = calibrate(sets, model, matrices, how)
     model.meta.update(
         {
             "sizes": {
@@ -444,6 +585,19 @@ def train(sets: Sequence[SetData], log: Callable[[str], None] = print) -> ranker
             "cross_validation": [
                 {"design": d.label, "held_out_ndcg": {k: round(v, 4) for k, v in s.items()}}
                 for d, s in table
+            ],
+            "calibration": how.label,
+            "calibration_design": {"adjacent": how.adjacent, "real_only": how.real_only},
+            "calibration_cross_validation": [
+                {
+                    "calibration": row["calibration"].label,
+                    "held_out_log_loss": {k: round(v, 4) for k, v in row["log_loss"].items()},
+                    "held_out_livecareer_medians": {
+                        g: {k: round(v, 1) for k, v in m.items()}
+                        for g, m in row.get("medians", {}).items()
+                    },
+                }
+                for row in calib_table
             ],
         }
     )

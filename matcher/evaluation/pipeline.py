@@ -64,6 +64,14 @@ def evaluate(
     committed design fitted on the other sets), beside the committed model itself."""
     design = harness.Design(features=tuple(model.features), **_design_args(model))
     held = harness.loso(data, design) if len(data) > 1 else {}
+    how = harness.Calibration(**model.meta.get("calibration_design", {}))
+    names = {sd.evalset.name for sd in data}
+    # The medians as a set never seen by the fit or the calibration reads them.
+    held_scores = (
+        harness.held_out_scores(data, design, how)
+        if "livecareer" in names and len(names & {"rjdb", "labelled"}) > 0
+        else {}
+    )
     reports, diffs = [], []
     for sd in data:
         name = sd.evalset.name
@@ -80,6 +88,9 @@ def evaluate(
                 "fitted_diff": float(fitted_diff.mean()),
                 "fitted_interval": harness.bootstrap_interval([fitted_diff]),
                 "calibration": calibration_check(sd, fitted) if name == "livecareer" else None,
+                "held_out_calibration": (
+                    calibration_check(sd, held_scores[name]) if name in held_scores else None
+                ),
             }
         )
         diffs.append(per[HELD_OUT] - per[rep.best_baseline])
@@ -100,26 +111,7 @@ def _design_args(model: ranker_mod.Ranker) -> dict[str, Any]:
 
 
 def calibration_check(sd: harness.SetData, scores: np.ndarray) -> dict[str, dict[str, float]]:
-    """Median score of the same-category, the neighbouring and the unrelated resumes, per kind
-    of query (the written job descriptions, the O*NET occupations)."""
-    out: dict[str, dict[str, float]] = {}
-    for group in sorted({q.group for q in sd.evalset.queries}):
-        same: list[float] = []
-        near: list[float] = []
-        other: list[float] = []
-        for q in sd.evalset.queries:
-            if q.group != group:
-                continue
-            row = scores[q.index]
-            for i, value in enumerate(row):
-                g = q.grades.get(i, 0.0)
-                (same if g == 2 else near if g == 1 else other).append(value)
-        out[group] = {
-            "same category": float(np.median(same)),
-            "neighbour": float(np.median(near)) if near else float("nan"),
-            "unrelated": float(np.median(other)),
-        }
-    return out
+    return harness.category_medians(sd, scores)
 
 
 BINS = (0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100.01)
@@ -200,10 +192,10 @@ def format_results(results: dict[str, Any]) -> str:
             f"{item['fitted_diff']:+.3f} ({item['fitted_interval'][0]:+.3f} to "
             f"{item['fitted_interval'][1]:+.3f})"
         )
-        if item["calibration"]:
-            for group, medians in item["calibration"].items():
+        for key, how in (("held_out_calibration", "held out"), ("calibration", "fitted on all")):
+            for group, medians in (item.get(key) or {}).items():
                 parts = ", ".join(f"{k} {v:.0f}" for k, v in medians.items())
-                lines.append(f"  median score, {group} queries: {parts}")
+                lines.append(f"  median score ({how}), {group} queries: {parts}")
         lines.append("")
     lo, hi = results["mean_interval"]
     lines.append(
@@ -243,6 +235,7 @@ def as_json(results: dict[str, Any], skipped: Sequence[str], seconds: float) -> 
                 "fitted_diff": item["fitted_diff"],
                 "fitted_interval": list(item["fitted_interval"]),
                 "calibration": item["calibration"],
+                "held_out_calibration": item["held_out_calibration"],
             }
         )
     return {
