@@ -8,7 +8,7 @@ from billing.models import Reservation, ReservationCharge
 from billing.selectors import balance_cents, price_per_candidate_cents
 from billing.services import credit_grant
 from candidates.models import Document
-from matcher import embeddings, vector_cache
+from matcher import embeddings, scoring, vector_cache
 from matcher.models import CandidateEmbedding, Decision, Match, MatchResult
 from matcher.selectors.matches import decision_history, match_progress, match_results
 from matcher.services import matches as matching
@@ -214,6 +214,46 @@ def test_reweighting_reranks_from_stored_evidence_for_free(alice, alice_org, rol
     match_reweight(match=match, weights=None)
     restored = {r.candidate.name: r.score for r in match_results(match=match)}
     assert restored == before
+
+
+@pytest.mark.parametrize("component", scoring.COMPONENTS)
+def test_weighting_a_component_up_lifts_the_candidate_strongest_in_it(
+    alice, alice_org, role, create, component
+):
+    """Weighting a component up (four times its default share) never lowers the candidate
+    strongest in it, and any candidate who overtakes another is the stronger of the two in that
+    component. None of these candidates has a level gap, the one part weights leave alone."""
+    fund(alice_org, 1000)
+    people = [
+        candidate(alice_org, FIT, "Ada"),
+        candidate(alice_org, NO_PYTHON, "Grace"),
+        candidate(alice_org, NURSE, "Florence"),
+    ]
+    match = create(org=alice_org, user=alice, role=role, candidates=people)
+
+    def order() -> list[str]:
+        return [r.candidate.name for r in match_results(match=match)]
+
+    before = order()
+    strength = {
+        r.candidate.name: scoring.fused_parts(r.components)[1][component]
+        for r in match_results(match=match)
+    }
+    assert all(not r.components.get("level_gap") for r in match_results(match=match))
+    strongest = max(strength, key=lambda name: strength[name])
+    weights = {**scoring.DEFAULT_WEIGHTS, component: 4 * scoring.DEFAULT_WEIGHTS[component]}
+    match_reweight(match=match, weights=weights)
+    after = order()
+    assert after.index(strongest) <= before.index(strongest)
+    for a in after:
+        for b in after[after.index(a) + 1 :]:
+            if before.index(a) > before.index(b):  # a overtook b
+                assert strength[a] > strength[b], (component, a, b)
+    # All the weight on the component: the ranking is the component's.
+    match_reweight(
+        match=match, weights={c: 1.0 if c == component else 0.0 for c in scoring.COMPONENTS}
+    )
+    assert order()[0] == strongest
 
 
 def test_it_refuses_weights_for_skills_the_role_does_not_list(alice, alice_org, role):
