@@ -376,12 +376,13 @@ def calibrate(
 
 
 def held_out_scores(
-    sets: Sequence[SetData], design: Design, how: Calibration
+    sets: Sequence[SetData], design: Design, how: Calibration, only: str | None = None
 ) -> dict[str, np.ndarray]:
-    """Each graded set's 0-100 scores from the design fitted and calibrated without it."""
+    """Each graded set's (or the `only` set's) 0-100 scores from the design fitted and
+    calibrated without it."""
     out = {}
     for held in sets:
-        if held.evalset.name == "vanetik":
+        if held.evalset.name == "vanetik" or only not in (None, held.evalset.name):
             continue
         train = [s for s in sets if s is not held]
         model = fit(train, design)

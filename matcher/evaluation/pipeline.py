@@ -68,7 +68,7 @@ def evaluate(
     names = {sd.evalset.name for sd in data}
     # The medians as a set never seen by the fit or the calibration reads them.
     held_scores = (
-        harness.held_out_scores(data, design, how)
+        harness.held_out_scores(data, design, how, only="livecareer")
         if "livecareer" in names and len(names & {"rjdb", "labelled"}) > 0
         else {}
     )
@@ -89,7 +89,7 @@ def evaluate(
                 "fitted_interval": harness.bootstrap_interval([fitted_diff]),
                 "calibration": calibration_check(sd, fitted) if name == "livecareer" else None,
                 "held_out_calibration": (
-                    calibration_check(sd, held_scores[name]) if name in held_scores else None
+                    calibration_check(sd, held_scores[name]) if name == "livecareer" else None
                 ),
             }
         )
