@@ -234,23 +234,13 @@ def role_features(
     skills: Sequence[RoleSkillSpec],
     vector: np.ndarray | None = None,
     title_vector: np.ndarray | None = None,
-    line_vectors: np.ndarray | None = None,
-    spellings: Sequence[str] = (),
 ) -> RoleFeatures:
-    """`text` is what the role says in words (`Role.profile_text`, or the job description);
-    `spellings` every way the taxonomy writes the role's skills (`skill_spellings`)."""
-    lines = role_lines(text) if line_vectors is None else []
-    if vector is None or (title_vector is None and title.strip()) or line_vectors is None:
-        # One pass through the model for the text, the title and the lines.
-        embedded = embeddings.embed_texts([text, title.strip(), *lines])
-        text_emb, title_emb = embedded[0], embedded[1]
+    """`text` is what the role says in words (`Role.profile_text`, or the job description)."""
+    if vector is None or (title_vector is None and title.strip()):
+        text_emb, title_emb = embeddings.embed_texts([text, title.strip()])
         vector = embeddings.pooled(text_emb.vectors) if vector is None else vector
         if title_vector is None and len(title_emb.vectors):
             title_vector = title_emb.vectors[0]
-        if line_vectors is None:
-            line_vectors = np.asarray(
-                [embeddings.pooled(e.vectors) for e in embedded[2:] if len(e.vectors)], np.float32
-            ).reshape(-1, embeddings.DIMENSIONS)
     # The words as written: emphasising the extracted skill names was tried and ranked worse,
     # because a job ad's incidental skills ("a logistics company") then count as requirements.
     query = lexical.query_terms(text)
@@ -261,8 +251,6 @@ def role_features(
         vector=vector,
         query=query,
         title_vector=title_vector,
-        line_vectors=line_vectors,
-        expanded_query=lexical.expanded_query(query, spellings),
     )
 
 
@@ -289,10 +277,6 @@ def score_one(
         mentions=resume.mentions,
         text=resume.text,
         lexical_raw=lexical.lexical_score(role.query, resume.terms, resume.n_terms, stats),
-        lexical_expanded_raw=lexical.lexical_score(
-            role.expanded_query or role.query, resume.terms, resume.n_terms, stats
-        ),
-        section=scoring.section_cosines(resume.vectors, role.line_vectors),
         bm25=lexical.bm25_share(role.query, resume.terms, resume.n_terms, stats),
         total_years=resume.total_years,
         title_cos=(
@@ -328,6 +312,4 @@ def role_from_job_description(
         RoleSkillSpec(s.skill_id, s.name, s.weight, s.must_have, s.min_years)
         for s in profile.skills
     ]
-    return role_features(
-        title=profile.title, text=text, skills=skills, spellings=skill_spellings(skills, matcher)
-    )
+    return role_features(title=profile.title, text=text, skills=skills)

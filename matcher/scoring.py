@@ -531,8 +531,6 @@ def score_candidate(
     level: int | None = None,
     weights: Mapping[str, Any] | None = None,
     bm25: float | None = None,
-    lexical_expanded_raw: float | None = None,
-    section: tuple[float, float] | None = None,
 ) -> ScoreResult:
     readable = text_is_readable(text)
     evidence = skill_evidence(role_skills, mentions, readable=readable, total_years=total_years)
@@ -548,11 +546,6 @@ def score_candidate(
         "semantic_mean_cosine": round(pooled_cosine(chunk_vectors, role_vector), 4),
         "lexical_raw": round(lexical_raw, 4),
         "bm25": round(bm25, 4) if bm25 is not None else None,
-        "lexical_expanded_raw": (
-            round(lexical_expanded_raw, 4) if lexical_expanded_raw is not None else None
-        ),
-        "section_cosine": round(section[0], 4) if section is not None else None,
-        "section_top_cosine": round(section[1], 4) if section is not None else None,
         "readable": 1.0 if readable else 0.0,
         "total_years": total_years,
     }

@@ -594,9 +594,7 @@ class ScoreProgress:
 _pool_lock = threading.Lock()
 # org id -> (pool version, candidates counted, highest candidate id counted, statistics)
 _pool_stats: dict[int, tuple[int, int, int, lexical.PoolStats]] = {}
-_role_vectors: dict[
-    tuple[int, str, str], tuple[np.ndarray, np.ndarray | None, np.ndarray | None]
-] = {}
+_role_vectors: dict[tuple[int, str, str], tuple[np.ndarray, np.ndarray | None]] = {}
 
 
 def pool_stats_for_org(org_id: int) -> lexical.PoolStats:
@@ -640,15 +638,11 @@ def _role_features(match: Match) -> ranking.RoleFeatures:
     skills = [scoring.RoleSkillSpec(**s) for s in snap.get("skills", [])]
     key = (match.pk, embeddings.model_version(), _sha(snap.get("text", "")))
     cached = _role_vectors.get(key)
-    spellings = ranking.skill_spellings(skills, skill_matcher())
     if cached is None:
         role = ranking.role_features(
-            title=snap.get("title", ""),
-            text=snap.get("text", ""),
-            skills=skills,
-            spellings=spellings,
+            title=snap.get("title", ""), text=snap.get("text", ""), skills=skills
         )
-        _role_vectors[key] = (role.vector, role.title_vector, role.line_vectors)
+        _role_vectors[key] = (role.vector, role.title_vector)
         return role
     return ranking.role_features(
         title=snap.get("title", ""),
@@ -656,8 +650,6 @@ def _role_features(match: Match) -> ranking.RoleFeatures:
         skills=skills,
         vector=cached[0],
         title_vector=cached[1],
-        line_vectors=cached[2],
-        spellings=spellings,
     )
 
 

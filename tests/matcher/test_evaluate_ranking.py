@@ -100,9 +100,6 @@ def test_the_vectorised_components_are_the_products_pair_by_pair():
     roles = [ranking.role_from_job_description(t, matcher, categories=categories) for t in jobs]
     stats = ranking.pool_stats(resumes)
     raw = features.component_matrices(roles, resumes, stats)
-    # The taxonomy's other spellings reach the query; the role's lines were embedded.
-    assert any(len(role.expanded_query) > len(role.query) for role in roles)
-    assert all(role.line_vectors is not None and len(role.line_vectors) for role in roles)
     for j, role in enumerate(roles):
         for i, resume in enumerate(resumes):
             c = ranking.score_one(role, resume, stats).components
@@ -111,11 +108,6 @@ def test_the_vectorised_components_are_the_products_pair_by_pair():
             assert raw["semantic"][j, i] == pytest.approx(c["semantic_cosine"], abs=1e-4)
             assert raw["semantic_mean"][j, i] == pytest.approx(c["semantic_mean_cosine"], abs=1e-4)
             assert raw["skills"][j, i] == pytest.approx(c["skills"], abs=1e-4)
-            assert raw["lexical_expanded"][j, i] == pytest.approx(
-                c["lexical_expanded_raw"], abs=1e-4
-            )
-            assert raw["section"][j, i] == pytest.approx(c["section_cosine"], abs=1e-4)
-            assert raw["section_top"][j, i] == pytest.approx(c["section_top_cosine"], abs=1e-4)
             title = c["title_cosine"]
             assert (np.isnan(raw["title"][j, i]) and title is None) or raw["title"][j, i] == (
                 pytest.approx(title, abs=1e-4)
