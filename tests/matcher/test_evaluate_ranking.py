@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from django.core.management import call_command
 
-from matcher import ranking
+from matcher import embeddings, lexical, ranking, scoring
 from matcher.evaluation import features, harness, runner, sets
 from matcher.evaluation.metrics import average_precision, ndcg_at_k
 from matcher.evaluation.taxonomy import file_skill_categories, file_skill_matcher
@@ -99,7 +99,29 @@ def test_the_vectorised_components_are_the_products_pair_by_pair():
     resumes = ranking.resume_features(texts, matcher)
     roles = [ranking.role_from_job_description(t, matcher, categories=categories) for t in jobs]
     stats = ranking.pool_stats(resumes)
+    # The inputs tried as candidates (not in the product's score): defined by the pure
+    # functions below, which a product path would call.
+    for role in roles:
+        lines = ranking.role_lines(role.text)
+        role.line_vectors = np.stack(
+            [embeddings.pooled(e.vectors) for e in embeddings.embed_texts(lines)]
+        )
+        role.expanded_query = lexical.expanded_query(
+            role.query, ranking.skill_spellings(role.skills, matcher)
+        )
+    assert any(len(role.expanded_query) > len(role.query) for role in roles)
     raw = features.component_matrices(roles, resumes, stats)
+    for j, role in enumerate(roles):
+        for i, resume in enumerate(resumes):
+            expanded = lexical.lexical_score(
+                role.expanded_query, resume.terms, resume.n_terms, stats
+            )
+            assert raw["lexical_expanded"][j, i] == pytest.approx(expanded, abs=1e-4)
+            section = scoring.section_cosines(resume.vectors, role.line_vectors)
+            assert section is not None
+            cover, best = section
+            assert raw["section"][j, i] == pytest.approx(cover, abs=1e-4)
+            assert raw["section_top"][j, i] == pytest.approx(best, abs=1e-4)
     for j, role in enumerate(roles):
         for i, resume in enumerate(resumes):
             c = ranking.score_one(role, resume, stats).components
