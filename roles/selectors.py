@@ -6,6 +6,7 @@ its own organisation. Nothing here returns another organisation's role.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from typing import Any
 
@@ -181,6 +182,31 @@ def role_page_cache_key(*, role: Role) -> str:
     generation = cache.get(_generation_key(role.slug), 0)
     stamp = role.updated_at.timestamp() if role.updated_at else 0
     return f"roles:page:{role.slug}:{generation}:{role.version}:{stamp}"
+
+
+def _visitor_page_key(slug: str, site: str) -> str:
+    return f"roles:visitor-page:{slug}:{hashlib.sha256(site.encode()).hexdigest()[:16]}"
+
+
+def role_visitor_page_get(*, slug: str, site: str) -> tuple[str | None, int]:
+    """The whole page as a visitor without a session sees it on this site (scheme and host: the
+    page links itself), if cached under the slug's current generation; and that generation.
+
+    One round trip and no query: every write to the role or its sections moves the generation
+    (roles.signals), which retires the copy without needing the role's row to build a key."""
+    generation_key, key = _generation_key(slug), _visitor_page_key(slug, site)
+    found = cache.get_many([generation_key, key])
+    generation = int(found.get(generation_key, 0))
+    stored = found.get(key)
+    if stored is not None and stored[0] == generation:
+        return str(stored[1]), generation
+    return None, generation
+
+
+def role_visitor_page_set(*, slug: str, site: str, generation: int, html: str) -> None:
+    """Stores the page under the generation read before it was rendered: a write meanwhile
+    leaves it already stale."""
+    cache.set(_visitor_page_key(slug, site), (generation, html), PAGE_CACHE_TIMEOUT)
 
 
 def role_cache_invalidate(*, slug: str) -> None:

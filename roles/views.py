@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
@@ -21,6 +24,10 @@ from roles.models import Role
 from roles.services import role_revision_changes
 
 PAGE_SIZE = 24
+# A session or flashed messages make the page someone's own: such visitors are never served, nor
+# fill, the shared copy.
+VISITOR_STATE_COOKIES = (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name)
+CSRF_PLACEHOLDER = "rolematch-csrf-token-placeholder"
 _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
@@ -47,6 +54,15 @@ def role_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    # Most of the catalog's traffic is visitors and crawlers without a session: they all see the
+    # same page, served whole from the cache with their own CSRF token put in.
+    shared = not any(name in request.COOKIES for name in VISITOR_STATE_COOKIES)
+    site = absolute_url(request, "/")
+    cached, generation = (
+        selectors.role_visitor_page_get(slug=slug, site=site) if shared else (None, 0)
+    )
+    if cached is not None:
+        return HttpResponse(cached.replace(CSRF_PLACEHOLDER, get_token(request)))
     try:
         head = selectors.role_get_published_head(slug=slug)
     except Role.DoesNotExist:
@@ -57,9 +73,14 @@ def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
         role = selectors.role_get_published(slug=slug)
         parts = render_role_parts(role)
         cache.set(key, parts, selectors.PAGE_CACHE_TIMEOUT)
-    return render(
-        request, "roles/role_detail.html", role_page_context(head, parts, request=request)
+    context = role_page_context(head, parts, request=request)
+    if not shared:
+        return render(request, "roles/role_detail.html", context)
+    html = render_to_string(
+        "roles/role_detail.html", {**context, "csrf_token": CSRF_PLACEHOLDER}, request=request
     )
+    selectors.role_visitor_page_set(slug=slug, site=site, generation=generation, html=html)
+    return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
 
 
 def render_role_preview(request: HttpRequest, role: Role) -> HttpResponse:

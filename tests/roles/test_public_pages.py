@@ -162,6 +162,42 @@ def test_the_page_is_cached_and_a_publish_shows_the_new_content(client: Client) 
     assert "Principal" in client.get("/roles/data-engineer/").content.decode()
 
 
+def test_visitors_without_a_session_get_the_whole_page_from_the_cache_with_their_own_token(
+    django_assert_num_queries,
+) -> None:
+    make_role("Data Engineer")
+    first = Client(enforce_csrf_checks=True).get("/roles/data-engineer/").content.decode()
+    visitor = Client(enforce_csrf_checks=True)
+
+    with django_assert_num_queries(0):
+        page = visitor.get("/roles/data-engineer/").content.decode()
+
+    token = re.search(r'"X-CSRFToken": "([^"]+)"', page)
+    assert token is not None
+    assert token.group(1) not in first
+    assert re.sub(r'"X-CSRFToken": "[^"]+"', "", page) == re.sub(
+        r'"X-CSRFToken": "[^"]+"', "", first
+    )
+    # The token in the shared copy is this visitor's own: a form posted with it passes CSRF.
+    response = visitor.post(
+        reverse("account_login"),
+        {"login": "nobody@example.com", "password": "wrong"},
+        HTTP_X_CSRFTOKEN=token.group(1),
+    )
+    assert response.status_code == 200
+
+
+def test_a_signed_in_page_never_fills_the_shared_copy(client: Client, alice) -> None:
+    make_role("Data Engineer")
+    client.force_login(alice)
+    assert "/app/matches/new/" in client.get("/roles/data-engineer/").content.decode()
+
+    html = Client().get("/roles/data-engineer/").content.decode()
+
+    assert reverse("account_signup") in html
+    assert 'href="/app/matches/new/?role=data-engineer"' not in html
+
+
 def test_unpublishing_takes_the_page_down(client: Client) -> None:
     role = make_role("Data Engineer")
     assert client.get("/roles/data-engineer/").status_code == 200
