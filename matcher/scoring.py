@@ -28,7 +28,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
-from itertools import combinations
 from math import factorial
 from typing import Any
 
@@ -623,20 +622,22 @@ def contributions(
     intercept, parts = fused_parts(components, weights)
     names = list(PARTS)
     n = len(names)
-
-    def value(subset: tuple[str, ...]) -> float:
-        return calibrated(intercept + sum(parts[k] for k in subset))
-
-    out = {"base": value(())}
-    for name in names:
-        others = [k for k in names if k != name]
-        total = 0.0
-        for size in range(n):
-            weight = factorial(size) * factorial(n - size - 1) / factorial(n)
-            for subset in combinations(others, size):
-                total += weight * (value((*subset, name)) - value(subset))
-        out[name] = total
-    score = round(value(tuple(names)), 1)
+    # Subsets as bit masks (bit i: names[i] is in), each calibrated once: computed per order
+    # instead, an API page of 50 results spent most of its time here.
+    value = [
+        calibrated(intercept + sum(parts[names[i]] for i in range(n) if mask >> i & 1))
+        for mask in range(1 << n)
+    ]
+    share = [factorial(size) * factorial(n - size - 1) / factorial(n) for size in range(n)]
+    out = {"base": value[0]}
+    for i, name in enumerate(names):
+        bit = 1 << i
+        out[name] = sum(
+            share[mask.bit_count()] * (value[mask | bit] - value[mask])
+            for mask in range(1 << n)
+            if not mask & bit
+        )
+    score = round(value[-1], 1)
     rounded = {k: round(v, 1) for k, v in out.items()}
     # Rounding each share can leave a tenth over or under: the largest share absorbs it.
     drift = round(score - sum(rounded.values()), 1)

@@ -217,6 +217,9 @@ def result_list(*, match: Match, filters: ResultFilters | None = None) -> QueryS
     qs = (
         MatchResult.objects.filter(match=match, match__organisation_id=match.organisation_id)
         .select_related("candidate")
+        # A resume's text, twice over (as read and as searched), is most of a candidate row and
+        # no list shows it: fifty of them made a results page read a megabyte for nothing.
+        .defer("candidate__text", "candidate__search_text")
         .annotate(
             decision_kind=Subquery(decision.values("decision")[:1]),
         )

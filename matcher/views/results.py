@@ -55,11 +55,16 @@ def match_result_context(request: AuthenticatedHttpRequest, match: Match) -> dic
     page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     aliases = ws.match_aliases(match=match) if match.blind else None
     rows = ws.result_rows(match=match, results=page.object_list, user=request.user, aliases=aliases)
-    top_rows = ws.result_rows(
-        match=match,
-        results=ws.result_list(match=match, filters=filters)[:HEATMAP_ROWS],
-        user=request.user,
-        aliases=aliases,
+    # The heatmap shows the first rows of the ranking: on the first page, the rows just read.
+    top_rows = (
+        rows[:HEATMAP_ROWS]
+        if page.number == 1
+        else ws.result_rows(
+            match=match,
+            results=ws.result_list(match=match, filters=filters)[:HEATMAP_ROWS],
+            user=request.user,
+            aliases=aliases,
+        )
     )
     bins = ws.match_score_bins(match=match)
     columns, heat_rows = ws.match_heatmap(match=match, rows=top_rows)
