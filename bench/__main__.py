@@ -18,14 +18,17 @@ django.setup()
 
 def main(argv: list[str]) -> int:
     here = Path(__file__).resolve().parent
-    names = sorted(p.stem.removeprefix("bench_") for p in here.glob("bench_*.py"))
+    modules = {p.stem.removeprefix("bench_"): f"bench.{p.stem}" for p in here.glob("bench_*.py")}
+    # A benchmark that grew past one module is a package: bench/load/.
+    modules |= {p.parent.name: f"bench.{p.parent.name}" for p in here.glob("*/__init__.py")}
+    names = sorted(modules)
     chosen = [a for a in argv if not a.startswith("-")] or names
     unknown = set(chosen) - set(names)
     if unknown:
         print(f"unknown benchmark(s): {', '.join(sorted(unknown))}; have: {', '.join(names)}")
         return 2
     for name in chosen:
-        module = importlib.import_module(f"bench.bench_{name}")
+        module = importlib.import_module(modules[name])
         print(f"\n=== {name} ===", flush=True)
         started = time.perf_counter()
         module.main([a for a in argv if a.startswith("-")])
