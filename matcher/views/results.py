@@ -89,7 +89,12 @@ def match_result_context(request: AuthenticatedHttpRequest, match: Match) -> dic
             100 * float((match.weights or {}).get("level", scoring.DEFAULT_LEVEL_STEP))
         ),
         "level_choices": LEVEL_CHOICES,
-        "total": MatchResult.objects.filter(match=match).count(),
+        # Unfiltered, the paginator has just counted the same rows.
+        "total": (
+            MatchResult.objects.filter(match=match).count()
+            if filters.active
+            else page.paginator.count
+        ),
         "bins": bins,
         "histogram": mark_safe(  # noqa: S308 - built by matcher.charts, every text escaped
             charts.histogram_svg(
