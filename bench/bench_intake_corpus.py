@@ -23,9 +23,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
-import subprocess
-import sys
 import time
 import uuid
 from collections import Counter
@@ -38,6 +35,7 @@ from django.db import connection
 
 from accounts.models import Organisation, User
 from accounts.services import organisation_create, organisation_delete
+from bench.load.processes import stop, worker_start
 from billing.services import credit_grant
 from candidates.models import Document
 from candidates.services import batch_create
@@ -61,47 +59,6 @@ FIRST_RESULT_S = 5.0
 def _backend() -> str:
     broker = str(app.conf.broker_url).split(":", 1)[0]
     return f"{connection.vendor} + {broker} broker"
-
-
-def _worker_start(queue: str, concurrency: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "CELERY_TASK_DEFAULT_QUEUE": queue}
-    LOG.parent.mkdir(parents=True, exist_ok=True)
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--loglevel",
-            "INFO",
-            "--concurrency",
-            str(concurrency),
-            "--pool",
-            "prefork",
-            "--queues",
-            queue,
-            "--hostname",
-            f"{queue}@%h",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=LOG.open("wb"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def _worker_stop(worker: subprocess.Popen[bytes]) -> None:
-    os.killpg(worker.pid, signal.SIGTERM)
-    try:
-        worker.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        os.killpg(worker.pid, signal.SIGKILL)
-        worker.wait(timeout=10)
 
 
 def _tenant(label: str) -> tuple[User, Organisation]:
@@ -241,7 +198,8 @@ def main(argv: list[str]) -> None:
     queue = f"bench-corpus-{uuid.uuid4().hex[:8]}"
     app.conf.task_default_queue = queue
     print(f"{len(files)} files, {_backend()}, worker concurrency {args.concurrency}", flush=True)
-    worker = _worker_start(queue, args.concurrency)
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "CELERY_TASK_DEFAULT_QUEUE": queue}
+    worker = worker_start(env, LOG, args.concurrency)
     tenants: list[tuple[User, Organisation]] = []
     try:
         app.send_task("config.ping", queue=queue).get(timeout=180)
@@ -259,7 +217,7 @@ def main(argv: list[str]) -> None:
         internal, texts = _report(match, files)
         log_errors = LOG.read_text(errors="replace").count("ERROR")
     finally:
-        _worker_stop(worker)
+        stop(worker)
     raw_s = _raw_model(texts) if texts else float("nan")
     scored = len(texts)
     product_rps = scored / total if total else 0.0
