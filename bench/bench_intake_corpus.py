@@ -145,7 +145,11 @@ def _raw_model(texts: list[str]) -> float:
 
 def _report(match: Match, files: list[CorpusFile]) -> tuple[int, list[str]]:
     """Prints what became of every file; returns (internal errors, candidate texts scored)."""
-    documents = list(Document.objects.filter(matches=match).select_related("candidate"))
+    # The tenant's uploads, not the match's: a file read before Run joins the match as its
+    # candidate, not as a document still being read.
+    documents = list(
+        Document.objects.filter(organisation_id=match.organisation_id).select_related("candidate")
+    )
     by_name = {d.original_name: d for d in documents}
     reasons: Counter[tuple[str, str]] = Counter()
     internal = 0

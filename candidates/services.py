@@ -214,13 +214,32 @@ def batch_create(
 
 def _queue_chunks(document_ids: list[int]) -> None:
     """Chunks, not a task a file: each chunk is read, embedded in one pass through the model and
-    scored by one task, and several chunks keep every worker process busy. The first chunks are
-    small, so that the first results show within seconds."""
-    start, size = 0, max(1, settings.INTAKE_CHUNK_FILES // 4)
-    while start < len(document_ids):
+    scored by one task, and several chunks keep every worker process busy."""
+    start = 0
+    for size in chunk_sizes(len(document_ids), largest=settings.INTAKE_CHUNK_FILES):
         task_enqueue("matcher.documents_ingest", document_ids[start : start + size])
         start += size
-        size = min(size * 2, settings.INTAKE_CHUNK_FILES)
+
+
+def chunk_sizes(total: int, *, largest: int) -> list[int]:
+    """How many uploads each chunk takes, `total` in all. The first chunks are small so that
+    the first results show within seconds; the last ones are small again because a batch is done
+    only when its last chunk is, and one worker process reading a full last chunk while the
+    others sit idle cost a 35-file batch about a tenth of its time."""
+    head: list[int] = []
+    tail: list[int] = []
+    remaining = total
+    size = max(1, largest // 4)
+    while size < largest and remaining > 0:
+        for side in (head, tail):
+            take = min(size, remaining)
+            if take:
+                side.append(take)
+                remaining -= take
+        size *= 2
+    parts = -(-remaining // largest) if largest > 0 else 0
+    middle = [remaining // parts + (1 if i < remaining % parts else 0) for i in range(parts)]
+    return head + middle + tail[::-1]
 
 
 def _intake_files(intake: _Intake, files: Iterable[UploadedFile]) -> None:
