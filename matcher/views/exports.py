@@ -82,7 +82,7 @@ def _filename(match: Match, ext: str) -> str:
 def _rows(request: HttpRequest, match: Match) -> Iterator[ws.ResultRow]:
     filters = ws.ResultFilters.from_query(request.GET)
     aliases = ws.match_aliases(match=match) if match.blind else None
-    results = ws.result_list(match=match, filters=filters)
+    results = ws.result_list(match=match, filters=filters, with_profile=True)
     # Chunks keep memory flat for a match of thousands.
     chunk = 500
     offset = 0

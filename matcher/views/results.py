@@ -54,7 +54,13 @@ def match_result_context(request: AuthenticatedHttpRequest, match: Match) -> dic
     results = ws.result_list(match=match, filters=filters)
     page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     aliases = ws.match_aliases(match=match) if match.blind else None
-    rows = ws.result_rows(match=match, results=page.object_list, user=request.user, aliases=aliases)
+    rows = ws.result_rows(
+        match=match,
+        results=page.object_list,
+        user=request.user,
+        aliases=aliases,
+        first_rank=page.start_index(),
+    )
     # The heatmap shows the first rows of the ranking: on the first page, the rows just read.
     top_rows = (
         rows[:HEATMAP_ROWS]
