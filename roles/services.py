@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from django.db.models import F, Model, ProtectedError
+from django.db.models import F, Model, RestrictedError
 from django.utils import timezone
 
 from roles.models import (
@@ -173,9 +173,9 @@ def custom_role_delete(*, role: Role, actor: Any = None) -> None:
         with transaction.atomic():
             role._history_user = actor
             role.delete()
-    except ProtectedError as exc:
+    except RestrictedError as exc:
         raise RoleInUse(
-            f"This role was used by {len(exc.protected_objects)} match(es), which keep their "
+            f"This role was used by {len(exc.restricted_objects)} match(es), which keep their "
             "results; it cannot be deleted."
         ) from exc
 

@@ -67,7 +67,9 @@ class Match(models.Model):
     ACTIVE_STATUSES = frozenset({Status.QUEUED, Status.RUNNING})
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="matches")
-    role = models.ForeignKey("roles.Role", on_delete=models.PROTECT, related_name="matches")
+    # RESTRICT, not PROTECT: a role its matches used cannot be deleted alone, yet an
+    # organisation's deletion (its roles and matches together) must not be refused.
+    role = models.ForeignKey("roles.Role", on_delete=models.RESTRICT, related_name="matches")
     role_version = models.PositiveIntegerField()
     role_title = models.CharField(max_length=200)
     # The skill profile and text scored against, frozen at creation: editing the role later

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
+from accounts.models import Organisation
+from accounts.services import organisation_delete
 from matcher.models import Match
 from roles.models import Role, RoleSkill
 from tests.roles.factories import make_role, skill
@@ -155,6 +157,20 @@ def test_a_custom_role_is_deleted_unless_matches_used_it(alice_api, alice, alice
     response = alice_api.delete(f"/api/v1/custom-roles/{used.pk}/")
     assert response.status_code == 409
     assert response.json()["type"].endswith("/api/problems/conflict/")
+
+
+def test_an_organisation_whose_custom_role_has_matches_can_still_be_deleted(
+    alice, alice_org
+) -> None:
+    # The match keeps its role from being deleted alone, not along with the whole organisation.
+    used = make_role("Used", organisation=alice_org)
+    match = Match.objects.create(
+        organisation=alice_org, role=used, role_version=0, role_title="Used", price_cents=5
+    )
+    organisation_delete(org=alice_org, actor=alice)
+    assert not Organisation.objects.filter(pk=alice_org.pk).exists()
+    assert not Role.objects.filter(pk=used.pk).exists()
+    assert not Match.objects.filter(pk=match.pk).exists()
 
 
 def test_another_organisations_custom_role_is_404(alice_org, charlie_api) -> None:
