@@ -138,6 +138,30 @@ class MatchSerializer(serializers.ModelSerializer):
         }
 
 
+class NotScoredSerializer(serializers.Serializer[dict[str, str]]):
+    file = serializers.CharField(help_text="The file's name; 'File N' in a blind match.")
+    reason = serializers.CharField(help_text="Why it was not scored, in the recruiter's words.")
+
+
+class MatchDetailSerializer(MatchSerializer):
+    """A match with the files it did not score and why: none of them was charged."""
+
+    not_scored = serializers.SerializerMethodField()
+
+    class Meta(MatchSerializer.Meta):
+        fields = [*MatchSerializer.Meta.fields, "not_scored"]
+        read_only_fields = fields
+
+    @extend_schema_field(NotScoredSerializer(many=True))
+    def get_not_scored(self, match: Match) -> list[dict[str, str]]:
+        rows = self.context["not_scored"](match)
+        # A file's name often is the person's: a blind match numbers them, as its page does.
+        return [
+            {"file": f"File {number}" if match.blind else row["name"], "reason": row["reason"]}
+            for number, row in enumerate(rows, start=1)
+        ]
+
+
 class EvidenceSerializer(serializers.Serializer):
     skill_id = serializers.IntegerField()
     name = serializers.CharField()

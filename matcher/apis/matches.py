@@ -38,6 +38,7 @@ from matcher.selectors import matches as match_selectors
 from matcher.selectors import workspace as ws
 from matcher.serializers import (
     MatchCreateInSerializer,
+    MatchDetailSerializer,
     MatchSerializer,
 )
 from matcher.services.matches import MatchError, MatchInputError, match_resume, match_start
@@ -45,7 +46,10 @@ from roles.selectors import role_list_for_org
 
 
 def match_context() -> dict[str, Any]:
-    return {"progress": lambda match: match_selectors.match_progress(match=match)}
+    return {
+        "progress": lambda match: match_selectors.match_progress(match=match),
+        "not_scored": lambda match: ws.match_not_scored(match=match),
+    }
 
 
 def match_get(request: Request, pk: int) -> Match:
@@ -173,11 +177,12 @@ class MatchDetailApi(APIView):
     @extend_schema(
         operation_id="matches_retrieve",
         tags=["matches"],
-        summary="A match's status and progress",
-        responses={**json_response(MatchSerializer), **problems(404)},
+        summary="A match's status and progress, and the files it did not score with why",
+        responses={**json_response(MatchDetailSerializer), **problems(404)},
     )
     def get(self, request: Request, pk: int) -> Response:
-        return Response(MatchSerializer(match_get(request, pk), context=match_context()).data)
+        match = match_get(request, pk)
+        return Response(MatchDetailSerializer(match, context=match_context()).data)
 
 
 class MatchResumeApi(APIView):

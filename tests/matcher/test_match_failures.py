@@ -22,6 +22,7 @@ from matcher.selectors.workspace import match_not_scored
 from matcher.services import matches as matching
 from matcher.services.matches import match_create, match_score, pipeline_sweep
 from outbox.models import Message
+from tests.api.conftest import bearer
 from tests.candidates.factories import CandidateFactory, DocumentFactory, media_root, upload  # noqa: F401
 from tests.matcher.test_matching_pipeline import FIT, NO_PYTHON, NURSE
 from tests.roles.factories import make_role
@@ -217,6 +218,15 @@ def test_one_candidate_breaking_in_any_stage_fails_alone_and_the_rest_are_charge
     page = client.get(reverse("matcher:match_detail", args=[match.pk])).content.decode()
     assert "Completed with 1 file not scored" in page
     assert "florence.txt" in page
+    # The API says the same: which file, and why.
+    detail = bearer(alice, funded).get(f"/api/v1/matches/{match.pk}/").json()
+    assert detail["failed_count"] == 1
+    assert [row["file"] for row in detail["not_scored"]] == ["florence.txt"]
+    assert detail["not_scored"][0]["reason"] == match_not_scored(match=match)[0]["reason"]
+    Match.objects.filter(pk=match.pk).update(blind=True)
+    blind = bearer(alice, funded).get(f"/api/v1/matches/{match.pk}/").json()
+    assert [row["file"] for row in blind["not_scored"]] == ["File 1"]
+    Match.objects.filter(pk=match.pk).update(blind=False)
 
     # Delivered again (a worker died after finishing): nothing is charged twice.
     match_score(match_id=match.pk)
