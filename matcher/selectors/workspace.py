@@ -217,8 +217,8 @@ def result_list(
     """The match's results, filtered and sorted, each with its decision (if any) annotated.
 
     The candidate's parsed profile and links are read only `with_profile` (exports mask with
-    them); the results page and the API show neither, and decoding that JSON on every row was
-    a tenth of the page's time."""
+    them): the results page and the API show neither, and would decode that JSON on every row
+    for nothing."""
     filters = filters or ResultFilters()
     decision = Decision.objects.filter(match=match, candidate=OuterRef("candidate"))
     qs = (
@@ -285,7 +285,8 @@ class ResultRow:
     missing: list[str]
     missing_must_haves: list[str]
     # What the results table shows, read once here: one lookup a cell in the template instead
-    # of a chain through the result and its candidate was a third of the table's render time.
+    # of a chain through the result and its candidate, each step of which Django's template
+    # engine tries as a key before an attribute, fifty rows a page.
     rank: int = 0
     candidate_id: int = 0
     score: int = 0

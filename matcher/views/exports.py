@@ -90,7 +90,13 @@ def _rows(request: HttpRequest, match: Match) -> Iterator[ws.ResultRow]:
         batch = list(results[offset : offset + chunk])
         if not batch:
             return
-        yield from ws.result_rows(match=match, results=batch, user=request.user, aliases=aliases)
+        yield from ws.result_rows(
+            match=match,
+            results=batch,
+            user=request.user,
+            aliases=aliases,
+            first_rank=offset + 1,
+        )
         offset += chunk
 
 
