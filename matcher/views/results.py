@@ -67,7 +67,7 @@ def match_result_context(request: AuthenticatedHttpRequest, match: Match) -> dic
         if page.number == 1
         else ws.result_rows(
             match=match,
-            results=ws.result_list(match=match, filters=filters)[:HEATMAP_ROWS],
+            results=results[:HEATMAP_ROWS],
             user=request.user,
             aliases=aliases,
         )
