@@ -409,6 +409,7 @@ BOOTSTRAP_STEPS: list[str] = [
     "billing.bootstrap.ensure_default_pricing",
     "roles.catalog.load_taxonomy",
     "roles.catalog.load_default_catalog",
+    "matcher.reference.ensure_built",
 ]
 
 # Services a test may need. With REQUIRE_SERVICES=1 (CI) a test that cannot reach its service

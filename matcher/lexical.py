@@ -89,20 +89,6 @@ def query_terms(text: str, *, emphasis: Iterable[str] = (), cap: int = 5) -> dic
     return {term: float(min(n, cap)) for term, n in counts.items()}
 
 
-def expanded_query(
-    query: Mapping[str, float], spellings: Iterable[str], *, weight: float = 1.0
-) -> dict[str, float]:
-    """The role's terms plus the words of the other spellings of the skills it names (the
-    taxonomy's aliases: "k8s" for "Kubernetes"), each added once at `weight`, so a resume
-    that writes a skill differently from the ad still shares its words. A term the role already
-    uses keeps its own count."""
-    out = dict(query)
-    for spelling in spellings:
-        for term in tokens(spelling):
-            out.setdefault(term, weight)
-    return out
-
-
 def lexical_score(
     query: Mapping[str, float], doc: Counter[str], doc_len: int, stats: PoolStats
 ) -> float:

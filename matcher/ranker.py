@@ -26,8 +26,8 @@ import numpy as np
 
 MODEL_PATH = Path(__file__).resolve().parent / "data" / "ranker.json"
 
-# The inputs, read from a result's stored components (see `inputs`).
-FEATURES = (
+# The inputs, read from a result's stored components (see `inputs`): those of version 4...
+BASE_FEATURES = (
     "lexical",
     "bm25",
     "semantic",
@@ -37,16 +37,19 @@ FEATURES = (
     "skills",
     "level_gap",
 )
-# Inputs tried as candidates by `train_ranker` besides those (docs/scoring.md): the lexical
-# cosine of the query with the taxonomy's other spellings of the role's skills, and how well
-# the resume's passages cover the role's lines (all of them, and the best few).
-CANDIDATE_FEATURES = ("lexical_expanded", "section", "section_top")
+# ...and, since version 5, each component read against its role's reference pool
+# (matcher.reference).
+FEATURES = (
+    *BASE_FEATURES,
+    "lexical_fz",
+    "semantic_fz",
+    "semantic_mean_fz",
+    "title_fz",
+    "skills_fz",
+)
 # Which recruiter-facing component each input belongs to, for re-weighting and contributions.
 COMPONENT_OF = {
     "lexical": "lexical",
-    "lexical_expanded": "lexical",
-    "section": "semantic",
-    "section_top": "semantic",
     "bm25": "lexical",
     "semantic": "semantic",
     "semantic_mean": "semantic",
@@ -54,6 +57,11 @@ COMPONENT_OF = {
     "title_missing": "title",
     "skills": "skills",
     "level_gap": "level",
+    "lexical_fz": "lexical",
+    "semantic_fz": "semantic",
+    "semantic_mean_fz": "semantic",
+    "title_fz": "title",
+    "skills_fz": "skills",
 }
 
 
@@ -108,6 +116,45 @@ class Ranker:
         )
 
 
+# The components also read against their role's reference pool (`matcher.reference`), and where
+# each one's raw value sits in a result's components.
+REFERENCE_INPUTS = ("lexical", "semantic", "semantic_mean", "title", "skills")
+RAW_KEY = {
+    "lexical": "lexical_raw",
+    "semantic": "semantic_cosine",
+    "semantic_mean": "semantic_mean_cosine",
+    "title": "title_cosine",
+    "skills": "skills",
+}
+
+
+def mean_key(name: str) -> str:
+    return f"{name}_ref_mean"
+
+
+def sd_key(name: str) -> str:
+    return f"{name}_ref_sd"
+
+
+def standardised(
+    components: Mapping[str, Any], name: str, stand_in: Mapping[str, float] | None = None
+) -> float | None:
+    """A result's component `name` against its role's reference statistics (`<name>_ref_mean`,
+    `<name>_ref_sd`), or None when the result has no such value. A result scored without them
+    (before scoring version 5) is read against `stand_in`'s (the model's average role), so its
+    re-weighting still ranks by what it shows. A pool with no spread divides by 1, as the
+    evaluation does."""
+    value = components.get(RAW_KEY[name])
+    mean = components.get(mean_key(name))
+    sd = components.get(sd_key(name))
+    if mean is None or sd is None:
+        mean = (stand_in or {}).get(mean_key(name))
+        sd = (stand_in or {}).get(sd_key(name))
+    if value is None or mean is None or sd is None:
+        return None
+    return (float(value) - float(mean)) / (float(sd) if sd > 0 else 1.0)
+
+
 @cache
 def default() -> Ranker:
     return Ranker.from_json(json.loads(MODEL_PATH.read_text(encoding="utf-8")))
@@ -119,9 +166,6 @@ def input_values(components: Mapping[str, Any], ranker: Ranker) -> dict[str, flo
     title = components.get("title_cosine")
     raw = {
         "lexical": components.get("lexical_raw"),
-        "lexical_expanded": components.get("lexical_expanded_raw"),
-        "section": components.get("section_cosine"),
-        "section_top": components.get("section_top_cosine"),
         "bm25": components.get("bm25"),
         "semantic": components.get("semantic_cosine"),
         "semantic_mean": components.get("semantic_mean_cosine", components.get("semantic_cosine")),
@@ -130,6 +174,9 @@ def input_values(components: Mapping[str, Any], ranker: Ranker) -> dict[str, flo
         "skills": components.get("skills"),
         "level_gap": components.get("level_gap"),
     }
+    for name in REFERENCE_INPUTS:
+        if f"{name}_fz" in ranker.features:
+            raw[f"{name}_fz"] = standardised(components, name, ranker.fill)
     out = {}
     for name in ranker.features:
         value = raw.get(name)

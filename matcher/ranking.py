@@ -31,7 +31,7 @@ from matcher.blind import (
     mask_identity,
 )
 from matcher.scoring import Mention, RoleSkillSpec, ScoreResult
-from roles.job_description import extract_job_profile, reflow
+from roles.job_description import extract_job_profile
 
 
 @dataclass
@@ -56,10 +56,6 @@ class RoleFeatures:
     vector: np.ndarray
     query: dict[str, float] = field(default_factory=dict)
     title_vector: np.ndarray | None = None
-    # The role's lines (`role_lines`) embedded one by one, and its query with the taxonomy's
-    # other spellings of its skills (`lexical.expanded_query`).
-    line_vectors: np.ndarray | None = None
-    expanded_query: dict[str, float] = field(default_factory=dict)
 
 
 def mentions_from_hits(hits: Iterable[Any]) -> dict[int, list[Mention]]:
@@ -197,29 +193,6 @@ def resume_features(
     return out
 
 
-MAX_ROLE_LINES = 40
-MIN_LINE_TERMS = 4
-_BULLET = re.compile(r"^[\s\-\u2022*\u00b7\u2013\u2014>]+")
-
-
-def role_lines(text: str) -> list[str]:
-    """The role's statements a resume's passages are matched against: each line of the ad (a
-    paragraph-long one split as the ad reader splits it) with at least `MIN_LINE_TERMS` words
-    that count, bullets stripped; headings and one-word lines say too little to match."""
-    out = []
-    for raw in reflow(text).splitlines():
-        line = _BULLET.sub("", raw).strip()
-        if len(lexical.tokens(line)) >= MIN_LINE_TERMS:
-            out.append(line)
-    return out[:MAX_ROLE_LINES]
-
-
-def skill_spellings(skills: Sequence[RoleSkillSpec], matcher: Any) -> list[str]:
-    """Every spelling the taxonomy (`matcher.spellings`) knows for the role's skills."""
-    known = getattr(matcher, "spellings", {})
-    return [s for spec in skills for s in known.get(spec.skill_id, (spec.name,))]
-
-
 def role_text(title: str, body: str, skills: Sequence[RoleSkillSpec]) -> str:
     parts = [title.strip(), body.strip()]
     if skills:
@@ -269,7 +242,9 @@ def score_one(
     stats: lexical.PoolStats,
     *,
     weights: Mapping[str, Any] | None = None,
+    reference: Mapping[str, float] | None = None,
 ) -> ScoreResult:
+    """`reference`: the role's statistics over the reference pool (`matcher.reference`)."""
     return scoring.score_candidate(
         role_skills=role.skills,
         role_vector=role.vector,
@@ -286,6 +261,7 @@ def score_one(
         ),
         level=scoring.level_gap(role.title, resume.titles[0]) if resume.titles else None,
         weights=weights,
+        reference=reference,
     )
 
 
@@ -295,10 +271,15 @@ def rank(
     stats: lexical.PoolStats | None = None,
     *,
     weights: Mapping[str, Any] | None = None,
+    reference: Mapping[str, float] | None = None,
 ) -> list[tuple[int, ScoreResult]]:
-    """(index into `resumes`, result), best first; ties keep the input order."""
+    """(index into `resumes`, result), best first; ties keep the input order. `reference`:
+    the role's statistics over the reference pool (`matcher.reference.role_stats`)."""
     stats = stats or pool_stats(resumes)
-    results = [(i, score_one(role, r, stats, weights=weights)) for i, r in enumerate(resumes)]
+    results = [
+        (i, score_one(role, r, stats, weights=weights, reference=reference))
+        for i, r in enumerate(resumes)
+    ]
     results.sort(key=lambda pair: (-pair[1].score, pair[0]))
     return results
 

@@ -35,7 +35,7 @@ import numpy as np
 
 from matcher import ranker
 
-SCORING_VERSION = 4
+SCORING_VERSION = 5
 
 COMPONENTS = ("semantic", "skills", "lexical", "title")
 
@@ -69,7 +69,6 @@ SEMANTIC_CEIL = 0.70
 # and many of its own): 0.35 and above counts as full marks.
 LEXICAL_CEIL = 0.35
 TOP_CHUNKS = 2
-TOP_LINES = 3
 # Job titles: "Staff Nurse" against "Registered Nurse" is about 0.6, a title of another field
 # below 0.4.
 TITLE_FLOOR = 0.40
@@ -253,22 +252,6 @@ def pooled_cosine(chunk_vectors: np.ndarray, role_vector: np.ndarray) -> float:
     mean = np.asarray(chunk_vectors, dtype=np.float32).mean(axis=0)
     norm = float(np.linalg.norm(mean))
     return float(mean @ np.asarray(role_vector, np.float32) / norm) if norm else 0.0
-
-
-def section_cosines(
-    chunk_vectors: np.ndarray, line_vectors: np.ndarray | None
-) -> tuple[float, float] | None:
-    """How much of the role the resume's passages cover: for each of the role's lines (its
-    duties, requirements) the cosine of the resume's closest chunk; returns (the mean over
-    the role's lines, the mean of its best `TOP_LINES`). None when the role has no such lines."""
-    if line_vectors is None or len(line_vectors) == 0:
-        return None
-    if len(chunk_vectors) == 0:
-        return 0.0, 0.0
-    sims = np.asarray(line_vectors, np.float32) @ np.asarray(chunk_vectors, np.float32).T
-    best = sims.max(axis=1)
-    k = min(TOP_LINES, len(best))
-    return float(best.mean()), float(np.sort(best)[-k:].mean())
 
 
 def semantic_component(cosine: float) -> float:
@@ -530,7 +513,10 @@ def score_candidate(
     level: int | None = None,
     weights: Mapping[str, Any] | None = None,
     bm25: float | None = None,
+    reference: Mapping[str, float] | None = None,
 ) -> ScoreResult:
+    """`reference`: the role's average and spread of each component over the reference pool
+    (`matcher.reference.role_stats`), kept in the components so re-weighting reads them too."""
     readable = text_is_readable(text)
     evidence = skill_evidence(role_skills, mentions, readable=readable, total_years=total_years)
     cosine = semantic_cosine(chunk_vectors, role_vector)
@@ -547,6 +533,7 @@ def score_candidate(
         "bm25": round(bm25, 4) if bm25 is not None else None,
         "readable": 1.0 if readable else 0.0,
         "total_years": total_years,
+        **(reference or {}),
     }
     return combine(components, evidence, weights)
 

@@ -11,6 +11,7 @@ the change on its next read.
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
@@ -94,7 +95,11 @@ def pool_changed(org_id: int) -> None:
     try:
         cache.incr(key)
     except ValueError:
-        cache.add(key, 1, None) or cache.incr(key)
+        # The counter is gone (first change, or the cache was flushed or restarted: Redis here
+        # keeps nothing on disk). Counting again from 1 could reach a number that a long-lived
+        # process still holds for an older pool, which would then look current; a start taken
+        # from the clock cannot.
+        cache.add(key, time.time_ns(), None) or cache.incr(key)
 
 
 def _load(org_id: int, model_version: str) -> ChunkMatrix:

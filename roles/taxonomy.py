@@ -85,8 +85,9 @@ class SkillMatcher:
         self._cs = ahocorasick.Automaton()
         self.skill_count = 0
         self.term_count = 0
-        # Every way the taxonomy writes a skill, canonical name first: a role's query can then
-        # carry the spellings its text does not use (matcher.lexical.expanded_query).
+        # Every way the taxonomy writes a skill, canonical name first, so a role's query can
+        # carry the spellings its text does not use (tried in the ranking evaluation:
+        # matcher.evaluation.levers.expanded_query).
         self.spellings: dict[int, tuple[str, ...]] = {}
         ci_terms: dict[str, _Term] = {}
         cs_terms: dict[str, _Term] = {}

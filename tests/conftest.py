@@ -22,6 +22,8 @@ from django.db import connection
 from accounts.models import Membership, Organisation, User
 from accounts.services import organisation_create
 from config.celery import app
+from matcher import reference
+from matcher.services import matches
 from tests.workers import worker_queue  # noqa: F401  (a fixture, shared by every test)
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
@@ -44,6 +46,22 @@ def need(condition: bool, reason: str) -> None:
     if services_required():
         pytest.fail(f"required service missing: {reason}")
     pytest.skip(reason)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _reference_pool_embedded():
+    # The bootstrap step `make run` takes: a worker started by a test then only loads the file
+    # instead of spending its task's first half-minute embedding the pool.
+    reference.ensure_built()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_caches():
+    # Each test's database is rolled back and its ids reused, while the per-process caches
+    # keyed by organisation id would outlive it and answer for a pool that no longer exists.
+    matches.process_caches_clear()
+    yield
+    matches.process_caches_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -24,6 +24,7 @@ import numpy as np
 from candidates import parsing
 from candidates.parsing import ParseError, extract
 from matcher import embeddings, lexical, ranking
+from matcher.evaluation import levers
 from matcher.evaluation.taxonomy import SKILLS_DIR
 from matcher.scoring import Mention
 from roles.job_description import extract_job_profile
@@ -163,10 +164,11 @@ def resume_features(
 
 def roles_from_job_descriptions(
     texts: Sequence[str], matcher: Any, categories: Any = None
-) -> list[ranking.RoleFeatures]:
-    """`ranking.role_from_job_description` of each text, its two vectors cached."""
+) -> list[levers.EvalRole]:
+    """`ranking.role_from_job_description` of each text, its two vectors cached, with the
+    candidate inputs' role side (`levers`)."""
     folder = _features_folder()
-    out: list[ranking.RoleFeatures] = []
+    out: list[levers.EvalRole] = []
     pending: list[tuple[int, str]] = []
     for text in texts:
         profile = extract_job_profile(text, matcher, title="", categories=categories)
@@ -184,7 +186,7 @@ def roles_from_job_descriptions(
             pending.append((len(out), str(path)))
         query = ranking.lexical.query_terms(text)
         out.append(
-            ranking.RoleFeatures(
+            levers.EvalRole(
                 title=profile.title,
                 text=text,
                 skills=skills,
@@ -192,8 +194,8 @@ def roles_from_job_descriptions(
                 vector=vectors["vector"] if vectors else None,  # type: ignore[arg-type]
                 query=query,
                 title_vector=vectors["title_vector"] if vectors else None,
-                expanded_query=ranking.lexical.expanded_query(
-                    query, ranking.skill_spellings(skills, matcher)
+                expanded_query=levers.expanded_query(
+                    query, levers.skill_spellings(skills, matcher)
                 ),
             )
         )
@@ -215,11 +217,11 @@ def roles_from_job_descriptions(
     return out
 
 
-def _role_line_vectors(roles: Sequence[ranking.RoleFeatures], folder: Path) -> None:
-    """Each role's `ranking.role_lines`, embedded one by one (cached by the lines' text)."""
-    pending: list[tuple[ranking.RoleFeatures, list[str], Path]] = []
+def _role_line_vectors(roles: Sequence[levers.EvalRole], folder: Path) -> None:
+    """Each role's `levers.role_lines`, embedded one by one (cached by the lines' text)."""
+    pending: list[tuple[levers.EvalRole, list[str], Path]] = []
     for role in roles:
-        lines = ranking.role_lines(role.text)
+        lines = levers.role_lines(role.text)
         path = folder / f"lines-{sha(chr(10).join(lines).encode())}.pkl"
         if path.is_file():
             with path.open("rb") as handle:

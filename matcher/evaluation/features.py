@@ -15,6 +15,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 from matcher import embeddings, lexical, scoring
+from matcher.evaluation.levers import POOL_Z, TOP_LINES, EvalRole
 from matcher.ranking import ResumeFeatures, RoleFeatures
 
 RAW = ("lexical", "semantic", "semantic_mean", "title", "skills", "level_gap")
@@ -33,7 +34,7 @@ def _sparse(rows: Sequence[dict[str, float]], vocab: dict[str, int]) -> sparse.c
 
 
 def lexical_matrix(
-    roles: Sequence[RoleFeatures],
+    roles: Sequence[EvalRole],
     resumes: Sequence[ResumeFeatures],
     stats: lexical.PoolStats,
     *,
@@ -98,9 +99,9 @@ def semantic_matrices(
 
 
 def section_matrices(
-    roles: Sequence[RoleFeatures], resumes: Sequence[ResumeFeatures]
+    roles: Sequence[EvalRole], resumes: Sequence[ResumeFeatures]
 ) -> tuple[np.ndarray, np.ndarray]:
-    """`scoring.section_cosines` for every pair: (mean over the role's lines of the closest
+    """`levers.section_cosines` for every pair: (mean over the role's lines of the closest
     chunk's cosine, mean of the best `TOP_LINES` lines); NaN for a role without lines."""
     cover = np.full((len(roles), len(resumes)), np.nan)
     top = np.full((len(roles), len(resumes)), np.nan)
@@ -118,7 +119,7 @@ def section_matrices(
         # best chunk per (line, resume): a max over each resume's block of columns
         best = np.zeros((len(lines), len(resumes)), np.float32)
         best[:, has] = np.maximum.reduceat(np.asarray(lines, np.float32) @ flat.T, starts, axis=1)
-        k = min(scoring.TOP_LINES, len(lines))
+        k = min(TOP_LINES, len(lines))
         cover[j] = best.mean(0)
         top[j] = np.sort(best, axis=0)[len(lines) - k :].mean(0)
     return cover, top
@@ -191,12 +192,16 @@ def level_matrix(roles: Sequence[RoleFeatures], resumes: Sequence[ResumeFeatures
 
 
 def component_matrices(
-    roles: Sequence[RoleFeatures], resumes: Sequence[ResumeFeatures], stats: lexical.PoolStats
+    roles: Sequence[EvalRole],
+    resumes: Sequence[ResumeFeatures],
+    stats: lexical.PoolStats,
+    *,
+    reference: Sequence[ResumeFeatures] = (),
 ) -> dict[str, np.ndarray]:
     top, pooled = semantic_matrices(roles, resumes)
     cosine, bm25 = lexical_matrix(roles, resumes, stats)
     cover, best_lines = section_matrices(roles, resumes)
-    return {
+    raw = {
         "lexical": cosine,
         "lexical_expanded": lexical_matrix(roles, resumes, stats, expanded=True)[0],
         "section": cover,
@@ -208,6 +213,20 @@ def component_matrices(
         "skills": skills_matrix(roles, resumes),
         "level_gap": level_matrix(roles, resumes),
     }
+    # `levers.pool_z` of each role's row: the set's resumes are the organisation's pool.
+    for name in POOL_Z:
+        raw[f"{name}_rz"] = zscore(raw[name], axis=1)
+    if reference:
+        # `levers.reference_z`: each role's spread over the fixed reference pool.
+        ref = component_matrices(roles, reference, stats)
+        for name in POOL_Z:
+            with np.errstate(invalid="ignore"):
+                mean = np.nanmean(ref[name], axis=1, keepdims=True)
+                sd = np.nanstd(ref[name], axis=1, keepdims=True)
+            raw[f"{name}_fz"] = (raw[name] - mean) / np.where(sd > 0, sd, 1.0)
+            # Each role's own statistics (one column), for the model's stand-in values.
+            raw[f"{name}_ref_mean"], raw[f"{name}_ref_sd"] = mean, sd
+    return raw
 
 
 def v3_scores(raw: dict[str, np.ndarray]) -> np.ndarray:

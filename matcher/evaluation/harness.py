@@ -14,6 +14,7 @@ from scipy.optimize import minimize
 
 from matcher import ranker as ranker_mod
 from matcher import ranking
+from matcher import reference as reference_pool
 from matcher.evaluation import cache, features
 from matcher.evaluation.metrics import average_precision, ndcg_at_k
 from matcher.evaluation.sets import EvalSet
@@ -22,6 +23,9 @@ BASELINES = ("BM25", "TF-IDF 1-2", "MiniLM", "TF-IDF+MiniLM z")
 SEED = 13
 BOOTSTRAP = 2000
 NEGATIVES_PER_QUERY = 200
+# The inputs of round one, which every design below starts from (the product reads more since
+# version 5: `ranker.FEATURES`).
+ALL = ranker_mod.BASE_FEATURES
 
 
 @dataclass
@@ -40,7 +44,9 @@ def build(
     resumes = cache.resume_features(evalset.resumes, matcher, log=log)
     roles = cache.roles_from_job_descriptions(evalset.jobs, matcher, categories)
     stats = ranking.pool_stats(resumes)  # the set is the organisation's pool
-    raw = features.component_matrices(roles, resumes, stats)
+    # The fixed reference pool the `*_fz` inputs read each role against (`matcher.reference`).
+    reference = cache.resume_features(reference_pool.texts(), matcher, log=log)
+    raw = features.component_matrices(roles, resumes, stats, reference=reference)
     raw["tfidf"] = features.tfidf_matrix(evalset.jobs, evalset.resumes)
     axis = 0 if evalset.queries and evalset.queries[0].axis == "col" else 1
     base = {
@@ -111,7 +117,7 @@ def bootstrap_interval(diffs: Sequence[np.ndarray], seed: int = SEED) -> tuple[f
 class Design:
     """One candidate ranker: which inputs, and how it is fitted."""
 
-    features: tuple[str, ...] = ranker_mod.FEATURES
+    features: tuple[str, ...] = ALL
     objective: str = "pairwise"  # or "pointwise"
     c: float = 1.0
 
@@ -142,6 +148,17 @@ def _fills(sets: Sequence[SetData], names: Sequence[str]) -> dict[str, float]:
         values = values[~np.isnan(values)]
         fills[name] = float(values.mean()) if len(values) else 0.0
     fills["level_gap"] = 0.0  # no readable title: no level taken off, as before
+    # A result stored without its role's reference statistics (scored before version 5) is read
+    # against the average role's: the mean over the training roles of each statistic.
+    for name in names:
+        base = name.removesuffix("_fz")
+        if base == name:
+            continue
+        for key in (ranker_mod.mean_key(base), ranker_mod.sd_key(base)):
+            stats = np.concatenate([s.raw[key].ravel() for s in sets if key in s.raw])
+            stats = stats[~np.isnan(stats)]
+            if len(stats):
+                fills[key] = float(stats.mean())
     return fills
 
 
@@ -189,6 +206,16 @@ SIGNS = {
     "lexical_expanded": 1,
     "section": 1,
     "section_top": 1,
+    "lexical_rz": 1,
+    "semantic_rz": 1,
+    "semantic_mean_rz": 1,
+    "title_rz": 1,
+    "skills_rz": 1,
+    "lexical_fz": 1,
+    "semantic_fz": 1,
+    "semantic_mean_fz": 1,
+    "title_fz": 1,
+    "skills_fz": 1,
 }
 
 
@@ -506,8 +533,6 @@ def report_set(
 
 # --- Choosing the design ------------------------------------------------------------------------
 
-ALL = ranker_mod.FEATURES
-
 
 def _without(*names: str) -> tuple[str, ...]:
     return tuple(f for f in ALL if f not in names)
@@ -518,7 +543,11 @@ def _with(*names: str) -> tuple[str, ...]:
 
 
 def _swap(old: str, new: str) -> tuple[str, ...]:
-    return tuple(new if f == old else f for f in _without("bm25"))
+    return _swap_all({old: new})
+
+
+def _swap_all(new_for: Mapping[str, str]) -> tuple[str, ...]:
+    return tuple(new_for.get(f, f) for f in _without("bm25"))
 
 
 CANDIDATE_DESIGNS = (
@@ -531,13 +560,61 @@ CANDIDATE_DESIGNS = (
     Design(features=_without("skills"), c=0.05),
     Design(features=_without("semantic_mean"), c=0.05),
     Design(features=("lexical", "bm25", "semantic", "semantic_mean"), c=0.05),
-    # This round's levers (docs/scoring.md), each against the design chosen last round.
+    # Round two's levers (`levers.CANDIDATE_FEATURES`, docs/scoring.md), each against the
+    # design chosen in round one.
     Design(features=_with("lexical_expanded"), c=0.05),
     Design(features=_swap("lexical", "lexical_expanded"), c=0.05),
     Design(features=_with("section"), c=0.05),
     Design(features=_with("section_top"), c=0.05),
     Design(features=_with("section", "section_top"), c=0.05),
     Design(features=_with("lexical_expanded", "section"), c=0.05),
+    # Round three: each component standardised against the role's own pool (`levers.pool_z`),
+    # in place of the fixed reference or beside it. Written before any of them was scored.
+    Design(
+        features=_swap_all(
+            {
+                "lexical": "lexical_rz",
+                "semantic": "semantic_rz",
+                "semantic_mean": "semantic_mean_rz",
+            }
+        ),
+        c=0.05,
+    ),
+    Design(
+        features=_swap_all(
+            {
+                "lexical": "lexical_rz",
+                "semantic": "semantic_rz",
+                "semantic_mean": "semantic_mean_rz",
+                "title": "title_rz",
+                "skills": "skills_rz",
+            }
+        ),
+        c=0.05,
+    ),
+    Design(features=_with("lexical_rz", "semantic_rz", "semantic_mean_rz"), c=0.05),
+    Design(
+        features=_swap_all(
+            {
+                "lexical": "lexical_fz",
+                "semantic": "semantic_fz",
+                "semantic_mean": "semantic_mean_fz",
+            }
+        ),
+        c=0.05,
+    ),
+    Design(
+        features=_swap_all(
+            {
+                "lexical": "lexical_fz",
+                "semantic": "semantic_fz",
+                "semantic_mean": "semantic_mean_fz",
+                "title": "title_fz",
+                "skills": "skills_fz",
+            }
+        ),
+        c=0.05,
+    ),
 )
 
 
@@ -572,6 +649,14 @@ def choose_design(
 def train(sets: Sequence[SetData], log: Callable[[str], None] = print) -> ranker_mod.Ranker:
     """Choose the design by leave-one-set-out, fit it on every set, calibrate it."""
     design, table = choose_design(sets, log=log)
+    unknown = [f for f in design.features if f not in ranker_mod.FEATURES]
+    if unknown:
+        # A candidate input (`levers`) won: the product cannot score with it until it computes
+        # and stores it, so writing the model now would score every result with its fill value.
+        raise ValueError(
+            f"The chosen design uses {', '.join(unknown)}, which the product does not compute; "
+            f"move it from matcher.evaluation.levers into the product first ({design.label})."
+        )
     log("Leave-one-set-out calibration (mean held-out log loss at even odds, then each set):")
     how, calib_table = choose_calibration(sets, design, log=log)
     model = fit(sets, design)

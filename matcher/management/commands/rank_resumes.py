@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from candidates.parsing import ParseError, extract
 from matcher import ranking
+from matcher import reference as matcher_reference
 from matcher.evaluation.taxonomy import best_skill_matcher
 from matcher.scoring import ScoreResult
 
@@ -53,7 +54,8 @@ def rank_folder(resumes: Path, jobs: list[Path], stderr: Any = sys.stderr) -> li
     for job in jobs:
         text = job.read_text(encoding="utf-8", errors="replace")
         role = ranking.role_from_job_description(text, matcher, categories=categories)
-        ranked = ranking.rank(role, features, stats) if features else []
+        reference = matcher_reference.role_stats(role, matcher_reference.pool(matcher), stats)
+        ranked = ranking.rank(role, features, stats, reference=reference) if features else []
         out.append(JobRanking(job.stem, role.title, [(names[i], r) for i, r in ranked]))
     return out
 

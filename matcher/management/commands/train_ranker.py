@@ -41,7 +41,10 @@ class Command(BaseCommand):
                 "The ranker is fitted on all four sets; missing: " + "; ".join(skipped)
             )
         self.stdout.write("Leave-one-set-out nDCG (mean, then each set held out):")
-        model = harness.train(data, log=self.stdout.write)
+        try:
+            model = harness.train(data, log=self.stdout.write)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
         model.meta["quick"] = bool(options["quick"])
         model.meta["livecareer_per_category"] = options["livecareer_per_category"]
         Path(options["out"]).write_text(

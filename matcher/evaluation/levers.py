@@ -1,0 +1,150 @@
+"""Ranking levers tried as candidate inputs: defined here, beside the evaluation, until one earns
+its place in the product.
+
+`train_ranker` weighs each of them in its leave-one-set-out selection (docs/scoring.md, "Choosing
+the design"). Those that did not survive stay here as pure functions a product path could call;
+the product neither computes nor stores them. The one that did (round three's reading of each
+component against a fixed reference pool) moved into the product as `matcher.reference`; its
+matrix form stays here (`reference_z`) to check the product against, pair by pair.
+
+- **Query expansion** through the taxonomy's aliases (`skill_spellings`, `expanded_query`): the
+  role's words plus every other spelling the taxonomy knows for the skills it names.
+- **Section-level semantic matching** (`role_lines`, `section_cosines`): each line of the role
+  embedded alone and matched to the resume's closest chunk.
+- **Standardising against the role's own pool** (`pool_z`, the `*_rz` inputs, not kept): each
+  component minus its mean over the organisation's pool for this role, divided by its spread
+  there, so a role whose resumes all share its words (or none do) weighs its words no more
+  than its meaning. The product scores candidate by candidate and a match may hold three
+  resumes, so the pool can also be a fixed reference (`reference_z`, the `*_fz` inputs, kept:
+  `matcher.reference`): RoleMatch's own 179 written resumes of many fields, the same for
+  every organisation.
+
+No Django import.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+import numpy as np
+
+from matcher import embeddings, lexical
+from matcher.ranking import RoleFeatures
+from matcher.scoring import RoleSkillSpec
+from roles.job_description import reflow
+
+# The inputs `train_ranker` may try besides the product's own (`ranker.FEATURES`, which has
+# the `*_fz` inputs since scoring version 5).
+CANDIDATE_FEATURES = (
+    "lexical_expanded",
+    "section",
+    "section_top",
+    "lexical_rz",
+    "semantic_rz",
+    "semantic_mean_rz",
+    "title_rz",
+    "skills_rz",
+)
+# The components `pool_z` and `reference_z` standardise per role (`<name>_rz`, `<name>_fz`).
+POOL_Z = ("lexical", "semantic", "semantic_mean", "title", "skills")
+
+MAX_ROLE_LINES = 40
+MIN_LINE_TERMS = 4
+TOP_LINES = 3
+_BULLET = re.compile(r"^[\s\-\u2022*\u00b7\u2013\u2014>]+")
+
+
+@dataclass
+class EvalRole(RoleFeatures):
+    """A role as the product reads it, plus what the candidate inputs need."""
+
+    # `role_lines` embedded one by one, and the query with the skills' other spellings.
+    line_vectors: np.ndarray | None = None
+    expanded_query: dict[str, float] = field(default_factory=dict)
+
+
+def role_lines(text: str) -> list[str]:
+    """The role's statements a resume's passages are matched against: each line of the ad (a
+    paragraph-long one split as the ad reader splits it) with at least `MIN_LINE_TERMS` words
+    that count, bullets stripped; headings and one-word lines say too little to match."""
+    out = []
+    for raw in reflow(text).splitlines():
+        line = _BULLET.sub("", raw).strip()
+        if len(lexical.tokens(line)) >= MIN_LINE_TERMS:
+            out.append(line)
+    return out[:MAX_ROLE_LINES]
+
+
+def skill_spellings(skills: Sequence[RoleSkillSpec], matcher: Any) -> list[str]:
+    """Every spelling the taxonomy (`SkillMatcher.spellings`) knows for the role's skills."""
+    known = getattr(matcher, "spellings", {})
+    return [s for spec in skills for s in known.get(spec.skill_id, (spec.name,))]
+
+
+def expanded_query(
+    query: Mapping[str, float], spellings: Sequence[str], *, weight: float = 1.0
+) -> dict[str, float]:
+    """The role's terms plus the words of the other spellings of the skills it names (the
+    taxonomy's aliases: "k8s" for "Kubernetes"), each added once at `weight`, so a resume
+    that writes a skill differently from the ad still shares its words. A term the role already
+    uses keeps its own count."""
+    out = dict(query)
+    for spelling in spellings:
+        for term in lexical.tokens(spelling):
+            out.setdefault(term, weight)
+    return out
+
+
+def section_cosines(
+    chunk_vectors: np.ndarray, line_vectors: np.ndarray | None
+) -> tuple[float, float] | None:
+    """How much of the role the resume's passages cover: for each of the role's lines (its
+    duties, requirements) the cosine of the resume's closest chunk; returns (the mean over
+    the role's lines, the mean of its best `TOP_LINES`). None when the role has no such lines."""
+    if line_vectors is None or len(line_vectors) == 0:
+        return None
+    if len(chunk_vectors) == 0:
+        return 0.0, 0.0
+    sims = np.asarray(line_vectors, np.float32) @ np.asarray(chunk_vectors, np.float32).T
+    best = sims.max(axis=1)
+    k = min(TOP_LINES, len(best))
+    return float(best.mean()), float(np.sort(best)[-k:].mean())
+
+
+def eval_role(role: RoleFeatures, matcher: Any) -> EvalRole:
+    """The product's role with the candidate inputs' role side computed (its lines embedded
+    here, uncached; `cache.roles_from_job_descriptions` does the same with a cache)."""
+    lines = role_lines(role.text)
+    vectors = [embeddings.pooled(e.vectors) for e in embeddings.embed_texts(lines)]
+    return EvalRole(
+        **{f.name: getattr(role, f.name) for f in fields(RoleFeatures)},
+        line_vectors=np.asarray(vectors, np.float32).reshape(-1, embeddings.DIMENSIONS),
+        expanded_query=expanded_query(role.query, skill_spellings(role.skills, matcher)),
+    )
+
+
+def pool_z(values: np.ndarray) -> np.ndarray:
+    """One role's component over its pool (one value a resume; NaN where absent) as z-scores
+    against that pool's own mean and spread; a pool with no spread gives 0s."""
+    values = np.asarray(values, float)
+    if np.all(np.isnan(values)):
+        return values
+    mean = np.nanmean(values)
+    sd = np.nanstd(values)
+    return (values - mean) / sd if sd > 0 else np.where(np.isnan(values), np.nan, 0.0)
+
+
+def reference_z(values: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """One role's component for some resumes as z-scores against the same role's values over a
+    fixed reference pool of resumes (NaN where absent; a reference with no spread divides by 1,
+    as `ranker.standardised` does)."""
+    values = np.asarray(values, float)
+    reference = np.asarray(reference, float)
+    if np.all(np.isnan(reference)):
+        return np.full_like(values, np.nan)
+    mean = np.nanmean(reference)
+    sd = np.nanstd(reference)
+    return (values - mean) / (sd if sd > 0 else 1.0)

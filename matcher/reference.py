@@ -1,0 +1,200 @@
+"""The fixed reference pool every role's components are standardised against (scoring version 5).
+
+A lexical cosine of 0.2 is a near miss for one job ad and a clear fit for another: a long ad of
+common words shares some of them with every resume, a short one of rare words with few. So each
+of a role's components is also read against what the same role scores over a fixed pool of
+resumes of many fields: RoleMatch's own 179 written resumes (the labelled evaluation set's,
+`matcher/evaluation/data/resumes/`, written for this project). The same pool for every role and
+every organisation, so a candidate scores the same whoever else is in the match or the
+organisation, and a score reads the same across roles (docs/scoring.md, "Standardised per role").
+
+Embedding the pool takes about half a minute on two cores; it is done once and kept under
+`var/` (keyed by the model, the pool's texts and the code that reads them), so each worker
+process only loads it. No Django import.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import statistics
+import threading
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from candidates.parsing import ParseError, extract
+from matcher import blind, embeddings, lexical, ranking, scoring
+from matcher.ranker import REFERENCE_INPUTS, mean_key, sd_key
+
+logger = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parents[1]
+REFERENCE_DIR = Path(__file__).resolve().parent / "evaluation" / "data" / "resumes"
+
+
+@dataclass
+class ReferencePool:
+    """The pool's resumes as the scorer reads them (`ranking.ResumeFeatures`)."""
+
+    resumes: list[ranking.ResumeFeatures]
+    readable: list[bool]
+
+
+def texts(folder: Path = REFERENCE_DIR) -> list[str]:
+    """The pool's resumes as intake stores a plain-text upload."""
+    out = []
+    for path in sorted(folder.glob("*.txt")):
+        try:
+            out.append(extract(path.read_bytes(), "resume.txt").text)
+        except ParseError:
+            continue
+    return out
+
+
+def _code_hash() -> str:
+    digest = hashlib.sha256()
+    for module in (blind, scoring):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    digest.update((ROOT / "candidates" / "parsing" / "profile.py").read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def cache_path(pool_texts: Sequence[str], folder: Path | None = None) -> Path:
+    digest = hashlib.sha256()
+    for text in pool_texts:
+        digest.update(text.encode("utf-8"))
+        digest.update(b"\0")
+    key = f"{embeddings.model_version()}-{digest.hexdigest()[:12]}-{_code_hash()}"
+    var = folder or Path(os.environ.get("VAR_DIR", str(ROOT / "var")))
+    return var / "reference" / f"pool-{key}.npz"
+
+
+def _save(path: Path, resumes: Sequence[ranking.ResumeFeatures]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    dim = embeddings.DIMENSIONS
+    arrays = {
+        "vectors": np.concatenate(
+            [np.asarray(r.vectors, np.float32).reshape(-1, dim) for r in resumes]
+        ),
+        "vector_counts": np.asarray([len(r.vectors) for r in resumes]),
+        "title_vectors": np.concatenate(
+            [np.asarray(r.title_vectors, np.float32).reshape(-1, dim) for r in resumes]
+        ),
+        "title_counts": np.asarray([len(r.title_vectors) for r in resumes]),
+        "years": np.asarray(
+            [np.nan if r.total_years is None else r.total_years for r in resumes], float
+        ),
+    }
+    tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")
+    np.savez(tmp, allow_pickle=False, **arrays)
+    # Two workers may build it at once: each writes its own file, the rename is atomic.
+    tmp.replace(path)
+
+
+def _split(flat: np.ndarray, counts: np.ndarray) -> list[np.ndarray]:
+    ends = np.cumsum(counts)
+    return [flat[end - n : end] for n, end in zip(counts, ends, strict=True)]
+
+
+def _load(path: Path, pool_texts: Sequence[str], matcher: Any) -> list[ranking.ResumeFeatures]:
+    with np.load(path) as data:
+        vectors = _split(data["vectors"], data["vector_counts"])
+        titles = _split(data["title_vectors"], data["title_counts"])
+        years = data["years"]
+    out = []
+    for i, text in enumerate(pool_texts):
+        terms = lexical.tokens(text)
+        out.append(
+            ranking.ResumeFeatures(
+                text=text,
+                vectors=vectors[i],
+                mentions=ranking.mentions_from_hits(matcher.find(text)),
+                terms=Counter(terms),
+                n_terms=len(terms),
+                total_years=None if np.isnan(years[i]) else float(years[i]),
+                title_vectors=titles[i],
+            )
+        )
+    return out
+
+
+_lock = threading.Lock()
+_pools: dict[tuple[Path, int], ReferencePool] = {}
+
+
+class _NoSkills:
+    """Building the file needs no taxonomy: mentions are found again at every load."""
+
+    def find(self, text: str) -> list[Any]:
+        return []
+
+
+def ensure_built(folder: Path | None = None) -> str:
+    """Embeds the pool into its file under `var/` unless it is there already (a bootstrap
+    step, so that no worker's first match waits half a minute for it)."""
+    pool_texts = texts()
+    path = cache_path(pool_texts, folder)
+    with _lock:
+        if path.is_file():
+            return f"reference pool present ({path.name})"
+        _save(path, ranking.resume_features(pool_texts, _NoSkills()))
+    return f"reference pool embedded: {len(pool_texts)} resumes ({path.name})"
+
+
+def pool(matcher: Any, *, folder: Path | None = None) -> ReferencePool:
+    """The reference pool, embedded once (under `var/`) and kept for the process's life. The
+    taxonomy's mentions are found with `matcher`, the same one the candidates are read with."""
+    pool_texts = texts()
+    path = cache_path(pool_texts, folder)
+    key = (path, id(matcher))
+    with _lock:
+        hit = _pools.get(key)
+        if hit is not None:
+            return hit
+        if path.is_file():
+            resumes = _load(path, pool_texts, matcher)
+        else:
+            logger.info("Embedding the reference pool (%s resumes) into %s", len(pool_texts), path)
+            resumes = ranking.resume_features(pool_texts, matcher)
+            _save(path, resumes)
+            resumes = _load(path, pool_texts, matcher)
+        made = ReferencePool(resumes, [scoring.text_is_readable(r.text) for r in resumes])
+        _pools[key] = made
+        return made
+
+
+def role_stats(
+    role: ranking.RoleFeatures, reference: ReferencePool, stats: lexical.PoolStats
+) -> dict[str, float]:
+    """The role's average and spread of each component over the reference pool: what
+    `ranker.input_values` standardises a candidate's value against (`<name>_ref_mean`,
+    `<name>_ref_sd`). A component the role cannot have (no title, no skills) is left out."""
+    values: dict[str, list[float]] = {name: [] for name in REFERENCE_INPUTS}
+    for resume, readable in zip(reference.resumes, reference.readable, strict=True):
+        values["lexical"].append(
+            lexical.lexical_score(role.query, resume.terms, resume.n_terms, stats)
+        )
+        values["semantic"].append(scoring.semantic_cosine(resume.vectors, role.vector))
+        values["semantic_mean"].append(scoring.pooled_cosine(resume.vectors, role.vector))
+        if role.title_vector is not None:
+            title = scoring.title_cosine(resume.title_vectors, role.title_vector)
+            if title is not None:
+                values["title"].append(title)
+        evidence = scoring.skill_evidence(
+            role.skills, resume.mentions, readable=readable, total_years=resume.total_years
+        )
+        coverage = scoring.skill_coverage(evidence)
+        if coverage is not None:
+            values["skills"].append(coverage)
+    out = {}
+    for name, found in values.items():
+        if found:
+            out[mean_key(name)] = statistics.fmean(found)
+            out[sd_key(name)] = statistics.pstdev(found)
+    return out
