@@ -11,7 +11,7 @@ import time
 
 import numpy as np
 
-from matcher import scoring
+from matcher import ranker, scoring
 
 N = 1_000
 SKILLS = 14
@@ -23,6 +23,8 @@ def _stored(rng: random.Random) -> list[tuple[dict[str, float], list[dict[str, o
         scoring.RoleSkillSpec(i, f"Skill {i}", rng.randint(1, 5), i < 3, rng.choice([None, 2, 5]))
         for i in range(SKILLS)
     ]
+    # Each result stores its role's reference statistics (scoring version 5): an average role's.
+    reference = {k: v for k, v in ranker.default().fill.items() if "_ref_" in k}
     out = []
     for _ in range(N):
         mentions = {
@@ -38,6 +40,7 @@ def _stored(rng: random.Random) -> list[tuple[dict[str, float], list[dict[str, o
             text="word " * 200,
             lexical_raw=rng.random() * 0.4,
             total_years=float(rng.randint(0, 20)),
+            reference=reference,
         )
         out.append((result.components, result.evidence_json()))
     return out

@@ -160,27 +160,30 @@ def default() -> Ranker:
     return Ranker.from_json(json.loads(MODEL_PATH.read_text(encoding="utf-8")))
 
 
+# Where each plain input sits in a result's components.
+_STORED = {"bm25": "bm25", "level_gap": "level_gap", **RAW_KEY}
+
+
+def _input(components: Mapping[str, Any], name: str, fill: Mapping[str, float]) -> Any:
+    if name.endswith("_fz"):
+        return standardised(components, name[:-3], fill)
+    if name == "title_missing":
+        return 1.0 if components.get("title_cosine") is None else 0.0
+    if name == "semantic_mean":
+        # Results of version 3 stored only the best-chunks cosine.
+        return components.get("semantic_mean_cosine", components.get("semantic_cosine"))
+    return components.get(_STORED[name])
+
+
 def input_values(components: Mapping[str, Any], ranker: Ranker) -> dict[str, float]:
-    """A result's inputs from its stored components (raw cosines, coverage, level gap); an
-    absent one takes the reference pool's average (`fill`)."""
-    title = components.get("title_cosine")
-    raw = {
-        "lexical": components.get("lexical_raw"),
-        "bm25": components.get("bm25"),
-        "semantic": components.get("semantic_cosine"),
-        "semantic_mean": components.get("semantic_mean_cosine", components.get("semantic_cosine")),
-        "title": title,
-        "title_missing": 1.0 if title is None else 0.0,
-        "skills": components.get("skills"),
-        "level_gap": components.get("level_gap"),
-    }
-    for name in REFERENCE_INPUTS:
-        if f"{name}_fz" in ranker.features:
-            raw[f"{name}_fz"] = standardised(components, name, ranker.fill)
+    """A result's inputs from its stored components (raw cosines, coverage, level gap, the
+    role's reference statistics); an absent one takes the reference pool's average (`fill`).
+    Only the model's own inputs are read: re-weighting runs this for every result of a match."""
+    fill = ranker.fill
     out = {}
     for name in ranker.features:
-        value = raw.get(name)
-        out[name] = float(value) if value is not None else float(ranker.fill.get(name, 0.0))
+        value = _input(components, name, fill)
+        out[name] = float(value) if value is not None else float(fill.get(name, 0.0))
     return out
 
 
