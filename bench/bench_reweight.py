@@ -18,7 +18,7 @@ SKILLS = 14
 RUNS = 7
 
 
-def _stored(rng: random.Random) -> list[tuple[dict[str, float], list[dict[str, object]]]]:
+def stored_results(rng: random.Random) -> list[tuple[dict[str, float], list[dict[str, object]]]]:
     specs = [
         scoring.RoleSkillSpec(i, f"Skill {i}", rng.randint(1, 5), i < 3, rng.choice([None, 2, 5]))
         for i in range(SKILLS)
@@ -48,7 +48,7 @@ def _stored(rng: random.Random) -> list[tuple[dict[str, float], list[dict[str, o
 
 def main(argv: list[str]) -> None:
     rng = random.Random(8)
-    stored = _stored(rng)
+    stored = stored_results(rng)
     overrides = {"0": {"weight": 1, "must_have": False}, "5": {"weight": 5, "must_have": True}}
     timings = []
     for _ in range(RUNS):
@@ -65,7 +65,7 @@ def main(argv: list[str]) -> None:
     baseline = []
     for _ in range(3):
         started = time.perf_counter()
-        _stored(random.Random(8))
+        stored_results(random.Random(8))
         baseline.append(time.perf_counter() - started)
     print(f"candidates: {N}, role skills: {SKILLS}, runs: {RUNS}")
     print(f"re-weight (rescore + sort)   median {statistics.median(timings) * 1000:8.1f} ms")
