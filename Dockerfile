@@ -15,7 +15,11 @@ COPY . .
 # The staticfiles storage is the same in every mode, so this writes the manifest that production
 # reads (`manage.py check --deploy` fails when it is missing or stale).
 RUN python manage.py collectstatic --noinput
-RUN useradd --create-home rolematch && mkdir -p /data && chown rolematch /data
+# The compose file mounts named volumes at /data/media and /data/reference: a new named volume
+# takes the owner of the image's folder at its mount point, so the folders exist here, owned by
+# the user that writes to them.
+RUN useradd --create-home rolematch && mkdir -p /data/media /data/reference \
+    && chown -R rolematch /data
 USER rolematch
 EXPOSE 8000
 CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
