@@ -58,8 +58,10 @@ def texts(folder: Path = REFERENCE_DIR) -> list[str]:
 
 
 def _code_hash() -> str:
+    """The code behind what the file holds: identity masking (what the model reads), and the
+    profile reading and title cleaning (`ranking.resume_features`) behind the titles and years."""
     digest = hashlib.sha256()
-    for module in (blind, scoring):
+    for module in (blind, ranking):
         digest.update(Path(str(module.__file__)).read_bytes())
     digest.update((ROOT / "candidates" / "parsing" / "profile.py").read_bytes())
     return digest.hexdigest()[:12]
