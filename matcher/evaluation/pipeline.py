@@ -100,6 +100,10 @@ def evaluate(
         "mean_diff": mean_diff,
         "mean_interval": harness.bootstrap_interval(diffs) if diffs else (0.0, 0.0),
         "reliability": reliability(data, model),
+        # Pooled, the table is rjdb's (1,000 of its queries): each kind of pool on its own too.
+        "reliability_by_set": {
+            sd.evalset.name: reliability([sd], model) for sd in data if sd.evalset.name != "vanetik"
+        },
         "model": model.meta.get("design", ""),
     }
 
@@ -211,6 +215,17 @@ def format_results(results: dict[str, Any]) -> str:
                 f"  {row['band']:<10}{row['pairs']:>9}{row['mean score']:>8.1f}"
                 f"{row['fit share']:>11.3f}{row['fit share at even odds']:>14.3f}"
             )
+    by_set = results.get("reliability_by_set") or {}
+    if by_set:
+        lines.append("Fit share at even odds per band of the calibrated score, each set alone:")
+        bands = [row["band"] for row in results["reliability"]]
+        lines.append(f"  {'set':<12}" + "".join(f"{b:>8}" for b in bands))
+        for name, rows in by_set.items():
+            share = {row["band"]: row["fit share at even odds"] for row in rows}
+            lines.append(
+                f"  {name:<12}"
+                + "".join(f"{share[b]:>8.2f}" if b in share else f"{'-':>8}" for b in bands)
+            )
     return "\n".join(lines)
 
 
@@ -243,6 +258,7 @@ def as_json(results: dict[str, Any], skipped: Sequence[str], seconds: float) -> 
         "mean_diff": results["mean_diff"],
         "mean_interval": list(results["mean_interval"]),
         "reliability": results["reliability"],
+        "reliability_by_set": results.get("reliability_by_set", {}),
         "model": results["model"],
         "skipped": list(skipped),
         "seconds": seconds,

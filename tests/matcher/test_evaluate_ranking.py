@@ -244,6 +244,18 @@ def test_held_out_a_livecareer_fit_reads_as_a_fit_and_an_unrelated_resume_does_n
         assert group["same category"] > group["neighbour"] > group["unrelated"]
 
 
+def test_each_graded_set_reads_its_own_reliability_and_a_higher_band_means_likelier_fit(
+    quick_run,
+):
+    by_set = quick_run["reliability_by_set"]
+    assert set(by_set) == {"livecareer", "rjdb", "labelled"}
+    for name, rows in by_set.items():
+        shares = [row["fit share at even odds"] for row in rows]
+        assert all(0.0 <= s <= 1.0 for s in shares), name
+        assert shares[-1] > shares[0], name
+        assert sum(row["pairs"] for row in rows) > 0
+
+
 def test_pool_z_standardises_a_roles_component_within_its_pool():
     z = levers.pool_z(np.asarray([1.0, 2.0, 3.0, np.nan]))
     assert z[:3] == pytest.approx([-1.224745, 0.0, 1.224745], abs=1e-6)
