@@ -6,9 +6,10 @@ of a role's components is also read against what the same role scores over a fix
 resumes of many fields: RoleMatch's own 179 written resumes (the labelled evaluation set's,
 `matcher/evaluation/data/resumes/`, written for this project). The same pool for every role and
 every organisation, so a candidate scores the same whoever else is in the match or the
-organisation, and a score reads the same across roles (docs/scoring.md, "Standardised per role").
+organisation, and a score reads the same across roles (docs/scoring.md, "Read against the
+role's reference pool").
 
-Embedding the pool takes about half a minute on two cores; it is done once and kept under
+Embedding the pool takes about 20 s on two cores; it is done once and kept under
 `var/` (keyed by the model, the pool's texts and the code that reads them), so each worker
 process only loads it. No Django import.
 """
@@ -23,6 +24,7 @@ import threading
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -46,8 +48,10 @@ class ReferencePool:
     readable: list[bool]
 
 
+@cache
 def texts(folder: Path = REFERENCE_DIR) -> list[str]:
-    """The pool's resumes as intake stores a plain-text upload."""
+    """The pool's resumes as intake stores a plain-text upload (read once a process: they ship
+    with the code)."""
     out = []
     for path in sorted(folder.glob("*.txt")):
         try:
@@ -127,7 +131,9 @@ def _load(path: Path, pool_texts: Sequence[str], matcher: Any) -> list[ranking.R
 
 
 _lock = threading.Lock()
-_pools: dict[tuple[Path, int], ReferencePool] = {}
+# The pool last loaded, with the file and the taxonomy matcher it was read with: a curator's
+# taxonomy edit gives a new matcher (`roles.selectors.skill_matcher`), whose mentions differ.
+_last: tuple[Path, Any, ReferencePool] | None = None
 
 
 class _NoSkills:
@@ -139,7 +145,7 @@ class _NoSkills:
 
 def ensure_built(folder: Path | None = None) -> str:
     """Embeds the pool into its file under `var/` unless it is there already (a bootstrap
-    step, so that no worker's first match waits half a minute for it)."""
+    step, so that no worker's first match waits 20 s for it)."""
     pool_texts = texts()
     path = cache_path(pool_texts, folder)
     with _lock:
@@ -152,13 +158,12 @@ def ensure_built(folder: Path | None = None) -> str:
 def pool(matcher: Any, *, folder: Path | None = None) -> ReferencePool:
     """The reference pool, embedded once (under `var/`) and kept for the process's life. The
     taxonomy's mentions are found with `matcher`, the same one the candidates are read with."""
+    global _last
     pool_texts = texts()
     path = cache_path(pool_texts, folder)
-    key = (path, id(matcher))
     with _lock:
-        hit = _pools.get(key)
-        if hit is not None:
-            return hit
+        if _last is not None and _last[0] == path and _last[1] is matcher:
+            return _last[2]
         if path.is_file():
             resumes = _load(path, pool_texts, matcher)
         else:
@@ -167,7 +172,7 @@ def pool(matcher: Any, *, folder: Path | None = None) -> ReferencePool:
             _save(path, resumes)
             resumes = _load(path, pool_texts, matcher)
         made = ReferencePool(resumes, [scoring.text_is_readable(r.text) for r in resumes])
-        _pools[key] = made
+        _last = (path, matcher, made)
         return made
 
 

@@ -1,0 +1,59 @@
+"""The fixed reference pool the scorer reads each role against (scoring version 5)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from matcher import lexical, ranking, reference, scoring
+from matcher.evaluation.taxonomy import file_skill_matcher
+
+
+class _Finder:
+    """A taxonomy matcher of its own, as a curator's edit would make one."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    def find(self, text):
+        return self.inner.find(text)
+
+
+def test_the_pool_is_the_packaged_resumes_and_its_file_is_there_once_built():
+    texts = reference.texts()
+    assert len(texts) == len(list(reference.REFERENCE_DIR.glob("*.txt")))
+    assert reference.ensure_built().startswith("reference pool present")
+    assert reference.cache_path(texts).is_file()
+
+
+def test_a_new_taxonomy_matcher_reads_the_pool_again():
+    inner = file_skill_matcher()
+    first = reference.pool(inner)
+    assert reference.pool(inner) is first
+    other = reference.pool(_Finder(inner))
+    assert other is not first
+    assert [r.mentions for r in other.resumes] == [r.mentions for r in first.resumes]
+    assert len(first.resumes) == len(first.readable) == len(reference.texts())
+
+
+def test_role_stats_leave_out_what_the_role_cannot_have():
+    """A role without a title or skills has no title or skill statistics: its candidates take
+    the model's average there, as the evaluation's NaN does."""
+    pool = reference.pool(file_skill_matcher())
+    vector = np.ones(384, np.float32) / np.sqrt(384)
+    role = ranking.RoleFeatures(
+        title="",
+        text="Registered nurse for an intensive care unit",
+        skills=[],
+        vector=vector,
+        query=lexical.query_terms("Registered nurse for an intensive care unit"),
+    )
+    stats = reference.role_stats(role, pool, ranking.pool_stats(pool.resumes))
+    assert set(stats) == {
+        f"{name}_ref_{stat}"
+        for name in ("lexical", "semantic", "semantic_mean")
+        for stat in ("mean", "sd")
+    }
+    cosines = [scoring.semantic_cosine(r.vectors, vector) for r in pool.resumes]
+    assert stats["semantic_ref_mean"] == pytest.approx(float(np.mean(cosines)), abs=1e-6)
+    assert stats["semantic_ref_sd"] == pytest.approx(float(np.std(cosines)), abs=1e-6)
