@@ -49,18 +49,19 @@ class ReferencePool:
 
 
 @cache
-def texts(folder: Path = REFERENCE_DIR) -> list[str]:
+def texts(folder: Path = REFERENCE_DIR) -> tuple[str, ...]:
     """The pool's resumes as intake stores a plain-text upload (read once a process: they ship
-    with the code)."""
+    with the code; a tuple, as every caller shares it)."""
     out = []
     for path in sorted(folder.glob("*.txt")):
         try:
             out.append(extract(path.read_bytes(), "resume.txt").text)
         except ParseError:
             continue
-    return out
+    return tuple(out)
 
 
+@cache
 def _code_hash() -> str:
     """The code behind what the file holds: identity masking (what the model reads), and the
     profile reading and title cleaning (`ranking.resume_features`) behind the titles and years."""
@@ -71,12 +72,19 @@ def _code_hash() -> str:
     return digest.hexdigest()[:12]
 
 
-def cache_path(pool_texts: Sequence[str], folder: Path | None = None) -> Path:
+@cache
+def _texts_hash(pool_texts: tuple[str, ...]) -> str:
     digest = hashlib.sha256()
     for text in pool_texts:
         digest.update(text.encode("utf-8"))
         digest.update(b"\0")
-    key = f"{embeddings.model_version()}-{digest.hexdigest()[:12]}-{_code_hash()}"
+    return digest.hexdigest()[:12]
+
+
+def cache_path(pool_texts: tuple[str, ...], folder: Path | None = None) -> Path:
+    """The pool's file. Every new match in a worker asks for it: the hashes behind its name are
+    computed once a process, not a read of three source files and 700 kB of text a match."""
+    key = f"{embeddings.model_version()}-{_texts_hash(pool_texts)}-{_code_hash()}"
     var = folder or Path(os.environ.get("VAR_DIR", str(ROOT / "var")))
     return var / "reference" / f"pool-{key}.npz"
 

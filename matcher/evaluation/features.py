@@ -15,7 +15,8 @@ from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 from matcher import embeddings, lexical, scoring
-from matcher.evaluation.levers import POOL_Z, TOP_LINES, EvalRole
+from matcher.evaluation.levers import TOP_LINES, EvalRole
+from matcher.ranker import REFERENCE_INPUTS
 from matcher.ranking import ResumeFeatures, RoleFeatures
 
 RAW = ("lexical", "semantic", "semantic_mean", "title", "skills", "level_gap")
@@ -214,12 +215,12 @@ def component_matrices(
         "level_gap": level_matrix(roles, resumes),
     }
     # `levers.pool_z` of each role's row: the set's resumes are the organisation's pool.
-    for name in POOL_Z:
+    for name in REFERENCE_INPUTS:
         raw[f"{name}_rz"] = zscore(raw[name], axis=1)
     if reference:
         # `levers.reference_z`: each role's spread over the fixed reference pool.
         ref = component_matrices(roles, reference, stats)
-        for name in POOL_Z:
+        for name in REFERENCE_INPUTS:
             with np.errstate(invalid="ignore"):
                 mean = np.nanmean(ref[name], axis=1, keepdims=True)
                 sd = np.nanstd(ref[name], axis=1, keepdims=True)

@@ -206,16 +206,8 @@ SIGNS = {
     "lexical_expanded": 1,
     "section": 1,
     "section_top": 1,
-    "lexical_rz": 1,
-    "semantic_rz": 1,
-    "semantic_mean_rz": 1,
-    "title_rz": 1,
-    "skills_rz": 1,
-    "lexical_fz": 1,
-    "semantic_fz": 1,
-    "semantic_mean_fz": 1,
-    "title_fz": 1,
-    "skills_fz": 1,
+    # Each component read against the match's pool (`_rz`) or the reference pool (`_fz`).
+    **{f"{name}_{pool}": 1 for name in ranker_mod.REFERENCE_INPUTS for pool in ("rz", "fz")},
 }
 
 
@@ -550,6 +542,14 @@ def _swap_all(new_for: Mapping[str, str]) -> tuple[str, ...]:
     return tuple(new_for.get(f, f) for f in _without("bm25"))
 
 
+WORDS_AND_MEANING = ("lexical", "semantic", "semantic_mean")
+
+
+def _read_against(pool: str, names: Sequence[str]) -> tuple[str, ...]:
+    """The chosen design with each of `names` read against a pool instead (`<name>_<pool>`)."""
+    return _swap_all({name: f"{name}_{pool}" for name in names})
+
+
 CANDIDATE_DESIGNS = (
     Design(),
     Design(c=0.05),
@@ -570,51 +570,11 @@ CANDIDATE_DESIGNS = (
     Design(features=_with("lexical_expanded", "section"), c=0.05),
     # Round three: each component standardised against the role's own pool (`levers.pool_z`),
     # in place of the fixed reference or beside it. Written before any of them was scored.
-    Design(
-        features=_swap_all(
-            {
-                "lexical": "lexical_rz",
-                "semantic": "semantic_rz",
-                "semantic_mean": "semantic_mean_rz",
-            }
-        ),
-        c=0.05,
-    ),
-    Design(
-        features=_swap_all(
-            {
-                "lexical": "lexical_rz",
-                "semantic": "semantic_rz",
-                "semantic_mean": "semantic_mean_rz",
-                "title": "title_rz",
-                "skills": "skills_rz",
-            }
-        ),
-        c=0.05,
-    ),
-    Design(features=_with("lexical_rz", "semantic_rz", "semantic_mean_rz"), c=0.05),
-    Design(
-        features=_swap_all(
-            {
-                "lexical": "lexical_fz",
-                "semantic": "semantic_fz",
-                "semantic_mean": "semantic_mean_fz",
-            }
-        ),
-        c=0.05,
-    ),
-    Design(
-        features=_swap_all(
-            {
-                "lexical": "lexical_fz",
-                "semantic": "semantic_fz",
-                "semantic_mean": "semantic_mean_fz",
-                "title": "title_fz",
-                "skills": "skills_fz",
-            }
-        ),
-        c=0.05,
-    ),
+    Design(features=_read_against("rz", WORDS_AND_MEANING), c=0.05),
+    Design(features=_read_against("rz", ranker_mod.REFERENCE_INPUTS), c=0.05),
+    Design(features=_with(*(f"{name}_rz" for name in WORDS_AND_MEANING)), c=0.05),
+    Design(features=_read_against("fz", WORDS_AND_MEANING), c=0.05),
+    Design(features=_read_against("fz", ranker_mod.REFERENCE_INPUTS), c=0.05),
 )
 
 

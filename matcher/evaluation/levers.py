@@ -48,8 +48,6 @@ CANDIDATE_FEATURES = (
     "title_rz",
     "skills_rz",
 )
-# The components `pool_z` and `reference_z` standardise per role (`<name>_rz`, `<name>_fz`).
-POOL_Z = ("lexical", "semantic", "semantic_mean", "title", "skills")
 
 MAX_ROLE_LINES = 40
 MIN_LINE_TERMS = 4
