@@ -198,7 +198,7 @@ class _Tally:
 SOFT_CATEGORIES = frozenset({"soft skills", "spoken languages"})
 
 
-def _sections_of(lines: list[str]) -> tuple[list[str], list[bool], int]:
+def sections_of(lines: list[str]) -> tuple[list[str], list[bool], int]:
     """Each line's section (required, optional, neutral), whether a demanding heading ("Must
     have", "Minimum required skills") is over it, and where the preamble ends."""
     sections: list[str] = []
@@ -296,7 +296,7 @@ def extract_job_profile(
     text = reflow(text)
     lines = text.splitlines()
     title = title.strip() or _guess_title(lines)
-    sections, demanded, preamble_end = _sections_of(lines)
+    sections, demanded, preamble_end = sections_of(lines)
     hits: list[SkillHit] = matcher.find(text)
     alternatives = _alternatives(text, hits)
     title_ids = {h.skill_id for h in matcher.find(title)}

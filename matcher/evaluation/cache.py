@@ -197,6 +197,7 @@ def roles_from_job_descriptions(
                 expanded_query=levers.expanded_query(
                     query, levers.skill_spellings(skills, matcher)
                 ),
+                listed=levers.listed_terms(text, matcher),
             )
         )
     # Every missing role's text and title go through the model in shared batches.

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 from matcher import embeddings, lexical, scoring
+from matcher.evaluation import levers
 from matcher.evaluation.levers import TOP_LINES, EvalRole
 from matcher.ranker import REFERENCE_INPUTS
 from matcher.ranking import ResumeFeatures, RoleFeatures
@@ -139,8 +141,12 @@ def title_matrix(roles: Sequence[RoleFeatures], resumes: Sequence[ResumeFeatures
     return out
 
 
-def skills_matrix(roles: Sequence[RoleFeatures], resumes: Sequence[ResumeFeatures]) -> np.ndarray:
-    """`scoring.skill_coverage` of `scoring.skill_evidence`; NaN for a role without skills."""
+def skills_matrix(
+    roles: Sequence[RoleFeatures], resumes: Sequence[ResumeFeatures], *, listed: bool = False
+) -> np.ndarray:
+    """`scoring.skill_coverage` of `scoring.skill_evidence`; NaN for a role without skills.
+    With `listed`, the ad's listed skills the taxonomy does not know count too (`EvalRole.listed`,
+    `levers.listed_found`)."""
     readable = np.array([scoring.text_is_readable(r.text) for r in resumes])
     total_years = [r.total_years for r in resumes]
     per_skill: dict[int, tuple[np.ndarray, list[float | None]]] = {}
@@ -157,10 +163,15 @@ def skills_matrix(roles: Sequence[RoleFeatures], resumes: Sequence[ResumeFeature
 
     out = np.full((len(roles), len(resumes)), np.nan)
     for j, role in enumerate(roles):
-        if not role.skills:
+        extra = getattr(role, "listed", []) if listed else []
+        if not role.skills and not extra:
             continue
         got = np.zeros(len(resumes))
         total = 0.0
+        for words, w in extra:
+            found = np.array([levers.listed_found(words, r.terms) for r in resumes])
+            got += w * np.where(readable, found.astype(float), scoring.UNKNOWN_CREDIT)
+            total += w
         for spec in role.skills:
             w = spec.weight * (scoring.MUST_HAVE_MULTIPLIER if spec.must_have else 1.0)
             found, years = columns(spec.skill_id)
@@ -192,12 +203,26 @@ def level_matrix(roles: Sequence[RoleFeatures], resumes: Sequence[ResumeFeatures
     return out
 
 
+def pairs_matrix(
+    roles: Sequence[RoleFeatures], resumes: Sequence[ResumeFeatures], weights: tuple[Any, Any]
+) -> np.ndarray:
+    """`levers.pair_vectors` cosine of every (role, resume) pair."""
+    role_rows = levers.pair_vectors([r.text for r in roles], weights)
+    resume_rows = levers.pair_vectors([r.text for r in resumes], weights)
+    return np.asarray((role_rows @ resume_rows.T).toarray())
+
+
+# Round four's candidate inputs (`levers`), each also read against the reference pool.
+LEVER_REFERENCE_INPUTS = ("skills_listed", "pairs")
+
+
 def component_matrices(
     roles: Sequence[EvalRole],
     resumes: Sequence[ResumeFeatures],
     stats: lexical.PoolStats,
     *,
     reference: Sequence[ResumeFeatures] = (),
+    pair_weights: tuple[Any, Any] | None = None,
 ) -> dict[str, np.ndarray]:
     top, pooled = semantic_matrices(roles, resumes)
     cosine, bm25 = lexical_matrix(roles, resumes, stats)
@@ -212,15 +237,20 @@ def component_matrices(
         "semantic_mean": pooled,
         "title": title_matrix(roles, resumes),
         "skills": skills_matrix(roles, resumes),
+        "skills_listed": skills_matrix(roles, resumes, listed=True),
         "level_gap": level_matrix(roles, resumes),
     }
+    if reference and pair_weights is None:
+        pair_weights = levers.pair_weights([r.text for r in reference])
+    if pair_weights is not None:
+        raw["pairs"] = pairs_matrix(roles, resumes, pair_weights)
     # `levers.pool_z` of each role's row: the set's resumes are the organisation's pool.
     for name in REFERENCE_INPUTS:
         raw[f"{name}_rz"] = zscore(raw[name], axis=1)
     if reference:
         # `levers.reference_z`: each role's spread over the fixed reference pool.
-        ref = component_matrices(roles, reference, stats)
-        for name in REFERENCE_INPUTS:
+        ref = component_matrices(roles, reference, stats, pair_weights=pair_weights)
+        for name in (*REFERENCE_INPUTS, *LEVER_REFERENCE_INPUTS):
             with np.errstate(invalid="ignore"):
                 mean = np.nanmean(ref[name], axis=1, keepdims=True)
                 sd = np.nanstd(ref[name], axis=1, keepdims=True)

@@ -550,6 +550,12 @@ def _read_against(pool: str, names: Sequence[str]) -> tuple[str, ...]:
     return _swap_all({name: f"{name}_{pool}" for name in names})
 
 
+def _round_four(extra: Sequence[str] = (), **new_for: str) -> tuple[str, ...]:
+    """Version 5's design with some inputs swapped (`old=new`) and `extra` ones added."""
+    v5 = _read_against("fz", ranker_mod.REFERENCE_INPUTS)
+    return (*(new_for.get(f, f) for f in v5), *extra)
+
+
 CANDIDATE_DESIGNS = (
     Design(),
     Design(c=0.05),
@@ -575,6 +581,13 @@ CANDIDATE_DESIGNS = (
     Design(features=_with(*(f"{name}_rz" for name in WORDS_AND_MEANING)), c=0.05),
     Design(features=_read_against("fz", WORDS_AND_MEANING), c=0.05),
     Design(features=_read_against("fz", ranker_mod.REFERENCE_INPUTS), c=0.05),
+    # Round four, each against version 5's design (the line above): the ad's listed skills the
+    # taxonomy does not know counted in the skill coverage, and word pairs weighed over the
+    # reference pool beside the lexical cosine or in its place. Written before any was scored.
+    Design(features=_round_four(skills_fz="skills_listed_fz"), c=0.05),
+    Design(features=_round_four(extra=("pairs_fz",)), c=0.05),
+    Design(features=_round_four(lexical_fz="pairs_fz"), c=0.05),
+    Design(features=_round_four(extra=("pairs_fz",), skills_fz="skills_listed_fz"), c=0.05),
 )
 
 
