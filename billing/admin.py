@@ -21,6 +21,7 @@ from billing.models import (
     Pricing,
     Purchase,
     Reservation,
+    StripeDispute,
     StripeEvent,
     StripePayment,
     TrialClaim,
@@ -196,6 +197,16 @@ class StripePaymentAdmin(ReadOnlyAdmin):
     @admin.display(description="refunded", ordering="amount_refunded_cents")
     def refunded(self, obj: StripePayment) -> str:
         return format_cents(obj.amount_refunded_cents)
+
+
+@admin.register(StripeDispute)
+class StripeDisputeAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "dispute_id", "payment_intent_id", "charge_id", "disputed")
+    search_fields = ("dispute_id", "payment_intent_id", "charge_id")
+
+    @admin.display(description="disputed", ordering="amount_cents")
+    def disputed(self, obj: StripeDispute) -> str:
+        return format_cents(obj.amount_cents)
 
 
 @admin.register(StripeEvent)

@@ -285,8 +285,8 @@ class StripePayment(models.Model):
 
     A `charge.refunded` can arrive before its session's completion (Stripe does not promise an
     order), when there is no paid purchase to claw back from yet; the refund is kept here and
-    applied when the purchase is fulfilled. Fulfilment and refunds both lock this row before
-    the purchase, so the two meet here whichever commits first.
+    applied when the purchase is fulfilled. Fulfilment, refunds and disputes all lock this row
+    before the purchase, so they meet here whichever commits first.
     """
 
     payment_intent_id = models.CharField(max_length=255, unique=True)
@@ -302,6 +302,30 @@ class StripePayment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.payment_intent_id}: {format_cents(self.amount_refunded_cents)} refunded"
+
+
+class StripeDispute(models.Model):
+    """One dispute Stripe reported on a payment intent, whichever event came first.
+
+    A `charge.dispute.created` can arrive before its session's completion, like a refund; it is
+    kept here and clawed back when the purchase is fulfilled. One row per dispute id, so a
+    redelivery finds it, and two disputes on one payment are two rows. Written and read with the
+    payment's `StripePayment` row locked, which is what orders it against the fulfilment.
+    """
+
+    dispute_id = models.CharField(max_length=255, unique=True)
+    payment_intent_id = models.CharField(max_length=255, db_index=True)
+    charge_id = models.CharField(max_length=255, blank=True)
+    # As first reported: the claw-back is keyed by the dispute id alone, so a later figure
+    # could never be posted anyway.
+    amount_cents = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.dispute_id} on {self.payment_intent_id}: {format_cents(self.amount_cents)}"
 
 
 class StripeEvent(models.Model):

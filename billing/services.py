@@ -37,6 +37,7 @@ from billing.models import (
     Purchase,
     Reservation,
     ReservationCharge,
+    StripeDispute,
     StripePayment,
     TrialClaim,
 )
@@ -447,9 +448,9 @@ def _purchase_for_session(*, session: dict[str, Any]) -> Purchase | None:
 def _payment_locked(*, payment_intent_id: str) -> StripePayment | None:
     """The payment's refund record, created on first use, locked until the transaction ends.
 
-    Created even when no refund ever comes: a fulfilment and a refund racing for one payment
-    must both insert or find the same unique row, or each could miss the other's uncommitted
-    write and the refund would be lost.
+    Created even when no refund ever comes: a fulfilment and a refund or dispute racing for one
+    payment must both insert or find the same unique row, or each could miss the other's
+    uncommitted write and the claw-back would be lost.
     """
     if not payment_intent_id:
         return None
@@ -461,8 +462,8 @@ def _payment_locked(*, payment_intent_id: str) -> StripePayment | None:
 def purchase_fulfil(*, session: dict[str, Any]) -> LedgerEntry | None:
     """Credits a paid Checkout session, once: the purchase row is locked and its status checked,
     and the entry's key is the session id. The credit is the recorded pack's, never the event's.
-    A refund Stripe reported before this completion is clawed back in the same transaction.
-    Returns the purchase entry, or None if nothing was due."""
+    Refunds and disputes Stripe reported before this completion are clawed back in the same
+    transaction, refunds first. Returns the purchase entry, or None if nothing was due."""
     payment = _payment_locked(payment_intent_id=str(session.get("payment_intent") or ""))
     purchase = _purchase_for_session(session=session)
     if purchase is None or purchase.status != Purchase.Status.PENDING:
@@ -484,6 +485,9 @@ def purchase_fulfil(*, session: dict[str, Any]) -> LedgerEntry | None:
     purchase.save()
     if payment is not None and payment.amount_refunded_cents > 0:
         _refund_apply(purchase=purchase, payment=payment)
+    if payment is not None:
+        for dispute in StripeDispute.objects.filter(payment_intent_id=payment.payment_intent_id):
+            _dispute_apply(purchase=purchase, dispute=dispute)
     return entry
 
 
@@ -554,22 +558,16 @@ def purchase_refund(
     return _refund_apply(purchase=purchase, payment=payment)
 
 
-@transaction.atomic
-def purchase_dispute(
-    *, payment_intent_id: str, dispute_id: str, disputed_amount_cents: int
-) -> LedgerEntry | None:
-    """Claws back the credits of a disputed payment, once per dispute."""
-    purchase = _paid_purchase_for_intent(payment_intent_id=payment_intent_id)
-    if purchase is None:
-        logger.info("Dispute on payment %s matches no purchase; ignored", payment_intent_id)
-        return None
-    key = f"dispute:{dispute_id}"
+def _dispute_apply(*, purchase: Purchase, dispute: StripeDispute) -> LedgerEntry | None:
+    """Claws back the disputed share of the purchase's credit, once per dispute, capped at what
+    refunds and other disputes left. The caller holds the payment and purchase locks."""
+    key = f"dispute:{dispute.dispute_id}"
     if LedgerEntry.objects.filter(idempotency_key=key).exists():
         return None
     paid = purchase.amount_paid_cents or purchase.price_cents
     still_credited = purchase.credits_cents - purchase.clawed_back_cents
     due = min(
-        proportional_cents(purchase.credits_cents, disputed_amount_cents, paid), still_credited
+        proportional_cents(purchase.credits_cents, dispute.amount_cents, paid), still_credited
     )
     purchase.status = Purchase.Status.DISPUTED
     if due <= 0:
@@ -580,9 +578,39 @@ def purchase_dispute(
         cents=due,
         kind=Kind.DISPUTE,
         idempotency_key=key,
-        reference=f"Dispute on {purchase.pack_name} ({dispute_id})",
-        note=f"{format_cents(disputed_amount_cents)} disputed",
+        reference=f"Dispute on {purchase.pack_name} ({dispute.dispute_id})",
+        note=f"{format_cents(dispute.amount_cents)} disputed",
     )
     purchase.disputed_credits_cents += due
     purchase.save(update_fields=["disputed_credits_cents", "status"])
     return entry
+
+
+@transaction.atomic
+def purchase_dispute(
+    *, payment_intent_id: str, dispute_id: str, charge_id: str, disputed_amount_cents: int
+) -> LedgerEntry | None:
+    """Records a dispute against its payment and claws back the credits of a paid purchase,
+    once per dispute id. A dispute whose purchase is not paid yet waits on its record for
+    `purchase_fulfil`, which applies it with the same entry key."""
+    payment = _payment_locked(payment_intent_id=payment_intent_id)
+    if payment is None:
+        logger.info("Dispute %s names no payment; ignored", dispute_id)
+        return None
+    dispute, _ = StripeDispute.objects.get_or_create(
+        dispute_id=dispute_id,
+        defaults={
+            "payment_intent_id": payment_intent_id,
+            "charge_id": charge_id,
+            "amount_cents": disputed_amount_cents,
+        },
+    )
+    purchase = _paid_purchase_for_intent(payment_intent_id=payment_intent_id)
+    if purchase is None:
+        logger.info(
+            "Dispute %s on payment %s matches no paid purchase; kept for its completion",
+            dispute_id,
+            payment_intent_id,
+        )
+        return None
+    return _dispute_apply(purchase=purchase, dispute=dispute)

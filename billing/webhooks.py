@@ -54,6 +54,7 @@ def _charge_dispute_created(event: Event) -> None:
     services.purchase_dispute(
         payment_intent_id=str(dispute.get("payment_intent") or ""),
         dispute_id=str(dispute["id"]),
+        charge_id=str(dispute.get("charge") or ""),
         disputed_amount_cents=int(dispute.get("amount") or 0),
     )
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation, User
 from billing import services
-from billing.models import CreditPack, LedgerEntry, Pricing, Purchase
+from billing.models import CreditPack, LedgerEntry, Pricing, Purchase, StripeDispute
 from tests.billing.stripe_support import (
     checkout_session,
     post_event,
@@ -222,6 +222,25 @@ def test_the_admin_ledger_is_read_only(
     balances = client.get(reverse("admin:billing_creditaccount_changelist")).content.decode()
     assert "Alice Recruiting" in balances
     assert "$3.00" in balances
+
+
+@pytest.mark.usefixtures("webhook_secret")
+def test_staff_see_a_dispute_kept_for_its_completion_read_only_in_admin(
+    client: Client, staff: User, alice_org: Organisation
+) -> None:
+    purchase_record(alice_org, "cs_1")
+    dispute = {"id": "dp_9", "object": "dispute", "payment_intent": "pi_9", "amount": 1000}
+    post_event(client, stripe_event("charge.dispute.created", dispute))
+    kept = StripeDispute.objects.get()
+    client.force_login(staff)
+
+    listing = client.get(reverse("admin:billing_stripedispute_changelist")).content.decode()
+    assert "dp_9" in listing
+    assert "$10.00" in listing
+    assert client.get(reverse("admin:billing_stripedispute_add")).status_code == 403
+    deletion = reverse("admin:billing_stripedispute_delete", args=[kept.pk])
+    assert client.post(deletion, {"post": "yes"}).status_code == 403
+    assert StripeDispute.objects.exists()
 
 
 def test_staff_edit_pricing_in_admin(client: Client, staff: User, packs: list[Any]) -> None:

@@ -1,3 +1,4 @@
+import itertools
 import json
 import threading
 import time
@@ -10,7 +11,7 @@ from django.test import Client
 
 from accounts.models import Organisation
 from billing import selectors, services
-from billing.models import CreditPack, LedgerEntry, Purchase, StripeEvent
+from billing.models import CreditPack, LedgerEntry, Purchase, StripeDispute, StripeEvent
 from tests.billing.stripe_support import (
     TEST_WEBHOOK_SECRET,
     checkout_session,
@@ -311,6 +312,226 @@ def test_a_dispute_after_a_partial_refund_claws_back_only_what_is_left(
     assert LedgerEntry.objects.get(kind=Kind.DISPUTE).amount_cents == -700
 
 
+def dispute_event(dispute_id: str = "dp_1", amount: int = 1000) -> dict[str, Any]:
+    """A new event (its own id) each call, as Stripe sends for a dispute on pi_1's charge."""
+    return stripe_event(
+        "charge.dispute.created",
+        {
+            "id": dispute_id,
+            "object": "dispute",
+            "charge": "ch_1",
+            "payment_intent": "pi_1",
+            "amount": amount,
+            "currency": "usd",
+            "status": "needs_response",
+        },
+    )
+
+
+def ledger() -> list[tuple[str, int, str]]:
+    return [
+        (entry.kind, entry.amount_cents, entry.idempotency_key)
+        for entry in LedgerEntry.objects.order_by("id")
+    ]
+
+
+def test_a_dispute_before_the_completion_is_kept_and_clawed_back_when_the_purchase_is_paid(
+    client: Client, alice_org: Organisation
+) -> None:
+    completion = completed(alice_org, payment_intent="pi_1", amount_total=2500, credits_cents=2500)
+
+    assert post_event(client, dispute_event(amount=2500)).status_code == 200
+    assert not LedgerEntry.objects.exists()
+    assert Purchase.objects.get().status == Purchase.Status.PENDING
+    assert StripeDispute.objects.get().dispute_id == "dp_1"
+
+    assert post_event(client, completion).status_code == 200
+
+    assert ledger() == [
+        (Kind.PURCHASE, 2500, "purchase:cs_test_1"),
+        (Kind.DISPUTE, -2500, "dispute:dp_1"),
+    ]
+    assert selectors.balance_cents(org=alice_org) == 0
+    dispute = LedgerEntry.objects.get(kind=Kind.DISPUTE)
+    assert dispute.reference == "Dispute on Starter (dp_1)"
+    assert dispute.note == "$25.00 disputed"
+    purchase = Purchase.objects.get()
+    assert purchase.status == Purchase.Status.DISPUTED
+    assert purchase.disputed_credits_cents == 2500
+    call_command("audit_ledger")
+
+
+@pytest.mark.parametrize("dispute_first", [True, False], ids=["dispute-first", "completion-first"])
+def test_a_partial_dispute_posts_the_same_entry_before_or_after_the_completion(
+    client: Client, alice_org: Organisation, dispute_first: bool
+) -> None:
+    completion = completed(alice_org, payment_intent="pi_1")
+    events = [dispute_event(amount=400), completion]
+
+    for event in events if dispute_first else events[::-1]:
+        post_event(client, event)
+
+    assert ledger() == [
+        (Kind.PURCHASE, 1000, "purchase:cs_test_1"),
+        (Kind.DISPUTE, -400, "dispute:dp_1"),
+    ]
+    assert selectors.balance_cents(org=alice_org) == 600
+    assert Purchase.objects.get().disputed_credits_cents == 400
+
+
+def test_a_dispute_delivered_again_before_and_after_the_completion_claws_back_once(
+    client: Client, alice_org: Organisation
+) -> None:
+    completion = completed(alice_org, payment_intent="pi_1")
+    first = dispute_event()
+    post_event(client, first)
+    post_event(client, first)  # the same event, redelivered
+    post_event(client, dispute_event())  # another event for the same dispute
+
+    post_event(client, completion)
+    post_event(client, completion)
+    post_event(client, dispute_event())
+
+    assert ledger() == [
+        (Kind.PURCHASE, 1000, "purchase:cs_test_1"),
+        (Kind.DISPUTE, -1000, "dispute:dp_1"),
+    ]
+    assert selectors.balance_cents(org=alice_org) == 0
+    assert StripeDispute.objects.count() == 1
+    assert Purchase.objects.get().disputed_credits_cents == 1000
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "clawed_back"),
+    [
+        # Two disputes that together stay within the payment: each takes its share.
+        (["dp_1", "dp_2"], [], [-300, -500]),
+        (["dp_1"], ["dp_2"], [-300, -500]),
+        ([], ["dp_1", "dp_2"], [-300, -500]),
+    ],
+    ids=["both-before", "one-each-side", "both-after"],
+)
+def test_two_disputes_on_one_payment_each_take_their_share_in_any_order(
+    client: Client,
+    alice_org: Organisation,
+    before: list[str],
+    after: list[str],
+    clawed_back: list[int],
+) -> None:
+    amounts = {"dp_1": 300, "dp_2": 500}
+    completion = completed(alice_org, payment_intent="pi_1")
+
+    for dispute_id in before:
+        post_event(client, dispute_event(dispute_id, amounts[dispute_id]))
+    post_event(client, completion)
+    for dispute_id in after:
+        post_event(client, dispute_event(dispute_id, amounts[dispute_id]))
+
+    disputes = LedgerEntry.objects.filter(kind=Kind.DISPUTE).order_by("id")
+    assert [(e.amount_cents, e.idempotency_key) for e in disputes] == [
+        (clawed_back[0], "dispute:dp_1"),
+        (clawed_back[1], "dispute:dp_2"),
+    ]
+    assert selectors.balance_cents(org=alice_org) == 200
+
+
+@pytest.mark.parametrize("dp_2_before_the_completion", [True, False])
+def test_two_disputes_for_more_than_was_paid_take_back_no_more_than_the_pack(
+    client: Client, alice_org: Organisation, dp_2_before_the_completion: bool
+) -> None:
+    completion = completed(alice_org, payment_intent="pi_1")
+    post_event(client, dispute_event("dp_1", 700))
+    if dp_2_before_the_completion:
+        post_event(client, dispute_event("dp_2", 700))
+    post_event(client, completion)
+    post_event(client, dispute_event("dp_2", 700))
+
+    assert [amount for kind, amount, _ in ledger() if kind == Kind.DISPUTE] == [-700, -300]
+    assert selectors.balance_cents(org=alice_org) == 0
+    assert Purchase.objects.get().disputed_credits_cents == 1000
+    call_command("audit_ledger")
+
+
+COMPLETION, DISPUTE, REFUND = "completion", "dispute", "refund"
+ORDERS = list(itertools.permutations([COMPLETION, DISPUTE, REFUND]))
+
+
+@pytest.mark.parametrize("order", ORDERS, ids="-".join)
+def test_a_dispute_and_a_partial_refund_post_the_same_entries_in_any_order(
+    client: Client, alice_org: Organisation, order: tuple[str, ...]
+) -> None:
+    # What Stripe allows: $4 refunded, and the $6 left disputed.
+    events = {
+        COMPLETION: completed(alice_org, payment_intent="pi_1"),
+        DISPUTE: dispute_event(amount=600),
+        REFUND: refund_event(400),
+    }
+    for name in order:
+        post_event(client, events[name])
+        post_event(client, events[name])
+        if name != COMPLETION:  # and once more as a new event for the same refund or dispute
+            post_event(client, dispute_event(amount=600) if name == DISPUTE else refund_event(400))
+
+    assert sorted(ledger()) == sorted(
+        [
+            (Kind.PURCHASE, 1000, "purchase:cs_test_1"),
+            (Kind.REFUND, -400, "refund:ch_1:400"),
+            (Kind.DISPUTE, -600, "dispute:dp_1"),
+        ]
+    )
+    assert selectors.balance_cents(org=alice_org) == 0
+    purchase = Purchase.objects.get()
+    assert (purchase.refunded_credits_cents, purchase.disputed_credits_cents) == (400, 600)
+    call_command("audit_ledger")
+
+
+@pytest.mark.parametrize("order", ORDERS, ids="-".join)
+def test_a_whole_dispute_and_a_partial_refund_never_take_back_more_than_the_pack(
+    client: Client, alice_org: Organisation, order: tuple[str, ...]
+) -> None:
+    events = {
+        COMPLETION: completed(alice_org, payment_intent="pi_1"),
+        DISPUTE: dispute_event(amount=1000),
+        REFUND: refund_event(400),
+    }
+    for name in order:
+        post_event(client, events[name])
+
+    # Which of the two takes the overlap depends on the order; the total never does.
+    clawed_back = {kind: amount for kind, amount, _ in ledger() if kind != Kind.PURCHASE}
+    assert len(ledger()) == 1 + len(clawed_back)
+    assert sum(clawed_back.values()) == -1000
+    assert selectors.balance_cents(org=alice_org) == 0
+    assert Purchase.objects.get().clawed_back_cents == 1000
+    call_command("audit_ledger")
+
+
+def test_a_dispute_for_a_payment_that_never_completes_is_kept_and_moves_no_credit(
+    client: Client, alice_org: Organisation
+) -> None:
+    purchase_record(alice_org, "cs_test_1")
+
+    response = post_event(client, dispute_event())
+
+    assert response.status_code == 200
+    assert not LedgerEntry.objects.exists()
+    assert StripeDispute.objects.get().payment_intent_id == "pi_1"
+    assert Purchase.objects.get().status == Purchase.Status.PENDING
+
+
+def test_a_dispute_that_names_no_payment_is_acknowledged_and_ignored(
+    client: Client, alice_org: Organisation
+) -> None:
+    event = dispute_event()
+    del event["data"]["object"]["payment_intent"]
+
+    response = post_event(client, event)
+
+    assert response.status_code == 200
+    assert not StripeDispute.objects.exists()
+    assert not LedgerEntry.objects.exists()
+
+
 def test_a_refund_for_a_payment_that_is_not_ours_is_acknowledged_and_ignored(
     client: Client, alice_org: Organisation
 ) -> None:
@@ -396,4 +617,29 @@ def test_a_refund_delivered_many_times_at_once_claws_back_once(
 
     assert selectors.balance_cents(org=alice_org) == 0
     assert LedgerEntry.objects.filter(kind=Kind.REFUND).count() == 1
+    call_command("audit_ledger")
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "completed_first", [True, False], ids=["completion-first", "dispute-racing-completion"]
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_dispute_fired_many_times_with_its_completion_claws_back_once(
+    postgres: None, alice_org: Organisation, completed_first: bool
+) -> None:
+    completion = completed(alice_org, payment_intent="pi_1")
+    if completed_first:
+        assert post_event(Client(), completion).status_code == 200
+    dispute = dispute_event()
+
+    statuses = _fire_concurrently(
+        [dispute] * 4 + [dispute_event() for _ in range(4)] + [completion] * 4
+    )
+
+    assert statuses == [200] * 12
+    assert selectors.balance_cents(org=alice_org) == 0
+    assert LedgerEntry.objects.filter(kind=Kind.PURCHASE).count() == 1
+    assert LedgerEntry.objects.get(kind=Kind.DISPUTE).amount_cents == -1000
+    assert StripeDispute.objects.count() == 1
     call_command("audit_ledger")
