@@ -158,8 +158,6 @@ def credit_clawback(
 
 
 def _audit(*, actor: User | None, org: Organisation, action: str, detail: dict[str, Any]) -> None:
-    # Imported here: accounts.services is large and billing's import should not pull it in early.
-
     audit_record(action=action, org=org, actor=actor, detail=detail)
 
 
