@@ -31,7 +31,7 @@ from matcher.blind import (
     mask_identity,
 )
 from matcher.scoring import Mention, RoleSkillSpec, ScoreResult
-from roles.job_description import extract_job_profile
+from roles.job_description import OPTIONAL, REQUIRED, extract_job_profile, reflow, sections_of
 
 
 @dataclass
@@ -249,7 +249,7 @@ def score_one(
         role_skills=role.skills,
         role_vector=role.vector,
         chunk_vectors=resume.vectors,
-        mentions=resume.mentions,
+        mentions=skill_mentions(role, resume),
         text=resume.text,
         lexical_raw=lexical.lexical_score(role.query, resume.terms, resume.n_terms, stats),
         bm25=lexical.bm25_share(role.query, resume.terms, resume.n_terms, stats),
@@ -293,4 +293,81 @@ def role_from_job_description(
         RoleSkillSpec(s.skill_id, s.name, s.weight, s.must_have, s.min_years)
         for s in profile.skills
     ]
+    skills += listed_skills(text, matcher)
     return role_features(title=profile.title, text=text, skills=skills)
+
+
+# --- Skills the ad lists that the taxonomy does not know ------------------------------------
+#
+# A requirements list often names a skill in a short lead ("Customer Service: helping clients
+# with technical issues", "- Equipment maintenance") that roles/data/skills has no entry for.
+# Such a skill joins the role's profile with a negative id (taxonomy ids are positive), and a
+# resume has it when it uses every one of its words. Chosen by the leave-one-set-out evaluation
+# (round four, docs/scoring.md).
+
+# A lead longer than this is a sentence ("Has spent at least 4 years working as ..."), not a
+# skill's name.
+MAX_LISTED_WORDS = 4
+MAX_LISTED_CHARS = 40
+MAX_LISTED = 15
+# What `job_description` gives a skill named once under Requirements, and once under "Nice to
+# have".
+LISTED_REQUIRED_WEIGHT = 3
+LISTED_OPTIONAL_WEIGHT = 1
+_LIST_ITEM = re.compile(r"^\s*(?:[-\u2022*\u00b7\u2013]|\d{1,2}[.)])\s+(\S.*)$")
+_ITEM_LEAD = re.compile(r"^(.{2,60}?)(?::\s|\s+-\s|\s+\u2013\s)")
+
+
+def listed_skills(text: str, matcher: Any) -> list[RoleSkillSpec]:
+    """The skills an ad lists under a requirements or nice-to-have heading that the taxonomy
+    (`matcher`) does not know: each list item's lead before a colon or dash, or the whole item
+    when it is that short, numbered -1, -2, ... An item the taxonomy recognises is already one
+    of the role's skills and is left out."""
+    lines = reflow(text).splitlines()
+    sections, _, _ = sections_of(lines)
+    found: dict[tuple[str, ...], RoleSkillSpec] = {}
+    for line, section in zip(lines, sections, strict=True):
+        if section not in (REQUIRED, OPTIONAL):
+            continue
+        item = _LIST_ITEM.match(line)
+        if not item:
+            continue
+        body = item.group(1).strip()
+        lead = _ITEM_LEAD.match(body)
+        phrase = (lead.group(1) if lead else body).strip().rstrip(".;,")
+        words = tuple(lexical.tokens(phrase))
+        if not words or len(words) > MAX_LISTED_WORDS or len(phrase) > MAX_LISTED_CHARS:
+            continue
+        if words in found or matcher.find(phrase):
+            continue
+        weight = LISTED_REQUIRED_WEIGHT if section == REQUIRED else LISTED_OPTIONAL_WEIGHT
+        found[words] = RoleSkillSpec(-(len(found) + 1), phrase, weight)
+        if len(found) == MAX_LISTED:
+            break
+    return list(found.values())
+
+
+def listed_mentions(
+    skills: Sequence[RoleSkillSpec], text: str, terms: Mapping[str, int]
+) -> dict[int, list[Mention]]:
+    """Where a resume names each of the role's listed skills (negative ids) it uses every word
+    of: the first line with all the words, else the first with any."""
+    wanted = [(s.skill_id, lexical.tokens(s.name)) for s in skills if s.skill_id < 0]
+    wanted = [(sid, words) for sid, words in wanted if words and all(w in terms for w in words)]
+    if not wanted:
+        return {}
+    lines = text.splitlines()
+    line_terms = [set(lexical.tokens(line)) for line in lines]
+    out: dict[int, list[Mention]] = {}
+    for sid, words in wanted:
+        best = next((i for i, t in enumerate(line_terms) if t.issuperset(words)), None)
+        if best is None:
+            best = next(i for i, t in enumerate(line_terms) if t.intersection(words))
+        out[sid] = [Mention(sid, best + 1, lines[best])]
+    return out
+
+
+def skill_mentions(role: RoleFeatures, resume: ResumeFeatures) -> Mapping[int, list[Mention]]:
+    """The resume's taxonomy mentions, with the role's listed skills it uses."""
+    listed = listed_mentions(role.skills, resume.text, resume.terms)
+    return {**resume.mentions, **listed} if listed else resume.mentions

@@ -202,7 +202,10 @@ def role_stats(
             if title is not None:
                 values["title"].append(title)
         evidence = scoring.skill_evidence(
-            role.skills, resume.mentions, readable=readable, total_years=resume.total_years
+            role.skills,
+            ranking.skill_mentions(role, resume),
+            readable=readable,
+            total_years=resume.total_years,
         )
         coverage = scoring.skill_coverage(evidence)
         if coverage is not None:

@@ -40,7 +40,11 @@ class WeightsSerializer(serializers.Serializer):
     skill_weights = serializers.DictField(
         child=SkillWeightSerializer(),
         required=False,
-        help_text="By skill id (as a string): weight 0-5, must_have, min_years.",
+        help_text=(
+            "By skill id (as a string) as the match's role lists it: weight 0-5, must_have, "
+            "min_years. A negative id is a skill the job description lists that the taxonomy "
+            "does not know."
+        ),
     )
 
 

@@ -176,6 +176,7 @@ def roles_from_job_descriptions(
             ranking.RoleSkillSpec(s.skill_id, s.name, s.weight, s.must_have, s.min_years)
             for s in profile.skills
         ]
+        skills += ranking.listed_skills(text, matcher)
         key = sha(f"{profile.title}\n{text}".encode())
         path = folder / f"role-{key}.pkl"
         vectors = None
@@ -197,7 +198,6 @@ def roles_from_job_descriptions(
                 expanded_query=levers.expanded_query(
                     query, levers.skill_spellings(skills, matcher)
                 ),
-                listed=levers.listed_terms(text, matcher),
             )
         )
     # Every missing role's text and title go through the model in shared batches.

@@ -141,17 +141,25 @@ def title_matrix(roles: Sequence[RoleFeatures], resumes: Sequence[ResumeFeatures
     return out
 
 
-def skills_matrix(
-    roles: Sequence[RoleFeatures], resumes: Sequence[ResumeFeatures], *, listed: bool = False
-) -> np.ndarray:
-    """`scoring.skill_coverage` of `scoring.skill_evidence`; NaN for a role without skills.
-    With `listed`, the ad's listed skills the taxonomy does not know count too (`EvalRole.listed`,
-    `levers.listed_found`)."""
+def skills_matrix(roles: Sequence[RoleFeatures], resumes: Sequence[ResumeFeatures]) -> np.ndarray:
+    """`scoring.skill_coverage` of `scoring.skill_evidence` (a listed skill, negative id, found
+    where the resume uses all its words: `ranking.listed_mentions`); NaN for a role without
+    skills."""
     readable = np.array([scoring.text_is_readable(r.text) for r in resumes])
     total_years = [r.total_years for r in resumes]
-    per_skill: dict[int, tuple[np.ndarray, list[float | None]]] = {}
+    per_skill: dict[Any, tuple[np.ndarray, list[float | None]]] = {}
 
-    def columns(skill_id: int) -> tuple[np.ndarray, list[float | None]]:
+    def columns(spec: scoring.RoleSkillSpec) -> tuple[np.ndarray, list[float | None]]:
+        skill_id = spec.skill_id
+        if skill_id < 0:
+            # A listed skill's id is the role's own; its words are what every role shares.
+            words = tuple(lexical.tokens(spec.name))
+            if words not in per_skill:
+                found = np.array(
+                    [bool(words) and all(w in r.terms for w in words) for r in resumes]
+                )
+                per_skill[words] = (found, [None] * len(resumes))
+            return per_skill[words]
         if skill_id not in per_skill:
             found = np.array([skill_id in r.mentions for r in resumes])
             years = [
@@ -163,18 +171,13 @@ def skills_matrix(
 
     out = np.full((len(roles), len(resumes)), np.nan)
     for j, role in enumerate(roles):
-        extra = getattr(role, "listed", []) if listed else []
-        if not role.skills and not extra:
+        if not role.skills:
             continue
         got = np.zeros(len(resumes))
         total = 0.0
-        for words, w in extra:
-            found = np.array([levers.listed_found(words, r.terms) for r in resumes])
-            got += w * np.where(readable, found.astype(float), scoring.UNKNOWN_CREDIT)
-            total += w
         for spec in role.skills:
             w = spec.weight * (scoring.MUST_HAVE_MULTIPLIER if spec.must_have else 1.0)
-            found, years = columns(spec.skill_id)
+            found, years = columns(spec)
             credit = np.where(readable, 0.0, scoring.UNKNOWN_CREDIT)
             if spec.min_years:
                 for i in np.flatnonzero(found):
@@ -213,7 +216,7 @@ def pairs_matrix(
 
 
 # Round four's candidate inputs (`levers`), each also read against the reference pool.
-LEVER_REFERENCE_INPUTS = ("skills_listed", "pairs")
+LEVER_REFERENCE_INPUTS = ("pairs",)
 
 
 def component_matrices(
@@ -237,7 +240,6 @@ def component_matrices(
         "semantic_mean": pooled,
         "title": title_matrix(roles, resumes),
         "skills": skills_matrix(roles, resumes),
-        "skills_listed": skills_matrix(roles, resumes, listed=True),
         "level_gap": level_matrix(roles, resumes),
     }
     if reference and pair_weights is None:

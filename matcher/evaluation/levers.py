@@ -3,9 +3,10 @@ its place in the product.
 
 `train_ranker` weighs each of them in its leave-one-set-out selection (docs/scoring.md, "Choosing
 the design"). Those that did not survive stay here as pure functions a product path could call;
-the product neither computes nor stores them. The one that did (round three's reading of each
-component against a fixed reference pool) moved into the product as `matcher.reference`; its
-matrix form stays here (`reference_z`) to check the product against, pair by pair.
+the product neither computes nor stores them. Those that did moved into the product: round
+three's reading of each component against a fixed reference pool (`matcher.reference`; its
+matrix form stays here, `reference_z`, to check the product against, pair by pair) and round
+four's skills an ad lists that the taxonomy does not know (`ranking.listed_skills`).
 
 - **Query expansion** through the taxonomy's aliases (`skill_spellings`, `expanded_query`): the
   role's words plus every other spelling the taxonomy knows for the skills it names.
@@ -18,10 +19,6 @@ matrix form stays here (`reference_z`) to check the product against, pair by pai
   resumes, so the pool can also be a fixed reference (`reference_z`, the `*_fz` inputs, kept:
   `matcher.reference`): RoleMatch's own 179 written resumes of many fields, the same for
   every organisation.
-- **The ad's listed skills the taxonomy does not know** (`listed_terms`, `listed_found`, the
-  `skills_listed` input, round four): a requirements list often names a skill in a short lead
-  ("Customer Service: helping clients with technical issues", "- Equipment maintenance") that
-  `roles/data/skills` has no entry for; counted beside the taxonomy's skills in the coverage.
 - **Word pairs, weighed over the reference pool** (`pair_weights`, `pair_cosine`, the `pairs`
   input, round four): the TF-IDF baseline's reading (words and word pairs, sublinear tf), with
   each term's rarity taken from the fixed reference pool instead of the set, so the product
@@ -44,7 +41,7 @@ from sklearn.preprocessing import normalize
 from matcher import embeddings, lexical
 from matcher.ranking import RoleFeatures
 from matcher.scoring import RoleSkillSpec
-from roles.job_description import OPTIONAL, REQUIRED, reflow, sections_of
+from roles.job_description import reflow
 
 # The inputs `train_ranker` may try besides the product's own (`ranker.FEATURES`, which has
 # the `*_fz` inputs since scoring version 5).
@@ -57,9 +54,7 @@ CANDIDATE_FEATURES = (
     "semantic_mean_rz",
     "title_rz",
     "skills_rz",
-    "skills_listed",
     "pairs",
-    "skills_listed_fz",
     "pairs_fz",
 )
 
@@ -76,9 +71,6 @@ class EvalRole(RoleFeatures):
     # `role_lines` embedded one by one, and the query with the skills' other spellings.
     line_vectors: np.ndarray | None = None
     expanded_query: dict[str, float] = field(default_factory=dict)
-    # `listed_terms`: (the phrase's words, its weight) for each skill the ad lists that the
-    # taxonomy does not know.
-    listed: list[tuple[tuple[str, ...], float]] = field(default_factory=list)
 
 
 def role_lines(text: str) -> list[str]:
@@ -138,7 +130,6 @@ def eval_role(role: RoleFeatures, matcher: Any) -> EvalRole:
         **{f.name: getattr(role, f.name) for f in fields(RoleFeatures)},
         line_vectors=np.asarray(vectors, np.float32).reshape(-1, embeddings.DIMENSIONS),
         expanded_query=expanded_query(role.query, skill_spellings(role.skills, matcher)),
-        listed=listed_terms(role.text, matcher),
     )
 
 
@@ -164,48 +155,6 @@ def reference_z(values: np.ndarray, reference: np.ndarray) -> np.ndarray:
     mean = np.nanmean(reference)
     sd = np.nanstd(reference)
     return (values - mean) / (sd if sd > 0 else 1.0)
-
-
-# A lead longer than this is a sentence ("Has spent at least 4 years working as ..."), not a
-# skill's name.
-MAX_LISTED_WORDS = 4
-MAX_LISTED_CHARS = 40
-LISTED_REQUIRED_WEIGHT = 3.0  # what `job_description._skill_of` gives a skill named once under
-LISTED_OPTIONAL_WEIGHT = 1.0  # Requirements, and one named under "Nice to have"
-_LIST_ITEM = re.compile(r"^\s*(?:[-\u2022*\u00b7\u2013]|\d{1,2}[.)])\s+(\S.*)$")
-_ITEM_LEAD = re.compile(r"^(.{2,60}?)(?::\s|\s+-\s|\s+\u2013\s)")
-
-
-def listed_terms(text: str, matcher: Any) -> list[tuple[tuple[str, ...], float]]:
-    """The skills an ad lists under a requirements or nice-to-have heading that the taxonomy
-    (`matcher`) does not know: each list item's lead before a colon or dash, or the whole item
-    when it is that short; as (its words as `lexical.tokens` reads them, its weight). An item
-    the taxonomy recognises is already a skill of the role and is left out."""
-    lines = reflow(text).splitlines()
-    sections, _, _ = sections_of(lines)
-    out: dict[tuple[str, ...], float] = {}
-    for line, section in zip(lines, sections, strict=True):
-        if section not in (REQUIRED, OPTIONAL):
-            continue
-        item = _LIST_ITEM.match(line)
-        if not item:
-            continue
-        body = item.group(1).strip()
-        lead = _ITEM_LEAD.match(body)
-        phrase = (lead.group(1) if lead else body).strip().rstrip(".;,")
-        words = tuple(lexical.tokens(phrase))
-        if not words or len(words) > MAX_LISTED_WORDS or len(phrase) > MAX_LISTED_CHARS:
-            continue
-        if matcher.find(phrase):
-            continue
-        weight = LISTED_REQUIRED_WEIGHT if section == REQUIRED else LISTED_OPTIONAL_WEIGHT
-        out[words] = max(out.get(words, 0.0), weight)
-    return list(out.items())
-
-
-def listed_found(words: Sequence[str], resume_terms: Mapping[str, Any]) -> bool:
-    """Whether a resume uses every word of a listed skill (its stored word counts)."""
-    return all(w in resume_terms for w in words)
 
 
 def pair_weights(reference_texts: Sequence[str]) -> tuple[Any, np.ndarray]:

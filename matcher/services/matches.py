@@ -16,7 +16,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -314,21 +314,27 @@ def candidates_ready(*, candidate_ids: Sequence[int]) -> int:
 
 
 def role_snapshot(role: Any) -> dict[str, Any]:
-    """What the match scores against, frozen: the role's words and its skill profile."""
+    """What the match scores against, frozen: the role's words and its skill profile, with the
+    skills its description lists that the taxonomy does not know (`ranking.listed_skills`,
+    negative ids), which the recruiter re-weighs like any other."""
     role_skills = role.role_skills.select_related("skill").order_by("-must_have", "-weight")
+    listed = ranking.listed_skills(role.description or "", skill_matcher())
     return {
         "title": role.title,
         "version": role.version,
         "text": role.profile_text,
         "skills": [
-            {
-                "skill_id": rs.skill_id,
-                "name": rs.skill.name,
-                "weight": rs.weight,
-                "must_have": rs.must_have,
-                "min_years": rs.min_years,
-            }
-            for rs in role_skills
+            *(
+                {
+                    "skill_id": rs.skill_id,
+                    "name": rs.skill.name,
+                    "weight": rs.weight,
+                    "must_have": rs.must_have,
+                    "min_years": rs.min_years,
+                }
+                for rs in role_skills
+            ),
+            *(asdict(spec) for spec in listed),
         ],
     }
 

@@ -109,7 +109,8 @@ def test_the_vectorised_components_are_the_products_pair_by_pair():
     ]
     stats = ranking.pool_stats(resumes)
     assert any(len(role.expanded_query) > len(role.query) for role in roles)
-    assert any(role.listed for role in roles)
+    # Skills these ads list that the taxonomy does not know (`ranking.listed_skills`) count too.
+    assert any(spec.skill_id < 0 for role in roles for spec in role.skills)
     reference = resumes[::2]
     raw = features.component_matrices(roles, resumes, stats, reference=reference)
     for j, role in enumerate(roles):
@@ -131,17 +132,6 @@ def test_the_vectorised_components_are_the_products_pair_by_pair():
             assert raw["semantic"][j, i] == pytest.approx(c["semantic_cosine"], abs=1e-4)
             assert raw["semantic_mean"][j, i] == pytest.approx(c["semantic_mean_cosine"], abs=1e-4)
             assert raw["skills"][j, i] == pytest.approx(c["skills"], abs=1e-4)
-            # The coverage with the ad's listed skills: the taxonomy's weighed credit plus each
-            # listed skill's weight where the resume uses all its words.
-            taxonomy = sum(
-                s.weight * (scoring.MUST_HAVE_MULTIPLIER if s.must_have else 1.0)
-                for s in role.skills
-            )
-            listed = sum(w * levers.listed_found(words, resume.terms) for words, w in role.listed)
-            got = (c["skills"] or 0.0) * taxonomy + listed
-            assert raw["skills_listed"][j, i] == pytest.approx(
-                got / (taxonomy + sum(w for _, w in role.listed)), abs=1e-4
-            )
             title = c["title_cosine"]
             assert (np.isnan(raw["title"][j, i]) and title is None) or raw["title"][j, i] == (
                 pytest.approx(title, abs=1e-4)
@@ -277,40 +267,6 @@ def test_pool_z_standardises_a_roles_component_within_its_pool():
     assert flat[:2].tolist() == [0.0, 0.0]
     assert np.isnan(flat[2])
     assert np.isnan(levers.pool_z(np.asarray([np.nan, np.nan]))).all()
-
-
-def test_listed_terms_are_the_short_requirement_items_the_taxonomy_does_not_know():
-    matcher = file_skill_matcher()
-    ad = "\n".join(
-        [
-            "Field Service Technician",
-            "",
-            "Responsibilities",
-            "- Equipment maintenance on customer sites",
-            "",
-            "Required skills",
-            "1. Equipment Maintenance: keep the plant's pumps running.",
-            "2. Python: scripts for the test rigs.",
-            "3. Has spent at least four years servicing industrial pumps and compressors",
-            "- Manual dexterity",
-            "",
-            "Nice to have",
-            "- Forklift licence",
-        ]
-    )
-    listed = dict(levers.listed_terms(ad, matcher))
-    # The duty line is no requirement, Python is the taxonomy's, the sentence is too long.
-    assert listed == {
-        ("equipment", "maintenance"): levers.LISTED_REQUIRED_WEIGHT,
-        ("manual", "dexterity"): levers.LISTED_REQUIRED_WEIGHT,
-        ("forklift", "licence"): levers.LISTED_OPTIONAL_WEIGHT,
-    }
-    resume = ranking.resume_features(
-        ["Technician. Did equipment maintenance and drove a forklift daily for six years."],
-        matcher,
-    )[0]
-    assert levers.listed_found(("equipment", "maintenance"), resume.terms)
-    assert not levers.listed_found(("forklift", "licence"), resume.terms)
 
 
 def test_word_pairs_are_weighed_as_tfidf_over_the_reference_pool():

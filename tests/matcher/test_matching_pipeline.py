@@ -443,3 +443,43 @@ def test_each_result_keeps_its_roles_reference_statistics_and_scores_alone(
     assert stand_in is not None
     assert stand_in != ranker.standardised(ada_in_pair.components, "lexical")
     assert 0 <= scoring.rescore(components=old, evidence=ada_in_pair.evidence).score <= 100
+
+
+def test_a_skill_the_description_lists_but_the_taxonomy_lacks_is_scored_and_reweighed(
+    alice, alice_org, create
+):
+    role = make_role(
+        "Backend Engineer",
+        skills=[("Python", 5, True)],
+        description="We run the booking platform of 2,000 clinics.\n\n"
+        "Requirements\n- Python: five years or more\n- Incident command",
+    )
+    fund(alice_org, 1000)
+    people = [
+        candidate(alice_org, FIT + "Led the incident command rota during outages.\n", "Ada"),
+        candidate(alice_org, NO_PYTHON, "Grace"),
+        candidate(alice_org, FIT, "Alan"),
+    ]
+    match = create(org=alice_org, user=alice, role=role, candidates=people)
+    listed = [s for s in match.role_snapshot["skills"] if s["skill_id"] < 0]
+    assert listed == [
+        {
+            "skill_id": -1,
+            "name": "Incident command",
+            "weight": 3,
+            "must_have": False,
+            "min_years": None,
+        }
+    ]
+    results = {r.candidate.name: r for r in match_results(match=match)}
+    ada = next(e for e in results["Ada"].evidence if e["name"] == "Incident command")
+    grace = next(e for e in results["Grace"].evidence if e["name"] == "Incident command")
+    assert ada["status"] == "found"
+    assert ada["line"] == "Led the incident command rota during outages."
+    assert grace["status"] == "missing"
+    # Alan has Python but not the listed skill: weighted 0, it no longer counts against him.
+    before = results["Alan"].score
+    match_reweight(match=match, weights={"skill_weights": {"-1": {"weight": 0}}})
+    after = {r.candidate.name: r for r in match_results(match=match)}
+    assert after["Alan"].score > before
+    assert after["Ada"].score == pytest.approx(results["Ada"].score, abs=0.2)

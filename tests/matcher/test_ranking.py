@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from matcher import ranking
+from matcher import ranking, scoring
+from matcher.evaluation.taxonomy import file_skill_matcher
 
 
 @pytest.mark.parametrize(
@@ -43,3 +44,67 @@ def test_profile_titles_skip_masked_headlines_and_keep_the_latest_position_first
     assert all(t.strip() for t in titles)
     assert years is not None
     assert years >= 4
+
+
+AD = "\n".join(
+    [
+        "Field Service Technician",
+        "",
+        "Responsibilities",
+        "- Equipment maintenance on customer sites",
+        "",
+        "Required skills",
+        "1. Equipment Maintenance: keep the plant's pumps running.",
+        "2. Python: scripts for the test rigs.",
+        "3. Has spent at least four years servicing industrial pumps and compressors",
+        "- Manual dexterity",
+        "",
+        "Nice to have",
+        "- Forklift licence",
+    ]
+)
+
+
+def test_an_ads_listed_skills_the_taxonomy_does_not_know_join_the_profile():
+    matcher = file_skill_matcher()
+    listed = ranking.listed_skills(AD, matcher)
+    # The duty line is no requirement, Python is the taxonomy's, the sentence is too long.
+    assert [(s.skill_id, s.name, s.weight, s.must_have) for s in listed] == [
+        (-1, "Equipment Maintenance", ranking.LISTED_REQUIRED_WEIGHT, False),
+        (-2, "Manual dexterity", ranking.LISTED_REQUIRED_WEIGHT, False),
+        (-3, "Forklift licence", ranking.LISTED_OPTIONAL_WEIGHT, False),
+    ]
+    role = ranking.role_from_job_description(AD, matcher)
+    assert {s.name for s in role.skills} >= {"Python", "Equipment Maintenance", "Forklift licence"}
+
+
+def test_a_resume_has_a_listed_skill_when_it_uses_all_its_words_and_shows_the_line():
+    matcher = file_skill_matcher()
+    role = ranking.role_from_job_description(AD, matcher)
+    common = (
+        "\nWrote Python scripts for the test rigs and kept the service records of every site."
+        "\nTrained two apprentices, ordered spare parts and wrote the monthly reports for the"
+        " plant manager and the safety officer."
+    )
+    has, lacks = ranking.resume_features(
+        [
+            "Service Technician\nDid equipment maintenance on pumps for six years.\n"
+            "Drove a forklift daily." + common,
+            "Service Technician\nServiced pumps for six years." + common,
+        ],
+        matcher,
+    )
+    stats = ranking.pool_stats([has, lacks])
+    found = {e.name: e for e in ranking.score_one(role, has, stats).evidence}
+    missing = {e.name: e for e in ranking.score_one(role, lacks, stats).evidence}
+    assert found["Equipment Maintenance"].status == scoring.FOUND
+    assert (
+        found["Equipment Maintenance"].line == "Did equipment maintenance on pumps for six years."
+    )
+    # "Forklift" alone is not "Forklift licence".
+    assert found["Forklift licence"].status == scoring.MISSING
+    assert missing["Equipment Maintenance"].status == scoring.MISSING
+    assert (
+        ranking.score_one(role, has, stats).components["skills"]
+        > ranking.score_one(role, lacks, stats).components["skills"]
+    )
