@@ -362,8 +362,8 @@ def listed_mentions(
     for sid, words in wanted:
         best = next((i for i, t in enumerate(line_terms) if t.issuperset(words)), None)
         if best is None:
-            best = next(i for i, t in enumerate(line_terms) if t.intersection(words))
-        out[sid] = [Mention(sid, best + 1, lines[best])]
+            best = next((i for i, t in enumerate(line_terms) if t.intersection(words)), 0)
+        out[sid] = [Mention(sid, best + 1, lines[best] if lines else "")]
     return out
 
 
