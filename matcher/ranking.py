@@ -316,6 +316,9 @@ LISTED_REQUIRED_WEIGHT = 3
 LISTED_OPTIONAL_WEIGHT = 1
 _LIST_ITEM = re.compile(r"^\s*(?:[-\u2022*\u00b7\u2013]|\d{1,2}[.)])\s+(\S.*)$")
 _ITEM_LEAD = re.compile(r"^(.{2,60}?)(?::\s|\s+-\s|\s+\u2013\s)")
+# "At least 3 years of HR experience" asks for years, "Degree in finance or business" for
+# either of two things; neither is a skill a resume shows by using all the words.
+_NOT_A_SKILL = re.compile(r"\d|\byears?\b|\bor\b|/", re.IGNORECASE)
 
 
 def listed_skills(text: str, matcher: Any) -> list[RoleSkillSpec]:
@@ -338,7 +341,7 @@ def listed_skills(text: str, matcher: Any) -> list[RoleSkillSpec]:
         words = tuple(lexical.tokens(phrase))
         if not words or len(words) > MAX_LISTED_WORDS or len(phrase) > MAX_LISTED_CHARS:
             continue
-        if words in found or matcher.find(phrase):
+        if _NOT_A_SKILL.search(phrase) or words in found or matcher.find(phrase):
             continue
         weight = LISTED_REQUIRED_WEIGHT if section == REQUIRED else LISTED_OPTIONAL_WEIGHT
         found[words] = RoleSkillSpec(-(len(found) + 1), phrase, weight)
