@@ -7,7 +7,7 @@ re-weight form have always sent them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 from django import forms
@@ -21,8 +21,6 @@ from django.forms.formsets import (
     formset_factory,
 )
 from django.utils.functional import cached_property
-
-from roles.models import RoleSkill
 
 
 class ClampedIntegerField(forms.Field):
@@ -123,19 +121,11 @@ class BaseSkillRowFormSet(BaseFormSet):
     comes from the role, not from a management form in the POST."""
 
     def __init__(
-        self, data: Any = None, *, role_skills: Sequence[RoleSkill], **kwargs: Any
+        self, data: Any = None, *, skills: Sequence[Mapping[str, Any]], **kwargs: Any
     ) -> None:
-        initial = [
-            {
-                "skill_id": rs.skill_id,
-                "name": rs.skill.name,
-                "weight": rs.weight,
-                "must_have": rs.must_have,
-                "min_years": rs.min_years,
-            }
-            for rs in role_skills
-        ]
-        super().__init__(data, initial=initial, **kwargs)
+        """`skills`: the role's profile as a match scores it
+        (`matcher.selectors.matches.role_skill_profile`)."""
+        super().__init__(data, initial=[dict(s) for s in skills], **kwargs)
 
     @cached_property
     def management_form(self) -> ManagementForm:

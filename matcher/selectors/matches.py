@@ -2,14 +2,37 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
 from accounts.models import Organisation
 from candidates.models import Document
+from matcher import ranking
 from matcher.models import Decision, Match, MatchResult
+from roles.selectors import skill_matcher
+
+
+def role_skill_profile(role: Any) -> list[dict[str, Any]]:
+    """The role's skills as a match scores them: its own (`RoleSkill`, must-haves first), then
+    those its description lists that the taxonomy does not know (`ranking.listed_skills`,
+    negative ids)."""
+    role_skills = role.role_skills.select_related("skill").order_by("-must_have", "-weight")
+    listed = ranking.listed_skills(role.description or "", skill_matcher())
+    return [
+        *(
+            {
+                "skill_id": rs.skill_id,
+                "name": rs.skill.name,
+                "weight": rs.weight,
+                "must_have": rs.must_have,
+                "min_years": rs.min_years,
+            }
+            for rs in role_skills
+        ),
+        *(asdict(spec) for spec in listed),
+    ]
 
 
 def match_list(*, org: Organisation) -> QuerySet[Match]:

@@ -16,7 +16,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -38,6 +38,7 @@ from candidates.services import INTERNAL_ERROR, document_fail, document_parse
 from matcher import embeddings, lexical, ranking, reference, scoring, vector_cache
 from matcher.blind import identity_from_profile, mask_identity, mask_text
 from matcher.models import CandidateEmbedding, Match, MatchFailure, MatchResult
+from matcher.selectors.matches import role_skill_profile
 from outbox.selectors import message_args_pending, message_pending
 from outbox.services import task_enqueue
 from roles.selectors import skill_matcher
@@ -317,25 +318,11 @@ def role_snapshot(role: Any) -> dict[str, Any]:
     """What the match scores against, frozen: the role's words and its skill profile, with the
     skills its description lists that the taxonomy does not know (`ranking.listed_skills`,
     negative ids), which the recruiter re-weighs like any other."""
-    role_skills = role.role_skills.select_related("skill").order_by("-must_have", "-weight")
-    listed = ranking.listed_skills(role.description or "", skill_matcher())
     return {
         "title": role.title,
         "version": role.version,
         "text": role.profile_text,
-        "skills": [
-            *(
-                {
-                    "skill_id": rs.skill_id,
-                    "name": rs.skill.name,
-                    "weight": rs.weight,
-                    "must_have": rs.must_have,
-                    "min_years": rs.min_years,
-                }
-                for rs in role_skills
-            ),
-            *(asdict(spec) for spec in listed),
-        ],
+        "skills": role_skill_profile(role),
     }
 
 

@@ -13,7 +13,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,11 +27,12 @@ from candidates.services import batch_create
 from matcher.forms import JobDescriptionForm, MatchStartForm, SkillRowFormSet
 from matcher.models.matches import Match
 from matcher.selectors import workspace as ws
+from matcher.selectors.matches import role_skill_profile
 from matcher.services import workspace as ws_services
 from matcher.services.matches import WHOLE_POOL_LIMIT, MatchError, match_resume, match_start
 from matcher.views.results import match_result_context
 from roles.job_description import role_create_from_job_description
-from roles.models import Role, RoleSkill
+from roles.models import Role
 from roles.selectors import role_list_for_org, role_list_public
 
 POOL_PICKER_LIMIT = 300
@@ -47,9 +47,7 @@ def _match(request: AuthenticatedHttpRequest, pk: int) -> Match:
 
 def _role_for_new_match(request: AuthenticatedHttpRequest) -> Role | None:
     org = request.organisation
-    roles = role_list_for_org(org=org).prefetch_related(
-        Prefetch("role_skills", queryset=RoleSkill.objects.select_related("skill"))
-    )
+    roles = role_list_for_org(org=org)
     slug = request.GET.get("role", "").strip()
     role_id = request.GET.get("role_id", "").strip()
     if slug:
@@ -62,17 +60,12 @@ def _role_for_new_match(request: AuthenticatedHttpRequest) -> Role | None:
     return None
 
 
-def _role_with_skills(request: AuthenticatedHttpRequest, role_id: int) -> Role:
-    return get_object_or_404(
-        role_list_for_org(org=request.organisation).prefetch_related(
-            Prefetch("role_skills", queryset=RoleSkill.objects.select_related("skill"))
-        ),
-        pk=role_id,
-    )
+def _role_or_404(request: AuthenticatedHttpRequest, role_id: int) -> Role:
+    return get_object_or_404(role_list_for_org(org=request.organisation), pk=role_id)
 
 
 def _skill_rows(role: Role | None) -> list[dict[str, Any]]:
-    return SkillRowFormSet(role_skills=list(role.role_skills.all())).rows() if role else []
+    return SkillRowFormSet(skills=role_skill_profile(role)).rows() if role else []
 
 
 def _new_match_context(
@@ -124,8 +117,8 @@ def match_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 
     form = MatchStartForm(request.POST, request.FILES)
     valid = form.is_valid()
-    role = _role_with_skills(request, form.cleaned_data["role"])
-    skills = SkillRowFormSet(request.POST, role_skills=list(role.role_skills.all()))
+    role = _role_or_404(request, form.cleaned_data["role"])
+    skills = SkillRowFormSet(request.POST, skills=role_skill_profile(role))
     if not valid:
         return _new_match_refused(
             request, role, skills=skills.rows(), error=form.non_field_errors()[0]

@@ -130,6 +130,8 @@ def _profile(role: Role, **changes: object) -> dict[str, object]:
         data[f"weight_{rs.skill_id}"] = rs.weight
         if rs.must_have:
             data[f"must_{rs.skill_id}"] = "on"
+        if rs.min_years:
+            data[f"years_{rs.skill_id}"] = rs.min_years
     data.update(changes)
     return data
 
@@ -165,6 +167,33 @@ def test_a_pasted_job_description_becomes_a_private_role_to_review(
     assert response["Location"].endswith(f"?role_id={role.pk}")
     assert role.status == Role.Status.DRAFT
     assert client.get(response["Location"]).status_code == 200
+
+
+def test_a_skill_the_ad_lists_outside_the_taxonomy_is_reviewed_and_weighed_before_the_run(
+    client, post, alice, alice_org, funded, skills, pool
+):
+    client.force_login(alice)
+    response = client.post(
+        reverse("matcher:match_from_job_description"),
+        {
+            "title": "Backend ML engineer",
+            "job_description": "We need an engineer for our clinics' booking platform.\n"
+            "Requirements:\n- 5+ years of Python (required)\n- Incident command\n"
+            "- PyTorch experience is essential",
+        },
+    )
+    role = Role.objects.get(organisation=alice_org)
+    page = client.get(response["Location"]).content.decode()
+    # Shown with the taxonomy's skills, marked as read from the ad's list.
+    assert "Incident command" in page
+    assert 'name="weight_-1"' in page
+    assert "listed in the ad" in page
+    data = {**_profile(role), "weight_-1": 0}
+    post(reverse("matcher:match_new"), {"role": role.pk, "candidates": [pool[0].pk], **data})
+    match = Match.objects.get(organisation=funded)
+    assert match.weights["skill_weights"] == {"-1": {"weight": 0}}
+    evidence = {e["name"]: e for e in match.results.get().evidence}
+    assert evidence["Incident command"]["weight"] == 0
 
 
 def test_a_job_description_without_known_skills_is_refused_with_a_reason(client, alice, skills):
