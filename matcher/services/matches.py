@@ -14,11 +14,11 @@ import hashlib
 import logging
 import threading
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from celery.exceptions import SoftTimeLimitExceeded
@@ -594,8 +594,32 @@ class ScoreProgress:
 _pool_lock = threading.Lock()
 # org id -> (pool version, candidates counted, highest candidate id counted, statistics)
 _pool_stats: dict[int, tuple[int, int, int, lexical.PoolStats]] = {}
-_role_vectors: dict[tuple[int, str, str], tuple[np.ndarray, np.ndarray | None]] = {}
-_role_references: dict[tuple[int, str, str], dict[str, float]] = {}
+# Keyed by match: a worker lives through thousands of matches and needs only those it is
+# scoring now, so the least recently used are dropped past this many (about 3 kB each).
+ROLE_CACHE_SIZE = 256
+_role_vectors: OrderedDict[tuple[int, str, str], tuple[np.ndarray, np.ndarray | None]] = (
+    OrderedDict()
+)
+_role_references: OrderedDict[tuple[int, str, str], dict[str, float]] = OrderedDict()
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+def _recent_get(cache: OrderedDict[_K, _V], key: _K) -> _V | None:
+    with _pool_lock:
+        value = cache.get(key)
+        if value is not None:
+            cache.move_to_end(key)
+        return value
+
+
+def _recent_put(cache: OrderedDict[_K, _V], key: _K, value: _V) -> None:
+    with _pool_lock:
+        cache[key] = value
+        cache.move_to_end(key)
+        while len(cache) > ROLE_CACHE_SIZE:
+            cache.popitem(last=False)
 
 
 def process_caches_clear() -> None:
@@ -653,11 +677,10 @@ def _role_reference(
     first chunk; later chunks reuse them, so the reference a match's candidates are read
     against does not move under it."""
     key = _role_key(match)
-    cached = _role_references.get(key)
+    cached = _recent_get(_role_references, key)
     if cached is None:
         cached = reference.role_stats(role, reference.pool(finder), stats)
-        with _pool_lock:
-            _role_references[key] = cached
+        _recent_put(_role_references, key, cached)
     return cached
 
 
@@ -669,12 +692,12 @@ def _role_features(match: Match) -> ranking.RoleFeatures:
     snap = match.role_snapshot
     skills = [scoring.RoleSkillSpec(**s) for s in snap.get("skills", [])]
     key = _role_key(match)
-    cached = _role_vectors.get(key)
+    cached = _recent_get(_role_vectors, key)
     if cached is None:
         role = ranking.role_features(
             title=snap.get("title", ""), text=snap.get("text", ""), skills=skills
         )
-        _role_vectors[key] = (role.vector, role.title_vector)
+        _recent_put(_role_vectors, key, (role.vector, role.title_vector))
         return role
     return ranking.role_features(
         title=snap.get("title", ""),
