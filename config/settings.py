@@ -521,6 +521,11 @@ CELERY_BEAT_SCHEDULE["matcher-pipeline-sweep"] = {
 # WORK_RECOVER_SECONDS) queues it again. What stays stuck past PIPELINE_STUCK_MINUTES is settled
 # by the pipeline sweep above.
 MATCH_STALL_SECONDS = env.int("MATCH_STALL_SECONDS", default=120)
+# A match whose scoring killed the worker this many times in a row (each time handed out again)
+# ends with what it scored instead of being delivered again; the rest is not charged.
+SCORE_MAX_ATTEMPTS = env.int("SCORE_MAX_ATTEMPTS", default=3)
+if SCORE_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured("SCORE_MAX_ATTEMPTS must be 1 or more.")
 WORK_RECOVER_SECONDS = env.int("WORK_RECOVER_SECONDS", default=60)
 CELERY_BEAT_SCHEDULE["matcher-work-recover"] = {
     "task": "matcher.work_recover",

@@ -5,7 +5,8 @@ runs; `match_score` charges each candidate once when its result is stored (same 
 idempotency key `match:<id>:cand:<id>`), and releases what is left when the match ends.
 Candidates whose file could not be read are never charged. A worker killed at any point redoes
 the task: stored results are skipped (unique per match and candidate), charges are keyed, the
-release happens once.
+release happens once. A match whose deliveries keep dying without moving on is ended after
+SCORE_MAX_ATTEMPTS of them (`match_score_delivery`) rather than handed out forever.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import numpy as np
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import Organisation, User
@@ -762,6 +763,39 @@ def match_score(*, match_id: int, only: Iterable[int] | None = None) -> ScorePro
     return ScoreProgress(scored, failed, 0, True)
 
 
+def crashed_scoring_message(times: int) -> str:
+    return (
+        f"Scoring this match stopped its worker {times} times in a row (it ran out of memory or "
+        "was killed), so it was ended before this file was scored. No credit was charged for "
+        "the files left unscored; run the match again later, and tell us if it keeps happening."
+    )
+
+
+def match_score_delivery(*, match_id: int) -> ScoreProgress:
+    """`match_score` for one delivery of the match's own task, counted.
+
+    The delivery is counted and committed before any work, and the count goes back to 0 when it
+    ends or stores a batch. A worker killed mid-score (out of memory: acks_late hands the task
+    out again) never gets there, so the count is the deliveries in a row that died without
+    moving the match on. Past SCORE_MAX_ATTEMPTS the match ends instead of killing the next
+    worker: what it scored stays, and the rest is failed with the reason and never charged."""
+    died = 0
+    with transaction.atomic():
+        if Match.objects.filter(pk=match_id, status__in=list(Match.ACTIVE_STATUSES)).update(
+            score_attempts=F("score_attempts") + 1, updated_at=timezone.now()
+        ):
+            died = Match.objects.values_list("score_attempts", flat=True).get(pk=match_id) - 1
+    if died >= settings.SCORE_MAX_ATTEMPTS:
+        logger.error("match %s stopped its worker %s times in a row; ending it", match_id, died)
+        match_fail(match_id=match_id, message=crashed_scoring_message(died))
+        match = Match.objects.get(pk=match_id)
+        return ScoreProgress(match.scored_count, match.failed_count, 0, True)
+    try:
+        return match_score(match_id=match_id)
+    finally:
+        Match.objects.filter(pk=match_id).exclude(score_attempts=0).update(score_attempts=0)
+
+
 def _settled_ids(match: Match) -> set[int]:
     settled = set(match.results.values_list("candidate_id", flat=True))
     return settled | set(match.failures.values_list("candidate_id", flat=True))
@@ -769,11 +803,11 @@ def _settled_ids(match: Match) -> set[int]:
 
 def _match_counts(match: Match, unreadable: int) -> tuple[int, int]:
     """Stores and returns (scored, not scored); touching `updated_at` tells the sweep that the
-    match is alive."""
+    match is alive, and the deliveries that died before this one are forgiven: it moved on."""
     scored = match.results.count()
     failed = unreadable + match.failures.count()
     Match.objects.filter(pk=match.pk).update(
-        failed_count=failed, scored_count=scored, updated_at=timezone.now()
+        failed_count=failed, scored_count=scored, updated_at=timezone.now(), score_attempts=0
     )
     return scored, failed
 
