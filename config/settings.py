@@ -265,7 +265,12 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# A proxy in front that terminates TLS says so in X-Forwarded-Proto. Read without one, the header
+# is whatever the client sent: plain HTTP would pass for HTTPS, skipping the redirect (an SSL
+# stripper's way in) and the checks that rely on it. Turn it on only when every request comes
+# through a proxy that sets the header itself.
+TRUST_X_FORWARDED_PROTO = env.bool("TRUST_X_FORWARDED_PROTO", default=False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUST_X_FORWARDED_PROTO else None
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
@@ -521,6 +526,11 @@ CELERY_BEAT_SCHEDULE["matcher-pipeline-sweep"] = {
 # WORK_RECOVER_SECONDS) queues it again. What stays stuck past PIPELINE_STUCK_MINUTES is settled
 # by the pipeline sweep above.
 MATCH_STALL_SECONDS = env.int("MATCH_STALL_SECONDS", default=120)
+# A match whose scoring killed the worker this many times in a row (each time handed out again)
+# ends with what it scored instead of being delivered again; the rest is not charged.
+SCORE_MAX_ATTEMPTS = env.int("SCORE_MAX_ATTEMPTS", default=3)
+if SCORE_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured("SCORE_MAX_ATTEMPTS must be 1 or more.")
 WORK_RECOVER_SECONDS = env.int("WORK_RECOVER_SECONDS", default=60)
 CELERY_BEAT_SCHEDULE["matcher-work-recover"] = {
     "task": "matcher.work_recover",

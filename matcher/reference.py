@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import statistics
 import threading
 from collections import Counter
@@ -109,6 +110,23 @@ def _save(path: Path, resumes: Sequence[ranking.ResumeFeatures]) -> None:
     np.savez(tmp, allow_pickle=False, **arrays)
     # Two workers may build it at once: each writes its own file, the rename is atomic.
     tmp.replace(path)
+    _prune(path)
+
+
+def _prune(current: Path) -> None:
+    """Deletes the files of this model's pool that an older pool or older code left (1 MB each,
+    which this code never reads). Another process's temporary file is not a finished name, so a
+    build in progress is left alone; a file another process deleted first is simply gone."""
+    model = re.escape(embeddings.model_version())
+    finished = re.compile(rf"pool-{model}-[0-9a-f]{{12}}-[0-9a-f]{{12}}\.npz")
+    for old in current.parent.glob("pool-*.npz"):
+        if old.name == current.name or not finished.fullmatch(old.name):
+            continue
+        try:
+            old.unlink()
+        except FileNotFoundError:
+            continue
+        logger.info("Deleted the reference pool file %s (an older pool or code)", old.name)
 
 
 def _split(flat: np.ndarray, counts: np.ndarray) -> list[np.ndarray]:

@@ -20,7 +20,7 @@ from matcher.services.matches import (
     candidate_embed,
     documents_ingest,
     match_fail,
-    match_score,
+    match_score_delivery,
     pipeline_sweep,
 )
 from matcher.services.recovery import work_recover
@@ -100,8 +100,10 @@ def pipeline_sweep_task() -> dict[str, int]:
     max_retries=WAIT_RETRIES,
 )
 def match_score_task(self: Any, match_id: int) -> str:
+    """Scores a match. Redelivered if its worker dies; the service stops a match whose
+    deliveries keep dying."""
     try:
-        progress = match_score(match_id=match_id)
+        progress = match_score_delivery(match_id=match_id)
     except Exception:
         if self.request.retries >= 3:
             logger.exception("match %s failed for good", match_id)

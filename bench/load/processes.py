@@ -31,6 +31,8 @@ def production_env(
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SITE_URL": "https://127.0.0.1",
+        # The client plays the TLS-terminating load balancer (X-Forwarded-Proto: https).
+        "TRUST_X_FORWARDED_PROTO": "1",
         "VAR_DIR": str(var_dir),
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,

@@ -107,6 +107,10 @@ class Match(models.Model):
     failed_count = models.PositiveIntegerField(default=0)
     model_version = models.CharField(max_length=100, blank=True)
     scoring_version = models.PositiveSmallIntegerField(default=1)
+    # Deliveries of the match's scoring task that began and have not ended since it last moved
+    # on: one whose worker is killed (out of memory) is handed out again and never ends, so
+    # this is how a match that kills every worker it reaches is stopped (SCORE_MAX_ATTEMPTS).
+    score_attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -5,7 +5,8 @@ runs; `match_score` charges each candidate once when its result is stored (same 
 idempotency key `match:<id>:cand:<id>`), and releases what is left when the match ends.
 Candidates whose file could not be read are never charged. A worker killed at any point redoes
 the task: stored results are skipped (unique per match and candidate), charges are keyed, the
-release happens once.
+release happens once. A match whose deliveries keep dying without moving on is ended after
+SCORE_MAX_ATTEMPTS of them (`match_score_delivery`) rather than handed out forever.
 """
 
 from __future__ import annotations
@@ -14,17 +15,17 @@ import hashlib
 import logging
 import threading
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import Organisation, User
@@ -587,8 +588,32 @@ class ScoreProgress:
 _pool_lock = threading.Lock()
 # org id -> (pool version, candidates counted, highest candidate id counted, statistics)
 _pool_stats: dict[int, tuple[int, int, int, lexical.PoolStats]] = {}
-_role_vectors: dict[tuple[int, str, str], tuple[np.ndarray, np.ndarray | None]] = {}
-_role_references: dict[tuple[int, str, str], dict[str, float]] = {}
+# Keyed by match: a worker lives through thousands of matches and needs only those it is
+# scoring now, so the least recently used are dropped past this many (about 3 kB each).
+ROLE_CACHE_SIZE = 256
+_role_vectors: OrderedDict[tuple[int, str, str], tuple[np.ndarray, np.ndarray | None]] = (
+    OrderedDict()
+)
+_role_references: OrderedDict[tuple[int, str, str], dict[str, float]] = OrderedDict()
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+def _recent_get(cache: OrderedDict[_K, _V], key: _K) -> _V | None:
+    with _pool_lock:
+        value = cache.get(key)
+        if value is not None:
+            cache.move_to_end(key)
+        return value
+
+
+def _recent_put(cache: OrderedDict[_K, _V], key: _K, value: _V) -> None:
+    with _pool_lock:
+        cache[key] = value
+        cache.move_to_end(key)
+        while len(cache) > ROLE_CACHE_SIZE:
+            cache.popitem(last=False)
 
 
 def process_caches_clear() -> None:
@@ -646,11 +671,10 @@ def _role_reference(
     first chunk; later chunks reuse them, so the reference a match's candidates are read
     against does not move under it."""
     key = _role_key(match)
-    cached = _role_references.get(key)
+    cached = _recent_get(_role_references, key)
     if cached is None:
         cached = reference.role_stats(role, reference.pool(finder), stats)
-        with _pool_lock:
-            _role_references[key] = cached
+        _recent_put(_role_references, key, cached)
     return cached
 
 
@@ -662,12 +686,12 @@ def _role_features(match: Match) -> ranking.RoleFeatures:
     snap = match.role_snapshot
     skills = [scoring.RoleSkillSpec(**s) for s in snap.get("skills", [])]
     key = _role_key(match)
-    cached = _role_vectors.get(key)
+    cached = _recent_get(_role_vectors, key)
     if cached is None:
         role = ranking.role_features(
             title=snap.get("title", ""), text=snap.get("text", ""), skills=skills
         )
-        _role_vectors[key] = (role.vector, role.title_vector)
+        _recent_put(_role_vectors, key, (role.vector, role.title_vector))
         return role
     return ranking.role_features(
         title=snap.get("title", ""),
@@ -732,6 +756,39 @@ def match_score(*, match_id: int, only: Iterable[int] | None = None) -> ScorePro
     return ScoreProgress(scored, failed, 0, True)
 
 
+def crashed_scoring_message(times: int) -> str:
+    return (
+        f"Scoring this match stopped its worker {times} times in a row (it ran out of memory or "
+        "was killed), so it was ended before this file was scored. No credit was charged for "
+        "the files left unscored; run the match again later, and tell us if it keeps happening."
+    )
+
+
+def match_score_delivery(*, match_id: int) -> ScoreProgress:
+    """`match_score` for one delivery of the match's own task, counted.
+
+    The delivery is counted and committed before any work, and the count goes back to 0 when it
+    ends or stores a batch. A worker killed mid-score (out of memory: acks_late hands the task
+    out again) never gets there, so the count is the deliveries in a row that died without
+    moving the match on. Past SCORE_MAX_ATTEMPTS the match ends instead of killing the next
+    worker: what it scored stays, and the rest is failed with the reason and never charged."""
+    died = 0
+    with transaction.atomic():
+        if Match.objects.filter(pk=match_id, status__in=list(Match.ACTIVE_STATUSES)).update(
+            score_attempts=F("score_attempts") + 1, updated_at=timezone.now()
+        ):
+            died = Match.objects.values_list("score_attempts", flat=True).get(pk=match_id) - 1
+    if died >= settings.SCORE_MAX_ATTEMPTS:
+        logger.error("match %s stopped its worker %s times in a row; ending it", match_id, died)
+        match_fail(match_id=match_id, message=crashed_scoring_message(died))
+        match = Match.objects.get(pk=match_id)
+        return ScoreProgress(match.scored_count, match.failed_count, 0, True)
+    try:
+        return match_score(match_id=match_id)
+    finally:
+        Match.objects.filter(pk=match_id).exclude(score_attempts=0).update(score_attempts=0)
+
+
 def _settled_ids(match: Match) -> set[int]:
     settled = set(match.results.values_list("candidate_id", flat=True))
     return settled | set(match.failures.values_list("candidate_id", flat=True))
@@ -739,11 +796,11 @@ def _settled_ids(match: Match) -> set[int]:
 
 def _match_counts(match: Match, unreadable: int) -> tuple[int, int]:
     """Stores and returns (scored, not scored); touching `updated_at` tells the sweep that the
-    match is alive."""
+    match is alive, and the deliveries that died before this one are forgiven: it moved on."""
     scored = match.results.count()
     failed = unreadable + match.failures.count()
     Match.objects.filter(pk=match.pk).update(
-        failed_count=failed, scored_count=scored, updated_at=timezone.now()
+        failed_count=failed, scored_count=scored, updated_at=timezone.now(), score_attempts=0
     )
     return scored, failed
 

@@ -56,6 +56,8 @@ def production_env(var_dir: Path, *, database: bool = True) -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1",
         "SITE_URL": "https://127.0.0.1",
         "VAR_DIR": str(var_dir),
+        # The Browser below is the load balancer's side: it terminates TLS and says so.
+        "TRUST_X_FORWARDED_PROTO": "1",
     }
     if database:
         env["DATABASE_URL"] = _database_url()

@@ -52,3 +52,14 @@ def test_services_read_the_variables_documented_in_env_example() -> None:
         assert set(env) <= documented, set(env) - documented
         assert "DATABASE_URL" in env
         assert "REDIS_URL" in env
+
+
+def test_it_reads_x_forwarded_proto_exactly_when_it_redirects_to_https() -> None:
+    # gunicorn serves plain HTTP for a TLS proxy: redirecting to HTTPS without reading the
+    # proxy's X-Forwarded-Proto would redirect forever, and reading it without a proxy would let
+    # clients claim HTTPS. The documented way off is both at 0.
+    services = _compose()["services"]
+    for name in ("web", "worker", "beat"):
+        env = services[name]["environment"]
+        assert env["SECURE_SSL_REDIRECT"] == "${SECURE_SSL_REDIRECT:-1}", name
+        assert env["TRUST_X_FORWARDED_PROTO"] == "${TRUST_X_FORWARDED_PROTO:-1}", name

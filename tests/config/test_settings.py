@@ -46,4 +46,43 @@ def test_production_without_allowed_hosts_stops_with_a_clear_message() -> None:
     assert "ALLOWED_HOSTS must list" in result.stderr
 
 
+# A request for a signed-in page over plain HTTP that claims HTTPS in X-Forwarded-Proto, through
+# the security middleware, in a process whose settings were read from its environment.
+PROBE = """
+from django.http import HttpResponse
+from django.middleware.security import SecurityMiddleware
+from django.test import RequestFactory
+
+request = RequestFactory().get(
+    "/dashboard/", HTTP_HOST="rolematch.example.com", HTTP_X_FORWARDED_PROTO="{proto}"
+)
+response = SecurityMiddleware(lambda request: HttpResponse("served"))(request)
+print(request.is_secure(), response.status_code, response.get("Location", "-"))
+"""
+
+
+def _probe(proto: str, **extra_env: str) -> str:
+    result = _manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        PROBE.format(proto=proto),
+        extra_env={**PRODUCTION_ENV, **extra_env},
+        drop=("TRUST_X_FORWARDED_PROTO", "SECURE_SSL_REDIRECT"),
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_a_client_cannot_pass_plain_http_off_as_https_without_a_proxy_declared() -> None:
+    assert _probe("https") == "False 301 https://rolematch.example.com/dashboard/"
+
+
+def test_behind_a_tls_proxy_its_x_forwarded_proto_is_read() -> None:
+    assert _probe("https", TRUST_X_FORWARDED_PROTO="1") == "True 200 -"
+    assert _probe("http", TRUST_X_FORWARDED_PROTO="1") == (
+        "False 301 https://rolematch.example.com/dashboard/"
+    )
+
+
 # `check --deploy` with collected static files: tests/config/test_deployment.py.

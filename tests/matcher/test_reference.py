@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from matcher import lexical, ranking, reference, scoring
+from matcher import embeddings, lexical, ranking, reference, scoring
 from matcher.evaluation.taxonomy import file_skill_matcher
 
 
@@ -57,3 +57,36 @@ def test_role_stats_leave_out_what_the_role_cannot_have():
     cosines = [scoring.semantic_cosine(r.vectors, vector) for r in pool.resumes]
     assert stats["semantic_ref_mean"] == pytest.approx(float(np.mean(cosines)), abs=1e-6)
     assert stats["semantic_ref_sd"] == pytest.approx(float(np.std(cosines)), abs=1e-6)
+
+
+def test_a_new_pool_file_replaces_the_model_s_older_ones_and_nothing_else(tmp_path):
+    built = reference.pool(file_skill_matcher())
+    current = reference.cache_path(reference.texts(), tmp_path)
+    folder = current.parent
+    folder.mkdir(parents=True)
+    model = embeddings.model_version()
+    texts = reference._texts_hash(reference.texts())
+    older = [
+        folder / f"pool-{model}-{'a' * 12}-{'b' * 12}.npz",  # an older pool
+        folder / f"pool-{model}-{texts}-{'c' * 12}.npz",  # the same pool, older code
+    ]
+    kept = [
+        folder / f"pool-other-model@0123456789ab+pii1-{'a' * 12}-{'b' * 12}.npz",
+        # Another process building a pool at this moment: its file is not finished.
+        folder / f"pool-{model}-{'d' * 12}-{'e' * 12}.4242.tmp.npz",
+        folder / "README.txt",
+    ]
+    for path in [*older, *kept]:
+        path.write_bytes(b"not a pool")
+
+    reference._save(current, built.resumes)
+
+    assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in [current, *kept])
+    loaded = reference.pool(_Finder(file_skill_matcher()), folder=tmp_path)
+    assert len(loaded.resumes) == len(built.resumes)
+    for mine, theirs in zip(loaded.resumes, built.resumes, strict=True):
+        np.testing.assert_array_equal(mine.vectors, theirs.vectors)
+        np.testing.assert_array_equal(mine.title_vectors, theirs.title_vectors)
+
+    reference._save(current, built.resumes)  # built again by another process: nothing to delete
+    assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in [current, *kept])

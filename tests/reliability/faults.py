@@ -64,6 +64,18 @@ class Workers:
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait(timeout=10)
 
+    def kill_child(self, worker: subprocess.Popen[bytes]) -> int:
+        """kill -9 of the worker's one pool process, as the kernel's OOM killer does: the worker
+        lives on, sees its child lost, hands the task back to the broker and starts a child."""
+        children = [
+            int(pid)
+            for thread in Path(f"/proc/{worker.pid}/task").iterdir()
+            for pid in (thread / "children").read_text().split()
+        ]
+        assert len(children) == 1, children
+        os.kill(children[0], signal.SIGKILL)
+        return children[0]
+
     def stop_all(self) -> None:
         for worker in self.running:
             if worker.poll() is None:

@@ -1,6 +1,7 @@
 """Faults with real processes: a worker killed whole (kill -9 of the main process and its
-children) mid-score and mid-parse, and the broker (a Redis of the test's own) stopped and started
-again during a batch. Each ends with every document in a final stage and `audit_ledger` clean."""
+children) mid-score and mid-parse, a match whose scoring gets each pool process killed in turn,
+and the broker (a Redis of the test's own) stopped and started again during a batch. Each ends
+with every document in a final stage and `audit_ledger` clean."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import time
 from datetime import datetime, timedelta
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from billing.models import Reservation, ReservationCharge
@@ -15,7 +17,7 @@ from billing.selectors import balance_cents, price_per_candidate_cents
 from candidates.models import Document
 from candidates.services import batch_create
 from matcher.models import Match, MatchResult
-from matcher.services.matches import match_create
+from matcher.services.matches import crashed_scoring_message, match_create
 from matcher.services.recovery import work_recover
 from outbox.models import Message
 from outbox.selectors import message_args_pending
@@ -86,6 +88,53 @@ def test_a_match_whose_worker_is_killed_mid_score_finishes_on_another_charged_on
     assert ReservationCharge.objects.filter(reservation_id=match.reservation_id).count() == count
     assert Reservation.objects.get(pk=match.reservation_id).status == Reservation.Status.RELEASED
     assert balance_cents(org=alice_org) == 100_000 - count * price
+    assert_all_settled_and_ledger_clean()
+
+
+def test_a_match_that_kills_every_worker_it_reaches_is_stopped_after_three_deaths(
+    alice, alice_org, settings, tmp_path, postgres, django_capture_on_commit_callbacks
+) -> None:
+    fund(alice_org, 100_000)
+    role = make_role("Backend Engineer", skills=[("Python", 5, True)])
+    people = [
+        candidate_with_file(alice_org, alice, f"Person {i}", f"p{i}@example.com", "Engineer")
+        for i in range(3)
+    ]
+    with workers(settings, tmp_path) as pool:
+        worker = pool.start()
+        with django_capture_on_commit_callbacks() as sends:
+            match = match_create(org=alice_org, user=alice, role=role, candidates=people)
+        killed = set()
+        with transaction.atomic():
+            # Each result is stored with its charge, which waits for this lock: every delivery
+            # is held mid-score, after it was counted, until its worker is killed.
+            Reservation.objects.select_for_update().get(pk=match.reservation_id)
+            for send in sends:
+                send()
+            for death in range(1, settings.SCORE_MAX_ATTEMPTS + 1):
+                wait_for(
+                    lambda death=death: Match.objects.get(pk=match.pk).score_attempts == death,
+                    timeout=240,
+                    what=f"delivery {death} of the scoring task",
+                    log=pool.log,
+                )
+                killed.add(pool.kill_child(worker))
+        wait_for(
+            lambda: Match.objects.get(pk=match.pk).is_finished,
+            timeout=240,
+            what="the match to be stopped",
+            log=pool.log,
+        )
+        log = pool.log.read_text(errors="replace")
+    match.refresh_from_db()
+    assert len(killed) == settings.SCORE_MAX_ATTEMPTS  # a new child took each redelivery
+    assert "WorkerLostError" in log
+    assert match.status == Match.Status.FAILED
+    assert match.status_message == crashed_scoring_message(settings.SCORE_MAX_ATTEMPTS)
+    assert not MatchResult.objects.filter(match=match).exists()
+    assert not ReservationCharge.objects.filter(reservation_id=match.reservation_id).exists()
+    assert Reservation.objects.get(pk=match.reservation_id).status == Reservation.Status.RELEASED
+    assert balance_cents(org=alice_org) == 100_000
     assert_all_settled_and_ledger_clean()
 
 
