@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 # A match waits for uploads still being read: poll every few seconds, for up to two hours.
 WAIT_COUNTDOWN = 5
 WAIT_RETRIES = 1440
+ERROR_RETRIES = 3
 
 
 @worker_init.connect
@@ -99,13 +100,15 @@ def pipeline_sweep_task() -> dict[str, int]:
     reject_on_worker_lost=True,
     max_retries=WAIT_RETRIES,
 )
-def match_score_task(self: Any, match_id: int) -> str:
+def match_score_task(self: Any, match_id: int, errors: int = 0) -> str:
     """Scores a match. Redelivered if its worker dies; the service stops a match whose
-    deliveries keep dying."""
+    deliveries keep dying. `errors` counts the deliveries in a row that ended in an error:
+    `self.request.retries` also counts the polls while uploads were read, and after a long wait
+    it would fail the match on its first error."""
     try:
         progress = match_score_delivery(match_id=match_id)
     except Exception:
-        if self.request.retries >= 3:
+        if errors >= ERROR_RETRIES:
             logger.exception("match %s failed for good", match_id)
             match_fail(
                 match_id=match_id,
@@ -116,7 +119,12 @@ def match_score_task(self: Any, match_id: int) -> str:
             )
             return "failed"
         logger.exception("match %s failed; retrying", match_id)
-        raise self.retry(countdown=30, max_retries=WAIT_RETRIES) from None
+        raise self.retry(
+            countdown=30,
+            max_retries=WAIT_RETRIES,
+            args=[match_id],
+            kwargs={"errors": errors + 1},
+        ) from None
     if not progress.done:
         if self.request.retries >= WAIT_RETRIES:
             match_fail(
@@ -124,7 +132,7 @@ def match_score_task(self: Any, match_id: int) -> str:
                 message="Some files were still not read after two hours; they were not charged.",
             )
             return "failed"
-        raise self.retry(countdown=WAIT_COUNTDOWN)
+        raise self.retry(countdown=WAIT_COUNTDOWN, args=[match_id], kwargs={"errors": errors})
     return "done"
 
 

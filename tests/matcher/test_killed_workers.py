@@ -220,3 +220,20 @@ def test_a_file_that_killed_the_chunk_task_three_times_is_set_aside(
     assert "stopped the reader repeatedly" in ada.error_message
     assert ada.attempts == settings.PARSE_MAX_ATTEMPTS + 1
     assert grace.status == Document.Status.EMBEDDED
+
+
+def test_a_match_that_polled_long_for_uploads_still_gets_its_retries_after_an_error(
+    queued, caplog
+) -> None:
+    """Polls while uploads are read count as retries too; an error after many of them is still
+    retried three times before the match fails."""
+    # A snapshot the scorer cannot read: every delivery ends in the same error.
+    Match.objects.filter(pk=queued.pk).update(role_snapshot={"skills": [{"no": "such field"}]})
+    with caplog.at_level("ERROR", logger="matcher.tasks"):
+        result = match_score_task.apply(args=[queued.pk], retries=50, task_id=TASK_ID).get()
+    assert result == "failed"
+    retried = [r for r in caplog.records if r.getMessage().endswith("failed; retrying")]
+    assert len(retried) == 3
+    queued.refresh_from_db()
+    assert queued.status == Match.Status.FAILED
+    assert queued.charged_cents == 0
