@@ -64,6 +64,7 @@ def intake_limits() -> Limits:
         max_file_bytes=settings.UPLOAD_MAX_FILE_BYTES,
         max_files=settings.UPLOAD_MAX_BATCH_FILES,
         max_batch_bytes=settings.UPLOAD_MAX_BATCH_BYTES,
+        max_text_chars=settings.UPLOAD_MAX_TEXT_CHARS,
     )
 
 

@@ -489,6 +489,8 @@ UPLOAD_MAX_FILE_BYTES = env.int("UPLOAD_MAX_FILE_BYTES", default=10 * 1024 * 102
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 UPLOAD_MAX_BATCH_FILES = env.int("UPLOAD_MAX_BATCH_FILES", default=200)
 UPLOAD_MAX_BATCH_BYTES = env.int("UPLOAD_MAX_BATCH_BYTES", default=100 * 1024 * 1024)
+# Characters of text kept from one file (about 50 dense pages); the rest is cut, with a warning.
+UPLOAD_MAX_TEXT_CHARS = env.int("UPLOAD_MAX_TEXT_CHARS", default=200_000)
 # Django refuses the whole request past this many files; leave room so that the files past
 # UPLOAD_MAX_BATCH_FILES reach intake and are each refused with a reason.
 DATA_UPLOAD_MAX_NUMBER_FILES = UPLOAD_MAX_BATCH_FILES * 2

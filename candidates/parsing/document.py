@@ -60,6 +60,9 @@ class Limits:
     # Pillow's own guard trips at ~179 megapixels; a resume scan at 300 dpi is ~9.
     max_image_pixels: int = 60_000_000
     min_words: int = 30
+    # Text kept from one document: about 50 dense pages, the PDF page cap. A 10 MB text file
+    # would otherwise become 40,000 chunks to embed, past the task's time limit on every try.
+    max_text_chars: int = 200_000
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

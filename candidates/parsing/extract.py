@@ -46,6 +46,13 @@ def extract(
             "too_complex", "This file is nested too deeply to read. Re-save it and upload again."
         ) from exc
     document.text = _normalise(document.text)
+    if len(document.text) > limits.max_text_chars:
+        kept = document.text.rfind("\n", 0, limits.max_text_chars)
+        document.text = document.text[: kept if kept > 0 else limits.max_text_chars].rstrip()
+        document.warnings.append(
+            f"This document holds more text than a resume; only its first "
+            f"{limits.max_text_chars:,} characters were read."
+        )
     words = word_count(document.text)
     if words < limits.min_words:
         if document.ocr_used:

@@ -87,6 +87,23 @@ def test_the_batch_page_shows_each_file_with_its_stage_and_reason(uploaded, alic
     assert 'role="progressbar"' in html
 
 
+def test_a_file_with_more_text_than_a_resume_is_read_in_part_and_says_so(
+    alice, settings, celery_eager, django_capture_on_commit_callbacks
+) -> None:
+    settings.UPLOAD_MAX_TEXT_CHARS = 1_500
+    client = signed_in(alice)
+    long_text = "\n".join([resume_text()] * 10).encode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("candidates:candidate_upload"), {"files": [upload("long.txt", long_text)]}
+        )
+    document = Document.objects.get(original_name="long.txt")
+    assert document.status in (S.PARSED, S.EMBEDDED)
+    assert len(document.candidate.text) <= 1_500 < len(long_text)
+    html = client.get(reverse("candidates:batch_detail", args=[document.batch_id])).content.decode()
+    assert "only its first 1,500 characters were read" in html
+
+
 def test_the_status_partial_polls_until_every_file_has_settled(alice, alice_org) -> None:
     batch = UploadBatchFactory(organisation=alice_org, created_by=alice)
     document = DocumentFactory(organisation=alice_org, batch=batch, status=S.READING)

@@ -190,6 +190,17 @@ def test_it_refuses_a_file_over_the_size_limit():
     assert "MB" in caught.value.message
 
 
+def test_a_text_longer_than_a_resume_is_cut_at_a_line_with_a_warning():
+    body = docs.RESUME_TEXT.encode() * 400
+    result = extract(body, "long.txt", limits=Limits(max_text_chars=20_000))
+    assert len(body) > 20_000 >= len(result.text)
+    assert result.text.startswith(docs.RESUME_TEXT.strip().splitlines()[0])
+    # Cut where a line ends, so no word is split in two.
+    assert body.decode().replace("\r", "").find(result.text.splitlines()[-1] + "\n") >= 0
+    assert any("first 20,000 characters" in w for w in result.warnings)
+    assert not extract(docs.RESUME_TEXT.encode(), "short.txt").warnings
+
+
 # --- OCR ------------------------------------------------------------------------------------
 
 
