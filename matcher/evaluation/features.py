@@ -215,8 +215,9 @@ def pairs_matrix(
     return np.asarray((role_rows @ resume_rows.T).toarray())
 
 
-# Round four's candidate inputs (`levers`), each also read against the reference pool.
-LEVER_REFERENCE_INPUTS = ("pairs",)
+# Candidate inputs also read against the reference pool: round four's word pairs (`levers`),
+# round five's BM25 share (a product component the chosen design leaves out).
+LEVER_REFERENCE_INPUTS = ("pairs", "bm25")
 
 
 def component_matrices(

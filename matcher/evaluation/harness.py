@@ -588,6 +588,11 @@ CANDIDATE_DESIGNS = (
     # the line above now is that design.
     Design(features=_round_four(extra=("pairs_fz",)), c=0.05),
     Design(features=_round_four(lexical_fz="pairs_fz"), c=0.05),
+    # Round five, against version 6's design, written before either was scored: BM25 (the best
+    # baseline on Vanetik & Kogan, and in the quick rjdb sample) read against the reference pool
+    # like the other components, beside the lexical cosine or in its place.
+    Design(features=_round_four(extra=("bm25_fz",)), c=0.05),
+    Design(features=_round_four(lexical_fz="bm25_fz"), c=0.05),
 )
 
 

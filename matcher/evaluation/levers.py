@@ -56,6 +56,7 @@ CANDIDATE_FEATURES = (
     "skills_rz",
     "pairs",
     "pairs_fz",
+    "bm25_fz",
 )
 
 MAX_ROLE_LINES = 40
