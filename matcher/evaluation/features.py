@@ -8,6 +8,7 @@ them against `ranking.score_one` pair by pair. No Django import.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -141,25 +142,50 @@ def title_matrix(roles: Sequence[RoleFeatures], resumes: Sequence[ResumeFeatures
     return out
 
 
-def skills_matrix(roles: Sequence[RoleFeatures], resumes: Sequence[ResumeFeatures]) -> np.ndarray:
+def skills_matrix(
+    roles: Sequence[RoleFeatures],
+    resumes: Sequence[ResumeFeatures],
+    *,
+    skills: str = "product",
+) -> np.ndarray:
     """`scoring.skill_coverage` of `scoring.skill_evidence` (a listed skill, negative id, found
-    where the resume uses all its words: `ranking.listed_mentions`); NaN for a role without
-    skills."""
+    where the resume uses all its words: `ranking.listed_mentions`, its years those its line
+    claims); NaN for a role without skills. `skills`: "product" reads the role's skills,
+    "with_asked" adds round six's `EvalRole.asked`, "asked" reads those alone."""
     readable = np.array([scoring.text_is_readable(r.text) for r in resumes])
     total_years = [r.total_years for r in resumes]
     per_skill: dict[Any, tuple[np.ndarray, list[float | None]]] = {}
+    lines_of: dict[int, tuple[list[str], list[set[str]]]] = {}
+
+    def listed_years(i: int, words: tuple[str, ...]) -> float | None:
+        # `ranking.listed_mentions`' line: the first with every word, else the first with any.
+        if i not in lines_of:
+            text = resumes[i].text.splitlines()
+            lines_of[i] = (text, [set(lexical.tokens(line)) for line in text])
+        text, terms = lines_of[i]
+        if not text:
+            return None
+        best = next((n for n, t in enumerate(terms) if t.issuperset(words)), None)
+        if best is None:
+            best = next((n for n, t in enumerate(terms) if t.intersection(words)), 0)
+        return scoring.skill_years([scoring.Mention(0, best + 1, text[best])])
 
     def columns(spec: scoring.RoleSkillSpec) -> tuple[np.ndarray, list[float | None]]:
         skill_id = spec.skill_id
         if skill_id < 0:
             # A listed skill's id is the role's own; its words are what every role shares.
             words = tuple(lexical.tokens(spec.name))
-            if words not in per_skill:
+            key = (words, bool(spec.min_years))
+            if key not in per_skill:
                 found = np.array(
                     [bool(words) and all(w in r.terms for w in words) for r in resumes]
                 )
-                per_skill[words] = (found, [None] * len(resumes))
-            return per_skill[words]
+                years: list[float | None] = [None] * len(resumes)
+                if spec.min_years:
+                    for i in np.flatnonzero(found):
+                        years[i] = listed_years(int(i), words)
+                per_skill[key] = (found, years)
+            return per_skill[key]
         if skill_id not in per_skill:
             found = np.array([skill_id in r.mentions for r in resumes])
             years = [
@@ -171,11 +197,13 @@ def skills_matrix(roles: Sequence[RoleFeatures], resumes: Sequence[ResumeFeature
 
     out = np.full((len(roles), len(resumes)), np.nan)
     for j, role in enumerate(roles):
-        if not role.skills:
+        asked = list(getattr(role, "asked", ()))
+        specs = {"product": role.skills, "with_asked": [*role.skills, *asked], "asked": asked}
+        if not specs[skills]:
             continue
         got = np.zeros(len(resumes))
         total = 0.0
-        for spec in role.skills:
+        for spec in specs[skills]:
             w = spec.weight * (scoring.MUST_HAVE_MULTIPLIER if spec.must_have else 1.0)
             found, years = columns(spec)
             credit = np.where(readable, 0.0, scoring.UNKNOWN_CREDIT)
@@ -216,8 +244,9 @@ def pairs_matrix(
 
 
 # Candidate inputs also read against the reference pool: round four's word pairs (`levers`),
-# round five's BM25 share (a product component the chosen design leaves out).
-LEVER_REFERENCE_INPUTS = ("pairs", "bm25")
+# round five's BM25 share (a product component the chosen design leaves out), round six's
+# skill coverage with the experience the ad asks for, and that experience alone.
+LEVER_REFERENCE_INPUTS = ("pairs", "bm25", "skills_asked", "asked")
 
 
 def component_matrices(
@@ -241,6 +270,8 @@ def component_matrices(
         "semantic_mean": pooled,
         "title": title_matrix(roles, resumes),
         "skills": skills_matrix(roles, resumes),
+        "skills_asked": skills_matrix(roles, resumes, skills="with_asked"),
+        "asked": skills_matrix(roles, resumes, skills="asked"),
         "level_gap": level_matrix(roles, resumes),
     }
     if reference and pair_weights is None:
@@ -254,7 +285,9 @@ def component_matrices(
         # `levers.reference_z`: each role's spread over the fixed reference pool.
         ref = component_matrices(roles, reference, stats, pair_weights=pair_weights)
         for name in (*REFERENCE_INPUTS, *LEVER_REFERENCE_INPUTS):
-            with np.errstate(invalid="ignore"):
+            # A role with no value over the pool (no title, nothing asked) gets NaN, as it should.
+            with np.errstate(invalid="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
                 mean = np.nanmean(ref[name], axis=1, keepdims=True)
                 sd = np.nanstd(ref[name], axis=1, keepdims=True)
             raw[f"{name}_fz"] = (raw[name] - mean) / np.where(sd > 0, sd, 1.0)

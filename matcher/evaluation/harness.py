@@ -593,6 +593,12 @@ CANDIDATE_DESIGNS = (
     # like the other components, beside the lexical cosine or in its place.
     Design(features=_round_four(extra=("bm25_fz",)), c=0.05),
     Design(features=_round_four(lexical_fz="bm25_fz"), c=0.05),
+    # Round six, against version 6's design, written before either was scored: the jobs the ad
+    # asks the candidate to have held, with the years it asks ("3 years as a Help Desk
+    # Administrator", `levers.experience_asks`), counted in the skill coverage as listed skills
+    # with a minimum, or read alone beside it.
+    Design(features=_round_four(skills_fz="skills_asked_fz"), c=0.05),
+    Design(features=_round_four(extra=("asked_fz",)), c=0.05),
 )
 
 

@@ -23,6 +23,10 @@ four's skills an ad lists that the taxonomy does not know (`ranking.listed_skill
   input, round four): the TF-IDF baseline's reading (words and word pairs, sublinear tf), with
   each term's rarity taken from the fixed reference pool instead of the set, so the product
   could compute it for a match of three resumes.
+- **The experience an ad asks for** (`experience_asks`, the `skills_asked` and `asked` inputs,
+  round six): "at least 3 years as a Help Desk Administrator" read as a listed skill named by
+  the job, with the years as its minimum, found where a resume names the job and given the
+  years that line claims.
 
 No Django import.
 """
@@ -39,9 +43,9 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.preprocessing import normalize
 
 from matcher import embeddings, lexical
-from matcher.ranking import RoleFeatures
+from matcher.ranking import LISTED_OPTIONAL_WEIGHT, LISTED_REQUIRED_WEIGHT, RoleFeatures
 from matcher.scoring import RoleSkillSpec
-from roles.job_description import reflow
+from roles.job_description import OPTIONAL, REQUIRED, reflow, sections_of
 
 # The inputs `train_ranker` may try besides the product's own (`ranker.FEATURES`, which has
 # the `*_fz` inputs since scoring version 5).
@@ -57,6 +61,8 @@ CANDIDATE_FEATURES = (
     "pairs",
     "pairs_fz",
     "bm25_fz",
+    "skills_asked_fz",
+    "asked_fz",
 )
 
 MAX_ROLE_LINES = 40
@@ -72,6 +78,8 @@ class EvalRole(RoleFeatures):
     # `role_lines` embedded one by one, and the query with the skills' other spellings.
     line_vectors: np.ndarray | None = None
     expanded_query: dict[str, float] = field(default_factory=dict)
+    # Round six: the jobs the ad asks the candidate to have held (`experience_asks`).
+    asked: list[RoleSkillSpec] = field(default_factory=list)
 
 
 def role_lines(text: str) -> list[str]:
@@ -131,6 +139,7 @@ def eval_role(role: RoleFeatures, matcher: Any) -> EvalRole:
         **{f.name: getattr(role, f.name) for f in fields(RoleFeatures)},
         line_vectors=np.asarray(vectors, np.float32).reshape(-1, embeddings.DIMENSIONS),
         expanded_query=expanded_query(role.query, skill_spellings(role.skills, matcher)),
+        asked=experience_asks(role.text),
     )
 
 
@@ -178,3 +187,50 @@ def pair_vectors(texts: Sequence[str], weights: tuple[Any, np.ndarray]) -> Any:
     rows = hasher.transform(texts).tocsr().astype(np.float64)
     rows.data = (1.0 + np.log(rows.data)) * idf[rows.indices]
     return normalize(rows)
+
+
+# --- Round six: the experience an ad asks for ------------------------------------------------
+
+# "3+ years of experience as a Data Analyst", "At least 2 years working as a Junior Systems
+# Admin", "Prior experience as a QA Engineer": a job the ad asks the candidate to have held,
+# with the years it asks, if it says. "such as" and "as well as" name examples, not a job.
+_ASK = re.compile(
+    r"(?:\b(?P<years>\d{1,2})(?:\s*(?:-|\u2013|to)\s*\d{1,2})?\s*\+?\s*(?:years?|yrs?)\b"
+    r"|\bexperience\b|\bworking\b|\bworked\b)"
+    r"[^.;:]*?(?<!\bsuch)(?<!\bwell)\s+as\s+(?:an?\s+|the\s+)?"
+    r"(?P<title>[^\W\d_][^,;:.()\[\]/]*?)"
+    r"(?=\s+(?:or|and|with|in|at|for|to|who|within|on|is|are|required|preferred|desired|"
+    r"role|position|must|should|will|would|experience)\b|\s*[,;:.()\[\]/!]|\s*$)",
+    re.IGNORECASE,
+)
+MAX_ASK_WORDS = 6
+MAX_ASK_CHARS = 60
+MAX_ASKS = 8
+
+
+def experience_asks(text: str) -> list[RoleSkillSpec]:
+    """The jobs an ad asks the candidate to have held, from the lines under its requirements
+    or nice-to-have headings, each a listed skill (ids from -101 down, so they never meet
+    `ranking.listed_skills`' ids) named by the job's title, with the years asked as its
+    minimum: weight 3 under requirements, 1 under nice-to-have, as listed skills weigh. A
+    resume has one when it uses every word of the title; its years are the ones the line that
+    names the title claims (`scoring.years_in_line`: "HELP DESK ADMINISTRATOR (2012 - 2015)")."""
+    lines = reflow(text).splitlines()
+    sections, _, _ = sections_of(lines)
+    found: dict[tuple[str, ...], RoleSkillSpec] = {}
+    for line, section in zip(lines, sections, strict=True):
+        if section not in (REQUIRED, OPTIONAL):
+            continue
+        for m in _ASK.finditer(line):
+            title = m.group("title").strip()
+            words = tuple(lexical.tokens(title))
+            if not words or len(words) > MAX_ASK_WORDS or len(title) > MAX_ASK_CHARS:
+                continue
+            if words in found:
+                continue
+            weight = LISTED_REQUIRED_WEIGHT if section == REQUIRED else LISTED_OPTIONAL_WEIGHT
+            years = int(m.group("years")) if m.group("years") else None
+            found[words] = RoleSkillSpec(-(101 + len(found)), title, weight, False, years or None)
+        if len(found) >= MAX_ASKS:
+            break
+    return list(found.values())[:MAX_ASKS]

@@ -293,3 +293,69 @@ def test_word_pairs_are_weighed_as_tfidf_over_the_reference_pool():
     assert idf[kubernetes] == idf.max() > idf[python]
     unseen = levers.pair_vectors(["kubernetes operator"], weights)
     assert (ours[2] @ unseen.T).toarray()[0, 0] == 0.0
+
+
+ASKING_AD = """Help Desk Administrator
+
+Requirements
+- A minimum of 3 years experience as a Help Desk Administrator
+- Prior experience as a QA Engineer
+- Good working knowledge of operating systems such as Windows
+
+Nice to have
+- 2+ years working as an Application Engineer, or similar
+"""
+
+
+def test_the_experience_an_ad_asks_for_is_read_with_its_years():
+    asks = {s.name: s for s in levers.experience_asks(ASKING_AD)}
+    assert set(asks) == {"Help Desk Administrator", "QA Engineer", "Application Engineer"}
+    desk, qa, app = (
+        asks[n] for n in ("Help Desk Administrator", "QA Engineer", "Application Engineer")
+    )
+    assert (desk.min_years, desk.weight) == (3, ranking.LISTED_REQUIRED_WEIGHT)
+    assert (qa.min_years, qa.weight) == (None, ranking.LISTED_REQUIRED_WEIGHT)
+    assert (app.min_years, app.weight) == (2, ranking.LISTED_OPTIONAL_WEIGHT)
+    # Never a taxonomy id, never one of `ranking.listed_skills`' ids.
+    assert all(s.skill_id <= -101 for s in asks.values())
+    # "such as Windows" names an example, not a job; a paragraph outside the requirements asks
+    # nothing.
+    assert not levers.experience_asks("We work as a team. 5 years as a nurse would be great.")
+
+
+def test_the_asked_experience_matrix_is_the_products_coverage_with_the_asks_as_listed_skills():
+    """Round six's `skills_asked` input equals `ranking.score_one`'s skill coverage of a role
+    whose skills include the asks, pair by pair: the years come from the line naming the job."""
+    matcher = file_skill_matcher()
+    # Long enough to read (`scoring.text_is_readable`), so a job not named is a miss.
+    about = (
+        "\nSummary\nA calm and careful colleague who keeps records tidy, answers questions "
+        "patiently, writes clear notes for the next shift, and likes to learn from the people "
+        "around her every single working day.\n"
+    )
+    texts = [
+        "Jo Smith" + about + "Experience\n- Help Desk Administrator (2012 - 2015)\n"
+        "- QA Engineer (2010 - 2012)",
+        "Al Jones" + about + "Experience\n- Help Desk Administrator (2013 - 2015)\n"
+        "- QA Engineer (2010 - 2013)",
+        "Bo Brown" + about + "Experience\n- Nurse (2010 - 2015)",
+    ]
+    resumes = ranking.resume_features(texts, matcher)
+    role = levers.eval_role(ranking.role_from_job_description(ASKING_AD, matcher), matcher)
+    assert role.asked
+    raw = features.skills_matrix([role], resumes, skills="with_asked")[0]
+    alone = features.skills_matrix([role], resumes, skills="asked")[0]
+    product_role = ranking.RoleFeatures(
+        title=role.title,
+        text=role.text,
+        skills=[*role.skills, *role.asked],
+        vector=role.vector,
+        query=role.query,
+        title_vector=role.title_vector,
+    )
+    stats = ranking.pool_stats(resumes)
+    for i, resume in enumerate(resumes):
+        c = ranking.score_one(product_role, resume, stats).components
+        assert raw[i] == pytest.approx(c["skills"], abs=1e-4)
+    # Three years as asked beats two; a nurse has none of it.
+    assert alone[0] > alone[1] > alone[2] == 0.0
