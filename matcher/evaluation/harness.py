@@ -596,7 +596,7 @@ CANDIDATE_DESIGNS = (
     # Round six, against version 6's design, written before either was scored: the jobs the ad
     # asks the candidate to have held, with the years it asks ("3 years as a Help Desk
     # Administrator", `levers.experience_asks`), counted in the skill coverage as listed skills
-    # with a minimum, or read alone beside it.
+    # with a minimum, or read alone beside it. Neither beat version 6's (docs/scoring.md).
     Design(features=_round_four(skills_fz="skills_asked_fz"), c=0.05),
     Design(features=_round_four(extra=("asked_fz",)), c=0.05),
 )

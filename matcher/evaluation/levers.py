@@ -26,7 +26,7 @@ four's skills an ad lists that the taxonomy does not know (`ranking.listed_skill
 - **The experience an ad asks for** (`experience_asks`, the `skills_asked` and `asked` inputs,
   round six): "at least 3 years as a Help Desk Administrator" read as a listed skill named by
   the job, with the years as its minimum, found where a resume names the job and given the
-  years that line claims.
+  years that line claims. Not kept: a tie at best.
 
 No Django import.
 """
