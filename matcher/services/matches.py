@@ -586,8 +586,11 @@ class ScoreProgress:
 
 
 _pool_lock = threading.Lock()
-# org id -> (pool version, candidates counted, highest candidate id counted, statistics)
-_pool_stats: dict[int, tuple[int, int, int, lexical.PoolStats]] = {}
+# org id -> (pool version, candidates counted, highest candidate id counted, statistics). One
+# organisation's statistics hold a word count for every word its pool uses (up to a few MB
+# for a large pool), so a worker that serves many organisations keeps the most recent few.
+POOL_CACHE_SIZE = 32
+_pool_stats: OrderedDict[int, tuple[int, int, int, lexical.PoolStats]] = OrderedDict()
 # Keyed by match: a worker lives through thousands of matches and needs only those it is
 # scoring now, so the least recently used are dropped past this many (about 3 kB each).
 ROLE_CACHE_SIZE = 256
@@ -608,11 +611,12 @@ def _recent_get(cache: OrderedDict[_K, _V], key: _K) -> _V | None:
         return value
 
 
-def _recent_put(cache: OrderedDict[_K, _V], key: _K, value: _V) -> None:
+def _recent_put(cache: OrderedDict[_K, _V], key: _K, value: _V, *, size: int | None = None) -> None:
+    limit = ROLE_CACHE_SIZE if size is None else size
     with _pool_lock:
         cache[key] = value
         cache.move_to_end(key)
-        while len(cache) > ROLE_CACHE_SIZE:
+        while len(cache) > limit:
             cache.popitem(last=False)
 
 
@@ -634,8 +638,7 @@ def pool_stats_for_org(org_id: int) -> lexical.PoolStats:
     brought up to date by adding the new candidates: counting them is additive, and reading the
     whole pool again after every chunk would cost quadratic time on a large upload."""
     version = vector_cache.pool_version(org_id)
-    with _pool_lock:
-        hit = _pool_stats.get(org_id)
+    hit = _recent_get(_pool_stats, org_id)
     if hit is not None and hit[0] == version:
         return hit[3]
     pool = Candidate.objects.filter(organisation_id=org_id)
@@ -647,8 +650,7 @@ def pool_stats_for_org(org_id: int) -> lexical.PoolStats:
             for _, text in added:
                 stats.add(lexical.tokens(text))
             highest = max([highest, *(pk for pk, _ in added)])
-            with _pool_lock:
-                _pool_stats[org_id] = (version, count, highest, stats)
+            _recent_put(_pool_stats, org_id, (version, count, highest, stats), size=POOL_CACHE_SIZE)
             return stats
     stats = lexical.PoolStats()
     rows = pool.order_by("-created_at").values_list("pk", "text")[:POOL_STATS_LIMIT]
@@ -657,8 +659,7 @@ def pool_stats_for_org(org_id: int) -> lexical.PoolStats:
         stats.add(lexical.tokens(text))
         counted += 1
         highest = max(highest, pk)
-    with _pool_lock:
-        _pool_stats[org_id] = (version, counted, highest, stats)
+    _recent_put(_pool_stats, org_id, (version, counted, highest, stats), size=POOL_CACHE_SIZE)
     return stats
 
 

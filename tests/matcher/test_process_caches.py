@@ -80,3 +80,26 @@ def test_the_least_recently_used_match_is_dropped_and_a_dropped_one_comes_back_t
     assert matching._role_vectors[keys[third.pk]] is kept
     assert keys[fourth.pk] not in matching._role_vectors
     np.testing.assert_allclose(role.vector, _computed(first).vector, atol=1e-6)
+
+
+def test_pool_statistics_are_kept_for_the_most_recent_organisations_only(
+    alice_org, charlie_org, monkeypatch
+) -> None:
+    """A worker serving many organisations keeps the word counts of the latest few; one that
+    was dropped is counted again, to the same figures."""
+    monkeypatch.setattr(matching, "POOL_CACHE_SIZE", 1)
+    matching.process_caches_clear()
+    CandidateFactory(organisation=alice_org, name="Ada", text=FIT)
+    CandidateFactory(organisation=charlie_org, name="Cy", text="Registered nurse, ward care.")
+    first = matching.pool_stats_for_org(alice_org.pk)
+    assert list(matching._pool_stats) == [alice_org.pk]
+    matching.pool_stats_for_org(charlie_org.pk)
+    assert list(matching._pool_stats) == [charlie_org.pk]
+    again = matching.pool_stats_for_org(alice_org.pk)
+    assert again is not first
+    assert (again.n_docs, again.total_len, again.doc_freq) == (
+        first.n_docs,
+        first.total_len,
+        first.doc_freq,
+    )
+    assert list(matching._pool_stats) == [alice_org.pk]
