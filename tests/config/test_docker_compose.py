@@ -63,3 +63,15 @@ def test_it_reads_x_forwarded_proto_exactly_when_it_redirects_to_https() -> None
         env = services[name]["environment"]
         assert env["SECURE_SSL_REDIRECT"] == "${SECURE_SSL_REDIRECT:-1}", name
         assert env["TRUST_X_FORWARDED_PROTO"] == "${TRUST_X_FORWARDED_PROTO:-1}", name
+
+
+def test_the_port_that_trusts_x_forwarded_proto_is_published_on_loopback_only() -> None:
+    # A client reaching gunicorn directly could send X-Forwarded-Proto: https itself; with the
+    # header trusted, only a proxy on the same host may reach the port unless told otherwise.
+    services = _compose()["services"]
+    for name, service in services.items():
+        for port in service.get("ports", []):
+            assert str(port).startswith("${WEB_PUBLISH_ADDRESS:-127.0.0.1}:"), (name, port)
+    assert services["web"]["ports"] == ["${WEB_PUBLISH_ADDRESS:-127.0.0.1}:8000:8000"]
+    documented = ENV_EXAMPLE.read_text()
+    assert "# WEB_PUBLISH_ADDRESS=127.0.0.1" in documented
