@@ -201,7 +201,17 @@ class StripePaymentAdmin(ReadOnlyAdmin):
 
 @admin.register(StripeDispute)
 class StripeDisputeAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "dispute_id", "payment_intent_id", "charge_id", "disputed")
+    list_display = (
+        "created_at",
+        "dispute_id",
+        "payment_intent_id",
+        "charge_id",
+        "disputed",
+        "status",
+        "funds_withdrawn",
+        "funds_reinstated",
+    )
+    list_filter = ("status", "funds_withdrawn", "funds_reinstated")
     search_fields = ("dispute_id", "payment_intent_id", "charge_id")
 
     @admin.display(description="disputed", ordering="amount_cents")

@@ -110,6 +110,7 @@ class LedgerEntry(models.Model):
         RELEASE = "release", "Unused reservation returned"
         REFUND = "refund", "Refund"
         DISPUTE = "dispute", "Payment dispute"
+        DISPUTE_WON = "dispute_won", "Dispute won: credit restored"
         ADJUSTMENT = "adjustment", "Adjustment"
 
     organisation = models.ForeignKey(
@@ -308,9 +309,11 @@ class StripeDispute(models.Model):
     """One dispute Stripe reported on a payment intent, whichever event came first.
 
     A `charge.dispute.created` can arrive before its session's completion, like a refund; it is
-    kept here and clawed back when the purchase is fulfilled. One row per dispute id, so a
-    redelivery finds it, and two disputes on one payment are two rows. Written and read with the
-    payment's `StripePayment` row locked, which is what orders it against the fulfilment.
+    kept here and clawed back when the purchase is fulfilled. An inquiry is kept without a
+    claw-back until Stripe withdraws its money; a dispute won gives back what was taken. One
+    row per dispute id, so a redelivery finds it, and two disputes on one payment are two rows.
+    Written and read with the payment's `StripePayment` row locked, which is what orders it
+    against the fulfilment.
     """
 
     dispute_id = models.CharField(max_length=255, unique=True)
@@ -319,6 +322,11 @@ class StripeDispute(models.Model):
     # As first reported: the claw-back is keyed by the dispute id alone, so a later figure
     # could never be posted anyway.
     amount_cents = models.PositiveIntegerField()
+    # Stripe's latest word on it: an inquiry ("warning_needs_response") has taken no money, a
+    # chargeback has; a chargeback the organisation wins gives the money back.
+    status = models.CharField(max_length=32, blank=True)
+    funds_withdrawn = models.BooleanField(default=True)
+    funds_reinstated = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

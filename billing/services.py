@@ -46,7 +46,7 @@ from billing.money import format_cents, proportional_cents
 logger = logging.getLogger(__name__)
 
 Kind = LedgerEntry.Kind
-GRANT_KINDS = {Kind.TRIAL_GRANT, Kind.PURCHASE, Kind.ADJUSTMENT}
+GRANT_KINDS = {Kind.TRIAL_GRANT, Kind.PURCHASE, Kind.ADJUSTMENT, Kind.DISPUTE_WON}
 CLAWBACK_KINDS = {Kind.REFUND, Kind.DISPUTE}
 
 
@@ -556,11 +556,21 @@ def purchase_refund(
     return _refund_apply(purchase=purchase, payment=payment)
 
 
+# What Stripe calls an inquiry: the card issuer asks questions and no money has moved yet. An
+# inquiry that escalates becomes a chargeback under the same id (`funds_withdrawn`).
+INQUIRY_STATUSES = frozenset({"warning_needs_response", "warning_under_review", "warning_closed"})
+WITHDRAWN, REINSTATED = "withdrawn", "reinstated"
+
+
 def _dispute_apply(*, purchase: Purchase, dispute: StripeDispute) -> LedgerEntry | None:
-    """Claws back the disputed share of the purchase's credit, once per dispute, capped at what
-    refunds and other disputes left. The caller holds the payment and purchase locks."""
-    key = f"dispute:{dispute.dispute_id}"
-    if LedgerEntry.objects.filter(idempotency_key=key).exists():
+    """Brings the purchase's credit in line with what Stripe did with the disputed money: takes
+    back the disputed share once the money is withdrawn (capped at what refunds and other
+    disputes left), gives back exactly that once it is reinstated, each once per dispute. The
+    caller holds the payment and purchase locks."""
+    taken = LedgerEntry.objects.filter(idempotency_key=f"dispute:{dispute.dispute_id}").first()
+    if dispute.funds_reinstated:
+        return _dispute_reverse(purchase=purchase, dispute=dispute, taken=taken)
+    if not dispute.funds_withdrawn or taken is not None:
         return None
     paid = purchase.amount_paid_cents or purchase.price_cents
     still_credited = purchase.credits_cents - purchase.clawed_back_cents
@@ -575,7 +585,7 @@ def _dispute_apply(*, purchase: Purchase, dispute: StripeDispute) -> LedgerEntry
         org=purchase.organisation,
         cents=due,
         kind=Kind.DISPUTE,
-        idempotency_key=key,
+        idempotency_key=f"dispute:{dispute.dispute_id}",
         reference=f"Dispute on {purchase.pack_name} ({dispute.dispute_id})",
         note=f"{format_cents(dispute.amount_cents)} disputed",
     )
@@ -584,25 +594,88 @@ def _dispute_apply(*, purchase: Purchase, dispute: StripeDispute) -> LedgerEntry
     return entry
 
 
+def _dispute_reverse(
+    *, purchase: Purchase, dispute: StripeDispute, taken: LedgerEntry | None
+) -> LedgerEntry | None:
+    """A dispute won: the credit its claw-back took comes back, once. One whose money came
+    back before its claw-back was posted (events out of order) never takes any."""
+    entry = None
+    key = f"dispute-won:{dispute.dispute_id}"
+    if taken is not None and not LedgerEntry.objects.filter(idempotency_key=key).exists():
+        cents = -taken.amount_cents
+        entry = credit_grant(
+            org=purchase.organisation,
+            cents=cents,
+            kind=Kind.DISPUTE_WON,
+            idempotency_key=key,
+            reference=f"Dispute won on {purchase.pack_name} ({dispute.dispute_id})",
+            note=f"{format_cents(cents)} of credit restored",
+        )
+        purchase.disputed_credits_cents -= cents
+    open_disputes = (
+        StripeDispute.objects.filter(
+            payment_intent_id=dispute.payment_intent_id,
+            funds_withdrawn=True,
+            funds_reinstated=False,
+        )
+        .exclude(pk=dispute.pk)
+        .exists()
+    )
+    if open_disputes:
+        purchase.status = Purchase.Status.DISPUTED
+    elif purchase.clawed_back_cents >= purchase.credits_cents:
+        purchase.status = Purchase.Status.REFUNDED
+    else:
+        purchase.status = Purchase.Status.PAID
+    purchase.save(update_fields=["disputed_credits_cents", "status"])
+    return entry
+
+
 @transaction.atomic
 def purchase_dispute(
-    *, payment_intent_id: str, dispute_id: str, charge_id: str, disputed_amount_cents: int
+    *,
+    payment_intent_id: str,
+    dispute_id: str,
+    charge_id: str,
+    disputed_amount_cents: int,
+    status: str = "",
+    funds: str = "",
 ) -> LedgerEntry | None:
-    """Records a dispute against its payment and claws back the credits of a paid purchase,
-    once per dispute id. A dispute whose purchase is not paid yet waits on its record for
-    `purchase_fulfil`, which applies it with the same entry key."""
+    """Records what Stripe said of a dispute and moves the credit of a paid purchase to match,
+    once per dispute id: `status` is the dispute's (an inquiry's "warning_..." has taken no
+    money), `funds` is WITHDRAWN or REINSTATED when the event says the money moved. A dispute
+    whose purchase is not paid yet waits on its record for `purchase_fulfil`, which applies it
+    with the same entry keys."""
     payment = _payment_locked(payment_intent_id=payment_intent_id)
     if payment is None:
         logger.info("Dispute %s names no payment; ignored", dispute_id)
         return None
-    dispute, _ = StripeDispute.objects.get_or_create(
+    # Any status but an inquiry's means the money has left (a chargeback, under review, lost,
+    # won: a win gives it back through `funds`).
+    withdrawn = funds in (WITHDRAWN, REINSTATED) or (
+        bool(status) and status not in INQUIRY_STATUSES
+    )
+    dispute, created = StripeDispute.objects.get_or_create(
         dispute_id=dispute_id,
         defaults={
             "payment_intent_id": payment_intent_id,
             "charge_id": charge_id,
             "amount_cents": disputed_amount_cents,
+            "status": status,
+            # A dispute first heard of with no status is taken for a chargeback, as before
+            # statuses were read; reinstated money was withdrawn first, in whatever order the
+            # events came.
+            "funds_withdrawn": withdrawn or not status,
+            "funds_reinstated": funds == REINSTATED,
         },
     )
+    if not created:
+        # Only ever forward: a late redelivery of the inquiry cannot undo a withdrawal, nor a
+        # withdrawal a reinstatement.
+        dispute.status = status or dispute.status
+        dispute.funds_withdrawn = dispute.funds_withdrawn or withdrawn
+        dispute.funds_reinstated = dispute.funds_reinstated or funds == REINSTATED
+        dispute.save(update_fields=["status", "funds_withdrawn", "funds_reinstated"])
     purchase = _paid_purchase_for_intent(payment_intent_id=payment_intent_id)
     if purchase is None:
         logger.info(

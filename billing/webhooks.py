@@ -49,21 +49,42 @@ def _charge_refunded(event: Event) -> None:
     )
 
 
-def _charge_dispute_created(event: Event) -> None:
+def _dispute(event: Event, *, funds: str = "") -> None:
     dispute = event["data"]["object"]
     services.purchase_dispute(
         payment_intent_id=str(dispute.get("payment_intent") or ""),
         dispute_id=str(dispute["id"]),
         charge_id=str(dispute.get("charge") or ""),
         disputed_amount_cents=int(dispute.get("amount") or 0),
+        status=str(dispute.get("status") or ""),
+        funds=funds,
     )
+
+
+def _charge_dispute(event: Event) -> None:
+    # created, updated, closed: the status says whether the money has left (an inquiry's
+    # "warning_..." has not) and whether it came back ("won").
+    status = str(event["data"]["object"].get("status") or "")
+    _dispute(event, funds=services.REINSTATED if status == "won" else "")
+
+
+def _charge_dispute_funds_withdrawn(event: Event) -> None:
+    _dispute(event, funds=services.WITHDRAWN)
+
+
+def _charge_dispute_funds_reinstated(event: Event) -> None:
+    _dispute(event, funds=services.REINSTATED)
 
 
 HANDLERS: dict[str, Callable[[Event], None]] = {
     "checkout.session.completed": _checkout_session_completed,
     "checkout.session.async_payment_succeeded": _checkout_session_async_payment_succeeded,
     "charge.refunded": _charge_refunded,
-    "charge.dispute.created": _charge_dispute_created,
+    "charge.dispute.created": _charge_dispute,
+    "charge.dispute.updated": _charge_dispute,
+    "charge.dispute.closed": _charge_dispute,
+    "charge.dispute.funds_withdrawn": _charge_dispute_funds_withdrawn,
+    "charge.dispute.funds_reinstated": _charge_dispute_funds_reinstated,
 }
 
 

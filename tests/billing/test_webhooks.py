@@ -312,10 +312,17 @@ def test_a_dispute_after_a_partial_refund_claws_back_only_what_is_left(
     assert LedgerEntry.objects.get(kind=Kind.DISPUTE).amount_cents == -700
 
 
-def dispute_event(dispute_id: str = "dp_1", amount: int = 1000) -> dict[str, Any]:
-    """A new event (its own id) each call, as Stripe sends for a dispute on pi_1's charge."""
+def dispute_event(
+    dispute_id: str = "dp_1",
+    amount: int = 1000,
+    *,
+    kind: str = "created",
+    status: str = "needs_response",
+) -> dict[str, Any]:
+    """A new event (its own id) each call, as Stripe sends for a dispute on pi_1's charge:
+    `charge.dispute.<kind>` with the dispute as it then stands."""
     return stripe_event(
-        "charge.dispute.created",
+        f"charge.dispute.{kind}",
         {
             "id": dispute_id,
             "object": "dispute",
@@ -323,7 +330,7 @@ def dispute_event(dispute_id: str = "dp_1", amount: int = 1000) -> dict[str, Any
             "payment_intent": "pi_1",
             "amount": amount,
             "currency": "usd",
-            "status": "needs_response",
+            "status": status,
         },
     )
 
@@ -642,4 +649,175 @@ def test_a_dispute_fired_many_times_with_its_completion_claws_back_once(
     assert LedgerEntry.objects.filter(kind=Kind.PURCHASE).count() == 1
     assert LedgerEntry.objects.get(kind=Kind.DISPUTE).amount_cents == -1000
     assert StripeDispute.objects.count() == 1
+    call_command("audit_ledger")
+
+
+# --- Inquiries and disputes won ----------------------------------------------------------------
+
+
+def test_an_inquiry_takes_nothing_until_it_escalates_then_takes_the_share_once(
+    client: Client, alice_org: Organisation
+) -> None:
+    pay(client, alice_org)
+    inquiry = dispute_event(amount=1000, status="warning_needs_response")
+    post_event(client, inquiry)
+    post_event(client, dispute_event(kind="updated", status="warning_under_review"))
+
+    assert selectors.balance_cents(org=alice_org) == 1000
+    assert Purchase.objects.get().status == Purchase.Status.PAID
+    assert not StripeDispute.objects.get().funds_withdrawn
+
+    post_event(client, dispute_event(kind="funds_withdrawn", status="needs_response"))
+    post_event(client, dispute_event(kind="updated", status="under_review"))
+    # A late redelivery of the inquiry's own event changes nothing back.
+    post_event(client, dispute_event(status="warning_needs_response"))
+
+    assert ledger() == [
+        (Kind.PURCHASE, 1000, "purchase:cs_test_1"),
+        (Kind.DISPUTE, -1000, "dispute:dp_1"),
+    ]
+    assert Purchase.objects.get().status == Purchase.Status.DISPUTED
+    assert StripeDispute.objects.get().funds_withdrawn
+    call_command("audit_ledger")
+
+
+def test_an_inquiry_closed_in_the_organisations_favour_moves_no_credit(
+    client: Client, alice_org: Organisation
+) -> None:
+    pay(client, alice_org)
+    post_event(client, dispute_event(status="warning_needs_response"))
+    post_event(client, dispute_event(kind="closed", status="warning_closed"))
+
+    assert ledger() == [(Kind.PURCHASE, 1000, "purchase:cs_test_1")]
+    assert Purchase.objects.get().status == Purchase.Status.PAID
+
+
+def test_an_escalated_inquiry_lost_without_its_withdrawal_event_still_takes_the_share(
+    client: Client, alice_org: Organisation
+) -> None:
+    # An endpoint that is sent `closed` but not `funds_withdrawn`: "lost" says the money left.
+    pay(client, alice_org)
+    post_event(client, dispute_event(status="warning_needs_response"))
+    post_event(client, dispute_event(kind="closed", status="lost"))
+
+    assert selectors.balance_cents(org=alice_org) == 0
+    assert LedgerEntry.objects.get(kind=Kind.DISPUTE).amount_cents == -1000
+
+
+@pytest.mark.parametrize(
+    "won_by",
+    [
+        ["closed"],
+        ["funds_reinstated"],
+        ["closed", "funds_reinstated"],
+        ["funds_reinstated", "closed"],
+    ],
+)
+def test_a_dispute_won_gives_back_exactly_what_it_took_once(
+    client: Client, alice_org: Organisation, won_by: list[str]
+) -> None:
+    pay(client, alice_org)
+    services.credit_reserve(org=alice_org, cents=900, reference="match", idempotency_key="m")
+    post_event(client, dispute_event(amount=1000))
+    assert selectors.balance_cents(org=alice_org) == -900
+    assert selectors.balance_summary(org=alice_org).blocked
+
+    for kind in won_by:
+        post_event(client, dispute_event(kind=kind, status="won"))
+        post_event(client, dispute_event(kind=kind, status="won"))
+
+    assert ledger() == [
+        (Kind.PURCHASE, 1000, "purchase:cs_test_1"),
+        (Kind.MATCH_CHARGE, -900, "m"),
+        (Kind.DISPUTE, -1000, "dispute:dp_1"),
+        (Kind.DISPUTE_WON, 1000, "dispute-won:dp_1"),
+    ]
+    assert selectors.balance_cents(org=alice_org) == 100
+    assert not selectors.balance_summary(org=alice_org).blocked
+    restored = LedgerEntry.objects.get(kind=Kind.DISPUTE_WON)
+    assert restored.reference == "Dispute won on Starter (dp_1)"
+    purchase = Purchase.objects.get()
+    assert (purchase.status, purchase.disputed_credits_cents) == (Purchase.Status.PAID, 0)
+    call_command("audit_ledger")
+
+
+def test_a_dispute_won_after_a_partial_refund_restores_its_own_share_and_frees_the_rest(
+    client: Client, alice_org: Organisation
+) -> None:
+    pay(client, alice_org)
+    post_event(client, refund_event(300))
+    post_event(client, dispute_event(amount=1000))  # capped at the 700 the refund left
+    post_event(client, dispute_event(kind="closed", status="won"))
+    # With the dispute won, a later full refund may take back the rest of the pack.
+    post_event(client, refund_event(1000))
+
+    assert ledger() == [
+        (Kind.PURCHASE, 1000, "purchase:cs_test_1"),
+        (Kind.REFUND, -300, "refund:ch_1:300"),
+        (Kind.DISPUTE, -700, "dispute:dp_1"),
+        (Kind.DISPUTE_WON, 700, "dispute-won:dp_1"),
+        (Kind.REFUND, -700, "refund:ch_1:1000"),
+    ]
+    assert selectors.balance_cents(org=alice_org) == 0
+    assert Purchase.objects.get().status == Purchase.Status.REFUNDED
+    call_command("audit_ledger")
+
+
+def test_one_dispute_won_leaves_the_other_open_dispute_taken(
+    client: Client, alice_org: Organisation
+) -> None:
+    pay(client, alice_org)
+    post_event(client, dispute_event("dp_1", amount=300))
+    post_event(client, dispute_event("dp_2", amount=500))
+    post_event(client, dispute_event("dp_1", amount=300, kind="closed", status="won"))
+
+    assert selectors.balance_cents(org=alice_org) == 500
+    purchase = Purchase.objects.get()
+    assert (purchase.status, purchase.disputed_credits_cents) == (Purchase.Status.DISPUTED, 500)
+
+
+@pytest.mark.parametrize(
+    "order",
+    [
+        ["won", "created", "completion"],
+        ["created", "won", "completion"],
+        ["won", "completion", "created"],
+        ["completion", "won", "created"],
+    ],
+)
+def test_a_dispute_won_before_its_claw_back_was_posted_never_takes_any(
+    client: Client, alice_org: Organisation, order: list[str]
+) -> None:
+    # Stripe promises no order: the money came back before the claw-back could be posted.
+    events = {
+        "completion": completed(alice_org, payment_intent="pi_1"),
+        "created": dispute_event(),
+        "won": dispute_event(kind="funds_reinstated", status="won"),
+    }
+    for name in order:
+        post_event(client, events[name])
+
+    assert ledger() == [(Kind.PURCHASE, 1000, "purchase:cs_test_1")]
+    assert Purchase.objects.get().status == Purchase.Status.PAID
+    dispute = StripeDispute.objects.get()
+    assert dispute.funds_withdrawn
+    assert dispute.funds_reinstated
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_dispute_and_its_win_fired_at_once_with_the_completion_leave_the_pack_whole(
+    postgres: None, alice_org: Organisation
+) -> None:
+    completion = completed(alice_org, payment_intent="pi_1")
+    won = [dispute_event(kind="closed", status="won") for _ in range(3)]
+    won += [dispute_event(kind="funds_reinstated", status="won") for _ in range(3)]
+
+    statuses = _fire_concurrently([dispute_event() for _ in range(3)] + won + [completion] * 3)
+
+    assert statuses == [200] * 12
+    assert selectors.balance_cents(org=alice_org) == 1000
+    taken = LedgerEntry.objects.filter(kind=Kind.DISPUTE).count()
+    assert LedgerEntry.objects.filter(kind=Kind.DISPUTE_WON).count() == taken <= 1
+    assert Purchase.objects.get().status == Purchase.Status.PAID
     call_command("audit_ledger")
