@@ -4,6 +4,7 @@ leave-one-set-out fitting of the ranker. No Django import; `evaluate_ranking` pr
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -120,10 +121,65 @@ class Design:
     features: tuple[str, ...] = ALL
     objective: str = "pairwise"  # or "pointwise"
     c: float = 1.0
+    # Round seven: "monotone" reads each continuous input through its own increasing
+    # piecewise-linear curve (`segments`) instead of one straight line.
+    shape: str = "linear"
 
     @property
     def label(self) -> str:
-        return f"{self.objective} C={self.c} [{', '.join(self.features)}]"
+        shaped = "" if self.shape == "linear" else f" {self.shape}"
+        return f"{self.objective}{shaped} C={self.c} [{', '.join(self.features)}]"
+
+
+# Round seven's curve: where its slope may change, in the fit's standardised units.
+KNOTS = (-1.0, 0.0, 1.0, 2.0)
+# Inputs that take few values (a flag, a level gap of 0-3 steps) stay straight lines.
+STRAIGHT = ("title_missing", "level_gap")
+
+
+def segments(z: np.ndarray, knots: Sequence[float] = KNOTS) -> np.ndarray:
+    """A standardised input split at `knots` into one column a segment, so that a weight per
+    column is a slope per segment and their sum is a piecewise-linear curve of the input,
+    increasing when every weight is positive. The columns add up to `z` itself."""
+    z = np.asarray(z, float)
+    edges = (-np.inf, *knots, np.inf)
+    cols = []
+    for lo, hi in itertools.pairwise(edges):
+        if np.isinf(lo):
+            cols.append(np.minimum(z, hi))
+        elif np.isinf(hi):
+            cols.append(np.maximum(z, lo) - lo)
+        else:
+            cols.append(np.clip(z, lo, hi) - lo)
+    return np.stack(cols, axis=-1)
+
+
+def _shaped_names(names: Sequence[str], shape: str) -> list[str]:
+    if shape == "linear":
+        return list(names)
+    return [n for n in names for _ in range(1 if n in STRAIGHT else len(KNOTS) + 1)]
+
+
+def _shaped(z: np.ndarray, names: Sequence[str], shape: str) -> np.ndarray:
+    """Standardised inputs (last axis in `names` order) as the design reads them."""
+    if shape == "linear":
+        return z
+    cols = [
+        z[..., [j]] if name in STRAIGHT else segments(z[..., j]) for j, name in enumerate(names)
+    ]
+    return np.concatenate(cols, axis=-1)
+
+
+@dataclass
+class ShapedRanker(ranker_mod.Ranker):
+    """A ranker whose inputs go through `segments` before the weights: a candidate design's
+    (round seven), scored here only; the product reads straight lines (`ranker.Ranker`)."""
+
+    shape: str = "linear"
+
+    def fused(self, x: np.ndarray) -> np.ndarray:
+        z = _shaped(self.standardised(x), self.features, self.shape)
+        return np.asarray(z @ self.coef + self.intercept)
 
 
 def input_tensor(
@@ -259,7 +315,7 @@ def fit(sets: Sequence[SetData], design: Design, seed: int = SEED) -> ranker_mod
     for queries in per_set:
         set_x, set_y, set_w = [], [], []
         for rows, rel in queries:
-            z = (rows - mean) / scale
+            z = _shaped((rows - mean) / scale, names, design.shape)
             if design.objective == "pairwise":
                 hi, lo = np.nonzero(rel[:, None] > rel[None, :])
                 if len(hi) > 400:
@@ -283,11 +339,14 @@ def fit(sets: Sequence[SetData], design: Design, seed: int = SEED) -> ranker_mod
         np.concatenate(xs),
         np.concatenate(ys),
         np.concatenate(ws) * len(xs),
-        names,
+        _shaped_names(names, design.shape),
         c=design.c,
         intercept=design.objective == "pointwise",
     )
-    return ranker_mod.Ranker(
+    kind = ranker_mod.Ranker if design.shape == "linear" else ShapedRanker
+    extra = {} if design.shape == "linear" else {"shape": design.shape}
+    return kind(
+        **extra,
         features=tuple(names),
         mean=mean,
         scale=scale,
@@ -599,6 +658,11 @@ CANDIDATE_DESIGNS = (
     # with a minimum, or read alone beside it. Neither beat version 6's (docs/scoring.md).
     Design(features=_round_four(skills_fz="skills_asked_fz"), c=0.05),
     Design(features=_round_four(extra=("asked_fz",)), c=0.05),
+    # Round seven, written before it was scored: version 6's inputs, each through its own
+    # increasing piecewise-linear curve (slopes that may change at -1, 0, 1 and 2 standard
+    # deviations) instead of a straight line, so that, say, the top of the meaning scale can
+    # count for more than its middle; still additive, so contributions still add up.
+    Design(features=_round_four(), c=0.05, shape="monotone"),
 )
 
 
@@ -633,6 +697,12 @@ def choose_design(
 def train(sets: Sequence[SetData], log: Callable[[str], None] = print) -> ranker_mod.Ranker:
     """Choose the design by leave-one-set-out, fit it on every set, calibrate it."""
     design, table = choose_design(sets, log=log)
+    if design.shape != "linear":
+        # The model file and the product's contributions hold one weight an input.
+        raise ValueError(
+            f"The chosen design reads its inputs through curves ({design.shape}), which the "
+            f"product does not; teach `matcher.ranker` to first ({design.label})."
+        )
     unknown = [f for f in design.features if f not in ranker_mod.FEATURES]
     if unknown:
         # A candidate input (`levers`) won: the product cannot score with it until it computes

@@ -359,3 +359,17 @@ def test_the_asked_experience_matrix_is_the_products_coverage_with_the_asks_as_l
         assert raw[i] == pytest.approx(c["skills"], abs=1e-4)
     # Three years as asked beats two; a nurse has none of it.
     assert alone[0] > alone[1] > alone[2] == 0.0
+
+
+def test_a_monotone_curve_is_a_sum_of_segments_that_adds_up_to_the_input():
+    """Round seven's `harness.segments`: one column a segment between the knots; positive
+    weights make an increasing curve, and equal weights the straight line itself."""
+    z = np.linspace(-4.0, 5.0, 91)
+    cols = harness.segments(z)
+    assert cols.shape == (91, len(harness.KNOTS) + 1)
+    np.testing.assert_allclose(cols.sum(axis=1), z, atol=1e-12)
+    curve = cols @ np.asarray([0.1, 0.3, 0.5, 1.2, 0.05])
+    assert (np.diff(curve) > 0).all()
+    # Steeper between 1 and 2 standard deviations than between -1 and 0.
+    slope = np.diff(curve) / np.diff(z)
+    assert slope[(z[1:] > 1) & (z[1:] <= 2)].min() > slope[(z[1:] > -1) & (z[1:] <= 0)].max()
