@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 from scipy.optimize import minimize
+from scipy.stats import rankdata
 
 from matcher import ranker as ranker_mod
 from matcher import ranking
@@ -119,7 +120,9 @@ class Design:
     """One candidate ranker: which inputs, and how it is fitted."""
 
     features: tuple[str, ...] = ALL
-    objective: str = "pairwise"  # or "pointwise"
+    # "pairwise" or "pointwise" logistic regression; round eight's "lambdarank" (boosted trees,
+    # `TreeRanker`) and "rrf" (reciprocal rank fusion over the match's own pool: nothing fitted).
+    objective: str = "pairwise"
     c: float = 1.0
     # Round seven: "monotone" reads each continuous input through its own increasing
     # piecewise-linear curve (`segments`) instead of one straight line.
@@ -127,8 +130,15 @@ class Design:
 
     @property
     def label(self) -> str:
+        if self.objective in ("lambdarank", "rrf"):
+            return f"{self.objective} [{', '.join(self.features)}]"
         shaped = "" if self.shape == "linear" else f" {self.shape}"
         return f"{self.objective}{shaped} C={self.c} [{', '.join(self.features)}]"
+
+    @property
+    def product_reads(self) -> bool:
+        """Whether `matcher.ranker` can score with it: one straight-line weight an input."""
+        return self.shape == "linear" and self.objective in ("pairwise", "pointwise")
 
 
 # Round seven's curve: where its slope may change, in the fit's standardised units.
@@ -180,6 +190,92 @@ class ShapedRanker(ranker_mod.Ranker):
     def fused(self, x: np.ndarray) -> np.ndarray:
         z = _shaped(self.standardised(x), self.features, self.shape)
         return np.asarray(z @ self.coef + self.intercept)
+
+
+# Round eight's boosted trees, every setting fixed before they were scored: small trees, slow
+# learning and a large leaf, because three training sets are few; each input held to its sign
+# (`SIGNS`), as the linear fits are, so more of the role never lowers a score.
+TREE_SETTINGS: dict[str, Any] = {
+    "n_estimators": 200,
+    "learning_rate": 0.05,
+    "num_leaves": 7,
+    "min_child_samples": 100,
+    "reg_lambda": 1.0,
+}
+# A graded item's relevance (0-1 of its set's top grade) as lambdarank's integer label.
+TREE_LABEL_LEVELS = 4
+# Reciprocal rank fusion's constant, the one its authors proposed (Cormack et al., 2009).
+RRF_K = 60
+
+
+@dataclass
+class TreeRanker(ranker_mod.Ranker):
+    """A boosted-trees ranker (round eight's lambdarank), scored here only: the product reads
+    one straight-line weight an input (`ranker.Ranker`)."""
+
+    booster: Any = None
+
+    def fused(self, x: np.ndarray) -> np.ndarray:
+        return np.asarray(self.booster.predict(self.standardised(x)), float)
+
+
+def _fit_trees(sets: Sequence[SetData], design: Design, seed: int) -> TreeRanker:
+    # Evaluation only, so it comes with the test extra rather than the product's runtime.
+    import lightgbm  # noqa: PLC0415
+
+    names = design.features
+    fill = _fills(sets, names)
+    rng = np.random.default_rng(seed)
+    per_set = [_samples(sd, input_tensor(sd.raw, names, fill), rng) for sd in sets]
+    all_rows = np.concatenate([r for queries in per_set for r, _ in queries])
+    mean = all_rows.mean(0)
+    scale = np.where(all_rows.std(0) > 0, all_rows.std(0), 1.0)
+    xs, ys, ws, groups = [], [], [], []
+    for queries in per_set:
+        for rows, rel in queries:
+            xs.append((rows - mean) / scale)
+            ys.append(np.rint(rel * TREE_LABEL_LEVELS).astype(int))
+            # Each set weighs the same, whatever its number of queries.
+            ws.append(np.full(len(rel), 1.0 / len(queries)))
+            groups.append(len(rel))
+    weights = np.concatenate(ws)
+    model = lightgbm.LGBMRanker(
+        objective="lambdarank",
+        monotone_constraints=[SIGNS.get(n, 0) for n in names],
+        random_state=seed,
+        deterministic=True,
+        force_row_wise=True,
+        n_jobs=1,
+        verbose=-1,
+        **TREE_SETTINGS,
+    )
+    model.fit(
+        np.concatenate(xs), np.concatenate(ys), sample_weight=weights / weights.mean(), group=groups
+    )
+    return TreeRanker(
+        features=tuple(names),
+        mean=mean,
+        scale=scale,
+        coef=np.zeros(len(names)),
+        intercept=0.0,
+        calib_a=1.0,
+        calib_b=0.0,
+        fill=fill,
+        meta={"design": design.label, "sets": [s.evalset.name for s in sets], "seed": seed},
+        booster=model.booster_,
+    )
+
+
+def rank_fusion(sd: SetData, names: Sequence[str]) -> np.ndarray:
+    """Reciprocal rank fusion: each item's 1 / (RRF_K + its rank by each input) among its
+    query's items, summed; an item without a value (no readable title) ranks last on it."""
+    axis = 0 if sd.evalset.queries and sd.evalset.queries[0].axis == "col" else 1
+    fused = np.zeros(sd.raw[names[0]].shape)
+    for name in names:
+        values = np.nan_to_num(sd.raw[name], nan=-np.inf)
+        ranks = rankdata(-values, method="average", axis=axis)
+        fused += 1.0 / (RRF_K + ranks)
+    return fused
 
 
 def input_tensor(
@@ -300,6 +396,10 @@ def _logistic(
 
 def fit(sets: Sequence[SetData], design: Design, seed: int = SEED) -> ranker_mod.Ranker:
     """The ranker fitted on `sets`, each set weighing the same."""
+    if design.objective == "lambdarank":
+        return _fit_trees(sets, design, seed)
+    if design.objective == "rrf":
+        raise ValueError("Reciprocal rank fusion fits nothing; `loso` scores it as it is.")
     names = design.features
     fill = _fills(sets, names)
     rng = np.random.default_rng(seed)
@@ -368,6 +468,9 @@ def loso(sets: Sequence[SetData], design: Design) -> dict[str, np.ndarray]:
     """Each set scored by the design fitted on the other sets: held-out fused matrices."""
     out = {}
     for held in sets:
+        if design.objective == "rrf":
+            out[held.evalset.name] = rank_fusion(held, design.features)
+            continue
         train = [s for s in sets if s is not held]
         out[held.evalset.name] = fused_matrix(held, fit(train, design))
     return out
@@ -663,6 +766,14 @@ CANDIDATE_DESIGNS = (
     # deviations) instead of a straight line, so that, say, the top of the meaning scale can
     # count for more than its middle; still additive, so contributions still add up.
     Design(features=_round_four(), c=0.05, shape="monotone"),
+    # Round eight, written before any was scored: the two levers issue #13 names that no round
+    # had tried. A small learned ranker of another kind, LightGBM's lambdarank on version 6's
+    # inputs (`TREE_SETTINGS`); and rank fusion, each of the five components ranked within the
+    # match's own pool and the ranks fused with nothing fitted, read raw or against the
+    # reference pool (the two differ only where a query ranks roles, as Vanetik & Kogan's do).
+    Design(features=_round_four(), objective="lambdarank"),
+    Design(features=ranker_mod.REFERENCE_INPUTS, objective="rrf"),
+    Design(features=tuple(f"{n}_fz" for n in ranker_mod.REFERENCE_INPUTS), objective="rrf"),
 )
 
 
@@ -697,11 +808,11 @@ def choose_design(
 def train(sets: Sequence[SetData], log: Callable[[str], None] = print) -> ranker_mod.Ranker:
     """Choose the design by leave-one-set-out, fit it on every set, calibrate it."""
     design, table = choose_design(sets, log=log)
-    if design.shape != "linear":
+    if not design.product_reads:
         # The model file and the product's contributions hold one weight an input.
         raise ValueError(
-            f"The chosen design reads its inputs through curves ({design.shape}), which the "
-            f"product does not; teach `matcher.ranker` to first ({design.label})."
+            f"The chosen design is not one straight-line weight an input, which is all the "
+            f"product reads; teach `matcher.ranker` to read it first ({design.label})."
         )
     unknown = [f for f in design.features if f not in ranker_mod.FEATURES]
     if unknown:

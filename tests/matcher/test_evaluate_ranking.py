@@ -373,3 +373,70 @@ def test_a_monotone_curve_is_a_sum_of_segments_that_adds_up_to_the_input():
     # Steeper between 1 and 2 standard deviations than between -1 and 0.
     slope = np.diff(curve) / np.diff(z)
     assert slope[(z[1:] > 1) & (z[1:] <= 2)].min() > slope[(z[1:] > -1) & (z[1:] <= 0)].max()
+
+
+def _synthetic_set(name: str, rng: np.random.Generator, *, axis: str = "row") -> harness.SetData:
+    """Jobs x resumes whose grade follows `a` (with `b` as noise): a set a ranker should learn."""
+    n_jobs, n_resumes = 12, 60
+    a = rng.normal(size=(n_jobs, n_resumes))
+    b = rng.normal(size=(n_jobs, n_resumes))
+    queries = []
+    for j in range(n_jobs):
+        top = np.argsort(-a[j])
+        grades = {int(i): 2.0 for i in top[:5]} | {int(i): 1.0 for i in top[5:10]}
+        queries.append(sets.Query(f"{name}{j}", axis, j, grades))
+    evalset = sets.EvalSet(name, [""] * n_jobs, [""] * n_resumes, queries)
+    return harness.SetData(evalset, {"a": a, "b": b}, {})
+
+
+def test_reciprocal_rank_fusion_ranks_within_each_query_and_puts_a_missing_value_last():
+    """Round eight's `harness.rank_fusion`: ranks are taken along the query's axis, so a job
+    ranked against other jobs (Vanetik & Kogan's queries) is ranked down its column."""
+    a = np.asarray([[3.0, 1.0, 2.0], [0.0, 5.0, np.nan]])
+    b = np.asarray([[1.0, 0.0, 2.0], [9.0, 8.0, 7.0]])
+    by_row = harness.SetData(
+        sets.EvalSet("r", ["", ""], ["", "", ""], [sets.Query("q", "row", 0, {0: 1.0})]),
+        {"a": a, "b": b},
+        {},
+    )
+    fused = harness.rank_fusion(by_row, ("a", "b"))
+    k = harness.RRF_K
+    assert fused[0, 0] == pytest.approx(1 / (k + 1) + 1 / (k + 2))
+    assert fused[0, 1] == pytest.approx(1 / (k + 3) + 1 / (k + 3))
+    assert fused[1, 2] == pytest.approx(1 / (k + 3) + 1 / (k + 3))  # no value: last on `a`
+    by_col = harness.SetData(
+        sets.EvalSet("c", ["", ""], ["", "", ""], [sets.Query("q", "col", 0, {0: 1.0})]),
+        {"a": a, "b": b},
+        {},
+    )
+    fused = harness.rank_fusion(by_col, ("a", "b"))
+    # Column 0: job 0 is first on `a` (3 > 0), job 1 first on `b` (9 > 1): a tie.
+    assert fused[0, 0] == pytest.approx(fused[1, 0])
+    assert fused[1, 1] > fused[0, 1]
+
+
+def test_lambdarank_learns_a_held_out_ranking_and_never_lowers_a_score_for_more_of_the_role(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """Round eight's boosted trees (`harness.TreeRanker`): fitted on three sets, they rank the
+    fourth by the input that decides its grades, and the sign constraint (`harness.SIGNS`, here
+    given to `a`) keeps the score from falling as that input rises."""
+    rng = np.random.default_rng(5)
+    train_sets = [_synthetic_set(n, rng) for n in ("one", "two", "three")]
+    held = _synthetic_set("held", rng)
+    design = harness.Design(features=("a", "b"), objective="lambdarank")
+    monkeypatch.setitem(harness.SIGNS, "a", 1)
+    model = harness.fit(train_sets, design)
+    assert isinstance(model, harness.TreeRanker)
+    ndcg = harness.per_query(held.evalset, harness.fused_matrix(held, model))[0].mean()
+    noise = harness.per_query(held.evalset, held.raw["b"])[0].mean()
+    assert ndcg > 0.9 > noise
+    x = np.stack([np.linspace(-3, 3, 200), np.full(200, 0.4)], axis=1)
+    assert (np.diff(model.fused(x)) >= 0).all()
+    assert not design.product_reads
+    # Nothing is fitted for rank fusion; leave-one-set-out scores it as it stands.
+    fusion = harness.Design(features=("a", "b"), objective="rrf")
+    with pytest.raises(ValueError, match="fits nothing"):
+        harness.fit(train_sets, fusion)
+    held_out = harness.loso([*train_sets, held], fusion)
+    np.testing.assert_allclose(held_out["held"], harness.rank_fusion(held, ("a", "b")))
