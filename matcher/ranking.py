@@ -31,7 +31,8 @@ from matcher.blind import (
     mask_identity,
 )
 from matcher.scoring import Mention, RoleSkillSpec, ScoreResult
-from roles.job_description import OPTIONAL, REQUIRED, extract_job_profile, reflow, sections_of
+from roles import job_description
+from roles.job_description import extract_job_profile
 
 
 @dataclass
@@ -298,56 +299,19 @@ def role_from_job_description(
 
 
 # --- Skills the ad lists that the taxonomy does not know ------------------------------------
-#
-# A requirements list often names a skill in a short lead ("Customer Service: helping clients
-# with technical issues", "- Equipment maintenance") that roles/data/skills has no entry for.
-# Such a skill joins the role's profile with a negative id (taxonomy ids are positive), and a
-# resume has it when it uses every one of its words. Chosen by the leave-one-set-out evaluation
+# Read by `roles.job_description.listed_skills`; chosen by the leave-one-set-out evaluation
 # (round four, docs/scoring.md).
-
-# A lead longer than this is a sentence ("Has spent at least 4 years working as ..."), not a
-# skill's name.
-MAX_LISTED_WORDS = 4
-MAX_LISTED_CHARS = 40
-MAX_LISTED = 15
-# What `job_description` gives a skill named once under Requirements, and once under "Nice to
-# have".
-LISTED_REQUIRED_WEIGHT = 3
-LISTED_OPTIONAL_WEIGHT = 1
-_LIST_ITEM = re.compile(r"^\s*(?:[-\u2022*\u00b7\u2013]|\d{1,2}[.)])\s+(\S.*)$")
-_ITEM_LEAD = re.compile(r"^(.{2,60}?)(?::\s|\s+-\s|\s+\u2013\s)")
-# "At least 3 years of HR experience" asks for years, "Degree in finance or business" for
-# either of two things; neither is a skill a resume shows by using all the words.
-_NOT_A_SKILL = re.compile(r"\d|\byears?\b|\bor\b|/", re.IGNORECASE)
+LISTED_REQUIRED_WEIGHT = job_description.LISTED_REQUIRED_WEIGHT
+LISTED_OPTIONAL_WEIGHT = job_description.LISTED_OPTIONAL_WEIGHT
 
 
 def listed_skills(text: str, matcher: Any) -> list[RoleSkillSpec]:
-    """The skills an ad lists under a requirements or nice-to-have heading that the taxonomy
-    (`matcher`) does not know: each list item's lead before a colon or dash, or the whole item
-    when it is that short, numbered -1, -2, ... An item the taxonomy recognises is already one
-    of the role's skills and is left out."""
-    lines = reflow(text).splitlines()
-    sections, _, _ = sections_of(lines)
-    found: dict[tuple[str, ...], RoleSkillSpec] = {}
-    for line, section in zip(lines, sections, strict=True):
-        if section not in (REQUIRED, OPTIONAL):
-            continue
-        item = _LIST_ITEM.match(line)
-        if not item:
-            continue
-        body = item.group(1).strip()
-        lead = _ITEM_LEAD.match(body)
-        phrase = (lead.group(1) if lead else body).strip().rstrip(".;,")
-        words = tuple(lexical.tokens(phrase))
-        if not words or len(words) > MAX_LISTED_WORDS or len(phrase) > MAX_LISTED_CHARS:
-            continue
-        if _NOT_A_SKILL.search(phrase) or words in found or matcher.find(phrase):
-            continue
-        weight = LISTED_REQUIRED_WEIGHT if section == REQUIRED else LISTED_OPTIONAL_WEIGHT
-        found[words] = RoleSkillSpec(-(len(found) + 1), phrase, weight)
-        if len(found) == MAX_LISTED:
-            break
-    return list(found.values())
+    """The skills an ad lists that the taxonomy does not know, as the scorer's skills
+    (negative ids)."""
+    return [
+        RoleSkillSpec(s.skill_id, s.name, s.weight)
+        for s in job_description.listed_skills(text, matcher)
+    ]
 
 
 def listed_mentions(

@@ -26,6 +26,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from roles.words import tokens
+
 if TYPE_CHECKING:
     from roles.models import Role
     from roles.taxonomy import SkillHit, SkillMatcher
@@ -425,6 +427,66 @@ def _summary(lines: list[str]) -> str:
         if len(text) > 60:
             return text[:400]
     return ""
+
+
+# --- Skills the ad lists that the taxonomy does not know ------------------------------------
+#
+# A requirements list often names a skill in a short lead ("Customer Service: helping clients
+# with technical issues", "- Equipment maintenance") that roles/data/skills has no entry for.
+# Such a skill joins the role's profile with a negative id (taxonomy ids are positive), and a
+# resume has it when it uses every one of its words. Chosen by the leave-one-set-out evaluation
+# (round four, docs/scoring.md); the scorer reads them through `matcher.ranking.listed_skills`.
+
+# A lead longer than this is a sentence ("Has spent at least 4 years working as ..."), not a
+# skill's name.
+MAX_LISTED_WORDS = 4
+MAX_LISTED_CHARS = 40
+MAX_LISTED = 15
+# What `job_description` gives a skill named once under Requirements, and once under "Nice to
+# have".
+LISTED_REQUIRED_WEIGHT = 3
+LISTED_OPTIONAL_WEIGHT = 1
+_LIST_ITEM = re.compile(r"^\s*(?:[-\u2022*\u00b7\u2013]|\d{1,2}[.)])\s+(\S.*)$")
+_ITEM_LEAD = re.compile(r"^(.{2,60}?)(?::\s|\s+-\s|\s+\u2013\s)")
+# "At least 3 years of HR experience" asks for years, "Degree in finance or business" for
+# either of two things; neither is a skill a resume shows by using all the words.
+_NOT_A_SKILL = re.compile(r"\d|\byears?\b|\bor\b|/", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ListedSkill:
+    skill_id: int  # -1, -2, ...: never a taxonomy id
+    name: str
+    weight: int
+
+
+def listed_skills(text: str, matcher: SkillMatcher) -> list[ListedSkill]:
+    """The skills an ad lists under a requirements or nice-to-have heading that the taxonomy
+    (`matcher`) does not know: each list item's lead before a colon or dash, or the whole item
+    when it is that short, numbered -1, -2, ... An item the taxonomy recognises is already one
+    of the role's skills and is left out."""
+    lines = reflow(text).splitlines()
+    sections, _, _ = sections_of(lines)
+    found: dict[tuple[str, ...], ListedSkill] = {}
+    for line, section in zip(lines, sections, strict=True):
+        if section not in (REQUIRED, OPTIONAL):
+            continue
+        item = _LIST_ITEM.match(line)
+        if not item:
+            continue
+        body = item.group(1).strip()
+        lead = _ITEM_LEAD.match(body)
+        phrase = (lead.group(1) if lead else body).strip().rstrip(".;,")
+        words = tuple(tokens(phrase))
+        if not words or len(words) > MAX_LISTED_WORDS or len(phrase) > MAX_LISTED_CHARS:
+            continue
+        if _NOT_A_SKILL.search(phrase) or words in found or matcher.find(phrase):
+            continue
+        weight = LISTED_REQUIRED_WEIGHT if section == REQUIRED else LISTED_OPTIONAL_WEIGHT
+        found[words] = ListedSkill(-(len(found) + 1), phrase, weight)
+        if len(found) == MAX_LISTED:
+            break
+    return list(found.values())
 
 
 # --- Service ---------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max, Prefetch, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 
+from roles.job_description import ListedSkill, listed_skills
 from roles.models import Industry, Role, RoleSkill, Skill, SkillAlias
 from roles.taxonomy import SkillMatcher
 
@@ -58,6 +59,13 @@ def skill_matcher() -> SkillMatcher:
         matcher = SkillMatcher(entries)
         _matcher = (fingerprint, matcher)
         return matcher
+
+
+def role_listed_skills(*, role: Role) -> list[ListedSkill]:
+    """The skills the role's description lists under its requirements that the taxonomy does not
+    know. A match scores them beside the role's own skills (`matcher.ranking.listed_skills`);
+    they follow the description, so editing it is how to change them."""
+    return listed_skills(role.description or "", skill_matcher())
 
 
 def skill_matcher_reset() -> None:

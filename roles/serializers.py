@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from roles.models import (
@@ -14,6 +17,7 @@ from roles.models import (
     SalaryRange,
     Skill,
 )
+from roles.selectors import role_listed_skills
 
 
 class SkillSerializer(serializers.ModelSerializer):
@@ -30,6 +34,27 @@ class RoleSkillSerializer(serializers.ModelSerializer):
         model = RoleSkill
         fields = ["skill", "weight", "must_have", "min_years"]
         read_only_fields = fields
+
+
+class ListedSkillSerializer(serializers.Serializer):
+    skill_id = serializers.IntegerField(
+        read_only=True, help_text="Negative: numbers the listed skill within its role only."
+    )
+    name = serializers.CharField(read_only=True, help_text="As the description writes it.")
+    weight = serializers.IntegerField(
+        read_only=True, help_text="3 when listed under requirements, 1 under nice-to-haves."
+    )
+
+
+class ListedSkillsMixin(serializers.Serializer):
+    """The skills a role's description lists that the taxonomy does not know: a match scores
+    them beside `skills`, so an API client sees the whole profile a candidate is scored on."""
+
+    listed_skills = serializers.SerializerMethodField()
+
+    @extend_schema_field(ListedSkillSerializer(many=True))
+    def get_listed_skills(self, role: Role) -> Any:
+        return ListedSkillSerializer(role_listed_skills(role=role), many=True).data
 
 
 class InterviewTopicSerializer(serializers.ModelSerializer):
@@ -85,7 +110,7 @@ class RoleListSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RoleDetailSerializer(RoleListSerializer):
+class RoleDetailSerializer(ListedSkillsMixin, RoleListSerializer):
     responsibilities: serializers.SlugRelatedField[Responsibility] = serializers.SlugRelatedField(
         slug_field="text", many=True, read_only=True
     )
@@ -102,6 +127,7 @@ class RoleDetailSerializer(RoleListSerializer):
             "day_in_the_life",
             "responsibilities",
             "skills",
+            "listed_skills",
             "interview_topics",
             "evaluation_criteria",
             "salary_ranges",
@@ -113,7 +139,7 @@ class RoleDetailSerializer(RoleListSerializer):
         read_only_fields = fields
 
 
-class CustomRoleSerializer(serializers.ModelSerializer):
+class CustomRoleSerializer(ListedSkillsMixin, serializers.ModelSerializer):
     responsibilities: serializers.SlugRelatedField[Responsibility] = serializers.SlugRelatedField(
         slug_field="text", many=True, read_only=True
     )
@@ -131,6 +157,7 @@ class CustomRoleSerializer(serializers.ModelSerializer):
             "description",
             "responsibilities",
             "skills",
+            "listed_skills",
             "created_at",
             "updated_at",
         ]

@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 from accounts.models import Organisation
 from accounts.services import organisation_delete
 from matcher.models import Match
+from matcher.selectors.matches import role_skill_profile
 from roles.models import Role, RoleSkill
 from tests.roles.factories import make_role, skill
 
@@ -53,6 +54,7 @@ def test_a_catalog_role_comes_with_skills_and_interview_topics(alice_api) -> Non
     ]
     assert body["interview_topics"][0]["questions"]
     assert body["salary_ranges"][0]["currency"] == "USD"
+    assert body["listed_skills"] == []  # a catalog page's description lists no requirements
 
 
 def test_a_private_role_is_not_in_the_catalog_even_for_its_owner(alice_api, alice_org) -> None:
@@ -75,6 +77,25 @@ def test_a_custom_role_is_read_from_a_job_description(alice_api, alice_org, taxo
     assert skills["Python"]["min_years"] == 5
     assert skills["Kubernetes"]["must_have"] is False
     assert Role.objects.get(pk=body["id"]).organisation == alice_org
+
+
+def test_a_custom_role_shows_the_listed_skills_a_match_scores_beside_its_own(
+    alice_api, taxonomy
+) -> None:
+    """A requirement the taxonomy does not know ("Incident management") is still scored
+    (`matcher.ranking.listed_skills`); the API shows it, as the match form does."""
+    ad = JOB.replace("Nice to have:", "- Incident management: on call one week in six\nNice to have:")
+    ad += "- Vendor negotiation\n"
+    body = alice_api.post("/api/v1/custom-roles/", {"job_description": ad}, format="json").json()
+    listed = [(s["name"], s["weight"]) for s in body["listed_skills"]]
+    assert listed == [("Incident management", 3), ("Vendor negotiation", 1)]
+    assert all(s["skill_id"] < 0 for s in body["listed_skills"])
+    assert "Python" not in {s["name"] for s in body["listed_skills"]}
+    role = Role.objects.get(pk=body["id"])
+    scored = [(s["name"], s["weight"]) for s in role_skill_profile(role) if s["skill_id"] < 0]
+    assert scored == listed
+    again = alice_api.get(f"/api/v1/custom-roles/{role.pk}/").json()
+    assert again["listed_skills"] == body["listed_skills"]
 
 
 def test_a_retried_create_with_the_same_key_makes_one_role(alice_api, taxonomy) -> None:
