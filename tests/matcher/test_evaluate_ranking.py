@@ -14,7 +14,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from matcher import lexical, ranker, ranking, scoring
 from matcher import reference as reference_pool
-from matcher.evaluation import features, harness, levers, runner, sets
+from matcher.evaluation import features, harness, levers, pipeline, runner, sets
 from matcher.evaluation.metrics import average_precision, ndcg_at_k
 from matcher.evaluation.taxonomy import file_skill_categories, file_skill_matcher
 
@@ -440,3 +440,22 @@ def test_lambdarank_learns_a_held_out_ranking_and_never_lowers_a_score_for_more_
         harness.fit(train_sets, fusion)
     held_out = harness.loso([*train_sets, held], fusion)
     np.testing.assert_allclose(held_out["held"], harness.rank_fusion(held, ("a", "b")))
+
+
+def test_a_set_left_out_of_the_fit_adds_nothing_to_it_and_the_evaluation_knows():
+    """Round nine's `Design.unfitted`: the fit reads only the other sets, the model says which,
+    and `evaluate_ranking` rebuilds the same design from the model file."""
+    rng = np.random.default_rng(7)
+    fitted = [_synthetic_set(n, rng) for n in ("one", "two")]
+    noisy = _synthetic_set("noisy", rng)
+    noisy.raw["a"], noisy.raw["b"] = noisy.raw["b"], noisy.raw["a"]  # its grades follow `b`
+    design = harness.Design(features=("a", "b"), unfitted=("noisy",))
+    model = harness.fit([*fitted, noisy], design)
+    alone = harness.fit(fitted, harness.Design(features=("a", "b")))
+    assert model.meta["sets"] == ["one", "two"]
+    np.testing.assert_allclose(model.coef, alone.coef)
+    assert (
+        harness.fit([*fitted, noisy], harness.Design(features=("a", "b"))).coef[1] > (model.coef[1])
+    )
+    assert "not fitted on noisy" in design.label
+    assert pipeline._design_args(model)["unfitted"] == ("noisy",)
