@@ -459,3 +459,31 @@ def test_a_set_left_out_of_the_fit_adds_nothing_to_it_and_the_evaluation_knows()
     )
     assert "not fitted on noisy" in design.label
     assert pipeline._design_args(model)["unfitted"] == ("noisy",)
+
+
+def test_a_challenger_replaces_the_incumbent_design_only_outside_the_noise():
+    """`harness.choose_design`: the best mean held-out nDCG wins only when its paired bootstrap
+    interval over the incumbent lies above zero."""
+    rng = np.random.default_rng(11)
+    data = [_synthetic_set(n, rng) for n in ("one", "two", "three")]
+    noise = harness.Design(features=("b",))
+    signal = harness.Design(features=("a",))
+    chosen, table = harness.choose_design(
+        data, [noise, signal], log=lambda m: None, incumbent=noise
+    )
+    assert chosen == signal
+    assert [d for d, _ in table] == [noise, signal]
+    # Two copies of the deciding input with noise of the same size: equally good by
+    # construction, so whichever reads a little higher here is no better.
+    for sd in data:
+        sd.raw["c"] = sd.raw["a"] + rng.normal(scale=0.7, size=sd.raw["a"].shape)
+        sd.raw["d"] = sd.raw["a"] + rng.normal(scale=0.7, size=sd.raw["a"].shape)
+    held, twin = harness.Design(features=("c",)), harness.Design(features=("d",))
+    said: list[str] = []
+    chosen, table = harness.choose_design(data, [held, twin], log=said.append, incumbent=held)
+    assert np.mean(list(table[1][1].values())) > np.mean(list(table[0][1].values()))
+    assert chosen == held
+    assert said[-1].endswith("inside the noise, so the incumbent stays.")
+    # With no incumbent among the designs, the best mean wins as before.
+    chosen, _ = harness.choose_design(data, [noise, signal], log=lambda m: None, incumbent=held)
+    assert chosen == signal
