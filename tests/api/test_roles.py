@@ -84,7 +84,9 @@ def test_a_custom_role_shows_the_listed_skills_a_match_scores_beside_its_own(
 ) -> None:
     """A requirement the taxonomy does not know ("Incident management") is still scored
     (`matcher.ranking.listed_skills`); the API shows it, as the match form does."""
-    ad = JOB.replace("Nice to have:", "- Incident management: on call one week in six\nNice to have:")
+    ad = JOB.replace(
+        "Nice to have:", "- Incident management: on call one week in six\nNice to have:"
+    )
     ad += "- Vendor negotiation\n"
     body = alice_api.post("/api/v1/custom-roles/", {"job_description": ad}, format="json").json()
     listed = [(s["name"], s["weight"]) for s in body["listed_skills"]]
