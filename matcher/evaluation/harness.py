@@ -230,9 +230,7 @@ def _fit_trees(sets: Sequence[SetData], design: Design, seed: int) -> TreeRanker
     fill = _fills(sets, names)
     rng = np.random.default_rng(seed)
     per_set = [_samples(sd, input_tensor(sd.raw, names, fill), rng) for sd in sets]
-    all_rows = np.concatenate([r for queries in per_set for r, _ in queries])
-    mean = all_rows.mean(0)
-    scale = np.where(all_rows.std(0) > 0, all_rows.std(0), 1.0)
+    mean, scale = _standardisation(per_set)
     xs, ys, ws, groups = [], [], [], []
     for queries in per_set:
         for rows, rel in queries:
@@ -397,13 +395,22 @@ def _logistic(
     return result.x[:n].astype(float), float(result.x[n])
 
 
+def _standardisation(
+    per_set: Sequence[Sequence[tuple[np.ndarray, np.ndarray]]],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each input's mean and spread over every sampled row of the fit (a spread of 0 reads 1)."""
+    rows = np.concatenate([r for queries in per_set for r, _ in queries])
+    scale = rows.std(0)
+    return rows.mean(0), np.where(scale > 0, scale, 1.0)
+
+
 def fit(sets: Sequence[SetData], design: Design, seed: int = SEED) -> ranker_mod.Ranker:
     """The ranker fitted on `sets`, each set weighing the same."""
-    if design.objective == "lambdarank":
-        return _fit_trees(sets, design, seed)
     if design.objective == "rrf":
         raise ValueError("Reciprocal rank fusion fits nothing; `loso` scores it as it is.")
     sets = [s for s in sets if s.evalset.name not in design.unfitted]
+    if design.objective == "lambdarank":
+        return _fit_trees(sets, design, seed)
     names = design.features
     fill = _fills(sets, names)
     rng = np.random.default_rng(seed)
@@ -411,10 +418,7 @@ def fit(sets: Sequence[SetData], design: Design, seed: int = SEED) -> ranker_mod
     for sd in sets:
         x = input_tensor(sd.raw, names, fill)
         per_set.append(_samples(sd, x, rng))
-    all_rows = np.concatenate([r for queries in per_set for r, _ in queries])
-    mean = all_rows.mean(0)
-    scale = all_rows.std(0)
-    scale = np.where(scale > 0, scale, 1.0)
+    mean, scale = _standardisation(per_set)
     xs, ys, ws = [], [], []
     for queries in per_set:
         set_x, set_y, set_w = [], [], []
