@@ -442,8 +442,8 @@ def _summary(lines: list[str]) -> str:
 MAX_LISTED_WORDS = 4
 MAX_LISTED_CHARS = 40
 MAX_LISTED = 15
-# What `job_description` gives a skill named once under Requirements, and once under "Nice to
-# have".
+# What `extract_job_profile` gives a taxonomy skill named once under Requirements, and once
+# under "Nice to have".
 LISTED_REQUIRED_WEIGHT = 3
 LISTED_OPTIONAL_WEIGHT = 1
 _LIST_ITEM = re.compile(r"^\s*(?:[-\u2022*\u00b7\u2013]|\d{1,2}[.)])\s+(\S.*)$")
