@@ -61,11 +61,12 @@ def skill_matcher() -> SkillMatcher:
         return matcher
 
 
-def role_listed_skills(*, role: Role) -> list[ListedSkill]:
+def role_listed_skills(*, role: Role, matcher: SkillMatcher | None = None) -> list[ListedSkill]:
     """The skills the role's description lists under its requirements that the taxonomy does not
     know. A match scores them beside the role's own skills (`matcher.ranking.listed_skills`);
-    they follow the description, so editing it is how to change them."""
-    return listed_skills(role.description or "", skill_matcher())
+    they follow the description, and a match's re-weighting can set any of them to 0. Pass
+    `matcher` to read many roles with one taxonomy check."""
+    return listed_skills(role.description or "", matcher or skill_matcher())
 
 
 def skill_matcher_reset() -> None:

@@ -17,7 +17,7 @@ from roles.models import (
     SalaryRange,
     Skill,
 )
-from roles.selectors import role_listed_skills
+from roles.selectors import role_listed_skills, skill_matcher
 
 
 class SkillSerializer(serializers.ModelSerializer):
@@ -54,7 +54,12 @@ class ListedSkillsMixin(serializers.Serializer):
 
     @extend_schema_field(ListedSkillSerializer(many=True))
     def get_listed_skills(self, role: Role) -> Any:
-        return ListedSkillSerializer(role_listed_skills(role=role), many=True).data
+        # A list shares one child serializer: one taxonomy check for the page, not two queries
+        # a role.
+        if not hasattr(self, "_skill_matcher"):
+            self._skill_matcher = skill_matcher()
+        listed = role_listed_skills(role=role, matcher=self._skill_matcher)
+        return ListedSkillSerializer(listed, many=True).data
 
 
 class InterviewTopicSerializer(serializers.ModelSerializer):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts.models import Organisation
@@ -98,6 +100,23 @@ def test_a_custom_role_shows_the_listed_skills_a_match_scores_beside_its_own(
     assert scored == listed
     again = alice_api.get(f"/api/v1/custom-roles/{role.pk}/").json()
     assert again["listed_skills"] == body["listed_skills"]
+
+
+def test_listing_custom_roles_reads_the_taxonomy_once_however_many_roles(
+    alice_api, taxonomy
+) -> None:
+    def queries_for_the_list() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            body = alice_api.get("/api/v1/custom-roles/").json()
+        assert all("listed_skills" in r for r in body["results"])
+        return len(captured)
+
+    for _ in range(2):
+        alice_api.post("/api/v1/custom-roles/", {"job_description": JOB}, format="json")
+    few = queries_for_the_list()
+    for _ in range(4):
+        alice_api.post("/api/v1/custom-roles/", {"job_description": JOB}, format="json")
+    assert queries_for_the_list() == few
 
 
 def test_a_retried_create_with_the_same_key_makes_one_role(alice_api, taxonomy) -> None:
