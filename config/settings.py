@@ -516,9 +516,13 @@ CELERY_BEAT_SCHEDULE["matcher-candidates-purge-expired"] = {
 }
 # Uploads are read, embedded and scored in chunks of this many files, one task a chunk.
 INTAKE_CHUNK_FILES = env.int("INTAKE_CHUNK_FILES", default=8)
-# A file or match that has not moved for this long is settled by the sweep below: a file never
-# read fails with a reason, a match that stopped ends with what it scored (docs/intake.md).
+# A file or match that has not moved for this long is settled by the sweep below: a file whose
+# reading stopped fails with a reason, one never read is queued again (it may only be waiting
+# behind a long queue), a match that stopped ends with what it scored (docs/intake.md).
 PIPELINE_STUCK_MINUTES = env.int("PIPELINE_STUCK_MINUTES", default=30)
+# A file still never read this long after its upload, queued again every PIPELINE_STUCK_MINUTES,
+# fails as stuck: nothing the queue can hold should take a day.
+PIPELINE_GIVE_UP_HOURS = env.int("PIPELINE_GIVE_UP_HOURS", default=24)
 CELERY_BEAT_SCHEDULE["matcher-pipeline-sweep"] = {
     "task": "matcher.pipeline_sweep",
     "schedule": timedelta(minutes=5),

@@ -984,6 +984,10 @@ STUCK_READING = (
     "Reading this file did not finish: it waited too long or its reader stopped. It was not "
     "charged; upload it again, and tell us if it keeps happening."
 )
+NEVER_READ = (
+    "This file was never read: it waited in the queue far longer than reading takes. It was "
+    "not charged; upload it again, and tell us if it keeps happening."
+)
 STUCK_SCORING = (
     "Scoring stopped making progress before this file was reached. It was not charged; run the "
     "match again."
@@ -993,6 +997,7 @@ STUCK_SCORING = (
 @dataclass
 class SweepReport:
     documents_failed: int = 0
+    documents_requeued: int = 0
     documents_embedded: int = 0
     matches_requeued: int = 0
     matches_ended: int = 0
@@ -1001,20 +1006,40 @@ class SweepReport:
 def pipeline_sweep(*, now: Any = None) -> SweepReport:
     """Settles what a lost task or a dead worker left half-way, past PIPELINE_STUCK_MINUTES.
 
-    Uploads never read fail with a reason; parsed files never embedded are embedded here (or
-    fail alone); a queued match whose task vanished is queued again; a running match that
-    stopped moving ends with what it scored, the rest failed with a reason and never charged.
+    Uploads whose reading stopped fail with a reason. Uploads never read are queued again: their
+    task may be lost, or only waiting behind thousands of others, which the database cannot tell
+    apart (a second task finds them settled and moves on); past PIPELINE_GIVE_UP_HOURS they
+    fail. Parsed files never embedded are embedded here (or fail alone); a queued match whose
+    task vanished is queued again; a running match that stopped moving ends with what it scored,
+    the rest failed with a reason and never charged.
     """
     now = now or timezone.now()
     cutoff = now - timedelta(minutes=settings.PIPELINE_STUCK_MINUTES)
+    give_up = now - timedelta(hours=settings.PIPELINE_GIVE_UP_HOURS)
     report = SweepReport()
     stale = Document.objects.filter(updated_at__lt=cutoff)
     held = {pk for args in message_args_pending("matcher.documents_ingest") for pk in args[0]}
+    unread: dict[int, list[int]] = {}
     for document in stale.filter(status__in=list(Document.PARSABLE_STATUSES)).iterator():
         if document.pk in held or message_pending("matcher.document_parse", document.pk):
             continue  # an outage held its reading back; the outbox sends it, not stuck
-        document_fail(document=document, code="stuck", message=STUCK_READING)
-        report.documents_failed += 1
+        if document.status == Document.Status.READING:
+            document_fail(document=document, code="stuck", message=STUCK_READING)
+            report.documents_failed += 1
+        elif document.created_at < give_up:
+            document_fail(document=document, code="stuck", message=NEVER_READ)
+            report.documents_failed += 1
+        else:
+            unread.setdefault(document.organisation_id, []).append(document.pk)
+    for ids in unread.values():
+        report.documents_requeued += len(ids)
+        with transaction.atomic():
+            # Touched, so the next sweep waits another PIPELINE_STUCK_MINUTES for them.
+            Document.objects.filter(pk__in=ids).update(updated_at=now)
+            for start in range(0, len(ids), settings.INTAKE_CHUNK_FILES):
+                task_enqueue(
+                    "matcher.documents_ingest", ids[start : start + settings.INTAKE_CHUNK_FILES]
+                )
     parsed = list(
         Candidate.objects.filter(
             documents__in=stale.filter(status=Document.Status.PARSED)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -289,6 +290,48 @@ def test_the_sweep_settles_files_and_matches_left_half_way(
     assert Match.objects.get(pk=alive.pk).status == Match.Status.QUEUED
     assert (report.documents_failed, report.documents_embedded) == (1, 1)
     assert (report.matches_requeued, report.matches_ended) == (1, 1)
+
+
+def test_a_file_never_read_is_queued_again_and_fails_only_after_the_give_up_horizon(
+    funded,
+    settings,
+    django_capture_on_commit_callbacks,
+    celery_eager,
+    media_root,  # noqa: F811
+):
+    """A file whose task waits behind a long queue looks exactly like one whose task was lost:
+    the sweep queues it again rather than failing it, and gives up only after
+    PIPELINE_GIVE_UP_HOURS."""
+    settings.PIPELINE_STUCK_MINUTES = 30
+    settings.PIPELINE_GIVE_UP_HOURS = 24
+    now = timezone.now()
+    waiting = DocumentFactory(
+        organisation=funded,
+        status=Document.Status.UPLOADED,
+        original_name="ada.txt",
+        file=ContentFile(FIT.encode(), name="ada.txt"),
+    )
+    forgotten = DocumentFactory(organisation=funded, status=Document.Status.UPLOADED)
+    Document.objects.filter(pk=waiting.pk).update(updated_at=now - timedelta(minutes=45))
+    Document.objects.filter(pk=forgotten.pk).update(
+        created_at=now - timedelta(hours=25), updated_at=now - timedelta(hours=25)
+    )
+    Message.objects.all().delete()  # the broker took their tasks, then lost them
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = pipeline_sweep(now=now)
+
+    assert (report.documents_requeued, report.documents_failed) == (1, 1)
+    waiting.refresh_from_db()
+    assert waiting.status == Document.Status.EMBEDDED
+    assert waiting.candidate is not None
+    forgotten.refresh_from_db()
+    assert (forgotten.status, forgotten.error_code) == (Document.Status.FAILED, "stuck")
+    assert forgotten.error_message == matching.NEVER_READ
+    # Queued again and still waiting: the next sweep leaves it until another 30 minutes pass.
+    Document.objects.filter(pk=waiting.pk).update(status=Document.Status.UPLOADED, updated_at=now)
+    again = pipeline_sweep(now=now + timedelta(minutes=10))
+    assert (again.documents_requeued, again.documents_failed) == (0, 0)
 
 
 def test_the_sweep_runs_on_beat(settings):
