@@ -453,6 +453,16 @@ _ITEM_LEAD = re.compile(r"^(.{2,60}?)(?::\s|\s+-\s|\s+\u2013\s)")
 _NOT_A_SKILL = re.compile(r"\d|\byears?\b|\bor\b|/", re.IGNORECASE)
 
 
+def requirement_lines(text: str) -> Iterable[tuple[str, str]]:
+    """Each line of the ad under a requirements or nice-to-have heading, with its section
+    (REQUIRED or OPTIONAL)."""
+    lines = reflow(text).splitlines()
+    sections, _, _ = sections_of(lines)
+    for line, section in zip(lines, sections, strict=True):
+        if section in (REQUIRED, OPTIONAL):
+            yield line, section
+
+
 @dataclass(frozen=True)
 class ListedSkill:
     skill_id: int  # -1, -2, ...: never a taxonomy id
@@ -465,12 +475,8 @@ def listed_skills(text: str, matcher: SkillMatcher) -> list[ListedSkill]:
     (`matcher`) does not know: each list item's lead before a colon or dash, or the whole item
     when it is that short, numbered -1, -2, ... An item the taxonomy recognises is already one
     of the role's skills and is left out."""
-    lines = reflow(text).splitlines()
-    sections, _, _ = sections_of(lines)
     found: dict[tuple[str, ...], ListedSkill] = {}
-    for line, section in zip(lines, sections, strict=True):
-        if section not in (REQUIRED, OPTIONAL):
-            continue
+    for line, section in requirement_lines(text):
         item = _LIST_ITEM.match(line)
         if not item:
             continue

@@ -50,7 +50,7 @@ def build(
     reference = cache.resume_features(reference_pool.texts(), matcher, log=log)
     raw = features.component_matrices(roles, resumes, stats, reference=reference)
     raw["tfidf"] = features.tfidf_matrix(evalset.jobs, evalset.resumes)
-    axis = 0 if evalset.queries and evalset.queries[0].axis == "col" else 1
+    axis = query_axis(evalset)
     base = {
         "BM25": features.bm25_matrix(evalset.jobs, evalset.resumes),
         "TF-IDF 1-2": raw["tfidf"],
@@ -59,6 +59,12 @@ def build(
     base["TF-IDF+MiniLM z"] = features.fusion_matrix(base["TF-IDF 1-2"], base["MiniLM"], axis)
     base["RoleMatch v3"] = features.v3_scores(raw)
     return SetData(evalset, raw, base, time.monotonic() - started)
+
+
+def query_axis(evalset: EvalSet) -> int:
+    """The axis of the job x resume matrices along which a query ranks: 1 (the resumes for a
+    job), or 0 where a query ranks the jobs for a resume (Vanetik & Kogan)."""
+    return 0 if evalset.queries and evalset.queries[0].axis == "col" else 1
 
 
 # --- Metrics -----------------------------------------------------------------------------------
@@ -262,7 +268,7 @@ def _fit_trees(sets: Sequence[SetData], design: Design, seed: int) -> TreeRanker
         calib_a=1.0,
         calib_b=0.0,
         fill=fill,
-        meta={"design": design.label, "sets": [s.evalset.name for s in sets], "seed": seed},
+        meta=_fit_meta(sets, design, seed),
         booster=model.booster_,
     )
 
@@ -270,7 +276,7 @@ def _fit_trees(sets: Sequence[SetData], design: Design, seed: int) -> TreeRanker
 def rank_fusion(sd: SetData, names: Sequence[str]) -> np.ndarray:
     """Reciprocal rank fusion: each item's 1 / (RRF_K + its rank by each input) among its
     query's items, summed; an item without a value (no readable title) ranks last on it."""
-    axis = 0 if sd.evalset.queries and sd.evalset.queries[0].axis == "col" else 1
+    axis = query_axis(sd.evalset)
     fused = np.zeros(sd.raw[names[0]].shape)
     for name in names:
         values = np.nan_to_num(sd.raw[name], nan=-np.inf)
@@ -395,6 +401,18 @@ def _logistic(
     return result.x[:n].astype(float), float(result.x[n])
 
 
+def _fit_meta(sets: Sequence[SetData], design: Design, seed: int) -> dict[str, Any]:
+    """What a fitted model records of where it came from (`pipeline` rebuilds the design)."""
+    meta: dict[str, Any] = {
+        "design": design.label,
+        "sets": [s.evalset.name for s in sets],
+        "seed": seed,
+    }
+    if design.unfitted:
+        meta["unfitted"] = list(design.unfitted)
+    return meta
+
+
 def _standardisation(
     per_set: Sequence[Sequence[tuple[np.ndarray, np.ndarray]]],
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -463,12 +481,7 @@ def fit(sets: Sequence[SetData], design: Design, seed: int = SEED) -> ranker_mod
         calib_a=1.0,
         calib_b=0.0,
         fill=fill,
-        meta={
-            "design": design.label,
-            "sets": [s.evalset.name for s in sets],
-            "seed": seed,
-            **({"unfitted": list(design.unfitted)} if design.unfitted else {}),
-        },
+        meta=_fit_meta(sets, design, seed),
     )
 
 

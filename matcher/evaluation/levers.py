@@ -45,7 +45,7 @@ from sklearn.preprocessing import normalize
 from matcher import embeddings, lexical
 from matcher.ranking import LISTED_OPTIONAL_WEIGHT, LISTED_REQUIRED_WEIGHT, RoleFeatures
 from matcher.scoring import RoleSkillSpec
-from roles.job_description import OPTIONAL, REQUIRED, reflow, sections_of
+from roles.job_description import REQUIRED, reflow, requirement_lines
 
 # The inputs `train_ranker` may try besides the product's own (`ranker.FEATURES`, which has
 # the `*_fz` inputs since scoring version 5).
@@ -215,12 +215,8 @@ def experience_asks(text: str) -> list[RoleSkillSpec]:
     minimum: weight 3 under requirements, 1 under nice-to-have, as listed skills weigh. A
     resume has one when it uses every word of the title; its years are the ones the line that
     names the title claims (`scoring.years_in_line`: "HELP DESK ADMINISTRATOR (2012 - 2015)")."""
-    lines = reflow(text).splitlines()
-    sections, _, _ = sections_of(lines)
     found: dict[tuple[str, ...], RoleSkillSpec] = {}
-    for line, section in zip(lines, sections, strict=True):
-        if section not in (REQUIRED, OPTIONAL):
-            continue
+    for line, section in requirement_lines(text):
         for m in _ASK.finditer(line):
             title = m.group("title").strip()
             words = tuple(lexical.tokens(title))

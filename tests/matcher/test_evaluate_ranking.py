@@ -433,6 +433,12 @@ def test_lambdarank_learns_a_held_out_ranking_and_never_lowers_a_score_for_more_
     assert ndcg > 0.9 > noise
     x = np.stack([np.linspace(-3, 3, 200), np.full(200, 0.4)], axis=1)
     assert (np.diff(model.fused(x)) >= 0).all()
+    # Where the grades fall as `a` rises, an unconstrained fit would lower the score with it;
+    # held to its sign, the score never falls.
+    for sd in train_sets:
+        sd.raw["a"] = -sd.raw["a"]
+    against = harness.fit(train_sets, design)
+    assert (np.diff(against.fused(x)) >= 0).all()
     assert not design.product_reads
     # Nothing is fitted for rank fusion; leave-one-set-out scores it as it stands.
     fusion = harness.Design(features=("a", "b"), objective="rrf")

@@ -318,20 +318,23 @@ def test_a_file_never_read_is_queued_again_and_fails_only_after_the_give_up_hori
     )
     Message.objects.all().delete()  # the broker took their tasks, then lost them
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as sends:
         report = pipeline_sweep(now=now)
 
     assert (report.documents_requeued, report.documents_failed) == (1, 1)
-    waiting.refresh_from_db()
-    assert waiting.status == Document.Status.EMBEDDED
-    assert waiting.candidate is not None
     forgotten.refresh_from_db()
     assert (forgotten.status, forgotten.error_code) == (Document.Status.FAILED, "stuck")
     assert forgotten.error_message == matching.NEVER_READ
-    # Queued again and still waiting: the next sweep leaves it until another 30 minutes pass.
-    Document.objects.filter(pk=waiting.pk).update(status=Document.Status.UPLOADED, updated_at=now)
+    # Queued again and still waiting behind the queue: the sweep touched it, so the next one
+    # leaves it until another 30 minutes pass.
+    assert Document.objects.get(pk=waiting.pk).updated_at == now
     again = pipeline_sweep(now=now + timedelta(minutes=10))
     assert (again.documents_requeued, again.documents_failed) == (0, 0)
+    for send in sends:  # the broker takes the task again, and a worker reads the file
+        send()
+    waiting.refresh_from_db()
+    assert waiting.status == Document.Status.EMBEDDED
+    assert waiting.candidate is not None
 
 
 def test_the_sweep_runs_on_beat(settings):
