@@ -28,15 +28,21 @@ class TenAMinute(TokenRateThrottle):
     rate = "10/min"
 
 
-def burst(user, token, size: int) -> list[bool]:
-    verdicts = []
-    for _ in range(size):
-        request = Request(
-            APIRequestFactory().get("/api/v1/credits/"),
-            authenticators=[ForcedAuthentication(user, token)],
-        )
-        verdicts.append(TenAMinute().allow_request(request, None))
-    return verdicts
+@pytest.fixture
+def token(alice, alice_org, locmem_cache):
+    made, _ = api_token_create(user=alice, org=alice_org, name="throttled")
+    return made
+
+
+def token_request(token) -> Request:
+    return Request(
+        APIRequestFactory().get("/api/v1/credits/"),
+        authenticators=[ForcedAuthentication(token.user, token)],
+    )
+
+
+def burst(token, size: int) -> list[bool]:
+    return [TenAMinute().allow_request(token_request(token), None) for _ in range(size)]
 
 
 def test_the_previous_window_counts_for_the_part_of_it_still_within_the_last_minute() -> None:
@@ -61,35 +67,27 @@ def test_the_wait_is_until_one_more_request_fits_under_the_limit() -> None:
 
 
 def test_a_budget_spent_at_a_windows_end_is_not_spent_again_at_the_next_windows_start(
-    alice, alice_org, locmem_cache
+    token,
 ) -> None:
-    token, _ = api_token_create(user=alice, org=alice_org, name="edge")
     start = datetime(2026, 1, 1, 10, 0, 59, tzinfo=UTC)
     with time_machine.travel(start, tick=False) as traveller:
-        assert burst(alice, token, 12).count(True) == 10
+        assert burst(token, 12).count(True) == 10
         traveller.move_to(start + timedelta(seconds=2))  # 10:01:01, a new fixed window
-        assert burst(alice, token, 10).count(True) == 0
+        assert burst(token, 10).count(True) == 0
         traveller.move_to(start + timedelta(seconds=31))  # half-way: half the budget is back
-        assert burst(alice, token, 10).count(True) == 5
+        assert burst(token, 10).count(True) == 5
         traveller.move_to(start + timedelta(seconds=61 + 60))  # a quiet minute: all of it
-        assert burst(alice, token, 12).count(True) == 10
+        assert burst(token, 12).count(True) == 10
 
 
-def test_refused_requests_spend_nothing_and_the_wait_says_when_the_next_one_fits(
-    alice, alice_org, locmem_cache
-) -> None:
-    token, _ = api_token_create(user=alice, org=alice_org, name="patient")
+def test_refused_requests_spend_nothing_and_the_wait_says_when_the_next_one_fits(token) -> None:
     start = datetime(2026, 1, 1, 10, 0, 0, tzinfo=UTC)
     with time_machine.travel(start, tick=False) as traveller:
-        assert burst(alice, token, 10).count(True) == 10
-        assert burst(alice, token, 50).count(True) == 0
+        assert burst(token, 10).count(True) == 10
+        assert burst(token, 50).count(True) == 0
         throttle = TenAMinute()
-        request = Request(
-            APIRequestFactory().get("/api/v1/credits/"),
-            authenticators=[ForcedAuthentication(alice, token)],
-        )
-        assert not throttle.allow_request(request, None)
+        assert not throttle.allow_request(token_request(token), None)
         # Ten at the window's start: one fits when they weigh 9, a tenth into the next minute.
         assert throttle.wait() == pytest.approx(66.0)
         traveller.move_to(start + timedelta(seconds=66.5))
-        assert burst(alice, token, 3) == [True, False, False]
+        assert burst(token, 3) == [True, False, False]
