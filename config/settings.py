@@ -16,6 +16,7 @@ from typing import Any
 import environ
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -606,5 +607,21 @@ SPECTACULAR_SETTINGS.update(
 EMBEDDING_TORCH_THREADS = env.int("EMBEDDING_TORCH_THREADS", default=0)
 if EMBEDDING_TORCH_THREADS < 0:
     raise ImproperlyConfigured("EMBEDDING_TORCH_THREADS must be 0 (automatic) or more.")
+# Upkeep (the sweeps, the outbox flush, the retention purge: every beat task) has a queue of its
+# own, which a worker started without -Q reads beside the default one. On the default queue it
+# waited behind every upload queued before it, so recovery from a dead worker came only after
+# the backlog, and the tasks with `expires` were dropped unrun.
+MAINTENANCE_QUEUE = env.str(
+    "CELERY_MAINTENANCE_QUEUE", default=f"{CELERY_TASK_DEFAULT_QUEUE}.maintenance"
+)
+CELERY_TASK_QUEUES = [
+    # Each queue on an exchange of its own name, as Celery declares its default queue: two
+    # queues bound to one exchange with one routing key would each get every message.
+    Queue(name, Exchange(name), routing_key=name)
+    for name in (CELERY_TASK_DEFAULT_QUEUE, MAINTENANCE_QUEUE)
+]
 # Optional routing of tasks to queues, as JSON, e.g. {"matcher.document_parse": {"queue": "parse"}}
-CELERY_TASK_ROUTES = env.json("CELERY_TASK_ROUTES", default={})
+CELERY_TASK_ROUTES = {
+    **{entry["task"]: {"queue": MAINTENANCE_QUEUE} for entry in CELERY_BEAT_SCHEDULE.values()},
+    **env.json("CELERY_TASK_ROUTES", default={}),
+}

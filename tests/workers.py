@@ -25,8 +25,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def worker_start(
-    env: dict[str, str], queue: str, log: Path, *, pool: str = "solo"
+    env: dict[str, str], queue: str, log: Path, *, pool: str = "solo", only_queue: bool = True
 ) -> subprocess.Popen[bytes]:
+    """`only_queue=False` starts it as production does, without -Q: it reads the queues the
+    settings declare, derived from `CELERY_TASK_DEFAULT_QUEUE` in `env`."""
+    queues = ["--queues", queue] if only_queue else []
     return subprocess.Popen(
         [
             sys.executable,
@@ -41,8 +44,7 @@ def worker_start(
             "1",
             "--pool",
             pool,
-            "--queues",
-            queue,
+            *queues,
             "--hostname",
             f"{queue}@%h",
             "--without-gossip",

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
+import time
 import uuid
 from pathlib import Path
 
 import pytest
 from celery import Celery
 
+from config.celery import app
 from tests.workers import worker_start, worker_stop
 
 
@@ -63,3 +66,31 @@ def test_a_worker_runs_a_task_through_the_filesystem_broker_with_no_server(
     finally:
         worker_stop(worker)
     assert "ready" in log.read_text()
+
+
+def test_upkeep_is_not_held_back_by_a_backlog_on_the_default_queue(
+    queue: str, worker_env: dict[str, str], tmp_path: Path, settings
+) -> None:
+    """A worker started as production starts it (no -Q) reads the maintenance queue beside the
+    default one, so a sweep sent behind 40 queued tasks is among the first it takes."""
+    maintenance = f"{queue}.maintenance"
+    backlog = [app.send_task("config.ping", queue=queue).id for _ in range(40)]
+    upkeep = app.send_task("config.ping", queue=maintenance).id
+    log = tmp_path / "worker.log"
+    worker = worker_start(
+        {**worker_env, "CELERY_TASK_DEFAULT_QUEUE": queue}, queue, log, only_queue=False
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while log.read_text(errors="replace").count("succeeded") < 41:
+            assert time.monotonic() < deadline, log.read_text(errors="replace")[-3000:]
+            time.sleep(0.2)
+    finally:
+        worker_stop(worker)
+    received = re.findall(r"Task config\.ping\[([0-9a-f-]+)\] received", log.read_text())
+    assert sorted(received) == sorted([*backlog, upkeep])
+    assert received.index(upkeep) < 5, received.index(upkeep)
+    assert {
+        settings.CELERY_TASK_ROUTES[entry["task"]]["queue"]
+        for entry in settings.CELERY_BEAT_SCHEDULE.values()
+    } == {settings.MAINTENANCE_QUEUE}
