@@ -11,7 +11,20 @@ import threading
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Prefetch, Q, QuerySet, TextField
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast
 
 from roles.job_description import ListedSkill, listed_skills
@@ -93,7 +106,8 @@ def _public() -> QuerySet[Role]:
 
 def role_list_public(*, query: str = "", industry: str = "") -> QuerySet[Role]:
     """The published public catalog; every word of `query` must match a title, an alternate title
-    or a skill (its name or one of its aliases)."""
+    or a skill (its name or one of its aliases). With a query, the roles it names come first
+    (`_title_rank`), then the rest by title."""
     roles = _public()
     if industry:
         roles = roles.filter(industries__slug=industry)
@@ -110,7 +124,37 @@ def role_list_public(*, query: str = "", industry: str = "") -> QuerySet[Role]:
             .values("pk")
         )
         roles = roles.filter(pk__in=matching)
-    return roles.prefetch_related("industries").order_by("title").distinct()
+    roles = roles.prefetch_related("industries")
+    if not words:
+        return roles.order_by("title").distinct()
+    return roles.annotate(title_rank=_title_rank(words)).order_by("title_rank", "title").distinct()
+
+
+def _title_rank(words: list[str]) -> Case:
+    """0 for the title the query spells, 1 for a title holding the whole phrase, 2 for one
+    holding every word, 3 for an alternate title holding them, 4 for a match by skills only: a
+    recruiter typing "machine learning" means the Machine Learning Engineer before the Data
+    Scientist, whose skills merely include machine learning."""
+    phrase = " ".join(words)
+    alternate = Cast("alternate_titles", TextField())
+    every_word = Q()
+    for word in words:
+        every_word &= Q(title__icontains=word)
+    return Case(
+        When(title__iexact=phrase, then=Value(0)),
+        When(title__icontains=phrase, then=Value(1)),
+        When(every_word, then=Value(2)),
+        When(
+            Exists(
+                Role.objects.annotate(alt_text=alternate).filter(
+                    pk=OuterRef("pk"), alt_text__icontains=phrase
+                )
+            ),
+            then=Value(3),
+        ),
+        default=Value(4),
+        output_field=IntegerField(),
+    )
 
 
 def industry_list_public() -> QuerySet[Industry]:

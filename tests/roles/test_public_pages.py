@@ -56,6 +56,27 @@ def test_search_finds_titles_alternate_titles_and_skills(client: Client) -> None
     assert b"No role matches that search" in client.get("/roles/", {"q": "astronaut"}).content
 
 
+def test_search_puts_the_roles_its_words_name_before_those_found_by_skills(
+    client: Client,
+) -> None:
+    for title in ("Data Scientist", "MLOps Engineer", "Machine Learning Engineer"):
+        make_role(title, alternate_titles=[], skills=[("Machine Learning", 5, True)])
+    make_role("Research Scientist", alternate_titles=["Machine Learning Researcher"])
+    make_role("Learning Designer", alternate_titles=[], skills=[("Machine Learning", 1, False)])
+
+    assert titles(client.get("/roles/", {"q": "machine learning"})) == [
+        "Machine Learning Engineer",  # the phrase in the title
+        "Research Scientist",  # in an alternate title
+        "Data Scientist",  # in a skill only: by title from here
+        "Learning Designer",
+        "MLOps Engineer",
+    ]
+    assert titles(client.get("/roles/", {"q": "engineer learning"}))[0] == (
+        "Machine Learning Engineer"  # every word in the title, in another order
+    )
+    assert titles(client.get("/roles/", {"q": "mlops engineer"}))[0] == "MLOps Engineer"
+
+
 def test_the_industry_filter_narrows_the_list(client: Client) -> None:
     make_role("Data Engineer", industries=["Technology"])
     make_role("Loan Officer", industries=["Finance"])
