@@ -16,6 +16,7 @@ from playwright.sync_api import Page, expect
 from billing.services import credit_grant
 from matcher.models import Match
 from matcher.services.matches import match_create
+from roles.models import Role, RoleSkill, Skill
 from tests.conftest import PASSWORD
 from tests.matcher.test_workspace_views import (  # noqa: F401  (fixtures)
     _candidate,
@@ -109,3 +110,29 @@ def test_live_progress_offers_the_results_and_moves_to_them_when_done(
     assert ranking.bounding_box()["y"] < 844 * 1.5, "the ranking starts too far down"
     page.screenshot(path=str(artifacts_dir / "results-390.png"), full_page=True)
     page.screenshot(path=str(artifacts_dir / "results-390-first-screen.png"))
+
+
+@pytest.fixture
+def long_must_haves(role: Role) -> Role:  # noqa: F811
+    """Must-haves with long names nobody in PEOPLE has, so the drawer lists them all."""
+    for name in (
+        "Infrastructure as Code (Terraform)",
+        "Observability and Incident Response",
+        "Distributed Systems Design",
+    ):
+        skill, _ = Skill.objects.get_or_create(name=name, defaults={"category": "Tech"})
+        RoleSkill.objects.create(role=role, skill=skill, weight=3, must_have=True)
+    return role
+
+
+def test_on_a_phone_the_evidence_drawer_wraps_a_long_list_of_missing_must_haves(
+    live_server, page: Page, alice, long_must_haves: Role, scored_match: Match, artifacts_dir: Path
+) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    _sign_in(page, live_server.url, alice.email)
+    page.goto(live_server.url + f"/app/matches/{scored_match.pk}/")
+    page.locator("table.ranking tbody tr").first.locator("a.candidate-link").click()
+    drawer = page.locator("#drawer")
+    expect(drawer.locator(".gap")).to_contain_text("Observability and Incident Response")
+    page.screenshot(path=str(artifacts_dir / "drawer-390.png"))
+    assert drawer.evaluate("(el) => el.scrollWidth <= el.clientWidth")
