@@ -11,6 +11,7 @@ SCORE_MAX_ATTEMPTS of them (`match_score_delivery`) rather than handed out forev
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import threading
@@ -40,7 +41,7 @@ from matcher import embeddings, lexical, ranking, reference, scoring, vector_cac
 from matcher.blind import identity_from_profile, mask_identity, mask_text
 from matcher.models import CandidateEmbedding, Match, MatchFailure, MatchResult
 from matcher.selectors.matches import role_skill_profile
-from outbox.selectors import message_args_pending, message_pending
+from outbox.selectors import broker_backlog, message_args_pending, message_pending
 from outbox.services import task_enqueue
 from roles.selectors import skill_matcher
 
@@ -998,6 +999,8 @@ STUCK_SCORING = (
 class SweepReport:
     documents_failed: int = 0
     documents_requeued: int = 0
+    # Never read, but left alone while the broker still holds messages for the readers.
+    documents_behind_backlog: int = 0
     documents_embedded: int = 0
     matches_requeued: int = 0
     matches_ended: int = 0
@@ -1006,12 +1009,13 @@ class SweepReport:
 def pipeline_sweep(*, now: Any = None) -> SweepReport:
     """Settles what a lost task or a dead worker left half-way, past PIPELINE_STUCK_MINUTES.
 
-    Uploads whose reading stopped fail with a reason. Uploads never read are queued again: their
-    task may be lost, or only waiting behind thousands of others, which the database cannot tell
-    apart (a second task finds them settled and moves on); past PIPELINE_GIVE_UP_HOURS they
-    fail. Parsed files never embedded are embedded here (or fail alone); a queued match whose
-    task vanished is queued again; a running match that stopped moving ends with what it scored,
-    the rest failed with a reason and never charged.
+    Uploads whose reading stopped fail with a reason. Uploads never read are left alone while
+    the broker's queue still holds messages (they are most likely behind them) and queued
+    again once it is empty or cannot be read (their task was lost; a second task would find
+    them settled); past PIPELINE_GIVE_UP_HOURS they fail. Parsed files never embedded are
+    embedded here (or fail alone); a queued match whose task vanished is queued again; a
+    running match that stopped moving ends with what it scored, the rest failed with a reason
+    and never charged.
     """
     now = now or timezone.now()
     cutoff = now - timedelta(minutes=settings.PIPELINE_STUCK_MINUTES)
@@ -1019,6 +1023,11 @@ def pipeline_sweep(*, now: Any = None) -> SweepReport:
     report = SweepReport()
     stale = Document.objects.filter(updated_at__lt=cutoff)
     held = {pk for args in message_args_pending("matcher.documents_ingest") for pk in args[0]}
+    # Messages still waiting in the broker: the unread files are most likely behind them, and
+    # queueing them again would only add a duplicate at the end of the line every sweep. A
+    # file whose task was lost is queued again once the line is empty. Asked once, and only
+    # when a file needs it: during an outage the question costs a failed connection.
+    backlog = functools.cache(lambda: broker_backlog("matcher.documents_ingest"))
     unread: dict[int, list[int]] = {}
     for document in stale.filter(status__in=list(Document.PARSABLE_STATUSES)).iterator():
         if document.pk in held or message_pending("matcher.document_parse", document.pk):
@@ -1029,6 +1038,8 @@ def pipeline_sweep(*, now: Any = None) -> SweepReport:
         elif document.created_at < give_up:
             document_fail(document=document, code="stuck", message=NEVER_READ)
             report.documents_failed += 1
+        elif backlog():
+            report.documents_behind_backlog += 1
         else:
             unread.setdefault(document.organisation_id, []).append(document.pk)
     for ids in unread.values():

@@ -3,6 +3,7 @@ that candidate with a reason, and the match completes with the others, each char
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -335,6 +336,67 @@ def test_a_file_never_read_is_queued_again_and_fails_only_after_the_give_up_hori
     waiting.refresh_from_db()
     assert waiting.status == Document.Status.EMBEDDED
     assert waiting.candidate is not None
+
+
+@pytest.fixture
+def own_queue():
+    """A default queue of the test's own on the real broker (Redis in CI, the filesystem
+    otherwise), with no worker reading it."""
+    queue = f"test-backlog-{uuid.uuid4().hex[:10]}"
+    previous = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    yield queue
+    app.conf.task_default_queue = previous
+    with app.connection_for_write() as connection:
+        connection.default_channel.queue_purge(queue)
+
+
+def test_a_file_never_read_waits_while_the_broker_still_holds_messages_for_the_readers(
+    funded, settings, own_queue
+):
+    """Queued again on every sweep, a file behind a long line would only add a duplicate at its
+    end: while messages wait, the sweep leaves it; once the line is empty, it queues it."""
+    settings.PIPELINE_STUCK_MINUTES = 30
+    now = timezone.now()
+    waiting = DocumentFactory(organisation=funded, status=Document.Status.UPLOADED)
+    Document.objects.filter(pk=waiting.pk).update(updated_at=now - timedelta(minutes=45))
+    Message.objects.all().delete()  # the broker took its task
+    app.send_task("config.ping", queue=own_queue)  # and holds someone's work ahead of it
+
+    report = pipeline_sweep(now=now)
+
+    assert (report.documents_requeued, report.documents_behind_backlog) == (0, 1)
+    assert not Message.objects.exists()
+    assert Document.objects.get(pk=waiting.pk).updated_at == now - timedelta(minutes=45)
+
+    with app.connection_for_write() as connection:
+        connection.default_channel.queue_purge(own_queue)
+    report = pipeline_sweep(now=now + timedelta(minutes=5))
+
+    assert (report.documents_requeued, report.documents_behind_backlog) == (1, 0)
+    queued = Message.objects.get(task="matcher.documents_ingest")
+    assert queued.args == [[waiting.pk]]
+
+
+def test_with_the_broker_unreachable_a_file_never_read_is_queued_again_through_the_outbox(
+    funded, settings
+):
+    """The queue's length cannot be read: the sweep does as it did before it could, and the
+    outbox sends the task once the broker is back."""
+    settings.PIPELINE_STUCK_MINUTES = 30
+    now = timezone.now()
+    waiting = DocumentFactory(organisation=funded, status=Document.Status.UPLOADED)
+    Document.objects.filter(pk=waiting.pk).update(updated_at=now - timedelta(minutes=45))
+    Message.objects.all().delete()
+    previous = app.conf.broker_url
+    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens there
+    try:
+        report = pipeline_sweep(now=now)
+    finally:
+        app.conf.broker_url = previous
+
+    assert (report.documents_requeued, report.documents_behind_backlog) == (1, 0)
+    assert Message.objects.get(task="matcher.documents_ingest").args == [[waiting.pk]]
 
 
 def test_the_sweep_runs_on_beat(settings):
