@@ -807,6 +807,15 @@ CANDIDATE_DESIGNS = (
     # regularisation of the first round's winner, never revisited since: C 1 instead of 0.05.
     Design(features=_round_four(), c=0.05, unfitted=("vanetik",)),
     Design(features=_round_four(), c=1.0),
+    # Round ten, written before either was scored, on version 6's design: the raw readings
+    # beside the reference ones. Reading a component against the role's reference pool divides
+    # it by the role's spread there, which weighs that component more for a role whose resumes
+    # all read alike on it, and takes out what the role scores with every resume (how specific
+    # and long its ad is: what Vanetik & Kogan's annotators rank, and what the candidate's
+    # roles page ranks). With both readings the fit can temper the first and keep some of the
+    # second: words and meaning raw beside their reference readings, or all five components.
+    Design(features=_round_four(extra=WORDS_AND_MEANING), c=0.05),
+    Design(features=_round_four(extra=(*WORDS_AND_MEANING, "bm25", "title", "skills")), c=0.05),
 )
 
 
