@@ -112,6 +112,16 @@
     }
   }
 
+  // "Select all" reads what the boxes say: ticked when every one is, a dash when some are.
+  function syncSelectAll(form) {
+    form.querySelectorAll("[data-select-all]").forEach(function (all) {
+      var boxes = form.querySelectorAll('input[name="' + all.dataset.selectAll + '"]');
+      var ticked = Array.prototype.filter.call(boxes, function (box) { return box.checked; });
+      all.checked = boxes.length > 0 && ticked.length === boxes.length;
+      all.indeterminate = ticked.length > 0 && ticked.length < boxes.length;
+    });
+  }
+
   function initNewMatch() {
     var form = document.getElementById("new-match-form");
     if (!form) return;
@@ -122,8 +132,10 @@
           box.checked = all.checked;
         });
       }
+      syncSelectAll(form);
       updateCost(form);
     });
+    syncSelectAll(form);
     updateCost(form);
   }
 

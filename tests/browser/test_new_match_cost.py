@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from billing.selectors import price_per_candidate_cents
 from billing.services import credit_grant
 from matcher.models import Match
-from tests.candidates.factories import resume_pdf
+from tests.candidates.factories import CandidateFactory, resume_pdf
 from tests.conftest import PASSWORD
 from tests.matcher.test_workspace_views import role, skills  # noqa: F401  (fixtures)
 
@@ -93,3 +93,41 @@ def test_a_three_megabyte_paste_is_stopped_on_the_form_with_the_limit_and_kept(
     assert page.url.endswith("/app/matches/new/")
     assert page.locator("#id_jd").evaluate("(el) => el.value.length") == 30 * 110000
     expect(page.locator("#id_title")).to_have_value("Data Analyst")
+
+
+def test_select_all_reads_what_the_candidate_boxes_say(
+    live_server,
+    page: Page,
+    alice,
+    alice_org,
+    role,  # noqa: F811
+) -> None:
+    credit_grant(org=alice_org, cents=300, kind="trial_grant", idempotency_key="t", reference="t")
+    for name in ("Ann Lee", "Bo Chan", "Cy Diaz"):
+        CandidateFactory(organisation=alice_org, name=name)
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill('input[name="login"]', alice.email)
+    page.fill('input[name="password"]', PASSWORD)
+    page.locator('form [type="submit"]').last.click()
+    page.wait_for_url("**/dashboard/")
+    page.goto(live_server.url + f"/app/matches/new/?role={role.slug}")
+
+    every = page.locator("[data-select-all]")
+    boxes = page.locator('input[name="candidates"]')
+    expect(boxes).to_have_count(3)
+    for i in range(3):
+        boxes.nth(i).check()
+    expect(every).to_be_checked()
+    expect(page.locator("[data-cost-count]")).to_have_text("3")
+
+    boxes.nth(1).uncheck()
+    expect(every).not_to_be_checked()
+    assert every.evaluate("(el) => el.indeterminate")
+
+    every.check()
+    assert all(boxes.nth(i).is_checked() for i in range(3))
+    assert not every.evaluate("(el) => el.indeterminate")
+    for i in range(3):
+        boxes.nth(i).uncheck()
+    expect(every).not_to_be_checked()
+    assert not every.evaluate("(el) => el.indeterminate")
