@@ -4,6 +4,10 @@ Django builds a new client object for every cache call, and building one copies 
 table of some 170 response callbacks: on a role page served whole from the cache that was a
 tenth of the request. The client is thread-safe (it takes a connection from the pool per
 command), so one per pool serves every thread.
+
+And `clear()` deletes the cache's own keys only: Django's flushes the whole Redis database,
+which the Celery broker shares (both read REDIS_URL), so clearing the cache took every queued
+task and the workers' queue bindings with it.
 """
 
 from __future__ import annotations
@@ -30,6 +34,22 @@ class RedisCacheClient(DjangoRedisCacheClient):
 
 
 class RedisCache(DjangoRedisCache):
+    # Keys deleted a command; SCAN reads about as many a step.
+    CLEAR_BATCH = 1000
+
     def __init__(self, server: Any, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = RedisCacheClient
+
+    def clear(self) -> None:
+        """Deletes every key of this cache (its KEY_PREFIX, any version) and nothing else."""
+        client = self._cache.get_client(write=True)
+        pattern = f"{self.key_prefix}:*"
+        batch: list[Any] = []
+        for key in client.scan_iter(match=pattern, count=self.CLEAR_BATCH):
+            batch.append(key)
+            if len(batch) >= self.CLEAR_BATCH:
+                client.unlink(*batch)
+                batch = []
+        if batch:
+            client.unlink(*batch)

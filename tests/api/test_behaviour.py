@@ -101,7 +101,7 @@ def test_the_token_throttle_lets_exactly_its_rate_through_when_hammered_at_once(
 ) -> None:
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.RedisCache",
             "LOCATION": redis_url,
             "KEY_PREFIX": f"throttle-test-{uuid4().hex}",
         }
