@@ -995,6 +995,12 @@ STUCK_SCORING = (
 )
 
 
+# Behind a backlog an unread upload is queued again this many times less often than
+# PIPELINE_STUCK_MINUTES: on a broker that is never empty a lost task is still recovered, at a
+# fraction of the duplicates.
+BACKLOG_PATIENCE = 4
+
+
 @dataclass
 class SweepReport:
     documents_failed: int = 0
@@ -1011,8 +1017,9 @@ def pipeline_sweep(*, now: Any = None) -> SweepReport:
 
     Uploads whose reading stopped fail with a reason. Uploads never read are left alone while
     the broker's queue still holds messages (they are most likely behind them) and queued
-    again once it is empty or cannot be read (their task was lost; a second task would find
-    them settled); past PIPELINE_GIVE_UP_HOURS they fail. Parsed files never embedded are
+    again once it is empty or cannot be read, or after BACKLOG_PATIENCE times as long (their
+    task was lost; a second task would find them settled); past PIPELINE_GIVE_UP_HOURS they
+    fail. Parsed files never embedded are
     embedded here (or fail alone); a queued match whose task vanished is queued again; a
     running match that stopped moving ends with what it scored, the rest failed with a reason
     and never charged.
@@ -1025,9 +1032,11 @@ def pipeline_sweep(*, now: Any = None) -> SweepReport:
     held = {pk for args in message_args_pending("matcher.documents_ingest") for pk in args[0]}
     # Messages still waiting in the broker: the unread files are most likely behind them, and
     # queueing them again would only add a duplicate at the end of the line every sweep. A
-    # file whose task was lost is queued again once the line is empty. Asked once, and only
-    # when a file needs it: during an outage the question costs a failed connection.
+    # file whose task was lost is queued again once the line is empty, or after
+    # BACKLOG_PATIENCE times as long if it never is. Asked once, and only when a file needs it:
+    # during an outage the question costs a failed connection.
     backlog = functools.cache(lambda: broker_backlog("matcher.documents_ingest"))
+    patient = now - BACKLOG_PATIENCE * timedelta(minutes=settings.PIPELINE_STUCK_MINUTES)
     unread: dict[int, list[int]] = {}
     for document in stale.filter(status__in=list(Document.PARSABLE_STATUSES)).iterator():
         if document.pk in held or message_pending("matcher.document_parse", document.pk):
@@ -1038,7 +1047,7 @@ def pipeline_sweep(*, now: Any = None) -> SweepReport:
         elif document.created_at < give_up:
             document_fail(document=document, code="stuck", message=NEVER_READ)
             report.documents_failed += 1
-        elif backlog():
+        elif document.updated_at >= patient and backlog():
             report.documents_behind_backlog += 1
         else:
             unread.setdefault(document.organisation_id, []).append(document.pk)
