@@ -172,7 +172,9 @@ def test_the_required_spellings_resolve(taxonomy: Taxonomy, spelling: str, skill
     assert taxonomy.resolve(spelling) == skill
 
 
-@pytest.mark.parametrize("word", ["CV", "node", "Spring", "Lambda", "Chef", "REST", "PLC"])
+@pytest.mark.parametrize(
+    "word", ["CV", "node", "Spring", "Lambda", "Chef", "REST", "PLC", "CPP", "cpp"]
+)
 def test_ambiguous_words_are_not_aliases(taxonomy: Taxonomy, word: str) -> None:
     assert taxonomy.resolve(word) is None
 
@@ -286,3 +288,14 @@ def test_a_taxonomy_file_with_a_duplicate_alias_is_refused_with_its_line(tmp_pat
 def test_the_shipped_taxonomy_directory_is_the_one_read_by_default() -> None:
     assert SKILLS_DIR.is_dir()
     assert any(SKILLS_DIR.glob("*.tsv"))
+
+
+def test_a_payroll_ads_cpp_is_the_payroll_certification_not_c_plus_plus(
+    matcher: SkillMatcher,
+) -> None:
+    ad = "Nice to have:\n- CPP certification\n- Multi-state payroll"
+    assert [hit.name for hit in matcher.find(ad)] == ["Certified Payroll Professional", "Payroll"]
+    assert [hit.name for hit in matcher.find("Five years of C++ and CPP programming")] == [
+        "C++",
+        "C++",
+    ]

@@ -1,0 +1,33 @@
+"""Corrections to the taxonomy files reach a deployed catalog through migrations."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from django.apps import apps
+
+from roles.models import Skill, SkillAlias
+
+pytestmark = pytest.mark.django_db
+
+cpp = importlib.import_module("roles.migrations.0003_cpp_is_not_only_c_plus_plus")
+
+
+def test_cpp_stops_being_an_alias_of_c_plus_plus_and_nothing_else_goes() -> None:
+    cplusplus, _ = Skill.objects.get_or_create(name="C++", defaults={"slug": "c-plus-plus"})
+    payroll, _ = Skill.objects.get_or_create(
+        name="Certified Payroll Professional", defaults={"slug": "cpp-payroll"}
+    )
+    SkillAlias.objects.filter(alias__iexact="cpp").delete()
+    SkillAlias.objects.get_or_create(skill=cplusplus, alias="cpp")
+    SkillAlias.objects.get_or_create(skill=cplusplus, alias="CPP programming")
+    SkillAlias.objects.get_or_create(skill=payroll, alias="CPP certification")
+
+    cpp.drop_cpp_alias(apps, None)
+
+    assert set(SkillAlias.objects.filter(skill=cplusplus).values_list("alias", flat=True)) >= {
+        "CPP programming"
+    }
+    assert not SkillAlias.objects.filter(alias__iexact="cpp").exists()
+    assert SkillAlias.objects.filter(skill=payroll, alias="CPP certification").exists()
