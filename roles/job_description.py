@@ -155,17 +155,38 @@ class JobProfile:
     summary: str = ""
 
 
-def _section_of(line: str, current: str) -> str:
+# An item of a list: a bullet, dash, star or number, a space, then the item ("**Requirements**"
+# is bold, not an item).
+_LIST_ITEM = re.compile(r"^\s*(?:[-\u2022*\u00b7\u2013]|\d{1,2}[.)])\s+(\S.*)$")
+
+
+def _heading(line: str) -> tuple[str, str] | None:
+    """The section a heading line opens and the heading's words, or None for a line that is not
+    a heading. A numbered or bulleted line is one only when it is the heading's words alone
+    ("2. Requirements", "- Nice to have") or ends with a colon: "- Experience with Workday"
+    under "Nice to have" is an item of that list, and read as a heading ("Experience") it
+    turned the rest of the list into requirements."""
     stripped = line.strip()
     if not stripped or len(stripped) > 70:
-        return current
-    if _HEADING_OPTIONAL.match(stripped):
-        return OPTIONAL
-    if _HEADING_REQUIRED.match(stripped):
-        return REQUIRED
-    if _HEADING_OTHER.match(stripped):
-        return NEUTRAL
-    return current
+        return None
+    item = _LIST_ITEM.match(stripped)
+    words = item.group(1) if item else stripped
+    for pattern, kind in (
+        (_HEADING_OPTIONAL, OPTIONAL),
+        (_HEADING_REQUIRED, REQUIRED),
+        (_HEADING_OTHER, NEUTRAL),
+    ):
+        found = pattern.match(words)
+        if found is None:
+            continue
+        if not item or words.endswith(":") or not words[found.end(1) :].strip(" :*"):
+            return kind, words
+    return None
+
+
+def _section_of(line: str, current: str) -> str:
+    heading = _heading(line)
+    return heading[0] if heading else current
 
 
 _TITLE_LABEL = re.compile(r"^(?:job\s+title|title|position|role)\s*:?$", re.IGNORECASE)
@@ -369,16 +390,7 @@ def _alternatives(text: str, hits: list[SkillHit]) -> set[int]:
 
 
 def _is_heading(line: str) -> bool:
-    stripped = line.strip()
-    return (
-        bool(stripped)
-        and len(stripped) <= 70
-        and (
-            bool(_HEADING_REQUIRED.match(stripped))
-            or bool(_HEADING_OPTIONAL.match(stripped))
-            or bool(_HEADING_OTHER.match(stripped))
-        )
-    )
+    return _heading(line) is not None
 
 
 def _line_start(text: str, offset: int) -> int:
@@ -410,10 +422,11 @@ def _responsibilities(lines: list[str], sections: list[str]) -> list[str]:
     in_duties = False
     for line in lines:
         stripped = line.strip()
-        if _HEADING_OTHER.match(stripped) and _DUTIES.match(stripped):
+        heading = _heading(line)
+        if heading is not None and heading[0] == NEUTRAL and _DUTIES.match(heading[1]):
             in_duties = True
             continue
-        if _HEADING_REQUIRED.match(stripped) or _HEADING_OPTIONAL.match(stripped):
+        if heading is not None and heading[0] in (REQUIRED, OPTIONAL):
             in_duties = False
             continue
         if in_duties and stripped:
@@ -446,7 +459,6 @@ MAX_LISTED = 15
 # under "Nice to have".
 LISTED_REQUIRED_WEIGHT = 3
 LISTED_OPTIONAL_WEIGHT = 1
-_LIST_ITEM = re.compile(r"^\s*(?:[-\u2022*\u00b7\u2013]|\d{1,2}[.)])\s+(\S.*)$")
 _ITEM_LEAD = re.compile(r"^(.{2,60}?)(?::\s|\s+-\s|\s+\u2013\s)")
 # "At least 3 years of HR experience" asks for years, "Degree in finance or business" for
 # either of two things; neither is a skill a resume shows by using all the words.

@@ -169,6 +169,51 @@ def test_common_heading_wordings_open_their_sections():
     assert skills["Redis"].weight < skills["Python"].weight
 
 
+def test_an_item_of_a_list_that_starts_like_a_heading_stays_in_its_list():
+    ad = "\n".join(
+        [
+            "Platform Engineer",
+            "",
+            "Requirements",
+            "- 3+ years of Python",
+            "- Experience with Docker",
+            "",
+            "Nice to have",
+            "- Experience with Kubernetes",
+            "- Redis",
+        ]
+    )
+    skills = {s.name: s for s in extract_job_profile(ad, MATCHER).skills}
+    # "- Experience with Kubernetes" read as a heading ("Experience") made it and Redis
+    # requirements.
+    assert not skills["Kubernetes"].must_have
+    assert not skills["Redis"].must_have
+    assert skills["Kubernetes"].weight <= 2
+    assert skills["Redis"].weight <= 2
+    assert skills["Docker"].weight > skills["Kubernetes"].weight
+
+
+def test_numbered_and_bulleted_headings_still_open_their_sections():
+    ad = "\n".join(
+        [
+            "Platform Engineer",
+            "",
+            "1. Responsibilities",
+            "- Run Kubernetes for the product teams",
+            "2. Requirements:",
+            "- Must know Python well",
+            "- Nice to have",
+            "- Redis",
+        ]
+    )
+    profile = extract_job_profile(ad, MATCHER)
+    assert profile.responsibilities == ["Run Kubernetes for the product teams"]
+    skills = {s.name: s for s in profile.skills}
+    assert skills["Python"].must_have
+    assert not skills["Redis"].must_have
+    assert skills["Redis"].weight <= 2
+
+
 def test_it_creates_an_editable_role_private_to_the_organisation(alice_org, charlie_org):
     for name in ("Python", "Django", "Docker", "Kubernetes"):
         skill(name)
