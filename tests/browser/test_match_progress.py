@@ -17,7 +17,7 @@ from billing.services import credit_grant
 from matcher.models import Match
 from matcher.services.matches import match_create
 from roles.models import Role, RoleSkill, Skill
-from tests.conftest import PASSWORD
+from tests.browser.session import sign_in
 from tests.matcher.test_workspace_views import (  # noqa: F401  (fixtures)
     _candidate,
     role,
@@ -55,21 +55,13 @@ def scored_match(alice, alice_org, role, celery_eager) -> Match:  # noqa: F811
     return match
 
 
-def _sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.fill('input[name="login"]', email)
-    page.fill('input[name="password"]', PASSWORD)
-    page.locator('form [type="submit"]').last.click()
-    page.wait_for_url("**/dashboard/")
-
-
 def test_live_progress_offers_the_results_and_moves_to_them_when_done(
     live_server, page: Page, alice, scored_match: Match, artifacts_dir: Path
 ) -> None:
     total = scored_match.candidate_count
     Match.objects.filter(pk=scored_match.pk).update(status=Match.Status.RUNNING, scored_count=0)
     page.set_viewport_size({"width": 1366, "height": 900})
-    _sign_in(page, live_server.url, alice.email)
+    sign_in(page, live_server.url, alice.email)
     page.goto(live_server.url + f"/app/matches/{scored_match.pk}/")
     status = page.locator("#match-status")
     expect(status).to_contain_text(f"0 of {total} candidates scored")
@@ -129,7 +121,7 @@ def test_on_a_phone_the_evidence_drawer_wraps_a_long_list_of_missing_must_haves(
     live_server, page: Page, alice, long_must_haves: Role, scored_match: Match, artifacts_dir: Path
 ) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
-    _sign_in(page, live_server.url, alice.email)
+    sign_in(page, live_server.url, alice.email)
     page.goto(live_server.url + f"/app/matches/{scored_match.pk}/")
     page.locator("table.ranking tbody tr").first.locator("a.candidate-link").click()
     drawer = page.locator("#drawer")

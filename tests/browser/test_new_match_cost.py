@@ -12,8 +12,8 @@ from playwright.sync_api import Page, expect
 from billing.selectors import price_per_candidate_cents
 from billing.services import credit_grant
 from matcher.models import Match
+from tests.browser.session import sign_in
 from tests.candidates.factories import CandidateFactory, resume_pdf
-from tests.conftest import PASSWORD
 from tests.matcher.test_workspace_views import role, skills  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,20 +33,21 @@ def _zip_with_three_resumes_and_junk() -> bytes:
     return buffer.getvalue()
 
 
+@pytest.fixture
+def trial(alice_org) -> None:
+    credit_grant(org=alice_org, cents=300, kind="trial_grant", idempotency_key="t", reference="t")
+
+
 def test_the_preview_counts_each_resume_inside_a_zip_and_the_charge_stays_within_it(
     live_server,
     page: Page,
     alice,
     alice_org,
+    trial,
     role,  # noqa: F811
 ) -> None:
-    credit_grant(org=alice_org, cents=300, kind="trial_grant", idempotency_key="t", reference="t")
     price = price_per_candidate_cents()
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill('input[name="login"]', alice.email)
-    page.fill('input[name="password"]', PASSWORD)
-    page.locator('form [type="submit"]').last.click()
-    page.wait_for_url("**/dashboard/")
+    sign_in(page, live_server.url, alice.email)
 
     page.goto(live_server.url + f"/app/matches/new/?role={role.slug}")
     files = [
@@ -75,11 +76,7 @@ def test_the_preview_counts_each_resume_inside_a_zip_and_the_charge_stays_within
 def test_a_three_megabyte_paste_is_stopped_on_the_form_with_the_limit_and_kept(
     live_server, page: Page, alice
 ) -> None:
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill('input[name="login"]', alice.email)
-    page.fill('input[name="password"]', PASSWORD)
-    page.locator('form [type="submit"]').last.click()
-    page.wait_for_url("**/dashboard/")
+    sign_in(page, live_server.url, alice.email)
     page.goto(live_server.url + "/app/matches/new/")
     page.fill("#id_title", "Data Analyst")
     page.locator("#id_jd").evaluate(
@@ -100,16 +97,12 @@ def test_select_all_reads_what_the_candidate_boxes_say(
     page: Page,
     alice,
     alice_org,
+    trial,
     role,  # noqa: F811
 ) -> None:
-    credit_grant(org=alice_org, cents=300, kind="trial_grant", idempotency_key="t", reference="t")
     for name in ("Ann Lee", "Bo Chan", "Cy Diaz"):
         CandidateFactory(organisation=alice_org, name=name)
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill('input[name="login"]', alice.email)
-    page.fill('input[name="password"]', PASSWORD)
-    page.locator('form [type="submit"]').last.click()
-    page.wait_for_url("**/dashboard/")
+    sign_in(page, live_server.url, alice.email)
     page.goto(live_server.url + f"/app/matches/new/?role={role.slug}")
 
     every = page.locator("[data-select-all]")
