@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import ftfy
+
 from .detect import detect_kind
 from .document import Limits, ParsedDocument, word_count
 from .errors import ParseError
@@ -12,7 +14,16 @@ from .errors import ParseError
 DEFAULT_LIMITS = Limits()
 
 
+def mend(text: str) -> str:
+    """Text decoded in the wrong encoding before it became a PDF, mended: resumes exported from
+    web pages that read UTF-8 as Latin-1 carry the mojibake into their own text layer
+    ("borrowerâ€™s", "Company Name â€“ City"). Ligatures and full-width letters are mended with
+    it; curly quotes stay as the resume wrote them."""
+    return ftfy.fix_text(text, uncurl_quotes=False, normalization=None)
+
+
 def _normalise(text: str) -> str:
+    text = mend(text)
     # NFC folds decomposed accents; the rest drops characters that only confuse matching.
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\u00ad", "").replace("\ufeff", "").replace("\u200b", "")
