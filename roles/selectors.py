@@ -14,10 +14,8 @@ from django.core.cache import cache
 from django.db.models import (
     Case,
     Count,
-    Exists,
     IntegerField,
     Max,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -127,16 +125,20 @@ def role_list_public(*, query: str = "", industry: str = "") -> QuerySet[Role]:
     roles = roles.prefetch_related("industries")
     if not words:
         return roles.order_by("title").distinct()
-    return roles.annotate(title_rank=_title_rank(words)).order_by("title_rank", "title").distinct()
+    return (
+        roles.annotate(alt_text=Cast("alternate_titles", TextField()))
+        .annotate(title_rank=_title_rank(words))
+        .order_by("title_rank", "title")
+        .distinct()
+    )
 
 
 def _title_rank(words: list[str]) -> Case:
     """0 for the title the query spells, 1 for a title holding the whole phrase, 2 for one
-    holding every word, 3 for an alternate title holding them, 4 for a match by skills only: a
-    recruiter typing "machine learning" means the Machine Learning Engineer before the Data
-    Scientist, whose skills merely include machine learning."""
+    holding every word, 3 for an alternate title (`alt_text`, annotated by the caller) holding
+    them, 4 for a match by skills only: a recruiter typing "machine learning" means the Machine
+    Learning Engineer before the Data Scientist, whose skills merely include machine learning."""
     phrase = " ".join(words)
-    alternate = Cast("alternate_titles", TextField())
     every_word = Q()
     for word in words:
         every_word &= Q(title__icontains=word)
@@ -144,14 +146,7 @@ def _title_rank(words: list[str]) -> Case:
         When(title__iexact=phrase, then=Value(0)),
         When(title__icontains=phrase, then=Value(1)),
         When(every_word, then=Value(2)),
-        When(
-            Exists(
-                Role.objects.annotate(alt_text=alternate).filter(
-                    pk=OuterRef("pk"), alt_text__icontains=phrase
-                )
-            ),
-            then=Value(3),
-        ),
+        When(alt_text__icontains=phrase, then=Value(3)),
         default=Value(4),
         output_field=IntegerField(),
     )
