@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from billing.services import credit_grant
+from candidates.models import Candidate
 from matcher.models import Match
 from matcher.services.matches import match_create
 from roles.models import Role, RoleSkill, Skill
@@ -128,3 +129,26 @@ def test_on_a_phone_the_evidence_drawer_wraps_a_long_list_of_missing_must_haves(
     expect(drawer.locator(".gap")).to_contain_text("Observability and Incident Response")
     page.screenshot(path=str(artifacts_dir / "drawer-390.png"))
     assert drawer.evaluate("(el) => el.scrollWidth <= el.clientWidth")
+
+
+@pytest.mark.parametrize("width", [1280, 1440])
+def test_the_ranking_shows_its_decision_column_with_long_skill_names(
+    live_server, page: Page, alice, long_must_haves: Role, scored_match: Match, width: int
+) -> None:
+    # Long must-haves fill the "Missing" column of every row, and uploads keep names without a
+    # space to break at: the table must still show its last column (the recruiter's decision)
+    # without a sideways scroll on a desktop screen.
+    Candidate.objects.filter(organisation=scored_match.organisation).update(
+        file_name="Senior_Staff_Accountant_Resume_2024_final_version_v3.pdf"
+    )
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, live_server.url, alice.email)
+    page.goto(live_server.url + f"/app/matches/{scored_match.pk}/")
+    expect(page.locator("table.ranking tbody tr")).to_have_count(len(PEOPLE))
+    wrap = page.locator("#results .table-wrap")
+    assert wrap.evaluate("(el) => el.scrollWidth <= el.clientWidth")
+    header = page.get_by_role("columnheader", name="Decision").bounding_box()
+    frame = wrap.bounding_box()
+    assert header
+    assert frame
+    assert header["x"] + header["width"] <= frame["x"] + frame["width"] + 0.5
