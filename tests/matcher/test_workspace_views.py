@@ -386,7 +386,8 @@ def test_a_junior_title_is_explained_and_its_step_reweighted_in_the_browser(
     points = scoring.contributions(lowered.components, lowered.weights)
     assert sum(points.values()) == pytest.approx(lowered.score, abs=0.05)
     assert points["level"] < 0
-    assert f"took {round(-points['level'])} points off" in drawer
+    taken = round(-points["level"])
+    assert f"took {taken} point{'' if taken == 1 else 's'} off" in drawer
     assert "Where the score comes from" in drawer
     page = client.get(reverse("matcher:match_detail", args=[match.pk])).content.decode()
     assert 'name="level"' in page
