@@ -87,6 +87,21 @@ def test_the_batch_page_shows_each_file_with_its_stage_and_reason(uploaded, alic
     assert 'role="progressbar"' in html
 
 
+def test_an_empty_file_says_it_is_empty_and_shows_its_size(
+    alice, celery_eager, django_capture_on_commit_callbacks
+) -> None:
+    client = signed_in(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("candidates:candidate_upload"), {"files": [upload("empty.txt", b"")]})
+    batch = alice.membership.organisation.upload_batches.get()
+
+    html = client.get(reverse("candidates:batch_detail", args=[batch.pk])).content.decode()
+
+    assert "holds no bytes at all" in html
+    # A size of zero is the reason, not an unknown: it shows like any other file's.
+    assert "0\xa0bytes" in html
+
+
 def test_a_file_with_more_text_than_a_resume_is_read_in_part_and_says_so(
     alice, settings, celery_eager, django_capture_on_commit_callbacks
 ) -> None:
