@@ -9,6 +9,8 @@ How a skill's weight (1-5) is read from the text:
   "Nice to have"/"Preferred"/"Bonus" one; the title and the opening lines weigh more than the end;
 - how it is worded: "required", "must", "essential", "mandatory", "strong ... in" make it a
   must-have; "preferred", "a plus", "nice to have", "familiarity" make it optional;
+- what it stands for: alternatives ("Django or Flask") and examples in a bracket ("Excel
+  (pivot tables, VLOOKUP)") are not requirements of their own;
 - how often it is named.
 Minimum years come from phrases like "5+ years of Python" or "at least 3 years' experience with
 SQL", attached to the skills named in the same sentence.
@@ -210,6 +212,7 @@ class _Tally:
     name: str
     outside_preamble: bool = False
     alternative: bool = True
+    example: bool = True
     mentions: int = 0
     score: float = 0.0
     must: bool = False
@@ -289,6 +292,10 @@ def _skill_of(tally: _Tally, *, in_title: bool, soft: bool) -> ExtractedSkill:
     must = (tally.must or in_title) and not tally.optional_only
     if soft:
         must, weight = False, 1
+    elif tally.example:
+        # "Strong Excel skills (pivot tables, VLOOKUP)": what the named skill means, not a
+        # requirement of its own; two examples in one bracket must not outweigh the skill.
+        must, weight = False, min(weight, 2)
     elif tally.alternative:
         # "Django or Flask": either will do, so neither alone is a must-have.
         must, weight = False, max(2, min(weight, 4) - 1)
@@ -322,6 +329,7 @@ def extract_job_profile(
     sections, demanded, preamble_end = sections_of(lines)
     hits: list[SkillHit] = matcher.find(text)
     alternatives = _alternatives(text, hits)
+    examples, asides = _examples(text, hits)
     title_ids = {h.skill_id for h in matcher.find(title)}
     total_lines = max(1, len(lines))
     tallies: dict[int, _Tally] = {}
@@ -329,6 +337,11 @@ def extract_job_profile(
         sentence = _sentence_around(hit.line, hit.start - _line_start(text, hit.start))
         if _BOILERPLATE.search(sentence):
             continue
+        if id(hit) not in examples:
+            # "ERP systems (NetSuite preferred)": the bracket's wording is about its examples.
+            for start, end in asides:
+                if not start < hit.start < end:
+                    sentence = sentence.replace(text[start:end], " ")
         tally = tallies.setdefault(hit.skill_id, _Tally(hit.skill_id, hit.name))
         tally.mentions += 1
         line_index = max(0, hit.line_no - 1)
@@ -336,6 +349,8 @@ def extract_job_profile(
             tally.outside_preamble = True
         if id(hit) not in alternatives:
             tally.alternative = False
+        if id(hit) not in examples:
+            tally.example = False
         _tally_hit(
             tally,
             hit,
@@ -387,6 +402,45 @@ def _alternatives(text: str, hits: list[SkillHit]) -> set[int]:
         run, has_or = [hit], False
     close()
     return out
+
+
+_BRACKET = re.compile(r"\([^()\n]*\)")
+_EXAMPLE_WORDS = re.compile(
+    r"\b(e\.g\.?|eg|i\.e\.?|such as|like|including|especially|etc)(?!\w)", re.IGNORECASE
+)
+
+
+def _examples(text: str, hits: list[SkillHit]) -> tuple[set[int], list[tuple[int, int]]]:
+    """Hits in a bracket of examples right after another skill in the same sentence ("Strong
+    Excel skills (pivot tables, VLOOKUP)", "NoSQL databases (e.g. Cassandra)"), and the brackets
+    that hold them.
+
+    A bracket is a list of examples only when it says so ("e.g.", "such as", "etc.") or lists
+    several skills with commas. A single skill in a bracket is more often the point itself
+    ("Big Data Engineer (Hadoop)", "Software Development Lifecycle (SDLC)"), a bracket after no
+    skill lists requirements ("Programming (Python, Java)"), and one that says "a must" is one.
+    """
+    examples: set[int] = set()
+    asides: list[tuple[int, int]] = []
+    for bracket in _BRACKET.finditer(text):
+        start, end = bracket.span()
+        words = bracket.group(0)
+        if _MUST_WORDS.search(words):
+            continue
+        before = [
+            h for h in hits if h.end <= start and not re.search(r"[.;\n]", text[h.end : start])
+        ]
+        if not before:
+            continue
+        head = before[-1]
+        inside = [
+            h for h in hits if start < h.start and h.end < end and h.skill_id != head.skill_id
+        ]
+        listed = len(inside) >= 2 and "," in words
+        if inside and (listed or _EXAMPLE_WORDS.search(words)):
+            examples.update(id(h) for h in inside)
+            asides.append((start, end))
+    return examples, asides
 
 
 def _is_heading(line: str) -> bool:

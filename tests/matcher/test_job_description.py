@@ -21,6 +21,10 @@ MATCHER = SkillMatcher(
         (8, "Logistics", []),
         (9, "I-9 Compliance", ["employment eligibility verification"]),
         (10, "Redis", []),
+        (11, "Microsoft Excel", ["Excel"]),
+        (12, "Excel Data Analysis", ["pivot tables", "VLOOKUP"]),
+        (13, "Pandas", []),
+        (14, "Hadoop", []),
     ]
 )
 
@@ -74,6 +78,48 @@ def test_the_employers_description_and_soft_skills_are_not_requirements():
     assert "Logistics" not in skills
     assert skills["Communication"].weight == 1
     assert not skills["Communication"].must_have
+
+
+def test_skills_in_a_bracket_of_examples_are_not_requirements_of_their_own():
+    ad = (
+        "Staff Accountant\n\nRequirements\n"
+        "- Strong Excel skills (pivot tables, VLOOKUP)\n"
+        "- Solid Python (e.g. Pandas)\n"
+    )
+    skills = {s.name: s for s in extract_job_profile(ad, MATCHER).skills}
+    # The skill the bracket explains keeps its weight; its examples do not outweigh it.
+    assert skills["Microsoft Excel"].must_have
+    assert skills["Microsoft Excel"].weight >= 4
+    assert skills["Python"].must_have
+    for example in ("Excel Data Analysis", "Pandas"):
+        assert not skills[example].must_have
+        assert skills[example].weight <= 2
+        assert skills[example].weight < skills["Microsoft Excel"].weight
+
+
+def test_a_bracket_that_is_the_point_stays_a_requirement():
+    ad = (
+        "Data Engineer\n\nRequirements\n"
+        "- Must know Python (Hadoop)\n"
+        "- Strong Docker skills (Kubernetes, Redis required)\n"
+        "- Required: scripting (Django, Flask, Pandas)\n"
+    )
+    skills = {s.name: s for s in extract_job_profile(ad, MATCHER).skills}
+    # One skill in a bracket is the speciality, not an example; a bracket that says "required"
+    # is a requirement; a list after no skill is the list of requirements.
+    for name in ("Hadoop", "Kubernetes", "Redis", "Django", "Flask", "Pandas"):
+        assert skills[name].must_have, name
+        assert skills[name].weight >= 4, name
+
+
+def test_a_brackets_wording_is_about_its_examples_only():
+    ad = (
+        "Backend Developer\n\nRequirements\n"
+        "- Strong Python skills (Django, Flask or Pandas a plus)\n"
+    )
+    skills = {s.name: s for s in extract_job_profile(ad, MATCHER).skills}
+    assert skills["Python"].must_have
+    assert not skills["Django"].must_have
 
 
 def test_the_title_is_the_first_line():
