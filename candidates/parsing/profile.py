@@ -276,6 +276,8 @@ _NOT_NAME_WORDS = _words(
     member members certified licensed registered
     """
 )
+# The sections a person's name opens or sits in ("Contact", "Personal details").
+_NAME_SECTIONS = frozenset({"header", "contact"})
 _NAME_LABEL = re.compile(r"(?i)^\s*(?:full\s+)?name\s*[:\-\u2013]\s*(.+)$")
 # "Linkedin: Nikita Doroshenko Languages: ..." names the person in the link's label.
 _LINK_NAME = re.compile(r"(?i)\blinked\s?in\s*:\s*([^:]+?)(?=\s+\w+\s*:|$)")
@@ -332,7 +334,9 @@ def _name_before_title(line: str) -> str | None:
     return None
 
 
-def _find_name(lines: list[str], email: str | None, skill_lines: set[int]) -> Scalar:
+def _find_name(
+    lines: list[str], sections: list[str], email: str | None, skill_lines: set[int]
+) -> Scalar:
     for line in lines[:40]:
         match = _NAME_LABEL.match(line) or _LINK_NAME.search(line)
         if match:
@@ -349,6 +353,10 @@ def _find_name(lines: list[str], email: str | None, skill_lines: set[int]) -> Sc
             break
         if index + 1 in skill_lines:
             continue  # "Python SQL" is a skills line, not a person
+        if sections[index] not in _NAME_SECTIONS:
+            # Under "Skills" or "Highlights", a two-word line in capitals is a skill ("Budget
+            # Administration", "Microsoft Office"), never the person.
+            continue
         first = stripped.split("\t")[0].strip(" |,")
         name = _name_from_line(first) or _name_before_title(first)
         if name is None:
@@ -886,7 +894,7 @@ def extract_profile(
     profile.location = _find_location(lines, sections)
     profile.skills = _skills(text, sections, skill_matcher)
     skill_lines = {e["line_no"] for s in profile.skills for e in s.lines}
-    profile.name = _find_name(lines, profile.email.value, skill_lines)
+    profile.name = _find_name(lines, sections, profile.email.value, skill_lines)
     profile.languages = _languages(lines, sections)
 
     ranges = _ranges(lines, today)

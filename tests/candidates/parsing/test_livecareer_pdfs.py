@@ -17,6 +17,7 @@ import pytest
 
 from candidates.parsing import extract
 from candidates.parsing.extract import mend
+from candidates.parsing.profile import extract_profile
 
 
 def _first_of_each_category(shared_dir: Path) -> list[Path]:
@@ -85,3 +86,21 @@ def test_mojibake_in_the_text_layer_is_mended(shared_dir):
     for path in garbled:
         text = extract(path.read_bytes(), path.name).text
         assert "\u00e2\u20ac" not in text, path.name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "path",
+    [
+        "ACCOUNTANT/12802330.pdf",
+        "ADVOCATE/38698573.pdf",
+        "APPAREL/70750649.pdf",
+        "ENGINEERING/17103000.pdf",
+    ],
+)
+def test_a_skill_under_a_heading_is_not_read_as_the_persons_name(shared_dir, path):
+    """These resumes carry no name; their skills column ("Budget Administration", "Microsoft
+    Visio") was shown as the candidate's name in the ranking."""
+    pdf = shared_dir / "datasets" / "livecareer-resumes" / "pdf" / path
+    text = extract(pdf.read_bytes(), pdf.name).text
+    assert extract_profile(text).name.value is None

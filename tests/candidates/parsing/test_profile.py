@@ -192,6 +192,23 @@ def test_a_job_title_or_heading_is_not_taken_for_a_name():
     assert profile.name.confidence == 0
 
 
+def test_a_skill_listed_under_a_heading_is_not_taken_for_a_name():
+    # The shape of many real resumes with no name at the top (livecareer): a title, a summary,
+    # then a column of skills in capitalised words.
+    text = _resume(
+        "ACCOUNTANT",
+        "Summary",
+        "Detail-oriented accountant with ten years in manufacturing.",
+        "Highlights",
+        "Budget Administration",
+        "Highly Analytical",
+    )
+    assert extract_profile(text, today=TODAY).name.value is None
+    # Under a contact heading a name is still a name.
+    contact = extract_profile(_resume("Contact", "Grace Hopper", "Accountant"), today=TODAY)
+    assert contact.name.value == "Grace Hopper"
+
+
 def test_it_tells_github_and_portfolio_links_apart():
     text = "Links: github.com/okafor-dev, https://okafor.dev/projects and mailto:x@example.com"
     links = extract_profile(text, today=TODAY).links
