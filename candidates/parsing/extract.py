@@ -18,8 +18,18 @@ def mend(text: str) -> str:
     """Text decoded in the wrong encoding before it became a PDF, mended: resumes exported from
     web pages that read UTF-8 as Latin-1 carry the mojibake into their own text layer
     ("borrowerâ€™s", "Company Name â€“ City"). Ligatures and full-width letters are mended with
-    it; curly quotes stay as the resume wrote them."""
-    return ftfy.fix_text(text, uncurl_quotes=False, normalization=None)
+    it; curly quotes stay as the resume wrote them.
+
+    A no-break space so garbled is "Â" and the space; where the page lost the space (at a line's
+    end, mostly) ftfy cannot tell the "Â" left behind from a letter. No word ends in a capital Â
+    or has one after a small letter, so such an "Â" was a space ("TaxesÂ", "accountÂanalysis");
+    "Ângelo" and "CHÂTEAU" keep theirs.
+    """
+    text = ftfy.fix_text(text, uncurl_quotes=False, normalization=None)
+    return _LOST_SPACE.sub(" ", text)
+
+
+_LOST_SPACE = re.compile(r"\u00c2(?![^\W\d_])|(?<=[a-z\u00df-\u00ff])\u00c2")
 
 
 def _normalise(text: str) -> str:

@@ -11,6 +11,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from candidates.parsing import Limits, ParseError, extract
+from candidates.parsing.extract import mend
 from candidates.parsing.ocr import tesseract_available
 from candidates.parsing.pdf import extract_pdf_pypdf
 
@@ -253,3 +254,21 @@ def test_it_refuses_an_image_with_too_many_pixels_before_decoding_it(tesseract):
     with pytest.raises(ParseError) as caught:
         extract(buffer.getvalue(), "huge.png", limits=Limits(max_image_pixels=50_000_000))
     assert caught.value.code == "too_large"
+
+
+@pytest.mark.parametrize(
+    ("garbled", "mended"),
+    [
+        ("General ledger accounting Taxes\u00c2", "General ledger accounting Taxes "),
+        ("Supervised a team of two.\u00c2\nSkills", "Supervised a team of two. \nSkills"),
+        ("account\u00c2analysis", "account analysis"),
+        # Words that do hold a capital Â keep it.
+        (
+            "\u00c2ngelo Silva, CH\u00c2TEAU MARGAUX, ROM\u00c2NIA",
+            "\u00c2ngelo Silva, CH\u00c2TEAU MARGAUX, ROM\u00c2NIA",
+        ),
+    ],
+)
+def test_a_garbled_no_break_space_leaves_no_stray_letter(garbled: str, mended: str) -> None:
+    # A space where the no-break space was: normalising the text trims it at a line's end.
+    assert mend(garbled) == mended

@@ -89,6 +89,17 @@ def test_mojibake_in_the_text_layer_is_mended(shared_dir):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("path", ["ACCOUNTANT/12780508.pdf", "ACCOUNTANT/13491889.pdf"])
+def test_a_garbled_space_that_lost_its_half_leaves_no_letter_behind(shared_dir, path):
+    """A no-break space garbled to "Â" and a space, whose space the page then lost: the "Â"
+    showed in evidence lines ("General ledger accounting TaxesÂ")."""
+    pdf = shared_dir / "datasets" / "livecareer-resumes" / "pdf" / path
+    assert "\u00c2" in _pdfium_text(pdf)
+    text = extract(pdf.read_bytes(), pdf.name).text
+    assert "\u00c2" not in text
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "path",
     [
