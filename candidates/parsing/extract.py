@@ -29,6 +29,7 @@ def mend(text: str) -> str:
     return _LOST_SPACE.sub(" ", text)
 
 
+_UNMAPPED_GLYPH = re.compile(r"\(cid:\d+\)")
 _LOST_SPACE = re.compile(r"\u00c2(?![^\W\d_])|(?<=[a-z\u00df-\u00ff])\u00c2")
 
 
@@ -37,6 +38,9 @@ def _normalise(text: str) -> str:
     # NFC folds decomposed accents; the rest drops characters that only confuse matching.
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\u00ad", "").replace("\ufeff", "").replace("\u200b", "")
+    # "(cid:205)": how pdfminer writes a glyph it could not map, left in Word files converted
+    # from PDF; it is no text of the resume.
+    text = _UNMAPPED_GLYPH.sub("", text)
     text = re.sub(r"[ \t\u00a0\u2000-\u200a\u202f]+", lambda m: "\t" if "\t" in m[0] else " ", text)
     text = re.sub(r" *\n *", "\n", text)
     text = re.sub(r"\n{3,}", "\n\n", text)

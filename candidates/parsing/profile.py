@@ -425,14 +425,15 @@ def _headline(lines: list[str], name_line: int | None) -> tuple[str | None, int]
         if index == name_line or EMAIL.search(text) or _CONTACT_LINE.match(text):
             continue
         text = re.sub(r"^\W+", "", text)
-        if name_line is not None:
-            name_text = lines[name_line].strip()
-            if text.startswith(name_text) and len(text) > len(name_text):
-                text = text[len(name_text) :]
-            else:
-                prefix = _name_before_title(text)
-                if prefix:
-                    text = " ".join(text.split()[len(prefix.split()) :])
+        # The name may open the title's line even where it was not found on a line of its own
+        # ("LEONID SHALAEV FULL STACK DEVELOPER with 1+ year experience" is nine words).
+        name_text = lines[name_line].strip() if name_line is not None else ""
+        if name_text and text.startswith(name_text) and len(text) > len(name_text):
+            text = text[len(name_text) :]
+        else:
+            prefix = _name_before_title(text)
+            if prefix:
+                text = " ".join(text.split()[len(prefix.split()) :])
         if _heading(text)[0] is not None:
             continue
         title = job_title(text)

@@ -114,7 +114,7 @@ def job_title(raw: str, *, cut_tail: bool = True) -> str | None:
     if cut_tail:
         text = _TAIL.sub("", text)
     text = re.sub(r"(?i)^(?:experienced|position|role|title|designation)\s*:?\s+", "", text)
-    text = text.strip(" ,;:-|\u2013\u2014*\u2022.")
+    text = text.strip(" ,;:-|\u2013\u2014*\u2022.\"'\u201c\u201d")
     if not text or len(text) > 80 or len(text.split()) > 8:
         return None
     if not re.search(r"[^\W\d_]{2}", text) or "@" in text or "http" in text.lower():

@@ -272,3 +272,11 @@ def test_it_refuses_an_image_with_too_many_pixels_before_decoding_it(tesseract):
 def test_a_garbled_no_break_space_leaves_no_stray_letter(garbled: str, mended: str) -> None:
     # A space where the no-break space was: normalising the text trims it at a line's end.
     assert mend(garbled) == mended
+
+
+def test_glyphs_a_pdf_converter_could_not_map_are_not_text():
+    lines = ["Tel Aviv", "(cid:72)", "Senior Software Developer (cid:205)"]
+    lines += ["Built payment services in Go and Python for eight years at two fintech firms."] * 3
+    text = extract("\n".join(lines).encode(), "resume.txt").text
+    assert "cid:" not in text
+    assert "Senior Software Developer\n" in text

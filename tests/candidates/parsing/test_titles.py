@@ -44,6 +44,8 @@ def test_a_company_degree_school_address_heading_or_sentence_is_not_a_title(line
             "Software engineer (Frontend developer) Updated: 20/06/2022",
             "Software engineer (Frontend developer)",
         ),
+        # What a Word file converted from a PDF leaves around a title.
+        (', Senior .NET Engineer, "', "Senior .NET Engineer"),
     ],
 )
 def test_a_title_is_cut_from_what_follows_it(line, title):
@@ -111,3 +113,11 @@ def test_a_heading_or_title_in_capitals_is_not_a_name(first_line):
 )
 def test_names_beside_letters_titles_and_labels_are_found(text, name):
     assert extract_profile(text, today=TODAY).name.value == name
+
+
+def test_a_name_that_opens_the_title_line_is_not_part_of_the_title():
+    # The line is too long to be the name's own line, so the title must shed the name itself.
+    text = "LEONID SHALAEV FULL STACK DEVELOPER with 1+ year experience\n"
+    profile = extract_profile(text, today=TODAY)
+    assert profile.name.value == "Leonid Shalaev"
+    assert profile.title.value == "Full Stack Developer"
