@@ -106,9 +106,12 @@ def pdf_two_columns() -> bytes:
     return buffer.getvalue()
 
 
-def pdf_glyph_by_glyph(lines: list[str]) -> bytes:
+def pdf_glyph_by_glyph(lines: list[str], overhang: dict[str, float] | None = None) -> bytes:
     """Every glyph drawn on its own, a little tighter than its advance, and no space glyphs: how
-    browsers print web pages to PDF (the livecareer corpus)."""
+    browsers print web pages to PDF (the livecareer corpus). After a character in `overhang`
+    the next glyph is drawn that many points further inside its width, so its (loose) box
+    reaches past the next glyph's start, as the "f" of those PDFs does."""
+    overhang = overhang or {}
     buffer = io.BytesIO()
     page = canvas.Canvas(buffer, pagesize=A4)
     y = 800.0
@@ -118,7 +121,7 @@ def pdf_glyph_by_glyph(lines: list[str]) -> bytes:
             if char != " ":
                 page.setFont("Helvetica", 11)
                 page.drawString(x, y, char)
-            x += stringWidth(char, "Helvetica", 11) - 0.4
+            x += stringWidth(char, "Helvetica", 11) - 0.4 - overhang.get(char, 0.0)
         y -= 16
     page.save()
     return buffer.getvalue()

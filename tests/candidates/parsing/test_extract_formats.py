@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pypdfium2 as pdfium
 import pytesseract
 import pytest
 from PIL import Image
@@ -57,6 +58,43 @@ def test_it_reads_a_pdf_drawn_glyph_by_glyph_without_repeating_letters_or_splitt
     lines = ["CONTRACT ACCOUNTANT", "January 2014 to Current 11/2011", "More than ten years"]
     text = extract(docs.pdf_glyph_by_glyph(lines * 4), "printed.pdf").text
     assert text.split("\n")[:3] == lines
+
+
+def _loose_boxes(data: bytes) -> list[tuple[str, float, float, float]]:
+    """(character, left, right, height) of each glyph of the first page, as PDFium boxes it."""
+    pdf = pdfium.PdfDocument(data)
+    try:
+        textpage = pdf[0].get_textpage()
+        boxes = []
+        for index in range(textpage.count_chars()):
+            left, bottom, right, top = textpage.get_charbox(index, loose=True)
+            boxes.append((textpage.get_text_range(index, 1), left, right, top - bottom))
+        return boxes
+    finally:
+        pdf.close()
+
+
+def test_it_finds_the_word_break_after_a_glyph_whose_box_overhangs_the_next_word():
+    # No "ff": PDFium drops a glyph drawn almost on top of the same glyph (its fake-bold rule),
+    # and this "f" advances by less than a point.
+    lines = [
+        "Chief of accounting for a fifth of the firm",
+        "Head of finance and of forecasting, after five years",
+        "Reconciled the fees of a fund, helpful to the chief of sales",
+    ]
+    data = docs.pdf_glyph_by_glyph(lines * 2, overhang={"f": 2.0})
+    boxes = _loose_boxes(data)
+    pairs = ["".join(c for c, *_ in boxes[i : i + 2]) for i in range(len(boxes) - 1)]
+    # The case itself: inside "fifth" the box of the "f" reaches past the "i"; after "of" it ends
+    # so close to "accounting" that a gap of 0.09 letter heights, a word break after any other
+    # letter, is not there.
+    f, i = boxes[pairs.index("fi")], boxes[pairs.index("fi") + 1]
+    assert f[2] > i[1]
+    f, a = boxes[pairs.index("fa")], boxes[pairs.index("fa") + 1]
+    assert a[1] - f[2] < 0.09 * f[3]
+
+    text = extract(data, "printed.pdf").text
+    assert text.split("\n") == lines * 2
 
 
 def test_it_keeps_right_aligned_dates_on_their_job_line():

@@ -115,3 +115,20 @@ def test_a_skill_under_a_heading_is_not_read_as_the_persons_name(shared_dir, pat
     pdf = shared_dir / "datasets" / "livecareer-resumes" / "pdf" / path
     text = extract(pdf.read_bytes(), pdf.name).text
     assert extract_profile(text).name.value is None
+
+
+@pytest.mark.slow
+def test_of_stays_apart_from_the_next_word(shared_dir):
+    """In these PDFs the box of an "f" reaches past the next letter, so the gap after "of" is
+    narrower than a word break after other letters: read with one fixed threshold, every file
+    here had "ofaccounting"-like words (73 in the first)."""
+    texts = {
+        path: extract(path.read_bytes(), path.name).text
+        for path in _first_of_each_category(shared_dir)
+    }
+    first = shared_dir / "datasets" / "livecareer-resumes" / "pdf" / "ACCOUNTANT" / "10554236.pdf"
+    assert "accuracy of accounting records" in texts[first]
+    for path, text in texts.items():
+        words = re.findall(r"\b[Oo]f[a-z]{2,}\b", text)
+        glued = [w for w in words if not re.match(r"of(?:fer|fic|ten)", w.lower())]
+        assert not glued, f"{path.name}: {glued}"
