@@ -93,7 +93,8 @@ def test_every_real_resume_parses_with_its_whole_text(parsed):
         text = _compact(document.text)
         paragraphs = _raw_xml_paragraphs(path)
         total += len(paragraphs)
-        missing = [p for p in paragraphs if _compact(p) not in text]
+        # pdfminer's "(cid:205)" placeholders, left by a PDF-to-Word conversion, are no text.
+        missing = [p for p in paragraphs if _compact(re.sub(r"\(cid:\d+\)", "", p)) not in text]
         if missing:
             lost[path.name] = [p[:80] for p in missing[:3]]
     assert lost == {}
