@@ -427,12 +427,10 @@ def _examples(text: str, hits: list[SkillHit]) -> tuple[set[int], list[tuple[int
         words = bracket.group(0)
         if _MUST_WORDS.search(words):
             continue
-        before = [
-            h for h in hits if h.end <= start and not re.search(r"[.;\n]", text[h.end : start])
-        ]
-        if not before:
+        # The skill the bracket follows: the last one before it, in the same sentence.
+        head = next((h for h in reversed(hits) if h.end <= start), None)
+        if head is None or re.search(r"[.;\n]", text[head.end : start]):
             continue
-        head = before[-1]
         inside = [
             h for h in hits if start < h.start and h.end < end and h.skill_id != head.skill_id
         ]
