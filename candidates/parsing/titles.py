@@ -44,6 +44,22 @@ OCCUPATIONS = _vocabulary(
     custodian janitor housekeeper stylist cosmetologist tailor seamstress fundraiser organizer
     organiser ambassador commissioner hunter webmaster dba sdet
     """
+) | _vocabulary(
+    # The heads of O*NET 29.2's occupation, alternate and reported titles that the list above
+    # lacked, for trades, care and science jobs ("Construction Worker", "Pharmacy Tech", "Food
+    # Server"). Left out: heads that are everyday words in a resume ("member", "player", "model",
+    # "host", "master", "employee", "vendor") or common surnames ("mason", "porter", "turner").
+    """
+    worker helper tech cleaner examiner adjuster appraiser collector fabricator practitioner
+    expert chemist biologist geologist physicist interviewer preparer pathologist psychiatrist
+    neurologist radiologist audiologist epidemiologist physiologist agronomist dietitian optician
+    sonographer clinician trader distributor detective sergeant deputy curator archivist observer
+    performer demonstrator caretaker ironworker reviewer navigator journeyman craftsman lineman
+    repairman roofer glazier plasterer upholsterer insulator transcriber typist referee
+    stocker farmworker crewmember liaison coder modeler detailer hauler forester evaluator
+    forecaster transporter interventionist methodologist server staff rep selector checker sorter
+    creator
+    """
 )
 # Words a title starts with; used to tell "LEONID SHALAEV FULL STACK DEVELOPER" apart.
 TITLE_STARTS = _vocabulary(

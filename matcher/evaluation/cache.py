@@ -3,7 +3,8 @@
 Parsing 2,484 PDFs and embedding them takes most of an hour on two shared cores; the evaluation
 runs many times. Texts are cached by the file's SHA-256 and a hash of the parsing code (a parser
 change re-reads every file); resume features (chunk vectors, titles, years, taxonomy mentions) by
-the text's SHA-256, the model version and a hash of the taxonomy files. No Django import.
+the text's SHA-256, the model version and a hash of the taxonomy files and the profile reader.
+No Django import.
 """
 
 from __future__ import annotations
@@ -49,8 +50,10 @@ def parser_key() -> str:
 
 @cache
 def taxonomy_key() -> str:
-    profile = ROOT / "candidates" / "parsing" / "profile.py"
-    return _hash_files([*SKILLS_DIR.glob("*.tsv"), profile])
+    # Features hold the titles and skills the profile reader finds, so a change to either reader
+    # must re-read them: titles.py was once left out and a vocabulary change went unmeasured.
+    reader = ROOT / "candidates" / "parsing"
+    return _hash_files([*SKILLS_DIR.glob("*.tsv"), reader / "profile.py", reader / "titles.py"])
 
 
 def sha(data: bytes) -> str:

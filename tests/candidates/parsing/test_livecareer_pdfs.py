@@ -118,6 +118,21 @@ def test_a_skill_under_a_heading_is_not_read_as_the_persons_name(shared_dir, pat
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [
+        ("CONSTRUCTION/22965804.pdf", "Construction Worker"),
+        ("CHEF/28176889.pdf", "Food Server"),
+        ("AVIATION/17655479.pdf", "Pest Control Tech"),
+    ],
+)
+def test_a_trade_headline_is_the_title_not_the_name(shared_dir, path, title):
+    pdf = shared_dir / "datasets" / "livecareer-resumes" / "pdf" / path
+    profile = extract_profile(extract(pdf.read_bytes(), pdf.name).text)
+    assert (profile.name.value, profile.title.value) == (None, title)
+
+
+@pytest.mark.slow
 def test_of_stays_apart_from_the_next_word(shared_dir):
     """In these PDFs the box of an "f" reaches past the next letter, so the gap after "of" is
     narrower than a word break after other letters: read with one fixed threshold, every file

@@ -209,6 +209,18 @@ def test_a_skill_listed_under_a_heading_is_not_taken_for_a_name():
     assert contact.name.value == "Grace Hopper"
 
 
+@pytest.mark.parametrize(
+    "headline", ["Construction Worker", "Food Server", "Pest Control Tech", "Customer Service Rep"]
+)
+def test_a_trade_or_service_headline_is_a_title_not_a_name(headline):
+    # Trades and service jobs name the job-holder with words the office-centred vocabulary
+    # lacked, so such a headline was shown as the candidate's name and no title was read.
+    text = _resume(headline, "Summary", "Hard-working and punctual.")
+    profile = extract_profile(text, today=TODAY)
+    assert profile.name.value is None
+    assert profile.title.value == headline
+
+
 def test_it_tells_github_and_portfolio_links_apart():
     text = "Links: github.com/okafor-dev, https://okafor.dev/projects and mailto:x@example.com"
     links = extract_profile(text, today=TODAY).links
