@@ -419,6 +419,8 @@ def _examples(text: str, hits: list[SkillHit]) -> tuple[set[int], list[tuple[int
     several skills with commas. A single skill in a bracket is more often the point itself
     ("Big Data Engineer (Hadoop)", "Software Development Lifecycle (SDLC)"), a bracket after no
     skill lists requirements ("Programming (Python, Java)"), and one that says "a must" is one.
+    A bracket that prefers what it names ("(NetSuite preferred)") is an aside too, its skills
+    not examples: its wording stays with them and leaves the skill before it.
     """
     examples: set[int] = set()
     asides: list[tuple[int, int]] = []
@@ -437,6 +439,10 @@ def _examples(text: str, hits: list[SkillHit]) -> tuple[set[int], list[tuple[int
         listed = len(inside) >= 2 and "," in words
         if inside and (listed or _EXAMPLE_WORDS.search(words)):
             examples.update(id(h) for h in inside)
+            asides.append((start, end))
+        elif inside and _OPTIONAL_WORDS.search(words):
+            # "ERP systems (NetSuite preferred)": the preference is for what the bracket names;
+            # the ERP experience before it is still asked for.
             asides.append((start, end))
     return examples, asides
 

@@ -122,6 +122,18 @@ def test_a_brackets_wording_is_about_its_examples_only():
     assert not skills["Django"].must_have
 
 
+def test_a_preference_in_a_bracket_leaves_the_skill_before_it_a_requirement():
+    ad = "Data Engineer\n\nRequirements\n- Must have Docker (Kubernetes preferred)\n"
+    skills = {s.name: s for s in extract_job_profile(ad, MATCHER).skills}
+    assert skills["Docker"].must_have
+    assert skills["Docker"].weight >= 4
+    assert not skills["Kubernetes"].must_have
+    assert skills["Kubernetes"].weight <= 2
+    # Without a skill in it, the bracket's preference is about the skill it follows.
+    plain = "Data Engineer\n\nRequirements\n- Must have Docker (preferred)\n"
+    assert not {s.name: s for s in extract_job_profile(plain, MATCHER).skills}["Docker"].must_have
+
+
 def test_the_title_is_the_first_line():
     assert extract_job_profile(JD, MATCHER).title == "Backend Developer"
 
