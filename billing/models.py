@@ -241,6 +241,8 @@ class Purchase(models.Model):
         PAID = "paid", "Paid"
         REFUNDED = "refunded", "Refunded"
         DISPUTED = "disputed", "Disputed"
+        # Stripe expired the session unpaid: the buyer cancelled or left, and nothing was charged.
+        EXPIRED = "expired", "Not completed"
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="purchases"
@@ -279,6 +281,15 @@ class Purchase(models.Model):
     @property
     def clawed_back_cents(self) -> int:
         return self.refunded_credits_cents + self.disputed_credits_cents
+
+    @property
+    def is_settled(self) -> bool:
+        """Whether money was taken, so a receipt exists."""
+        return self.status not in UNSETTLED
+
+
+# A purchase in these took no money: it has no receipt and nothing to refund or dispute.
+UNSETTLED = (Purchase.Status.PENDING, Purchase.Status.EXPIRED)
 
 
 class StripePayment(models.Model):

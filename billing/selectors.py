@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.emails import normalize_email
 from accounts.models import Organisation
 from billing.models import (
+    UNSETTLED,
     CreditAccount,
     CreditPack,
     LedgerEntry,
@@ -116,6 +117,10 @@ def ledger_list(
 
 def purchase_list(*, org: Organisation) -> QuerySet[Purchase]:
     return Purchase.objects.filter(organisation=org).order_by("-created_at")
+
+
+def receipt_list(*, org: Organisation) -> QuerySet[Purchase]:
+    return purchase_list(org=org).exclude(status__in=UNSETTLED)
 
 
 def purchase_for_session(*, org: Organisation, session_id: str) -> Purchase | None:

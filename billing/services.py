@@ -31,6 +31,7 @@ from billing.exceptions import (
     ReservationError,
 )
 from billing.models import (
+    UNSETTLED,
     CreditAccount,
     CreditPack,
     LedgerEntry,
@@ -489,13 +490,22 @@ def purchase_fulfil(*, session: dict[str, Any]) -> LedgerEntry | None:
     return entry
 
 
+def purchase_expire(*, session_id: str) -> bool:
+    """Marks the purchase of a Checkout session that Stripe expired unpaid. Only a pending
+    purchase moves, in one conditional update: a paid one is never touched."""
+    expired = Purchase.objects.filter(
+        checkout_session_id=session_id, status=Purchase.Status.PENDING
+    ).update(status=Purchase.Status.EXPIRED)
+    return expired == 1
+
+
 def _paid_purchase_for_intent(*, payment_intent_id: str) -> Purchase | None:
     if not payment_intent_id:
         return None
     return (
         Purchase.objects.select_for_update()
         .filter(payment_intent_id=payment_intent_id)
-        .exclude(status=Purchase.Status.PENDING)
+        .exclude(status__in=UNSETTLED)
         .first()
     )
 

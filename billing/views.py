@@ -174,5 +174,5 @@ def _history_csv(entries: Any, *, org_slug: str) -> HttpResponse:
 @organisation_required
 def receipt(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     org = request.organisation
-    purchase = get_object_or_404(selectors.purchase_list(org=org), pk=pk)
+    purchase = get_object_or_404(selectors.receipt_list(org=org), pk=pk)
     return render(request, "billing/receipt.html", {"purchase": purchase, "organisation": org})

@@ -39,6 +39,11 @@ def _checkout_session_async_payment_succeeded(event: Event) -> None:
     services.purchase_fulfil(session=event["data"]["object"])
 
 
+def _checkout_session_expired(event: Event) -> None:
+    # The buyer cancelled or walked away; without this the purchase would await payment forever.
+    services.purchase_expire(session_id=str(event["data"]["object"]["id"]))
+
+
 def _charge_refunded(event: Event) -> None:
     charge = event["data"]["object"]
     services.purchase_refund(
@@ -79,6 +84,7 @@ def _charge_dispute_funds_reinstated(event: Event) -> None:
 HANDLERS: dict[str, Callable[[Event], None]] = {
     "checkout.session.completed": _checkout_session_completed,
     "checkout.session.async_payment_succeeded": _checkout_session_async_payment_succeeded,
+    "checkout.session.expired": _checkout_session_expired,
     "charge.refunded": _charge_refunded,
     "charge.dispute.created": _charge_dispute,
     "charge.dispute.updated": _charge_dispute,

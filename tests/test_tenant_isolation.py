@@ -92,6 +92,9 @@ def purchase(alice: User, org: Organisation) -> Any:
         credits_cents=1000,
         checkout_session_id=f"cs_test_sweep_{next(_serial)}",
         created_by=alice,
+        # Paid: only a purchase that took money has a receipt for its own organisation to read.
+        status="paid",
+        amount_paid_cents=1000,
     )
 
 

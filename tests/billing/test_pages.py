@@ -168,6 +168,27 @@ def test_a_receipt_is_shown_to_its_organisation_and_is_404_for_another(
     assert client.get(url).status_code == 404
 
 
+def test_a_checkout_never_paid_shows_no_amount_paid_and_has_no_receipt(
+    client: Client, alice: User, alice_org: Organisation, packs: list[Any]
+) -> None:
+    waiting = purchase_record(alice_org, "cs_waiting", pack=packs[0])
+    left = purchase_record(alice_org, "cs_left", price_cents=2500, credits_cents=2500)
+    Purchase.objects.filter(pk=left.pk).update(status=Purchase.Status.EXPIRED)
+    client.force_login(alice)
+
+    overview = client.get(reverse("billing:overview")).content.decode()
+    purchases = overview[overview.index("<h2>Purchases</h2>") :]
+
+    assert "Awaiting payment" in purchases
+    assert "Not completed" in purchases
+    assert "$10.00" not in purchases
+    assert "$25.00" not in purchases
+    assert purchases.count("Not paid") == 2
+    assert "Receipt" not in purchases
+    for purchase in (waiting, left):
+        assert client.get(reverse("billing:receipt", args=[purchase.pk])).status_code == 404
+
+
 @pytest.mark.django_db
 def test_billing_pages_need_a_signed_in_member(client: Client) -> None:
     for name in ("billing:overview", "billing:history"):

@@ -101,6 +101,33 @@ def test_an_unpaid_completion_waits_for_the_async_payment(
     assert selectors.balance_cents(org=alice_org) == 1000
 
 
+def test_a_session_stripe_expired_unpaid_marks_its_purchase_not_completed(
+    client: Client, alice_org: Organisation
+) -> None:
+    purchase_record(alice_org, "cs_left")
+    session = checkout_session(session_id="cs_left", org_id=alice_org.pk, payment_status="unpaid")
+    session["status"] = "expired"
+
+    response = post_event(client, stripe_event("checkout.session.expired", session))
+
+    assert response.status_code == 200
+    assert Purchase.objects.get().status == Purchase.Status.EXPIRED
+    assert Purchase.objects.get().get_status_display() == "Not completed"
+    assert selectors.balance_cents(org=alice_org) == 0
+
+
+def test_an_expiry_delivered_after_the_payment_leaves_the_purchase_paid(
+    client: Client, alice_org: Organisation
+) -> None:
+    post_event(client, completed(alice_org, "cs_paid"))
+    session = checkout_session(session_id="cs_paid", org_id=alice_org.pk)
+
+    post_event(client, stripe_event("checkout.session.expired", session))
+
+    assert Purchase.objects.get().status == Purchase.Status.PAID
+    assert selectors.balance_cents(org=alice_org) == 1000
+
+
 def test_it_answers_200_to_event_types_it_does_not_handle(
     client: Client, alice_org: Organisation
 ) -> None:
