@@ -106,6 +106,37 @@ def test_out_of_credit_says_so_once_and_a_second_run_reuses_the_waiting_match(
     assert html.count("This match needs") == 1
 
 
+def test_a_waiting_match_shows_the_balance_of_now_not_the_one_it_was_started_with(
+    client,
+    alice,
+    alice_org,
+    role,  # noqa: F811
+    pool,  # noqa: F811
+):
+    client.force_login(alice)
+    data = {"role": role.pk, "candidates": [c.pk for c in pool], **_profile(role)}
+    client.post(reverse("matcher:match_new"), data)
+    match = Match.objects.get(organisation=alice_org)
+    assert match.status == Match.Status.WAITING_FOR_CREDIT
+    assert "your balance is $0.00" in match.status_message
+    url = reverse("matcher:match_detail", args=[match.pk])
+
+    credit_grant(org=alice_org, cents=1, kind="purchase", idempotency_key="p1", reference="p1")
+    html = client.get(url).content.decode()
+    assert "your balance is $0.01" in html
+    assert "$0.00" not in html
+
+    credit_grant(org=alice_org, cents=999, kind="purchase", idempotency_key="p2", reference="p2")
+    html = client.get(url).content.decode()
+    assert "your balance is" not in html
+    assert f"Your balance of $10.00 now covers the ${match.cost_cents / 100:.2f}" in html
+    buy = f'class="button button-secondary" href="{reverse("billing:overview")}">Buy credits'
+    assert buy in html
+    # The new-match page's shortfall warning leads to the packs too, not the public price list.
+    html = client.get(reverse("matcher:match_new"), {"role_id": role.pk}).content.decode()
+    assert f'<a href="{reverse("billing:overview")}">buy credits</a>' in html
+
+
 def test_a_match_costing_more_than_the_recruiter_confirmed_is_refused_before_any_charge(
     client,
     alice,

@@ -240,7 +240,7 @@ def test_without_enough_credit_the_match_waits_and_keeps_its_candidates(
     assert match.status == Match.Status.WAITING_FOR_CREDIT
     assert match.candidates.count() == 2
     assert "Waiting for credit" in html
-    assert reverse("billing:pricing") in html
+    assert f'class="button" href="{reverse("billing:overview")}">Buy credits' in html
     credit_grant(org=alice_org, cents=100, kind="purchase", idempotency_key="p1", reference="pack")
     post(reverse("matcher:match_resume", args=[match.pk]))
     match.refresh_from_db()
