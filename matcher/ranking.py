@@ -209,7 +209,8 @@ def role_features(
     vector: np.ndarray | None = None,
     title_vector: np.ndarray | None = None,
 ) -> RoleFeatures:
-    """`text` is what the role says in words (`Role.profile_text`, or the job description)."""
+    """`text` is what the role says in words (`Role.scoring_text`: a catalog page's own words,
+    or the job description a custom role was read from)."""
     if vector is None or (title_vector is None and title.strip()):
         text_emb, title_emb = embeddings.embed_texts([text, title.strip()])
         vector = embeddings.pooled(text_emb.vectors) if vector is None else vector

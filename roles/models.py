@@ -192,6 +192,17 @@ class Role(models.Model):
             parts.append("Skills: " + ", ".join(skills))
         return "\n\n".join(p.strip() for p in parts if p and p.strip())
 
+    @property
+    def scoring_text(self) -> str:
+        """The words a match scores the role against. A custom role is read from the job
+        description its recruiter pasted, and the ranking was chosen and measured on ads as
+        written (`matcher.ranking.role_from_job_description`): its summary, responsibilities
+        and skill names are lines of that ad already, and adding them again would count those
+        lines twice. A catalog page has no ad, so its words are the page's own."""
+        if self.organisation_id is not None and self.description.strip():
+            return self.description
+        return self.profile_text
+
 
 class Responsibility(models.Model):
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="responsibilities")

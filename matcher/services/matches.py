@@ -323,7 +323,7 @@ def role_snapshot(role: Any) -> dict[str, Any]:
     return {
         "title": role.title,
         "version": role.version,
-        "text": role.profile_text,
+        "text": role.scoring_text,
         "skills": role_skill_profile(role),
     }
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from matcher import ranking
+from matcher.services.matches import role_snapshot
 from roles.job_description import extract_job_profile, reflow, role_create_from_job_description
 from roles.models import Role
+from roles.selectors import skill_matcher
 from roles.taxonomy import SkillMatcher
 from tests.roles.factories import skill
 
@@ -287,6 +290,32 @@ def test_it_creates_an_editable_role_private_to_the_organisation(alice_org, char
         "Keep PostgreSQL fast",
     ]
     assert not Role.objects.filter(organisation=charlie_org).exists()
+
+
+def test_a_match_scores_a_custom_role_against_the_ad_as_the_evaluation_measured_it(alice_org):
+    # The ranking's figures come from `ranking.role_from_job_description` reading ads as
+    # written; a match of the role made from the same ad must score the same words and skills,
+    # not the ad with its summary, responsibilities and skill names repeated after it.
+    for name in ("Python", "Django", "Docker", "Kubernetes", "PostgreSQL"):
+        skill(name)
+    role = role_create_from_job_description(org=alice_org, text=JD)
+    snapshot = role_snapshot(role)
+    measured = ranking.role_from_job_description(JD, skill_matcher(), categories={})
+    assert snapshot["text"] == JD.strip()
+    assert snapshot["title"] == measured.title
+    assert ranking.lexical.query_terms(snapshot["text"]) == measured.query
+    served = [
+        (s["skill_id"], s["weight"], s["must_have"], s["min_years"]) for s in snapshot["skills"]
+    ]
+    assert sorted(served) == sorted(
+        (s.skill_id, s.weight, s.must_have, s.min_years) for s in measured.skills
+    )
+    # A catalog page has no ad: its words are the page's own, skills named after them.
+    role.organisation = None
+    assert role.scoring_text == role.profile_text
+    assert role.profile_text.endswith(
+        "Skills: " + ", ".join(rs.skill.name for rs in role.role_skills.all())
+    )
 
 
 def test_it_explains_when_the_text_is_too_short_or_names_no_known_skill(alice_org):
