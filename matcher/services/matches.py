@@ -482,10 +482,12 @@ def _waiting_message(exc: Any) -> str:
     """The one sentence a waiting match shows: what it needs, what there is, what to do."""
     if exc.available_cents < 0:
         return f"{exc.message} Nothing has been charged and your candidates are kept."
+    # Stored, and read over the API long after: worded so that a top-up since does not make
+    # it false (the workspace page shows the balance of now beside it).
     return (
-        f"This match needs {format_cents(exc.needed_cents)} of credit and your balance is "
-        f"{format_cents(exc.available_cents)}. Nothing has been charged and your candidates "
-        "are kept: buy credits, then resume the match."
+        f"This match needs {format_cents(exc.needed_cents)} of credit; your balance was "
+        f"{format_cents(exc.available_cents)} when it was tried. Nothing has been charged and "
+        "your candidates are kept: buy credits, then resume the match."
     )
 
 

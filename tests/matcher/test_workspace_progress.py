@@ -118,7 +118,8 @@ def test_a_waiting_match_shows_the_balance_of_now_not_the_one_it_was_started_wit
     client.post(reverse("matcher:match_new"), data)
     match = Match.objects.get(organisation=alice_org)
     assert match.status == Match.Status.WAITING_FOR_CREDIT
-    assert "your balance is $0.00" in match.status_message
+    # The stored message, which the API returns, stays true after a top-up.
+    assert "your balance was $0.00 when it was tried" in match.status_message
     url = reverse("matcher:match_detail", args=[match.pk])
 
     credit_grant(org=alice_org, cents=1, kind="purchase", idempotency_key="p1", reference="p1")
