@@ -126,6 +126,37 @@ def test_a_role_page_renders_every_section(client: Client) -> None:
     assert "Start matching candidates for Machine Learning Engineer" in html
 
 
+@pytest.mark.parametrize(
+    ("title", "evaluate", "industries"),
+    [
+        (
+            "Machine Learning Engineer",
+            "How to Evaluate a Machine Learning Engineer",
+            "Industries Hiring Machine Learning Engineers",
+        ),
+        ("Accountant", "How to Evaluate an Accountant", "Industries Hiring Accountants"),
+        (
+            "HR Business Partner",
+            "How to Evaluate an HR Business Partner",
+            "Industries Hiring HR Business Partners",
+        ),
+        (
+            "Mobile Developer (iOS/Android)",
+            "How to Evaluate a Mobile Developer (iOS/Android)",
+            "Industries Hiring Mobile Developers (iOS/Android)",
+        ),
+    ],
+)
+def test_section_headings_read_as_english_whatever_the_title(
+    client: Client, title: str, evaluate: str, industries: str
+) -> None:
+    role = make_role(title)
+    html = client.get(role.get_absolute_url()).content.decode()
+    headings = re.findall(r"<h2[^>]*>([^<]*)</h2>", html)
+    assert evaluate in headings
+    assert industries in headings
+
+
 def test_a_role_page_has_seo_metadata(client: Client, settings) -> None:
     settings.SITE_URL = "https://rolematch.example"
     make_role("Machine Learning Engineer", onet_code="15-2051.00")
@@ -224,6 +255,44 @@ def test_unpublishing_takes_the_page_down(client: Client) -> None:
     assert client.get("/roles/data-engineer/").status_code == 200
     role_unpublish(role=role, actor=None)
     assert client.get("/roles/data-engineer/").status_code == 404
+
+
+def test_a_new_slug_takes_the_page_off_its_old_address(client: Client) -> None:
+    role = make_role("Data Engineer")
+    assert Client().get("/roles/data-engineer/").status_code == 200
+    role.slug = "data-platform-engineer"
+    role.save()
+    assert Client().get("/roles/data-engineer/").status_code == 404
+    assert Client().get("/roles/data-platform-engineer/").status_code == 200
+
+
+def test_pages_stop_linking_a_related_role_once_it_is_unpublished(client: Client) -> None:
+    page = make_role("Data Engineer")
+    related = make_role("Analytics Engineer")
+    page.related_roles.add(related)
+    assert (
+        'href="/roles/analytics-engineer/"'
+        in Client().get("/roles/data-engineer/").content.decode()
+    )
+
+    role_unpublish(role=related, actor=None)
+
+    assert Client().get("/roles/analytics-engineer/").status_code == 404
+    html = Client().get("/roles/data-engineer/").content.decode()
+    assert 'href="/roles/analytics-engineer/"' not in html
+
+
+def test_pages_show_a_related_role_under_its_new_title(client: Client) -> None:
+    page = make_role("Data Engineer")
+    related = make_role("Analytics Engineer")
+    page.related_roles.add(related)
+    assert "Analytics Engineer" in Client().get("/roles/data-engineer/").content.decode()
+
+    related.title = "Analytics Platform Engineer"
+    related.save()
+    role_publish(role=related, actor=None)
+
+    assert "Analytics Platform Engineer" in Client().get("/roles/data-engineer/").content.decode()
 
 
 def test_the_sitemap_lists_published_public_roles_only(client: Client, alice_org) -> None:
