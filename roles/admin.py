@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, QuerySet
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, QuerySet, Value, When
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -49,7 +49,19 @@ class LinesField(forms.CharField):
         return [line.strip() for line in (value or "").splitlines() if line.strip()]
 
 
-class RoleForm(forms.ModelForm):
+class TextareaLineEndingsForm(forms.ModelForm):
+    """Browsers post a textarea's line breaks as CRLF (HTML spec). Kept as sent, every save would
+    rewrite untouched prose, and history and the revert page would show edits nobody made."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for name, value in cleaned.items():
+            if isinstance(value, str) and "\r" in value:
+                cleaned[name] = value.replace("\r\n", "\n").replace("\r", "\n")
+        return cleaned
+
+
+class RoleForm(TextareaLineEndingsForm):
     alternate_titles = LinesField(required=False, help_text="One title per line.")
 
     class Meta:
@@ -57,7 +69,7 @@ class RoleForm(forms.ModelForm):
         exclude: list[str] = []
 
 
-class InterviewTopicForm(forms.ModelForm):
+class InterviewTopicForm(TextareaLineEndingsForm):
     questions = LinesField(required=False, help_text="One question per line.")
 
     class Meta:
@@ -74,6 +86,7 @@ class RoleSkillInline(admin.TabularInline):
 
 class ResponsibilityInline(admin.TabularInline):
     model = Responsibility
+    form = TextareaLineEndingsForm
     extra = 0
     fields = ["order", "text"]
     formfield_overrides = {
@@ -85,6 +98,7 @@ class ResponsibilityInline(admin.TabularInline):
 
 class EvaluationCriterionInline(admin.StackedInline):
     model = EvaluationCriterion
+    form = TextareaLineEndingsForm
     extra = 0
     fields = [("title", "order"), "guidance"]
 
@@ -382,6 +396,8 @@ class SkillAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "slug", "alias_set__alias", "category"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [SkillAliasInline]
+    # Stated here because the role count annotation (a GROUP BY) drops Meta.ordering.
+    ordering = ["name"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Skill]:
         return (
@@ -390,6 +406,26 @@ class SkillAdmin(SimpleHistoryAdmin):
             .prefetch_related("alias_set")
             .annotate(n_roles=Count("role_skills", distinct=True))
         )
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Skill], search_term: str
+    ) -> tuple[QuerySet[Skill], bool]:
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if not term:
+            return queryset, may_have_duplicates
+        # The role form's skill picker shows 20 at a time: a curator typing "Go" or "R" wants
+        # that skill, not the first twenty names that merely contain the letters.
+        alias_is_term = Exists(SkillAlias.objects.filter(skill=OuterRef("pk"), alias__iexact=term))
+        rank = Case(
+            When(name__iexact=term, then=Value(0)),
+            When(alias_is_term, then=Value(1)),
+            When(name__istartswith=term, then=Value(2)),
+            default=Value(3),
+            output_field=IntegerField(),
+        )
+        ranked = queryset.annotate(search_rank=rank).order_by("search_rank", "name")
+        return ranked, may_have_duplicates
 
     @admin.display(description="Aliases")
     def alias_list(self, obj: Skill) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -308,7 +309,15 @@ class SalaryRange(models.Model):
 class RoleSkill(models.Model):
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="role_skills")
     skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="role_skills")
-    weight = models.PositiveSmallIntegerField(default=3, help_text="1 (nice) to 5 (critical)")
+    weight = models.PositiveSmallIntegerField(
+        default=3,
+        help_text="1 (nice) to 5 (critical)",
+        # The check constraint alone answers a curator with its own name; these say what to type.
+        validators=[
+            MinValueValidator(1, "A weight runs from 1 (nice to have) to 5 (critical)."),
+            MaxValueValidator(5, "A weight runs from 1 (nice to have) to 5 (critical)."),
+        ],
+    )
     must_have = models.BooleanField(default=False)
     min_years = models.PositiveSmallIntegerField(null=True, blank=True)
 

@@ -47,7 +47,10 @@ def test_a_curator_stages_previews_publishes_and_discards_a_revision(
     # Edit the draft: a new summary and a heavier Kubernetes.
     page.locator("#id_summary").fill(NEW)
     kubernetes = draft.role_skills.get(skill__name="Kubernetes")
-    row = page.locator(f'input[name$="-id"][value="{kubernetes.pk}"]').get_attribute("name")
+    # Each section numbers its rows on its own: only the skills' ids say which row is Kubernetes.
+    row = page.locator(
+        f'input[name^="role_skills-"][name$="-id"][value="{kubernetes.pk}"]'
+    ).get_attribute("name")
     assert row
     page.fill(f'input[name="{row.removesuffix("-id")}-weight"]', "5")
     page.get_by_role("button", name="Save and continue editing").click()

@@ -132,6 +132,27 @@ def test_editing_a_published_role_publishes_a_new_version_and_history_records_wh
     assert "curator@rolematch.test" in history.content.decode()
 
 
+def test_saving_from_a_browser_leaves_untouched_prose_as_it_was(curator: Client) -> None:
+    role = make_role("Data Engineer")
+    role.responsibilities.update(text="Own the pipelines.\nAnd their tests.")
+    data = _form_data(role, summary="Only the summary is new.")
+    # A browser sends every textarea back with CRLF line breaks.
+    for key, value in list(data.items()):
+        if isinstance(value, str) and "\n" in value and key != "alternate_titles":
+            data[key] = value.replace("\n", "\r\n")
+    before = role.history.count()
+
+    response = curator.post(change_url(role), data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    role.refresh_from_db()
+    assert "\r" not in role.description
+    assert "\r" not in role.day_in_the_life
+    assert role.responsibilities.first().text == "Own the pipelines.\nAnd their tests."
+    saved = role.history.order_by("history_date")[before]
+    assert [c.field for c in saved.diff_against(saved.prev_record).changes] == ["summary"]
+
+
 def test_a_curator_reverts_a_role_to_an_earlier_version(curator: Client) -> None:
     role = make_role("Data Engineer", summary="The first summary.")
     first = role.history.order_by("history_date").first()
@@ -161,6 +182,39 @@ def test_the_skill_admin_searches_aliases_and_serves_autocomplete(curator: Clien
         },
     ).json()
     assert [r["text"] for r in auto["results"]] == ["Kubernetes"]
+
+
+def test_a_weight_out_of_range_is_refused_in_words_a_curator_understands(
+    curator: Client,
+) -> None:
+    role = make_role("Data Engineer", skills=[("SQL", 4, True)])
+    response = curator.post(change_url(role), _form_data(role, **{"role_skills-0-weight": "7"}))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "A weight runs from 1 (nice to have) to 5 (critical)." in html
+    assert "roles_roleskill_weight_1_5" not in html
+    assert RoleSkill.objects.get(role=role).weight == 4
+
+
+def test_the_skill_picker_offers_the_skill_typed_first(curator: Client) -> None:
+    # More names holding the letters than the picker's first page shows, all created before
+    # the skills asked for, as in the real taxonomy.
+    for i in range(25):
+        skill(f"Agile Governance {i:02}")
+    skill("Go", "Golang")
+    skill("Kubernetes", "k8s")
+    skill("Google Cloud Platform")
+
+    def picker(term: str) -> list[str]:
+        auto = curator.get(
+            "/admin/autocomplete/",
+            {"term": term, "app_label": "roles", "model_name": "roleskill", "field_name": "skill"},
+        ).json()
+        return [r["text"] for r in auto["results"]]
+
+    assert picker("go")[:2] == ["Go", "Google Cloud Platform"]
+    assert picker("golang")[0] == "Go"
+    assert picker("K8S") == ["Kubernetes"]
 
 
 def test_adding_a_skill_with_an_alias_in_the_admin(curator: Client) -> None:
