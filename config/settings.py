@@ -339,6 +339,9 @@ else:
         # hops per resume feels); a tenth of a second costs a directory listing, nothing more.
         "polling_interval": env.float("CELERY_BROKER_POLLING_INTERVAL", default=0.1),
     }
+    if CELERY_BROKER_URL.startswith("filesystem://"):
+        # kombu's own writes a message where a polling worker can read it half-written.
+        CELERY_BROKER_TRANSPORT = "config.broker:Transport"
 # A task that is not acknowledged within this window is handed to another worker. It must be
 # longer than the hard time limit, or a slow task would run twice while still alive.
 CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
