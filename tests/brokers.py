@@ -24,13 +24,16 @@ def _reset_connections() -> None:
 
 @contextmanager
 def broker_at(url: str) -> Iterator[None]:
-    previous = celery_app.conf.broker_url
+    previous = celery_app.conf.broker_url, celery_app.conf.broker_transport
     celery_app.conf.broker_url = url
+    # The embedded broker names its transport class (config.broker), which would win over the
+    # URL's scheme: another broker is reached through its own.
+    celery_app.conf.broker_transport = None
     _reset_connections()
     try:
         yield
     finally:
-        celery_app.conf.broker_url = previous
+        celery_app.conf.broker_url, celery_app.conf.broker_transport = previous
         _reset_connections()
 
 

@@ -1,7 +1,7 @@
 import pytest
 from django.test import Client
 
-from config.celery import app as celery_app
+from tests.brokers import broker_at
 
 
 @pytest.mark.django_db
@@ -19,12 +19,10 @@ def test_readyz_reports_every_dependency_ready(client: Client) -> None:
 
 
 @pytest.mark.django_db
-def test_readyz_names_the_broker_when_it_cannot_be_reached(
-    client: Client, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_readyz_names_the_broker_when_it_cannot_be_reached(client: Client) -> None:
     # Port 9 on loopback has no Redis: a real connection attempt that is refused.
-    monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:9/0")
-    response = client.get("/readyz")
+    with broker_at("redis://127.0.0.1:9/0"):
+        response = client.get("/readyz")
     assert response.status_code == 503
     body = response.json()
     assert set(body["failing"]) == {"broker"}

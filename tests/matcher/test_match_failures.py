@@ -25,6 +25,7 @@ from matcher.services import matches as matching
 from matcher.services.matches import match_create, match_score, pipeline_sweep
 from outbox.models import Message
 from tests.api.conftest import bearer
+from tests.brokers import UNREACHABLE, broker_at
 from tests.candidates.factories import CandidateFactory, DocumentFactory, media_root, upload  # noqa: F401
 from tests.matcher.test_matching_pipeline import FIT, NO_PYTHON, NURSE
 from tests.roles.factories import make_role
@@ -392,12 +393,8 @@ def test_with_the_broker_unreachable_a_file_never_read_is_queued_again_through_t
     waiting = DocumentFactory(organisation=funded, status=Document.Status.UPLOADED)
     Document.objects.filter(pk=waiting.pk).update(updated_at=now - timedelta(minutes=45))
     Message.objects.all().delete()
-    previous = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens there
-    try:
+    with broker_at(UNREACHABLE):
         report = pipeline_sweep(now=now)
-    finally:
-        app.conf.broker_url = previous
 
     assert (report.documents_requeued, report.documents_behind_backlog) == (1, 0)
     assert Message.objects.get(task="matcher.documents_ingest").args == [[waiting.pk]]
