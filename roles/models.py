@@ -116,11 +116,24 @@ class Role(models.Model):
     day_in_the_life = models.TextField(blank=True)
     salary_context = models.TextField(blank=True)
     onet_code = models.CharField("O*NET-SOC code", max_length=12, blank=True, db_index=True)
-    job_zone = models.PositiveSmallIntegerField(null=True, blank=True)
+    job_zone = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(1, "O*NET's job zones run from 1 to 5."),
+            MaxValueValidator(5, "O*NET's job zones run from 1 to 5."),
+        ],
+    )
     source_note = models.TextField(blank=True, help_text="Credit line shown at the page's foot.")
     industries = models.ManyToManyField(Industry, blank=True, related_name="roles")
     related_roles = models.ManyToManyField(
-        "self", symmetrical=False, blank=True, related_name="related_from"
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="related_from",
+        # Catalog pages only: a draft revision is deleted when it is published, taking the link
+        # with it, and an organisation's own role is never shown on a public page.
+        limit_choices_to={"organisation__isnull": True, "draft_of__isnull": True},
     )
     # Set on a draft revision: the staged next version of a live page, edited and previewed
     # beside it, then published onto it or discarded (roles.services.role_revision_*).

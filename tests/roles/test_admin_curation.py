@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from roles.models import Role, RoleSkill, Skill
-from roles.services import role_publish
+from roles.services import role_publish, role_revision_start
 from tests.roles.factories import make_role, skill
 
 pytestmark = pytest.mark.django_db
@@ -217,6 +217,45 @@ def test_the_skill_picker_offers_the_skill_typed_first(curator: Client) -> None:
     assert picker("K8S") == ["Kubernetes"]
 
 
+def test_only_catalog_pages_can_be_related_and_a_job_zone_is_one_to_five(
+    curator: Client, alice_org
+) -> None:
+    page = make_role("Data Engineer", skills=[("SQL", 4, True)])
+    analyst = make_role("Data Analyst")
+    # A draft revision is deleted once published, and the link to it with it; an
+    # organisation's own role is never shown on a public page.
+    revision = role_revision_start(role=analyst)
+    private = make_role("Data Analyst (ours)", organisation=alice_org)
+
+    def picker(term: str) -> list[str]:
+        auto = curator.get(
+            "/admin/autocomplete/",
+            {
+                "term": term,
+                "app_label": "roles",
+                "model_name": "role",
+                "field_name": "related_roles",
+            },
+        ).json()
+        return [r["id"] for r in auto["results"]]
+
+    assert picker("analyst") == [str(analyst.pk)]
+    for bad in (revision, private):
+        response = curator.post(change_url(page), _form_data(page, related_roles=[bad.pk]))
+        assert response.status_code == 200
+        assert "Select a valid choice" in response.content.decode()
+    assert not page.related_roles.exists()
+
+    response = curator.post(change_url(page), _form_data(page, job_zone="9"))
+    assert "O*NET&#x27;s job zones run from 1 to 5." in response.content.decode()
+    response = curator.post(
+        change_url(page), _form_data(page, job_zone="4", related_roles=[analyst.pk])
+    )
+    assert response.status_code == 302
+    page.refresh_from_db()
+    assert (page.job_zone, list(page.related_roles.all())) == (4, [analyst])
+
+
 def test_adding_a_skill_with_an_alias_in_the_admin(curator: Client) -> None:
     response = curator.post(
         reverse("admin:roles_skill_add"),
@@ -236,7 +275,7 @@ def test_adding_a_skill_with_an_alias_in_the_admin(curator: Client) -> None:
     ]
 
 
-def _form_data(role: Role, **overrides: str) -> dict[str, object]:
+def _form_data(role: Role, **overrides: object) -> dict[str, object]:
     """The change form as the browser would post it, with the role's current inlines."""
     data: dict[str, object] = {
         "title": role.title,
