@@ -23,6 +23,11 @@ _RESOURCES: list[tuple[str, str, str]] = [
     ("credits", "api:credit_balance", "Your credit balance."),
     ("credit_ledger", "api:credit_ledger", "Every credit movement, newest first."),
     ("credit_packs", "api:credit_packs", "The credit packs on sale."),
+    (
+        "credit_checkout",
+        "api:credit_checkout",
+        "POST a pack's id to buy it through Stripe Checkout.",
+    ),
 ]
 
 

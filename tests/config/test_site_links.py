@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from config import api_urls
 from tests.roles.factories import make_role
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +92,12 @@ def test_the_api_root_is_a_json_index_with_links_to_the_schema_and_docs(client: 
         # Every listed resource exists: anonymous callers get a problem, never a 404.
         assert client.get(path).status_code != 404, path
     assert client.get("/api/schema/").status_code == 200
+    # Every address that needs no id is listed: a client finds them all from here.
+    listed = {
+        r["url"].removeprefix(f"http://{OTHER_PORT}/api/v1/") for r in body["resources"].values()
+    }
+    fixed = {str(p.pattern) for p in api_urls.urlpatterns if "<" not in str(p.pattern)}
+    assert fixed - {""} == listed
 
 
 def test_the_favicon_is_served_and_every_page_names_it(client: Client) -> None:
