@@ -493,10 +493,15 @@ def _responsibilities(lines: list[str], sections: list[str]) -> list[str]:
 
 
 def _summary(lines: list[str]) -> str:
-    for line in lines[1:]:
-        text = line.strip()
-        if len(text) > 60:
-            return text[:400]
+    """The ad's first sentence-long paragraph, shown as the custom role's summary. A list item
+    ("- General ledger reconciliation, ...") reads as a summary only when the ad has no prose."""
+    long = [line.strip() for line in lines[1:] if len(line.strip()) > 60]
+    prose = [text for text in long if not _LIST_ITEM.match(text)]
+    if prose:
+        return prose[0][:400]
+    if long:
+        item = _LIST_ITEM.match(long[0])
+        return (item.group(1) if item else long[0])[:400]
     return ""
 
 

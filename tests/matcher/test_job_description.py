@@ -137,6 +137,24 @@ def test_a_preference_in_a_bracket_leaves_the_skill_before_it_a_requirement():
     assert not {s.name: s for s in extract_job_profile(plain, MATCHER).skills}["Docker"].must_have
 
 
+def test_the_summary_is_the_ads_first_prose_not_a_list_item():
+    ad = (
+        "Staff Accountant\n\nResponsibilities\n"
+        "- General ledger reconciliation, month-end close and accruals for three entities\n"
+        "About us\n"
+        "We are a family-owned distributor of building materials with twelve branches.\n"
+    )
+    assert extract_job_profile(ad, MATCHER).summary == (
+        "We are a family-owned distributor of building materials with twelve branches."
+    )
+    only_items = (
+        "Staff Accountant\n\n- General ledger reconciliation, month-end close and accruals\n"
+    )
+    assert extract_job_profile(only_items, MATCHER).summary == (
+        "General ledger reconciliation, month-end close and accruals"
+    )
+
+
 def test_the_title_is_the_first_line():
     assert extract_job_profile(JD, MATCHER).title == "Backend Developer"
 
