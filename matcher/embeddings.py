@@ -80,8 +80,9 @@ def _version_of(path: str) -> str:
 
 # What the model is given, besides its files: bumped when that changes, so that vectors stored
 # under the old marker are re-made lazily. "pii1": resumes are embedded with the candidate's
-# identity masked (`matcher.blind.mask_identity`).
-INPUT_VERSION = "pii1"
+# identity masked (`matcher.blind.mask_identity`). "pii2": and the titles embedded beside them
+# leave out intake's headline unless a recruiter corrected it (`_candidate_titles`).
+INPUT_VERSION = "pii2"
 
 
 def model_version() -> str:

@@ -173,7 +173,12 @@ def candidates_embed(
         except Exception:
             logger.exception("masking candidate %s failed", c.pk)
             broken[c.pk] = EMBED_FAILED
-    hashes = {pk: _sha(text) for pk, text in inputs.items()}
+    # A corrected headline is one of the titles embedded, so correcting it re-embeds too.
+    headlines = {c.pk: _corrected_headline(c) for c in candidates}
+    hashes = {
+        pk: _sha(f"{text}\n{headlines[pk]}" if headlines[pk] else text)
+        for pk, text in inputs.items()
+    }
     for row in CandidateEmbedding.objects.filter(
         candidate_id__in=list(hashes), model_version=version
     ):
@@ -231,11 +236,18 @@ def _embed_batch(
     return out
 
 
+def _corrected_headline(candidate: Candidate) -> str:
+    return candidate.headline if "headline" in (candidate.corrections or {}) else ""
+
+
 def _candidate_titles(candidate: Candidate, masked: str) -> list[str]:
-    """The titles read the way `rank_resumes` reads them, plus a headline the recruiter set."""
+    """The titles the evaluation reads (`ranking.profile_facts`), plus a headline the recruiter
+    corrected. Intake's own headline stays out: every ranking figure was measured without it,
+    and reading it in place of the line under the name measured no better (docs/parsing.md)."""
     titles = ranking.profile_facts(masked)[1]
-    if candidate.headline and candidate.headline not in titles:
-        titles = [candidate.headline, *titles][: ranking.MAX_TITLES]
+    headline = _corrected_headline(candidate)
+    if headline and headline not in titles:
+        titles = [headline, *titles][: ranking.MAX_TITLES]
     # A blank title has no vector, and the stored titles must line up with their vectors.
     return [t[:100] for t in titles if t.strip()]
 

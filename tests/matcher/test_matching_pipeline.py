@@ -9,7 +9,8 @@ from billing.models import Reservation, ReservationCharge
 from billing.selectors import balance_cents, price_per_candidate_cents
 from billing.services import credit_grant
 from candidates.models import Document
-from matcher import embeddings, ranker, scoring, vector_cache
+from candidates.services import candidate_correct
+from matcher import embeddings, ranker, ranking, scoring, vector_cache
 from matcher.models import CandidateEmbedding, Decision, Match, MatchResult
 from matcher.selectors.matches import decision_history, match_progress, match_results
 from matcher.services import matches as matching
@@ -314,6 +315,27 @@ def test_embedding_is_stored_with_the_model_version_and_redone_when_the_text_cha
     assert CandidateEmbedding.objects.filter(candidate=ada).count() == 1
 
 
+def test_the_titles_embedded_are_the_evaluations_plus_a_headline_the_recruiter_corrected(
+    alice, alice_org
+):
+    # Every ranking figure reads a resume's titles with `ranking.profile_facts`; intake's own
+    # headline was measured in its place and ranked no better, so it is not added.
+    ada = candidate(alice_org, FIT, "Ada")
+    ada.headline = "Platform Engineer"
+    ada.save()
+    read = ranking.profile_facts(matching.candidate_embedding_text(ada))[1]
+    first = candidate_embed(candidate_id=ada.pk)
+    assert first is not None
+    assert first.titles == read
+    # A recruiter's correction is embedded at once, ahead of what the resume says.
+    candidate_correct(candidate=ada, user=alice, data={"headline": "Staff Platform Engineer"})
+    ada.refresh_from_db()
+    corrected = candidate_embed(candidate_id=ada.pk)
+    assert corrected is not None
+    assert corrected.titles == ["Staff Platform Engineer", *read][: ranking.MAX_TITLES]
+    assert corrected.text_sha256 != first.text_sha256
+
+
 def test_the_pool_is_ranked_exactly_from_the_cached_matrix(alice_org, charlie_org):
     ada = candidate(alice_org, FIT, "Ada")
     florence = candidate(alice_org, NURSE, "Florence")
@@ -394,7 +416,7 @@ def test_vectors_stored_under_an_older_marker_are_made_again(alice_org, monkeypa
     new = candidate_embed(candidate_id=ada.pk)
     assert new.pk != old.pk
     assert new.model_version.endswith("+pii0")
-    assert old.model_version.endswith("+pii1")
+    assert old.model_version.endswith("+pii2")
 
 
 def test_a_flushed_pool_counter_never_repeats_a_version_a_process_may_hold(db):
