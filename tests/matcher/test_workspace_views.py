@@ -368,7 +368,10 @@ def test_a_junior_title_is_explained_and_its_step_reweighted_in_the_browser(
         organisation=funded,
         name="Sam Poe",
         email="sam@example.com",
-        text=ML_TEXT.format(name="Sam Poe", email="sam@example.com", pronoun="They"),
+        # The title the matcher reads is the resume's own, not intake's headline.
+        text=ML_TEXT.format(name="Sam Poe", email="sam@example.com", pronoun="They").replace(
+            "Machine Learning Engineer, Tensor", "Junior Machine Learning Engineer, Tensor"
+        ),
         headline="Junior Machine Learning Engineer",
         skills=["Python", "PyTorch", "Kubernetes", "SQL"],
         profile={"name": {"value": "Sam Poe", "confidence": 0.9}},
