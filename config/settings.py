@@ -114,6 +114,9 @@ ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 SITE_ID = 1
+# What this deploy is (an image tag, a commit). Cached pages key on it (`roles.release`); left
+# empty, a digest of the templates, source and static manifest stands in.
+RELEASE = env.str("RELEASE", default="")
 
 TEMPLATES = [
     {

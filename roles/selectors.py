@@ -27,6 +27,7 @@ from django.db.models.functions import Cast
 
 from roles.job_description import ListedSkill, listed_skills
 from roles.models import Industry, Role, RoleSkill, Skill, SkillAlias
+from roles.release import release_stamp
 from roles.taxonomy import SkillMatcher
 
 # --- Skills taxonomy ---------------------------------------------------------------------------
@@ -225,15 +226,17 @@ def _generation_key(slug: str) -> str:
 
 
 def role_page_cache_key(*, role: Role) -> str:
-    """Keyed on the slug's generation, the version and the last save: a publish, an unpublish or
-    any edit lands on a new key, and `role_cache_invalidate` retires every older one."""
+    """Keyed on the deploy, the slug's generation, the version and the last save: a deploy, a
+    publish, an unpublish or any edit lands on a new key, and `role_cache_invalidate` retires
+    every older one."""
     generation = cache.get(_generation_key(role.slug), 0)
     stamp = role.updated_at.timestamp() if role.updated_at else 0
-    return f"roles:page:{role.slug}:{generation}:{role.version}:{stamp}"
+    return f"roles:page:{release_stamp()}:{role.slug}:{generation}:{role.version}:{stamp}"
 
 
 def _visitor_page_key(slug: str, site: str) -> str:
-    return f"roles:visitor-page:{slug}:{hashlib.sha256(site.encode()).hexdigest()[:16]}"
+    site_hash = hashlib.sha256(site.encode()).hexdigest()[:16]
+    return f"roles:visitor-page:{release_stamp()}:{slug}:{site_hash}"
 
 
 def role_visitor_page_get(*, slug: str, site: str) -> tuple[str | None, int]:

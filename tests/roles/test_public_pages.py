@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from roles.models import Role, SalaryRange
+from roles.release import release_stamp
 from roles.services import role_publish, role_unpublish
 from tests.roles.factories import industry, make_role, skill
 
@@ -212,6 +213,52 @@ def test_the_page_is_cached_and_a_publish_shows_the_new_content(client: Client) 
     # ...until the role is published again.
     role_publish(role=role, actor=None)
     assert "Principal" in client.get("/roles/data-engineer/").content.decode()
+
+
+@pytest.fixture
+def release(settings):
+    """Sets the deploy's name for a test, and forgets the stamp read under the old one."""
+
+    def deploy(name: str) -> None:
+        settings.RELEASE = name
+        release_stamp.cache_clear()
+
+    yield deploy
+    release_stamp.cache_clear()
+
+
+def test_a_deploy_never_serves_pages_cached_by_the_one_before(
+    client: Client, alice, release
+) -> None:
+    release("v1")
+    role = make_role("Data Engineer")
+    client.force_login(alice)
+    for reader in (Client(), client):
+        assert "Principal" not in reader.get("/roles/data-engineer/").content.decode()
+    # Unseen by the cache (no save), as a changed template or stylesheet is.
+    SalaryRange.objects.filter(role=role).update(level="Principal")
+    for reader in (Client(), client):
+        assert "Principal" not in reader.get("/roles/data-engineer/").content.decode()
+
+    release("v2")
+
+    for reader in (Client(), client):
+        assert "Principal" in reader.get("/roles/data-engineer/").content.decode()
+
+
+def test_without_a_name_the_stamp_follows_the_templates(settings, tmp_path, release) -> None:
+    release("")
+    page = tmp_path / "page.html"
+    page.write_text("<p>one</p>")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
+    first = release_stamp()
+    release_stamp.cache_clear()
+    assert release_stamp() == first
+
+    page.write_text("<p>two</p>")
+    release_stamp.cache_clear()
+
+    assert release_stamp() != first
 
 
 def test_visitors_without_a_session_get_the_whole_page_from_the_cache_with_their_own_token(
