@@ -185,6 +185,9 @@ class Candidate(models.Model):
     source_document = models.ForeignKey(
         Document, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Embeddings of this text begun alone after a worker died embedding it, not yet stored:
+    # past PARSE_MAX_ATTEMPTS the candidate fails alone instead of killing the next worker.
+    embed_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -17,7 +17,7 @@ import logging
 import threading
 import time
 from collections import Counter, OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
@@ -57,6 +57,16 @@ EMBED_FAILED = (
     "Something went wrong on our side while preparing this resume for scoring. It was not "
     "charged; upload it again later, and tell us if it keeps happening."
 )
+
+
+def embed_crashed_message(times: int) -> str:
+    return (
+        f"Preparing this resume for scoring stopped our worker {times} times (it ran out of "
+        "memory or was killed), so it was set aside. It was not charged; upload it again as a "
+        "shorter or simpler file, and tell us if it keeps happening."
+    )
+
+
 SCORE_FAILED = (
     "Something went wrong on our side while scoring this resume. It was not charged; run the "
     "match again later, and tell us if it keeps happening."
@@ -133,33 +143,44 @@ def _embed_batch_or_each(
         return made
 
 
-def _documents_settle(*, embedded: list[int], broken: list[int]) -> None:
-    """The documents of candidates now embedded are ready; those of broken ones fail."""
+def _documents_settle(*, embedded: list[int], broken: Mapping[int, str]) -> None:
+    """The documents of candidates now embedded are ready; those of broken ones fail with their
+    candidate's reason."""
     if embedded:
         # A document failed by an earlier broken attempt is ready again once its vectors exist.
         Document.objects.filter(candidate_id__in=embedded).filter(
             Q(status=Document.Status.PARSED)
             | Q(status=Document.Status.FAILED, error_code=EMBED_FAILED_CODE)
         ).update(status=Document.Status.EMBEDDED, error_code="", error_message="")
-    if broken:
-        Document.objects.filter(
-            candidate_id__in=broken, status__in=[Document.Status.PARSED]
-        ).update(
+    by_reason: dict[str, list[int]] = {}
+    for candidate_id, reason in broken.items():
+        by_reason.setdefault(reason, []).append(candidate_id)
+    for reason, ids in by_reason.items():
+        Document.objects.filter(candidate_id__in=ids, status__in=[Document.Status.PARSED]).update(
             status=Document.Status.FAILED,
             error_code=EMBED_FAILED_CODE,
-            error_message=EMBED_FAILED,
+            error_message=reason,
             updated_at=timezone.now(),
         )
 
 
 def candidates_embed(
-    *, candidates: Sequence[Candidate], failures: dict[int, str] | None = None
+    *,
+    candidates: Sequence[Candidate],
+    failures: dict[int, str] | None = None,
+    cautious: bool = False,
+    on_attempt: Callable[[], object] | None = None,
 ) -> dict[int, CandidateEmbedding]:
     """Current embeddings for `candidates`, embedding (in shared batches) those that lack one.
 
     A candidate whose text breaks the model fails alone: it is left out of the result, its
     reason goes into `failures` (candidate id -> message) and its documents are failed with it.
-    Idempotent: a candidate embedded meanwhile by another worker keeps that worker's row."""
+    Idempotent: a candidate embedded meanwhile by another worker keeps that worker's row.
+
+    `cautious`, for work handed out again after its worker died: each candidate is embedded
+    and stored alone, its attempt counted and committed first, so a text that kills every
+    worker fails alone after PARSE_MAX_ATTEMPTS instead of taking its batch down each time;
+    `on_attempt` runs in the transaction that counts each attempt."""
     version = embeddings.model_version()
     found: dict[int, CandidateEmbedding] = {}
     # The hash is of the masked text, so a corrected name re-embeds like a changed text.
@@ -186,8 +207,13 @@ def candidates_embed(
             found[row.candidate_id] = row
     todo = [c for c in candidates if c.pk in inputs and c.pk not in found]
     touched_orgs: set[int] = set()
-    for start in range(0, len(todo), SCORE_BATCH):
-        made = _embed_batch_or_each(todo[start : start + SCORE_BATCH], inputs, broken)
+    step = 1 if cautious else SCORE_BATCH
+    for start in range(0, len(todo), step):
+        group = todo[start : start + step]
+        if cautious and (died := _embed_attempt_count(group[0], on_attempt)):
+            broken[group[0].pk] = embed_crashed_message(died)
+            continue
+        made = _embed_batch_or_each(group, inputs, broken)
         for candidate, fields in made:
             fields["text_sha256"] = hashes[candidate.pk]
             try:
@@ -199,12 +225,32 @@ def candidates_embed(
                 row = CandidateEmbedding.objects.get(candidate=candidate, model_version=version)
             found[candidate.pk] = row
             touched_orgs.add(candidate.organisation_id)
-    _documents_settle(embedded=list(found), broken=list(broken))
+        stored = [c.pk for c, _ in made]
+        Candidate.objects.filter(pk__in=stored, embed_attempts__gt=0).update(embed_attempts=0)
+    _documents_settle(embedded=list(found), broken=broken)
     if broken and failures is not None:
         failures.update(broken)
     for org_id in touched_orgs:
         vector_cache.pool_changed(org_id)
     return found
+
+
+def _embed_attempt_count(candidate: Candidate, on_attempt: Callable[[], object] | None) -> int:
+    """Counts one more attempt at embedding `candidate` alone, committed before the model runs
+    (a death would roll back anything later); returns how many attempts died before this one
+    once there have been PARSE_MAX_ATTEMPTS of them, else 0."""
+    with transaction.atomic():
+        if on_attempt is not None:
+            on_attempt()
+        Candidate.objects.filter(pk=candidate.pk).update(embed_attempts=F("embed_attempts") + 1)
+        attempts = Candidate.objects.values_list("embed_attempts", flat=True).get(pk=candidate.pk)
+    died = attempts - 1
+    if died < settings.PARSE_MAX_ATTEMPTS:
+        return 0
+    logger.error(
+        "embedding candidate %s stopped its worker %s times; set aside", candidate.pk, died
+    )
+    return died
 
 
 def _embed_batch(
@@ -258,7 +304,8 @@ def candidate_embed(*, candidate_id: int) -> CandidateEmbedding | None:
     candidate = Candidate.objects.filter(pk=candidate_id).first()
     if candidate is None:
         return None  # deleted since the upload; nothing to do
-    return candidates_embed(candidates=[candidate]).get(candidate.pk)
+    # Alone anyway, so counting its attempt costs one statement and bounds a text that kills.
+    return candidates_embed(candidates=[candidate], cautious=True).get(candidate.pk)
 
 
 # --- Reading, embedding and scoring uploads in chunks ------------------------------------
@@ -278,8 +325,13 @@ def documents_ingest(*, document_ids: Sequence[int], budget_s: float) -> IngestO
 
     A file that fails to read fails alone with its reason, as in `document_parse`. Past
     `budget_s` seconds the rest of the chunk is handed back, so one slow file (OCR) never
-    pushes the chunk into Celery's time limit."""
+    pushes the chunk into Celery's time limit. A file already read when the chunk arrives was
+    read by a delivery whose worker died before embedding it: the chunk is then embedded with
+    care (`candidates_embed`'s `cautious`)."""
     started = time.monotonic()
+    redelivered = Document.objects.filter(
+        pk__in=list(document_ids), status=Document.Status.PARSED
+    ).exists()
     ready: list[int] = []
     for index, document_id in enumerate(document_ids):
         if index and time.monotonic() - started > budget_s:
@@ -302,17 +354,17 @@ def documents_ingest(*, document_ids: Sequence[int], budget_s: float) -> IngestO
             ready.append(document.candidate_id)
     else:
         left = []
-    embedded = candidates_ready(candidate_ids=ready)
+    embedded = candidates_ready(candidate_ids=ready, cautious=redelivered)
     return IngestOutcome(parsed=len(ready), embedded=embedded, left=left)
 
 
-def candidates_ready(*, candidate_ids: Sequence[int]) -> int:
+def candidates_ready(*, candidate_ids: Sequence[int], cautious: bool = False) -> int:
     """Embeds freshly read candidates together, then scores them in every running match that
     chose their files; returns how many were embedded."""
     if not candidate_ids:
         return 0
     candidates = list(Candidate.objects.filter(pk__in=list(candidate_ids)).order_by("pk"))
-    rows = candidates_embed(candidates=candidates)
+    rows = candidates_embed(candidates=candidates, cautious=cautious)
     matches = (
         Match.objects.filter(
             status__in=list(Match.ACTIVE_STATUSES), documents__candidate_id__in=list(rows)
@@ -731,12 +783,15 @@ def _resolve_documents(match: Match) -> tuple[int, int]:
     return failed, waiting
 
 
-def match_score(*, match_id: int, only: Iterable[int] | None = None) -> ScoreProgress:
+def match_score(
+    *, match_id: int, only: Iterable[int] | None = None, cautious: bool = False
+) -> ScoreProgress:
     """Scores the candidates of the match that are ready and not yet scored; safe to rerun.
 
     `only`: score just these candidates (those a task has just read and embedded), then finish
     the match if nothing is left. A candidate that cannot be embedded or scored fails alone (a
-    `MatchFailure` with its reason, never charged); the match finishes with the others."""
+    `MatchFailure` with its reason, never charged); the match finishes with the others.
+    `cautious`: embed those lacking vectors one at a time, counted (`candidates_embed`)."""
     match = Match.objects.select_related("organisation", "reservation").get(pk=match_id)
     if match.status not in Match.ACTIVE_STATUSES:
         return ScoreProgress(match.scored_count, match.failed_count, 0, match.is_finished)
@@ -762,7 +817,7 @@ def match_score(*, match_id: int, only: Iterable[int] | None = None) -> ScorePro
         todo = todo.exclude(pk__in=coming)
     batch = list(todo.order_by("pk"))
     if batch:
-        _score_batch(match, batch, unreadable=unreadable)
+        _score_batch(match, batch, unreadable=unreadable, cautious=cautious)
     scored, failed = _match_counts(match, unreadable)
     if waiting or (
         only is not None and match.candidates.exclude(pk__in=_settled_ids(match)).exists()
@@ -799,10 +854,17 @@ def match_score_delivery(*, match_id: int) -> ScoreProgress:
         match_fail(match_id=match_id, message=crashed_scoring_message(died))
         match = Match.objects.get(pk=match_id)
         return ScoreProgress(match.scored_count, match.failed_count, 0, True)
+    forget = Match.objects.filter(pk=match_id).exclude(score_attempts=0)
     try:
-        return match_score(match_id=match_id)
-    finally:
-        Match.objects.filter(pk=match_id).exclude(score_attempts=0).update(score_attempts=0)
+        # After a death, a text its worker could not embed fails alone rather than the match.
+        progress = match_score(match_id=match_id, cautious=died > 0)
+    except Exception:
+        # An error of ours ends the delivery and the worker lives on: not a death. Anything
+        # else (the process torn down) leaves the count, as a kill does.
+        forget.update(score_attempts=0)
+        raise
+    forget.update(score_attempts=0)
+    return progress
 
 
 def _settled_ids(match: Match) -> set[int]:
@@ -827,7 +889,9 @@ def _candidate_fail(match: Match, candidate: Candidate, stage: str, message: str
     )
 
 
-def _score_batch(match: Match, candidates: list[Candidate], *, unreadable: int = 0) -> None:
+def _score_batch(
+    match: Match, candidates: list[Candidate], *, unreadable: int = 0, cautious: bool = False
+) -> None:
     role = _role_features(match)
     stats = pool_stats_for_org(match.organisation_id)
     finder = skill_matcher()
@@ -836,7 +900,17 @@ def _score_batch(match: Match, candidates: list[Candidate], *, unreadable: int =
     for start in range(0, len(candidates), SCORE_BATCH):
         batch = candidates[start : start + SCORE_BATCH]
         broken: dict[int, str] = {}
-        rows = candidates_embed(candidates=batch, failures=broken)
+        rows = candidates_embed(
+            candidates=batch,
+            failures=broken,
+            cautious=cautious,
+            # A death while one candidate is embedded alone is counted on that candidate: the
+            # match keeps one death on record (its next delivery is careful too) rather than
+            # ending after SCORE_MAX_ATTEMPTS while the candidate is still within its own.
+            on_attempt=lambda: Match.objects.filter(pk=match.pk, score_attempts__gt=1).update(
+                score_attempts=1
+            ),
+        )
         for candidate in batch:
             if candidate.pk not in rows:
                 _candidate_fail(

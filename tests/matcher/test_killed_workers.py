@@ -16,13 +16,15 @@ from billing.selectors import balance_cents, price_per_candidate_cents
 from billing.services import credit_grant
 from candidates.models import Document
 from candidates.services import batch_create
-from matcher.models import Match, MatchFailure
+from matcher import embeddings
+from matcher.models import Match, MatchFailure, MatchResult
 from matcher.selectors.workspace import match_not_scored
 from matcher.services import matches as matching
 from matcher.services.matches import crashed_scoring_message, match_create
 from matcher.tasks import documents_ingest_task, match_score_task
 from tests.api.conftest import bearer
 from tests.candidates.factories import CandidateFactory, media_root, upload  # noqa: F401
+from tests.matcher.test_match_failures import MARKER
 from tests.matcher.test_matching_pipeline import FIT, NO_PYTHON, NURSE
 from tests.roles.factories import make_role
 
@@ -237,3 +239,87 @@ def test_a_match_that_polled_long_for_uploads_still_gets_its_retries_after_an_er
     queued.refresh_from_db()
     assert queued.status == Match.Status.FAILED
     assert queued.charged_cents == 0
+
+
+class WorkerDied(BaseException):
+    """Stands for a worker killed mid-embedding (out of memory, say): no `except Exception` of
+    ours catches it, so the delivery ends where it was, as a killed process's would."""
+
+
+def _embedding_kills_the_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    real_embed = embeddings.embed_texts
+
+    def embed(texts, *args, **kwargs):
+        if any(MARKER in t for t in texts):
+            raise WorkerDied
+        return real_embed(texts, *args, **kwargs)
+
+    monkeypatch.setattr(embeddings, "embed_texts", embed)
+
+
+def _deliver_until_done(work) -> tuple[int, object]:
+    """Hands `work` out again after every death, as acks_late does; returns the deliveries."""
+    for delivery in range(1, 20):
+        try:
+            return delivery, work()
+        except WorkerDied:
+            continue
+    raise AssertionError("still dying after 19 deliveries")
+
+
+@pytest.mark.usefixtures("media_root")
+def test_an_upload_whose_embedding_kills_every_worker_fails_alone_after_its_attempts(
+    alice, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    _embedding_kills_the_worker(monkeypatch)
+    with django_capture_on_commit_callbacks():
+        batch = batch_create(
+            org=alice.membership.organisation,
+            user=alice,
+            files=[
+                upload(name, text.encode())
+                for name, text in {
+                    "ada.txt": FIT,
+                    "florence.txt": NURSE,
+                    "grace.txt": NO_PYTHON,
+                }.items()
+            ],
+        )
+    ids = list(Document.objects.filter(batch=batch).order_by("pk").values_list("pk", flat=True))
+
+    deliveries, outcome = _deliver_until_done(lambda: documents_ingest_task(ids))
+
+    # The first delivery embeds the chunk together and dies; each later one embeds the files
+    # one at a time, counted, until the one that kills is set aside.
+    assert deliveries == 1 + settings.PARSE_MAX_ATTEMPTS + 1
+    assert outcome == {"parsed": 3, "embedded": 2, "left": 0}
+    documents = {d.original_name: d for d in Document.objects.filter(batch=batch)}
+    florence = documents.pop("florence.txt")
+    assert florence.status == Document.Status.FAILED
+    assert florence.error_message == matching.embed_crashed_message(settings.PARSE_MAX_ATTEMPTS)
+    assert "not charged" in florence.error_message
+    assert {d.status for d in documents.values()} == {Document.Status.EMBEDDED}
+    assert [d.candidate.embed_attempts for d in documents.values()] == [0, 0]
+
+
+def test_a_match_whose_embedding_kills_every_worker_fails_that_file_alone(
+    queued, people, funded, settings, monkeypatch
+):
+    _embedding_kills_the_worker(monkeypatch)
+    florence = people[2]
+
+    deliveries, outcome = _deliver_until_done(lambda: match_score_task(queued.pk))
+
+    # More deliveries died than SCORE_MAX_ATTEMPTS allows a match, yet the match did not end:
+    # every death after the first was counted on the one candidate being embedded alone.
+    assert deliveries == 1 + settings.PARSE_MAX_ATTEMPTS + 1 > settings.SCORE_MAX_ATTEMPTS
+    assert outcome == "done"
+    queued.refresh_from_db()
+    assert queued.status == Match.Status.DONE
+    assert (queued.scored_count, queued.failed_count) == (2, 1)
+    failure = MatchFailure.objects.get(match=queued)
+    assert failure.candidate == florence
+    assert failure.message == matching.embed_crashed_message(settings.PARSE_MAX_ATTEMPTS)
+    assert {r.candidate for r in MatchResult.objects.filter(match=queued)} == set(people[:2])
+    assert queued.charged_cents == 2 * price_per_candidate_cents()
+    assert balance_cents(org=funded) == 1000 - 2 * price_per_candidate_cents()

@@ -14,10 +14,11 @@ from django.utils import timezone
 
 from billing.models import Reservation, ReservationCharge
 from billing.selectors import balance_cents, price_per_candidate_cents
-from candidates.models import Document
+from candidates.models import Candidate, Document
 from candidates.services import batch_create
-from matcher.models import Match, MatchResult
-from matcher.services.matches import crashed_scoring_message, match_create
+from matcher import embeddings
+from matcher.models import CandidateEmbedding, Match, MatchFailure, MatchResult
+from matcher.services.matches import crashed_scoring_message, embed_crashed_message, match_create
 from matcher.services.recovery import work_recover
 from outbox.models import Message
 from outbox.selectors import message_args_pending
@@ -135,6 +136,74 @@ def test_a_match_that_kills_every_worker_it_reaches_is_stopped_after_three_death
     assert not ReservationCharge.objects.filter(reservation_id=match.reservation_id).exists()
     assert Reservation.objects.get(pk=match.reservation_id).status == Reservation.Status.RELEASED
     assert balance_cents(org=alice_org) == 100_000
+    assert_all_settled_and_ledger_clean()
+
+
+def test_a_match_whose_embedding_kills_every_worker_fails_that_file_alone(
+    alice, alice_org, settings, tmp_path, postgres
+) -> None:
+    fund(alice_org, 100_000)
+    role = make_role("Backend Engineer", skills=[("Python", 5, True)])
+    people = [
+        candidate_with_file(alice_org, alice, name, f"{name[0]}@example.com", "Engineer")
+        for name in ("Ada Byron", "Poison Pill", "Grace Brewster")
+    ]
+    ada, poison, grace = people
+    with workers(settings, tmp_path) as pool:
+        # Queued before any worker runs, so that none starts before the row below is held.
+        match = match_create(org=alice_org, user=alice, role=role, candidates=people)
+        outbox_flush()
+        with transaction.atomic():
+            # A row for the same candidate and model, never committed: every worker that gets
+            # as far as storing the poisoned candidate's vectors waits on it until killed.
+            CandidateEmbedding.objects.create(
+                organisation=alice_org,
+                candidate=poison,
+                model_name=embeddings.MODEL_NAME,
+                model_version=embeddings.model_version(),
+                text_sha256="held",
+                dimensions=embeddings.DIMENSIONS,
+                chunk_count=0,
+                vectors=b"",
+            )
+            worker = pool.start()
+
+            def stored(candidate) -> bool:
+                return CandidateEmbedding.objects.filter(candidate=candidate).exists()
+
+            # The first delivery embeds the three together, stores Ada's vectors and waits.
+            wait_for(lambda: stored(ada), timeout=240, what="Ada's vectors", log=pool.log)
+            pool.kill_child(worker)
+            # Each later one embeds them one at a time, counting the poisoned one's attempt
+            # (committed before the model runs) and dying on it.
+            for attempt in range(1, settings.PARSE_MAX_ATTEMPTS + 1):
+                wait_for(
+                    lambda attempt=attempt: (
+                        Candidate.objects.get(pk=poison.pk).embed_attempts == attempt
+                    ),
+                    timeout=240,
+                    what=f"attempt {attempt} at the poisoned candidate alone",
+                    log=pool.log,
+                )
+                pool.kill_child(worker)
+            wait_for(
+                lambda: Match.objects.get(pk=match.pk).is_finished,
+                timeout=240,
+                what="the match to finish",
+                log=pool.log,
+            )
+            transaction.set_rollback(True)
+    match.refresh_from_db()
+    # More deaths than SCORE_MAX_ATTEMPTS allows a match, but all of them after the first
+    # counted on the poisoned candidate: it fails alone and the others are scored and charged.
+    assert 1 + settings.PARSE_MAX_ATTEMPTS > settings.SCORE_MAX_ATTEMPTS
+    assert match.status == Match.Status.DONE, match.status_message
+    assert {r.candidate for r in MatchResult.objects.filter(match=match)} == {ada, grace}
+    failure = MatchFailure.objects.get(match=match)
+    assert failure.candidate == poison
+    assert failure.message == embed_crashed_message(settings.PARSE_MAX_ATTEMPTS)
+    assert match.charged_cents == 2 * price_per_candidate_cents()
+    assert balance_cents(org=alice_org) == 100_000 - 2 * price_per_candidate_cents()
     assert_all_settled_and_ledger_clean()
 
 
