@@ -1203,10 +1203,15 @@ def match_reweight(*, match: Match, weights: Mapping[str, Any] | None) -> int:
         r.tier = rescored.tier
         r.must_haves_met = rescored.must_haves_met
         r.evidence = rescored.evidence_json()
+        # A skill's new weight changes the skills component itself: the points shown are read
+        # from the stored components, and must add up to the new score.
+        r.components = rescored.components
         r.weights = {**rescored.weights, "skill_weights": skills}
     with transaction.atomic():
         MatchResult.objects.bulk_update(
-            results, ["score", "tier", "must_haves_met", "evidence", "weights"], batch_size=500
+            results,
+            ["score", "tier", "must_haves_met", "evidence", "components", "weights"],
+            batch_size=500,
         )
         Match.objects.filter(pk=match.pk).update(weights=clean)
     match.weights = clean

@@ -204,6 +204,11 @@ def test_reweighting_reranks_from_stored_evidence_for_free(alice, alice_org, rol
     after = {r.candidate.name: r for r in match_results(match=match)}
     assert after["Grace"].score > before["Grace"]
     assert after["Grace"].must_haves_met
+    # The points shown for each part still add up to the new score.
+    for r in after.values():
+        points = scoring.contributions(r.components, r.weights)
+        assert points is not None
+        assert sum(points.values()) == pytest.approx(r.score, abs=0.05)
     assert balance_cents(org=alice_org) == balance
     assert CandidateEmbedding.objects.count() == embedded
     match_reweight(match=match, weights=None)
