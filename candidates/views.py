@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
+from django.views.decorators.vary import vary_on_headers
 
 from accounts.decorators import organisation_required
 from accounts.http import AuthenticatedHttpRequest
@@ -80,8 +81,13 @@ def batch_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @organisation_required
+@vary_on_headers("HX-Request")
 def batch_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The live part of the batch page; htmx polls it until every file has settled."""
+    if not request.htmx:
+        # Opened on its own, the list would have no page around it: the upload's page holds it.
+        batch = get_object_or_404(batch_list(org=request.organisation), pk=pk)
+        return redirect("candidates:batch_detail", pk=batch.pk)
     return render(request, "candidates/_batch_status.html", _batch_context(request, pk))
 
 

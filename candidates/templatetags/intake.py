@@ -1,15 +1,28 @@
-"""Template helpers for intake: the dashboard panel reads the organisation's recent uploads."""
+"""Template helpers for intake: the dashboard panel reads the organisation's recent uploads; long
+file names wrap between their parts."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import template
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import Organisation
 from candidates.selectors import batch_list_recent
 
 register = template.Library()
+
+# Where a file name may wrap: after its separators, where letters and digits meet, and inside a
+# camelCase word, so that "resume_2023" wraps as "resume_" and "2023", never as "resume_20".
+_NAME_BREAKS = re.compile(
+    r"(?<=[-_.+,;~/\\)\]])(?=[^-_.+,;~/\\)\]])"
+    r"|(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])|(?<=[a-z])(?=[A-Z])"
+)
+# A part longer than this still gets break points, or a table would widen to fit it.
+LONGEST_UNBROKEN = 20
 
 
 @register.simple_tag
@@ -32,3 +45,14 @@ def confidence(candidate: Any, field: str) -> dict[str, Any]:
         "percent": None if value is None else round(value * 100),
         "level": level,
     }
+
+
+@register.filter
+def file_name_breaks(name: str) -> SafeString:
+    """The file name, escaped, with `<wbr>` where a line may break between its parts."""
+    parts = [
+        part[start : start + LONGEST_UNBROKEN]
+        for part in _NAME_BREAKS.split(str(name))
+        for start in range(0, len(part), LONGEST_UNBROKEN)
+    ]
+    return mark_safe("<wbr>".join(escape(part) for part in parts))  # noqa: S308 - each escaped

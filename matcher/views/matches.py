@@ -17,6 +17,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from accounts.decorators import organisation_required
 from accounts.http import AuthenticatedHttpRequest
@@ -171,18 +172,25 @@ def match_from_job_description(request: AuthenticatedHttpRequest) -> HttpRespons
         )
     except ValueError as exc:
         return _new_match_refused(request, None, jd_error=str(exc), job_description=text)
+    # The profile shown next lists the taxonomy's skills and those listed in the ad alike.
+    count = len(role_skill_profile(role))
     messages.success(
         request,
-        f"We read {role.role_skills.count()} skills from the job description. Check them "
-        "before you run the match.",
+        f"We read {count} skill{'' if count == 1 else 's'} from the job description. Check "
+        f"{'it' if count == 1 else 'them'} before you run the match.",
     )
     return redirect(f"{reverse('matcher:match_new')}?{urlencode({'role_id': role.pk})}")
 
 
 @organisation_required
+@vary_on_headers("HX-Request")
 def match_role_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The role picker's live results (htmx)."""
     query = request.GET.get("q", "").strip()[:100]
+    if not request.htmx:
+        # The new-match page lists the same results for the same `q`, around its search box.
+        page = reverse("matcher:match_new")
+        return redirect(f"{page}?{urlencode({'q': query})}" if query else page)
     results = list(role_list_public(query=query)[:12]) if query else []
     return render(
         request,
@@ -248,13 +256,17 @@ def match_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @organisation_required
+@vary_on_headers("HX-Request")
 def match_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The live part of the progress page, polled by htmx until the match is done."""
     match = _match(request, pk)
+    if not request.htmx:
+        # The match's page: its progress while it runs, its results once it is done.
+        return redirect("matcher:match_detail", pk=match.pk)
     response = render(
         request, "matcher/workspace/_match_status.html", _progress_context(request, match)
     )
-    if match.status == Match.Status.DONE and request.htmx:
+    if match.status == Match.Status.DONE:
         # The results are ready: take the recruiter there instead of swapping a fragment.
         response["HX-Redirect"] = reverse("matcher:match_detail", args=[match.pk])
     return response

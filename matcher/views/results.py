@@ -12,11 +12,12 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from accounts.decorators import organisation_required
 from accounts.http import AuthenticatedHttpRequest
@@ -47,12 +48,16 @@ def _int(raw: Any, default: int, low: int, high: int) -> int:
 # --- Results ----------------------------------------------------------------------------------
 
 
-def match_result_context(request: AuthenticatedHttpRequest, match: Match) -> dict[str, Any]:
-    filters = ws.ResultFilters.from_query(request.GET)
+def match_result_context(
+    request: AuthenticatedHttpRequest, match: Match, query: QueryDict | None = None
+) -> dict[str, Any]:
+    """`query` holds the filters, sort and page: the request's query string unless given."""
+    query = request.GET if query is None else query
+    filters = ws.ResultFilters.from_query(query)
     skills = ws.match_skills(match=match)
     skill_names = {int(s["skill_id"]): str(s["name"]) for s in skills if s.get("skill_id")}
     results = ws.result_list(match=match, filters=filters)
-    page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(results, RESULTS_PER_PAGE).get_page(query.get("page"))
     aliases = ws.match_aliases(match=match) if match.blind else None
     rows = ws.result_rows(
         match=match,
@@ -74,7 +79,6 @@ def match_result_context(request: AuthenticatedHttpRequest, match: Match) -> dic
     )
     bins = ws.match_score_bins(match=match)
     columns, heat_rows = ws.match_heatmap(match=match, rows=top_rows)
-    query = filters.as_query()
     # One reverse() a page rather than two a row (a tenth of the page's time): the candidate's
     # id is the last part of its drawer's address.
     candidate_url = reverse("matcher:match_candidate", args=[match.pk, 0]).removesuffix("0/")
@@ -84,7 +88,7 @@ def match_result_context(request: AuthenticatedHttpRequest, match: Match) -> dic
         "match": match,
         "filters": filters,
         "filter_text": filters.describe(skill_names),
-        "query_string": urlencode(query),
+        "query_string": urlencode(filters.as_query()),
         "page": page,
         "rows": rows,
         "skills": sorted(
@@ -126,9 +130,16 @@ def match_result_context(request: AuthenticatedHttpRequest, match: Match) -> dic
 
 
 @organisation_required
+@vary_on_headers("HX-Request")
 def match_results(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The ranked table alone (htmx): filters, sorting and pages without a full reload."""
     match = _match(request, pk)
+    if not request.htmx:
+        # Opened on its own (a bookmark, a new tab), the bare table would have no page around it:
+        # the match's page shows the same filters and page of the ranking.
+        query = request.GET.copy()
+        query["results"] = "1"
+        return redirect(f"{reverse('matcher:match_detail', args=[match.pk])}?{query.urlencode()}")
     return render(request, "matcher/workspace/_results.html", match_result_context(request, match))
 
 
@@ -158,8 +169,12 @@ def match_reweight(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc))
     match.refresh_from_db()
     if request.htmx:
+        # htmx posts the filters form with the weights (hx-include): the ranking that comes back
+        # keeps the filters the recruiter sees beside it.
         return render(
-            request, "matcher/workspace/_results.html", match_result_context(request, match)
+            request,
+            "matcher/workspace/_results.html",
+            match_result_context(request, match, query=request.POST),
         )
     return redirect(f"{reverse('matcher:match_detail', args=[match.pk])}?results=1")
 
@@ -211,7 +226,8 @@ def _drawer_context(
             -int(e.get("weight") or 0),
         )
     )
-    gaps = [e for e in evidence if e.get("status") != "found"]
+    # A skill weighted 0 counts for nothing: not a gap to probe, as it is no gap in the table.
+    gaps = [e for e in evidence if e.get("status") != "found" and int(e.get("weight") or 0) > 0]
     level_lowered = round(-(row.points or {}).get("level", 0.0))
     decision = (
         Decision.objects.filter(match=match, candidate=candidate)
@@ -240,6 +256,7 @@ def _drawer_context(
 
 
 @organisation_required
+@vary_on_headers("HX-Request")
 def match_candidate(request: AuthenticatedHttpRequest, pk: int, candidate_id: int) -> HttpResponse:
     """The candidate drawer: evidence for every skill, the resume with those lines marked, the
     gaps and the interview questions that probe them."""

@@ -10,20 +10,34 @@ document.addEventListener("DOMContentLoaded", () => {
   const maxFileBytes = Number(form.dataset.maxFileBytes);
   const maxFiles = Number(form.dataset.maxFiles);
   const megabytes = (n) => (n / 1048576).toFixed(1) + " MB";
+  // Where a long name may wrap, as on the upload's page (the `file_name_breaks` filter): after a
+  // separator, where letters and digits meet, inside camelCase. Never inside "2023".
+  const NAME_BREAKS = /[-_.+,;~/\\)\]]+(?=[^-_.+,;~/\\)\]])|\p{L}(?=\d)|\d(?=\p{L})|[a-z](?=[A-Z])/gu;
+  const withBreaks = (name) => {
+    const fragment = document.createDocumentFragment();
+    name
+      .replace(NAME_BREAKS, "$&\u0000")
+      .split("\u0000")
+      .forEach((part, i) => {
+        if (i) fragment.append(document.createElement("wbr"));
+        fragment.append(part);
+      });
+    return fragment;
+  };
 
   const show = () => {
     list.replaceChildren();
     const files = Array.from(input.files || []);
     files.forEach((file, i) => {
       const item = document.createElement("li");
-      item.textContent = file.name + " · " + megabytes(file.size);
+      item.append(withBreaks(file.name), " · " + megabytes(file.size));
       const isZip = file.name.toLowerCase().endsWith(".zip");
       if (!isZip && file.size > maxFileBytes) {
         item.classList.add("picked-warning");
-        item.textContent += " — larger than the limit, it will be refused";
+        item.append(" — larger than the limit, it will be refused");
       } else if (i >= maxFiles) {
         item.classList.add("picked-warning");
-        item.textContent += " — past the " + maxFiles + " files an upload may hold";
+        item.append(" — past the " + maxFiles + " files an upload may hold");
       }
       list.appendChild(item);
     });

@@ -136,6 +136,27 @@ def test_the_status_partial_polls_until_every_file_has_settled(alice, alice_org)
     assert "Bad file." in settled
 
 
+def test_the_status_partial_opened_on_its_own_lands_on_the_upload_page(
+    alice, alice_org, charlie
+) -> None:
+    batch = UploadBatchFactory(organisation=alice_org, created_by=alice)
+    DocumentFactory(
+        organisation=alice_org, batch=batch, status=S.READING, original_name="resume_2023.pdf"
+    )
+    url = reverse("candidates:batch_status", args=[batch.pk])
+
+    response = signed_in(alice).get(url, follow=True)
+
+    html = response.content.decode()
+    assert response.redirect_chain == [(reverse("candidates:batch_detail", args=[batch.pk]), 302)]
+    assert "<html" in html
+    assert 'title="resume_2023.pdf"' in html
+    assert 'hx-trigger="every 2s"' in html
+    intruder = signed_in(charlie)
+    assert intruder.get(url).status_code == 404
+    assert intruder.get(url, HTTP_HX_REQUEST="true").status_code == 404
+
+
 def test_the_candidate_page_shows_the_profile_with_confidences_and_the_text(
     uploaded, alice
 ) -> None:

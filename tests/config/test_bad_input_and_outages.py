@@ -65,7 +65,8 @@ def test_the_same_searches_without_the_nul_still_work(client: Client, alice) -> 
     make_role("Data Engineer")
     client.force_login(alice)
     for path in SEARCHES:
-        assert client.get(path.replace("%00", "")).status_code == 200, path
+        # Followed: the role picker's htmx partial, opened on its own, redirects to its page.
+        assert client.get(path.replace("%00", ""), follow=True).status_code == 200, path
 
 
 def dead_port() -> int:

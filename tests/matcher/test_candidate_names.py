@@ -93,7 +93,9 @@ def test_blind_review_labels_each_candidate_once_per_match_and_hides_file_names(
     assert sorted(labels.values()) == ["Candidate A", "Candidate B"]
     for sort in ("score", "-score", "name", "years"):
         table = client.get(
-            reverse("matcher:match_results", args=[match.pk]), {"sort": sort}
+            reverse("matcher:match_results", args=[match.pk]),
+            {"sort": sort},
+            HTTP_HX_REQUEST="true",
         ).content.decode()
         assert "jane-doe-cv.pdf" not in table
         assert "resume_ml_2024.docx" not in table

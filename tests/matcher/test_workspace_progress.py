@@ -51,6 +51,24 @@ def test_the_live_part_offers_the_results_once_the_first_candidate_is_scored(
     assert 'hx-trigger="every 1s"' in html  # still following
 
 
+def test_the_live_part_opened_on_its_own_lands_on_the_progress_page(
+    client,
+    alice,
+    alice_org,
+    role,  # noqa: F811
+):
+    client.force_login(alice)
+    match = _running(alice_org, role)
+
+    response = client.get(reverse("matcher:match_status", args=[match.pk]), follow=True)
+
+    html = response.content.decode()
+    assert response.redirect_chain == [(reverse("matcher:match_detail", args=[match.pk]), 302)]
+    assert "<html" in html
+    assert "the match goes on" in html
+    assert 'hx-trigger="every 1s"' in html
+
+
 def test_a_match_that_stops_says_it_has_ended_and_keeps_the_results_link(
     client,
     alice,

@@ -286,12 +286,16 @@ def test_filters_narrow_the_table(client, alice, done_match, pool):
     low, high = sorted(MatchResult.objects.filter(match=done_match).values_list("score", flat=True))
     assert low < high
     between = (low + high) / 2
-    assert "1</strong> of 2" in client.get(url + f"?min_score={between}").content.decode()
+
+    def table(query: str) -> str:
+        return client.get(url + query, HTTP_HX_REQUEST="true").content.decode()
+
+    assert "1</strong> of 2" in table(f"?min_score={between}")
     rust = Skill.objects.get(name="Rust")
-    assert "0</strong> of 2" in client.get(url + f"?skill={rust.pk}").content.decode()
+    assert "0</strong> of 2" in table(f"?skill={rust.pk}")
     python = Skill.objects.get(name="Python")
-    assert "2</strong> of 2" in client.get(url + f"?skill={python.pk}").content.decode()
-    assert "2</strong> of 2" in client.get(url + "?decision=none").content.decode()
+    assert "2</strong> of 2" in table(f"?skill={python.pk}")
+    assert "2</strong> of 2" in table("?decision=none")
 
 
 def test_the_drawer_shows_evidence_lines_gaps_and_interview_questions(
@@ -303,6 +307,79 @@ def test_the_drawer_shows_evidence_lines_gaps_and_interview_questions(
     assert "Built PyTorch models in Python" in html
     assert "<mark" in html
     assert "Tell us about a time you chased a memory bug." in html
+
+
+def test_the_drawer_opened_on_its_own_is_a_page_with_the_same_evidence(
+    client, alice, done_match, pool
+):
+    client.force_login(alice)
+    url = reverse("matcher:match_candidate", args=[done_match.pk, pool[0].pk])
+
+    page = client.get(url)
+    drawer = client.get(url, HTTP_HX_REQUEST="true")
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "<html" in html
+    assert 'class="card drawer-page"' in html
+    assert f'href="{reverse("matcher:match_detail", args=[done_match.pk])}"' in html
+    assert "Built PyTorch models in Python" in html
+    assert "<html" not in drawer.content.decode()
+    assert "Built PyTorch models in Python" in drawer.content.decode()
+    for response in (page, drawer):
+        assert "HX-Request" in response["Vary"]
+
+
+def test_the_ranking_partial_opened_on_its_own_lands_on_the_match_page_as_filtered(
+    client, alice, done_match, pool
+):
+    client.force_login(alice)
+    MatchResult.objects.filter(match=done_match, candidate=pool[1]).update(score=40.0)
+    top = MatchResult.objects.get(match=done_match, candidate=pool[0]).score
+    assert top > 50
+    url = reverse("matcher:match_results", args=[done_match.pk])
+
+    response = client.get(url, {"min_score": "50", "sort": "name", "page": "1"})
+
+    detail = reverse("matcher:match_detail", args=[done_match.pk])
+    assert response.status_code == 302
+    assert response["Location"] == f"{detail}?min_score=50&sort=name&page=1&results=1"
+    assert "HX-Request" in response["Vary"]
+    page = client.get(response["Location"])
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "<html" in html
+    assert 'id="results"' in html
+    assert "1</strong> of 2" in html
+    assert "Jane Doe" in html
+    assert "John Roe" not in html.split('id="results"')[1]
+
+
+def test_the_progress_partial_opened_on_its_own_lands_on_the_match_page(client, alice, done_match):
+    client.force_login(alice)
+
+    response = client.get(reverse("matcher:match_status", args=[done_match.pk]))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("matcher:match_detail", args=[done_match.pk])
+    assert "HX-Request" in response["Vary"]
+
+
+def test_the_role_search_partial_opened_on_its_own_lands_on_the_new_match_page(client, alice, role):
+    client.force_login(alice)
+    url = reverse("matcher:match_role_search")
+
+    response = client.get(url, {"q": "Machine Learning"})
+    fragment = client.get(url, {"q": "Machine Learning"}, HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("matcher:match_new") + "?q=Machine+Learning"
+    page = client.get(response["Location"]).content.decode()
+    assert "<h1>New match</h1>" in page
+    assert f"?role={role.slug}" in page
+    assert "<html" not in fragment.content.decode()
+    assert f"?role={role.slug}" in fragment.content.decode()
+    assert client.get(url)["Location"] == reverse("matcher:match_new")
 
 
 def test_a_pool_larger_than_the_picker_can_be_matched_whole(
@@ -343,7 +420,8 @@ def test_a_decision_is_recorded_with_who_and_audited(client, alice, done_match, 
     )
     assert AuditEvent.objects.filter(action="match.decision", actor_email=alice.email).exists()
     results = reverse("matcher:match_results", args=[done_match.pk])
-    assert "1</strong> of 2" in client.get(results + "?decision=shortlist").content.decode()
+    table = client.get(results + "?decision=shortlist", HTTP_HX_REQUEST="true").content.decode()
+    assert "1</strong> of 2" in table
 
 
 def test_reweighting_reranks_for_free(client, alice, done_match, funded, pool):
@@ -489,7 +567,10 @@ def test_the_pdf_report_is_a_pdf_of_the_match(client, alice, done_match):
 )
 def test_another_organisation_gets_a_404_for_every_match_page(client, charlie, done_match, name):
     client.force_login(charlie)
-    assert client.get(reverse(f"matcher:{name}", args=[done_match.pk])).status_code == 404
+    url = reverse(f"matcher:{name}", args=[done_match.pk])
+    # Asked by htmx or opened on its own: a partial redirects to its page only after the lookup.
+    assert client.get(url).status_code == 404
+    assert client.get(url, HTTP_HX_REQUEST="true").status_code == 404
 
 
 def test_another_organisation_cannot_decide_or_unmask(client, charlie, done_match, pool):
