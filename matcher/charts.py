@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from matcher.scoring import whole_score
+
 STRONG_COLOUR = "#157a4c"
 POSSIBLE_COLOUR = "#b06b00"
 WEAK_COLOUR = "#a23a3a"
@@ -254,7 +256,7 @@ def _heat_rows(
         )
         out.append(
             f'<text x="{label_width + score_w - 6}" y="{y + cell / 2 + 4:.1f}" text-anchor="end" '
-            f'fill="{INK}" font-weight="600">{row.score:.0f}</text>'
+            f'fill="{INK}" font-weight="600">{whole_score(row.score)}</text>'
         )
         for j, c in enumerate(row.cells[: len(columns)]):
             fill, glyph = CELL_STYLE.get(c.status, CELL_STYLE["unknown"])

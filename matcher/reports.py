@@ -37,6 +37,7 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import HRFlowable
 
 from matcher.charts import HistogramBin
+from matcher.scoring import whole_score
 
 # Candidates past this rank appear in the ranking table but without their evidence pages: a
 # report of thousands stays printable.
@@ -74,6 +75,7 @@ class ReportRow:
     must_haves_met: bool = True
     matched: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    missing_must_haves: list[str] = field(default_factory=list)
     evidence: list[ReportEvidence] = field(default_factory=list)
     decision: str = ""
     decision_note: str = ""
@@ -205,10 +207,10 @@ def _ranking_table(rows: Sequence[ReportRow], s: dict[str, ParagraphStyle]) -> T
             [
                 _p(row.rank, s["cell"]),
                 _p(row.label, s["cell"]),
-                _p(f"{row.score:.0f}", s["right"]),
+                _p(whole_score(row.score), s["right"]),
                 _p(row.tier.title(), s["cell"]),
                 _p(row.years or "\u2014", s["cell"]),
-                _p("All met" if row.must_haves_met else "Missing", s["cell"]),
+                _p(_must_haves(row), s["cell"]),
                 _p(", ".join(row.matched[:4]), s["cell"]),
                 _p(", ".join(row.missing[:4]), s["cell"]),
                 _p(row.decision.title() if row.decision else "\u2014", s["cell"]),
@@ -229,8 +231,26 @@ def _ranking_table(rows: Sequence[ReportRow], s: dict[str, ParagraphStyle]) -> T
     return table
 
 
+def _must_haves(row: ReportRow) -> str:
+    # As the results table says it: how many, not only whether.
+    if row.must_haves_met:
+        return "All met"
+    count = len(row.missing_must_haves)
+    return f"{count} missing" if count else "Missing"
+
+
+def years_against_asked(years: float | None, min_years: int, *, found: bool = True) -> str:
+    """A skill's years beside the role's minimum, in words the drawer uses too."""
+    asked = f"{min_years} year{'s' if min_years != 1 else ''} asked"
+    if not found:
+        return asked
+    if years is None:
+        return f"years not stated ({asked})"
+    return f"{years:g} year{'s' if years != 1 else ''} ({asked})"
+
+
 def _evidence_block(row: ReportRow, s: dict[str, ParagraphStyle]) -> list[object]:
-    heading = f"{row.rank}. {row.label} \u2014 {row.score:.0f} ({row.tier})"
+    heading = f"{row.rank}. {row.label} \u2014 {whole_score(row.score)} ({row.tier})"
     parts: list[object] = [_p(heading, s["h3"])]
     if row.decision:
         who = f" by {row.decided_by}" if row.decided_by else ""
@@ -247,8 +267,8 @@ def _evidence_block(row: ReportRow, s: dict[str, ParagraphStyle]) -> list[object
         skill = e.skill + (" (must-have)" if e.must_have else "")
         status = STATUS_TEXT.get(e.status, e.status)
         if e.min_years:
-            got = f"{e.years:g}" if e.years is not None else "?"
-            status += f" \u00b7 {got}/{e.min_years} yrs"
+            found = e.status == "found"
+            status += f" \u00b7 {years_against_asked(e.years, e.min_years, found=found)}"
         data.append([_p(skill, s["cell"]), _p(status, s["cell"]), _p(e.line or "", s["small"])])
     if data:
         table = Table(data, colWidths=[42 * mm, 28 * mm, 110 * mm])

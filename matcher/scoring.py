@@ -414,10 +414,19 @@ def normalise_weights(weights: Mapping[str, Any] | None) -> dict[str, float]:
     return merged
 
 
+def whole_score(score: float) -> int:
+    """A score as every view prints it: half up, as Django's floatformat rounds the page's and
+    the drawer's (format() and round() go to the even neighbour: 38.5 would read 38 in the PDF
+    and 39 in the table beside it)."""
+    return math.floor(float(score) + 0.5)
+
+
 def tier_for(score: float, *, must_haves_met: bool) -> str:
-    if score >= STRONG_AT and must_haves_met:
+    # From the score as shown, so that a 29.7 never reads "30" and "Weak" side by side.
+    shown = whole_score(score)
+    if shown >= STRONG_AT and must_haves_met:
         return STRONG
-    if score >= POSSIBLE_AT:
+    if shown >= POSSIBLE_AT:
         return POSSIBLE
     return WEAK
 
@@ -658,21 +667,27 @@ def explain(points: Mapping[str, float], evidence: Sequence[Mapping[str, Any]]) 
     )
     sentences = []
     if counted and not found:
-        sentences.append(f"None of the role's {len(counted)} skills was found in the resume.")
+        sentences.append(
+            "The role's one skill was not found in the resume."
+            if len(counted) == 1
+            else f"None of the role's {len(counted)} skills was found in the resume."
+        )
     elif counted:
-        sentences.append(f"{len(found)} of the role's {len(counted)} skills were found.")
+        verb = "was" if len(found) == 1 else "were"
+        sentences.append(f"{len(found)} of the role's {len(counted)} skills {verb} found.")
     start = points.get("base", 0.0)
     sentences.append(f"A resume average in every respect would score {start:.0f}.")
     if raised:
         sentences.append(
             "Raised by "
-            + ", ".join(f"{PART_LABELS[k].lower()} (+{v:.0f})" for k, v in raised)
+            + ", ".join(f"{PART_LABELS[k].lower()} (+{whole_score(v)})" for k, v in raised)
             + "."
         )
     if lowered:
         sentences.append(
             "Lowered by "
-            + ", ".join(f"{PART_LABELS[k].lower()} ({v:.0f})" for k, v in lowered)
+            # Half up on the size: -0.5 reads "-1", never "-0".
+            + ", ".join(f"{PART_LABELS[k].lower()} (-{whole_score(-v)})" for k, v in lowered)
             + "."
         )
     return " ".join(sentences)

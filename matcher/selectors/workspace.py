@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Lower, NullIf
 
 from accounts.models import Organisation
 from candidates.models import Candidate, Document
@@ -142,7 +143,8 @@ def match_aliases(*, match: Match) -> dict[int, str]:
 SORTS = {
     "score": ("-score", "pk"),
     "-score": ("score", "-pk"),
-    "name": ("candidate__name", "pk"),
+    # The name the table shows: the person's, else the file's (annotated in result_list).
+    "name": ("shown_name", "pk"),
     "years": ("-candidate__years_experience", "-score", "pk"),
     "decision": ("decision_kind", "-score", "pk"),
 }
@@ -239,7 +241,8 @@ def result_list(
             "candidate__corrections",
         )
     if filters.min_score is not None:
-        qs = qs.filter(score__gte=filters.min_score)
+        # Against the whole score shown: "at least 30" keeps the 29.7 the table shows as 30.
+        qs = qs.filter(score__gte=math.ceil(filters.min_score) - 0.5)
     if filters.must_haves:
         qs = qs.filter(must_haves_met=True)
     if filters.decision == "none":
@@ -248,6 +251,14 @@ def result_list(
         qs = qs.filter(decision_kind=filters.decision)
     if filters.skill_id:
         qs = _with_skill(qs, filters.skill_id)
+    if filters.sort == "name":
+        if match.blind:
+            # The table shows letters given in result order: sorting by the hidden names would
+            # show their alphabetical order, and read as no order at all.
+            return qs.order_by("pk")
+        qs = qs.annotate(
+            shown_name=Lower(Coalesce(NullIf("candidate__name", Value("")), "candidate__file_name"))
+        )
     return qs.order_by(*SORTS[filters.sort])
 
 

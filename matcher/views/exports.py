@@ -199,11 +199,13 @@ def match_report(request: HttpRequest, match: Match) -> reports.MatchReport:
                 must_haves_met=r.must_haves_met,
                 matched=row.matched,
                 missing=row.missing,
+                missing_must_haves=row.missing_must_haves,
                 evidence=[
                     reports.ReportEvidence(
                         skill=str(e.get("name", "")),
                         status=str(e.get("status", "")),
-                        must_have=bool(e.get("must_have")),
+                        # Weighted 0, a must-have counts for nothing, as in the table.
+                        must_have=bool(e.get("must_have")) and int(e.get("weight") or 0) > 0,
                         line=str(e.get("line") or ""),
                         years=e.get("years"),
                         min_years=e.get("min_years"),

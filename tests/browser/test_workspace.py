@@ -190,6 +190,16 @@ def test_a_trial_recruiter_runs_a_match_end_to_end_with_a_real_worker(
     assert len(rows) == 5
     assert {r["decision"] for r in rows} == {"shortlist", ""}
 
+    # Filtered in place, the table and the export still agree: htmx brings the export links
+    # back with the filters.
+    with page.expect_response(lambda r: "/results/" in r.url):
+        page.select_option("#id_decision", "shortlist")
+    expect(page.locator("table.ranking tbody tr")).to_have_count(1)
+    with page.expect_download() as download_info:
+        page.click("#export-csv")
+    body = Path(download_info.value.path()).read_text(encoding="utf-8-sig")
+    assert [r["decision"] for r in csv.DictReader(io.StringIO(body))] == ["shortlist"]
+
     # Exactly five candidates were paid for, and the dashboard says so.
     assert balance_cents(org=org) == start - 5 * price
     page.goto(live_server.url + "/dashboard/")

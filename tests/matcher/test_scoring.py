@@ -238,3 +238,29 @@ def test_rare_words_in_the_pool_weigh_more_than_common_ones():
 
 def test_tokens_keep_the_punctuation_of_skill_names():
     assert {"c++", "c#", ".net", "node.js"} <= set(tokens("C++, C#, .NET and Node.js."))
+
+
+def test_the_explanation_counts_in_plain_english_and_never_reads_minus_nought():
+    evidence = [
+        {"name": "Python", "status": "found", "weight": 3},
+        {"name": "SQL", "status": "missing", "weight": 2},
+        {"name": "Rust", "status": "missing", "weight": 0},
+    ]
+    points = {"base": 20.0, "semantic": 13.7, "title": 0.5, "skills": -0.5, "lexical": -2.4}
+
+    text = scoring.explain(points, evidence)
+
+    assert text.startswith(
+        "1 of the role's 2 skills was found. A resume average in every respect would score 20."
+    )
+    raised = text.split("Raised by ")[1].split(".")[0].split(", ")
+    lowered = text.split("Lowered by ")[1].split(".")[0].split(", ")
+    assert [part.rsplit(" ", 1)[1] for part in raised] == ["(+14)", "(+1)"]
+    assert [part.rsplit(" ", 1)[1] for part in lowered] == ["(-2)", "(-1)"]
+    assert "(-0)" not in text
+    assert scoring.explain(points, evidence[1:2]).startswith(
+        "The role's one skill was not found in the resume."
+    )
+    assert scoring.explain(points, evidence[:2] + [{**evidence[0], "name": "Go"}]).startswith(
+        "2 of the role's 3 skills were found."
+    )
