@@ -24,7 +24,9 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-# Everyday words that are also the names of tools or languages. Matched case-sensitively.
+# Everyday words that are also the names of tools or languages. Matched case-sensitively. The
+# last line are brands whose odd capitals are all that tells them from a word or a first name:
+# "SAFe" is no "Serve Safe" certificate, "ADaM" no Adam, "LaTeX" no latex gloves.
 COMMON_WORDS = _words(
     """
     access airflow ant arrow ace asana basic beam bamboo bash bootstrap bridge camel chai chef
@@ -34,6 +36,7 @@ COMMON_WORDS = _words(
     prefect presto project pulsar puppet quartz rails react realm ruby rust sage salt scheme shell
     sketch slack solid spark spring storm stripe swift tableau teams tower unity unreal vagrant
     vault word workday zeppelin zoom
+    adam latex safe tex
     """
 )
 

@@ -31,6 +31,9 @@ ENTRIES = [
     (22, "Polish", []),
     (23, "Slack", []),
     (24, "Workday HCM", ["Workday"]),
+    (25, "SAFe", ["Scaled Agile Framework"]),
+    (26, "ADaM", []),
+    (27, "LaTeX", []),
 ]
 
 
@@ -122,6 +125,16 @@ def test_product_names_that_are_also_words_need_their_case_and_context(
         "Workday HCM",
         "Polish",
         "Slack",
+    ]
+
+
+def test_brands_told_from_words_only_by_their_capitals_need_them(matcher: SkillMatcher) -> None:
+    text = "Adam Byrne, line cook. Serve Safe 2015. Latex-free gloves; safe food handling."
+    assert names(matcher, text) == []
+    assert names(matcher, "SAFe 5 practitioner; ADaM datasets; papers in LaTeX") == [
+        "SAFe",
+        "ADaM",
+        "LaTeX",
     ]
 
 
