@@ -194,6 +194,23 @@ def _section_of(line: str, current: str) -> str:
 _TITLE_LABEL = re.compile(r"^(?:job\s+title|title|position|role)\s*:?$", re.IGNORECASE)
 
 
+# A requisition or reference code after the title: "(#911-MH2444)", "(Req 12345)", "- Job ID:
+# 4521", "#4521". It is the employer's bookkeeping, not the job: kept, it would head the
+# recruiter's match and exports and be compared with the candidates' job titles.
+_REQUISITION = re.compile(
+    r"\s*(?:[-\u2013\u2014|,]\s*)?(?P<open>[(\[])?\s*"
+    r"(?:(?:req(?:uisition)?|ref(?:erence)?|job\s*(?:id|no\.?|number|code)|id)\b\.?\s*[:#-]?\s*|#\s*)"
+    r"[A-Za-z0-9][\w\-/.]*\d[\w\-/.]*\s*(?(open)[)\]])\s*$",
+    re.IGNORECASE,
+)
+
+
+def title_without_codes(title: str) -> str:
+    """The title without a requisition or reference code after it."""
+    stripped = _REQUISITION.sub("", title).strip()
+    return stripped or title
+
+
 def _guess_title(lines: list[str]) -> str:
     for line in lines[:5]:
         text = line.strip().strip("#*").strip()
@@ -202,7 +219,9 @@ def _guess_title(lines: list[str]) -> str:
         if _TITLE_LABEL.match(text):
             continue
         if text and len(text) <= 80 and not text.endswith("."):
-            return text.removeprefix("Job title:").removeprefix("Title:").strip()
+            return title_without_codes(
+                text.removeprefix("Job title:").removeprefix("Title:").strip()
+            )
     return "Custom role"
 
 

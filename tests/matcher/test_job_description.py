@@ -164,6 +164,26 @@ def test_a_heading_that_only_says_job_title_labels_the_line_below():
     assert extract_job_profile(ad, MATCHER).title == "Junior Systems Administrator"
 
 
+@pytest.mark.parametrize(
+    ("first_line", "title"),
+    [
+        (
+            "Oracle EBS Finance Analyst Consultant R12 (#911-MH2444)",
+            "Oracle EBS Finance Analyst Consultant R12",
+        ),
+        ("Registered Nurse - Job ID: 88231", "Registered Nurse"),
+        ("Designer [REQ-2024-118]", "Designer"),
+        ("Sales Representative, Req# 5521", "Sales Representative"),
+        ("Data Engineer (Remote)", "Data Engineer (Remote)"),
+        ("Level 2 Support (Tier 2)", "Level 2 Support (Tier 2)"),
+        ("C# Developer", "C# Developer"),
+    ],
+)
+def test_a_requisition_code_after_the_title_is_not_part_of_it(first_line, title):
+    ad = f"{first_line}\n\nWe run servers in Python.\n\nRequirements\n- Python"
+    assert extract_job_profile(ad, MATCHER).title == title
+
+
 # Ads copied from a web page often arrive as one paragraph, headings and bullets inline.
 ONE_PARAGRAPH = (
     "Backend Developer\n\n"
