@@ -50,10 +50,19 @@ def parser_key() -> str:
 
 @cache
 def taxonomy_key() -> str:
-    # Features hold the titles and skills the profile reader finds, so a change to either reader
-    # must re-read them: titles.py was once left out and a vocabulary change went unmeasured.
+    # Features hold what `ranking.resume_features` reads (the profile's titles and years, the
+    # masked text's chunks, the taxonomy's mentions), so a change to any of its readers must
+    # re-read them: titles.py, then taxonomy.py, were once left out and a change went unmeasured.
     reader = ROOT / "candidates" / "parsing"
-    return _hash_files([*SKILLS_DIR.glob("*.tsv"), reader / "profile.py", reader / "titles.py"])
+    code = [
+        reader / "profile.py",
+        reader / "titles.py",
+        ROOT / "roles" / "taxonomy.py",
+        ROOT / "matcher" / "blind.py",
+        ROOT / "matcher" / "chunking.py",
+        ROOT / "matcher" / "ranking.py",
+    ]
+    return _hash_files([*SKILLS_DIR.glob("*.tsv"), *code])
 
 
 def sha(data: bytes) -> str:
