@@ -30,6 +30,13 @@ def mend(text: str) -> str:
 
 
 _UNMAPPED_GLYPH = re.compile(r"\(cid:\d+\)")
+# Bullets drawn in a symbol font (Wingdings, Symbol) whose PDF maps no character to them come
+# out as the letter at the glyph's code: Wingdings' filled circle is "l", its squares "n" and
+# "q", its diamond "v", its arrowhead "Ø", its tick "ü", its small square "§". At a line's start,
+# alone and before a capital, none of them is a word ("l Priced merchandise"), nor are the last
+# four anywhere alone before a capital (two columns read as one line: "removal q MCSA"); left
+# in, they put a stray letter in evidence lines.
+_SYMBOL_FONT_BULLET = re.compile(r"^[lnqvØü§](?= +[A-Z])|(?<= )[qØü§](?= +[A-Z])", re.MULTILINE)
 _LOST_SPACE = re.compile(r"\u00c2(?![^\W\d_])|(?<=[a-z\u00df-\u00ff])\u00c2")
 
 
@@ -43,6 +50,7 @@ def _normalise(text: str) -> str:
     text = _UNMAPPED_GLYPH.sub("", text)
     text = re.sub(r"[ \t\u00a0\u2000-\u200a\u202f]+", lambda m: "\t" if "\t" in m[0] else " ", text)
     text = re.sub(r" *\n *", "\n", text)
+    text = _SYMBOL_FONT_BULLET.sub("\u2022", text)
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip()
 

@@ -318,3 +318,24 @@ def test_glyphs_a_pdf_converter_could_not_map_are_not_text():
     text = extract("\n".join(lines).encode(), "resume.txt").text
     assert "cid:" not in text
     assert "Senior Software Developer\n" in text
+
+
+def test_bullets_drawn_in_a_symbol_font_are_bullets_not_letters():
+    lines = [
+        "Jane Roe",
+        "Sales Associate",
+        "l Priced merchandise and stocked shelves.",
+        "n Opened and closed the store.",
+        "Virus and spyware removal q MCSA certification class",
+        "Ø Trained new staff; ü Employee of the month",
+        "§ 1983 claims, n = 30 patients, Vitamin D v Placebo, Ø 25 mm pipe",
+        "l",
+    ]
+    lines += ["Built payment services in Go and Python for eight years at two fintech firms."] * 3
+    text = extract("\n".join(lines).encode(), "resume.txt").text
+    assert "\u2022 Priced merchandise and stocked shelves." in text
+    assert "\u2022 Opened and closed the store." in text
+    assert "removal \u2022 MCSA certification" in text
+    assert "\u2022 Trained new staff; \u2022 Employee of the month" in text
+    # Not before a capital, or not alone: words and symbols as written.
+    assert "§ 1983 claims, n = 30 patients, Vitamin D v Placebo, Ø 25 mm pipe" in text

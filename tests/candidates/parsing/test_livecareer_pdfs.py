@@ -147,3 +147,17 @@ def test_of_stays_apart_from_the_next_word(shared_dir):
         words = re.findall(r"\b[Oo]f[a-z]{2,}\b", text)
         glued = [w for w in words if not re.match(r"of(?:fer|fic|ten)", w.lower())]
         assert not glued, f"{path.name}: {glued}"
+
+
+@pytest.mark.slow
+def test_symbol_font_bullets_read_as_bullets(shared_dir):
+    """Word's Wingdings bullets without a character map come out as "l" at a line's start or "q"
+    between two columns read as one line; they showed in evidence lines ("q MCSA")."""
+    pdfs = shared_dir / "datasets" / "livecareer-resumes" / "pdf"
+    sales = extract((pdfs / "SALES/13348915.pdf").read_bytes(), "13348915.pdf").text
+    assert "\nlPriced" in _pdfium_text(pdfs / "SALES/13348915.pdf")  # the glyph is an "l"
+    assert "\u2022 Priced merchandise" in sales
+    assert not re.search(r"(?m)^l [A-Z]", sales)
+    it = extract((pdfs / "INFORMATION-TECHNOLOGY/10641230.pdf").read_bytes(), "10641230.pdf").text
+    assert "removal \u2022 MCSA certification" in it
+    assert " q " not in it
