@@ -261,6 +261,6 @@ def test_the_explanation_counts_in_plain_english_and_never_reads_minus_nought():
     assert scoring.explain(points, evidence[1:2]).startswith(
         "The role's one skill was not found in the resume."
     )
-    assert scoring.explain(points, evidence[:2] + [{**evidence[0], "name": "Go"}]).startswith(
+    assert scoring.explain(points, [*evidence[:2], {**evidence[0], "name": "Go"}]).startswith(
         "2 of the role's 3 skills were found."
     )
