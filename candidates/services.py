@@ -23,7 +23,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator, validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 
 from accounts.models import Organisation, User
@@ -81,9 +81,17 @@ def clean_file_name(name: str) -> str:
 # --- Upload -----------------------------------------------------------------------------------
 
 
+# An upload is written a slice at a time: one look-up of the slice's hashes and one INSERT for
+# its rows, however many files it holds (there were two look-ups and an INSERT a file). The
+# slice's bytes wait in memory until it is written, as a file is stored only once it is known
+# not to be a duplicate, hence the byte bound. 200 files: a full batch at the default limit.
+SLICE_FILES = 200
+SLICE_BYTES = 32 * MB
+
+
 @dataclass
 class _Intake:
-    """What one upload has used so far, against its limits."""
+    """What one upload has used so far, against its limits, and the slice not yet written."""
 
     org: Organisation
     batch: UploadBatch
@@ -91,11 +99,14 @@ class _Intake:
     files: int = 0
     size_total: int = 0
     rejected: int = 0
-    seen: dict[str, Document] = field(default_factory=dict)
+    seen: set[str] = field(default_factory=set)
     to_parse: list[int] = field(default_factory=list)
     # Storage names written so far: the files are not part of the transaction, so an upload
     # that fails halfway removes them itself.
     stored: list[str] = field(default_factory=list)
+    # In upload order, so that the documents' ids keep it; the bytes are None for a refusal.
+    pending: list[tuple[Document, bytes | None]] = field(default_factory=list)
+    pending_bytes: int = 0
 
     def discard_stored(self) -> None:
         _erase_files(self.stored)
@@ -103,7 +114,7 @@ class _Intake:
     def reject(self, name: str, size: int, code: str, message: str, sha256: str = "") -> Document:
         self.files += 1
         self.rejected += 1
-        return Document.objects.create(
+        document = Document(
             organisation=self.org,
             batch=self.batch,
             original_name=_label(name),
@@ -113,6 +124,8 @@ class _Intake:
             error_code=code,
             error_message=message,
         )
+        self._hold(document, None)
+        return document
 
     def over_count(self, name: str, size: int) -> Document | None:
         if self.files >= self.limits.max_files:
@@ -149,33 +162,71 @@ class _Intake:
             return self.reject(name, 0, "empty", "This file is empty: it holds no bytes at all.")
         self.files += 1
         self.size_total += size
-        sha = hashlib.sha256(data).hexdigest()
         document = Document(
             organisation=self.org,
             batch=self.batch,
             original_name=_label(name),
             size=size,
-            sha256=sha,
+            sha256=hashlib.sha256(data).hexdigest(),
         )
-        existing = Candidate.objects.filter(organisation=self.org, sha256=sha).first()
-        pending = self.seen.get(sha) or (
-            Document.objects.filter(
-                organisation=self.org, sha256=sha, status__in=list(Document.PARSABLE_STATUSES)
-            ).first()
-        )
-        if existing is not None or pending is not None:
-            # The same bytes are already a candidate, or on their way to becoming one: keep one.
-            # A pending twin gets its candidate linked when the original is parsed.
-            document.status = _S.DUPLICATE
-            document.candidate = existing
-            document.save()
-            return document
-        document.file.save(document.file_name, ContentFile(data), save=False)
-        self.stored.append(str(document.file.name))
-        document.save()
-        self.seen[sha] = document
-        self.to_parse.append(document.pk)
+        self._hold(document, data)
         return document
+
+    def _hold(self, document: Document, data: bytes | None) -> None:
+        self.pending.append((document, data))
+        self.pending_bytes += len(data or b"")
+        if len(self.pending) >= SLICE_FILES or self.pending_bytes >= SLICE_BYTES:
+            self.flush()
+
+    def flush(self) -> None:
+        """Writes the slice: duplicates marked, the other files stored, every row inserted."""
+        if not self.pending:
+            return
+        hashes = {document.sha256 for document, data in self.pending if data is not None}
+        candidates: dict[str, int] = {}
+        waiting: set[str] = set()
+        if hashes:
+            candidates = dict(
+                Candidate.objects.filter(organisation=self.org, sha256__in=hashes).values_list(
+                    "sha256", "pk"
+                )
+            )
+            waiting = set(
+                Document.objects.filter(
+                    organisation=self.org,
+                    sha256__in=hashes - candidates.keys() - self.seen,
+                    status__in=list(Document.PARSABLE_STATUSES),
+                ).values_list("sha256", flat=True)
+            )
+        to_parse: list[Document] = []
+        for document, data in self.pending:
+            if data is None:
+                continue
+            sha = document.sha256
+            if sha in candidates or sha in waiting or sha in self.seen:
+                # The same bytes are already a candidate, or on their way to becoming one: keep
+                # one. A pending twin gets its candidate linked when the original is parsed.
+                document.status = _S.DUPLICATE
+                document.candidate_id = candidates.get(sha)
+                continue
+            document.file.save(document.file_name, ContentFile(data), save=False)
+            self.stored.append(str(document.file.name))
+            self.seen.add(sha)
+            to_parse.append(document)
+        _documents_insert([document for document, _ in self.pending])
+        self.to_parse.extend(document.pk for document in to_parse)
+        self.pending = []
+        self.pending_bytes = 0
+
+
+def _documents_insert(documents: list[Document]) -> None:
+    if connections[router.db_for_write(Document)].features.can_return_rows_from_bulk_insert:
+        Document.objects.bulk_create(documents)
+        return
+    # Without RETURNING (SQLite before 3.35) bulk_create leaves the ids unset, and the chunks
+    # queued for reading are lists of ids.
+    for document in documents:
+        document.save(force_insert=True)
 
 
 def _is_zip(name: str) -> bool:
@@ -282,6 +333,7 @@ def _intake_files(intake: _Intake, files: Iterable[UploadedFile]) -> None:
                     intake.add(member_name, data)
         except ParseError as exc:
             intake.reject(name, size, exc.code, exc.message)
+    intake.flush()
     batch.file_count = intake.files
     batch.rejected_count = intake.rejected
     batch.total_bytes = intake.size_total

@@ -12,6 +12,7 @@ from accounts import privacy
 from billing import selectors as billing_selectors
 from billing.models import LedgerEntry
 from billing.services import credit_grant
+from candidates import services
 from candidates.models import Candidate, Document, UploadBatch
 from candidates.services import (
     CorrectionError,
@@ -213,7 +214,12 @@ class _BrokenUpload:
         raise OSError("connection reset while reading the upload")
 
 
-def test_an_upload_that_breaks_halfway_leaves_no_rows_and_no_files(alice, alice_org) -> None:
+# One file a slice: the first file is written to storage before the second breaks.
+@pytest.mark.parametrize("slice_files", [1, services.SLICE_FILES])
+def test_an_upload_that_breaks_halfway_leaves_no_rows_and_no_files(
+    alice, alice_org, monkeypatch, slice_files
+) -> None:
+    monkeypatch.setattr(services, "SLICE_FILES", slice_files)
     files = [upload("ada.pdf", resume_pdf()), _BrokenUpload()]
 
     with pytest.raises(OSError, match="connection reset"):
@@ -221,11 +227,13 @@ def test_an_upload_that_breaks_halfway_leaves_no_rows_and_no_files(alice, alice_
 
     assert not UploadBatch.objects.exists()
     assert not Document.objects.exists()
-    # The first file had been written to storage before the second broke; it is gone too.
+    # A file written to storage before the second broke is gone too.
     assert _stored_files() == []
 
 
 def _stored_files(folder: str = "") -> list[str]:
+    if not default_storage.exists(folder):
+        return []  # nothing was ever written
     dirs, names = default_storage.listdir(folder)
     found = [f"{folder}/{name}".lstrip("/") for name in names]
     for sub in dirs:
