@@ -134,13 +134,20 @@ def match_result_context(
 def match_results(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The ranked table alone (htmx): filters, sorting and pages without a full reload."""
     match = _match(request, pk)
+    query = request.GET.copy()
+    query["results"] = "1"
+    page = f"{reverse('matcher:match_detail', args=[match.pk])}?{query.urlencode()}"
     if not request.htmx:
         # Opened on its own (a bookmark, a new tab), the bare table would have no page around it:
         # the match's page shows the same filters and page of the ranking.
-        query = request.GET.copy()
-        query["results"] = "1"
-        return redirect(f"{reverse('matcher:match_detail', args=[match.pk])}?{query.urlencode()}")
-    return render(request, "matcher/workspace/_results.html", match_result_context(request, match))
+        return redirect(page)
+    response = render(
+        request, "matcher/workspace/_results.html", match_result_context(request, match)
+    )
+    # The address bar follows the filters, sort and page, so that a reload, a shared link or the
+    # back button from a candidate's page shows this ranking, not the unfiltered one.
+    response["HX-Push-Url"] = page
+    return response
 
 
 @organisation_required

@@ -199,6 +199,10 @@ def test_a_trial_recruiter_runs_a_match_end_to_end_with_a_real_worker(
         page.click("#export-csv")
     body = Path(download_info.value.path()).read_text(encoding="utf-8-sig")
     assert [r["decision"] for r in csv.DictReader(io.StringIO(body))] == ["shortlist"]
+    # The address bar follows the filter: a reload shows the same one row.
+    assert "decision=shortlist" in page.url
+    page.reload()
+    expect(page.locator("table.ranking tbody tr")).to_have_count(1)
 
     # Exactly five candidates were paid for, and the dashboard says so.
     assert balance_cents(org=org) == start - 5 * price

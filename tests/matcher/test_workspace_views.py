@@ -355,6 +355,25 @@ def test_the_ranking_partial_opened_on_its_own_lands_on_the_match_page_as_filter
     assert "John Roe" not in html.split('id="results"')[1]
 
 
+def test_filtering_in_place_puts_the_filtered_page_in_the_address_bar(
+    client, alice, done_match, pool
+):
+    client.force_login(alice)
+    MatchResult.objects.filter(match=done_match, candidate=pool[1]).update(score=40.0)
+    url = reverse("matcher:match_results", args=[done_match.pk])
+
+    response = client.get(url, {"min_score": "50", "sort": "name"}, HTTP_HX_REQUEST="true")
+
+    pushed = response["HX-Push-Url"]
+    detail = reverse("matcher:match_detail", args=[done_match.pk])
+    assert pushed == f"{detail}?min_score=50&sort=name&results=1"
+    # What a reload or the back button then asks for: the whole page, filtered the same way.
+    html = client.get(pushed).content.decode()
+    assert "<html" in html
+    assert "1</strong> of 2" in html
+    assert "John Roe" not in html.split('id="results"')[1]
+
+
 def test_the_progress_partial_opened_on_its_own_lands_on_the_match_page(client, alice, done_match):
     client.force_login(alice)
 
