@@ -260,7 +260,9 @@ if USE_S3:
             "region_name": env.str("AWS_S3_REGION_NAME", default=None),
             "default_acl": "private",
             "querystring_auth": True,
-            "file_overwrite": False,
+            # Every stored name is a fresh uuid4 (`candidates.models.document_upload_to`): the
+            # existence check that not overwriting needs would cost a HEAD before every PUT.
+            "file_overwrite": True,
         },
     }
 
