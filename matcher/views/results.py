@@ -32,6 +32,30 @@ RESULTS_PER_PAGE = 50
 HEATMAP_ROWS = 20
 # What the re-weight form offers for the level step, in percent of the score per level.
 LEVEL_CHOICES = (0, 5, 10, 15, 20, 30)
+# How much each component counts, as a multiple of the learned ranker's own share of it
+# (`scoring.DEFAULT_WEIGHTS`): the form's words for a multiple, and the multiples it offers.
+COMPONENT_CHOICES = (
+    ("0", "not at all"),
+    ("0.5", "half"),
+    ("1", "as learned"),
+    ("2", "twice"),
+    ("4", "4 times"),
+)
+COMPONENT_ORDER = ("semantic", "title", "lexical", "skills")
+
+
+def _component_rows(match: Match) -> list[dict[str, Any]]:
+    """The re-weight form's components, each with the multiple the match now applies."""
+    weights = match.weights or {}
+    rows = []
+    for key in COMPONENT_ORDER:
+        default = scoring.DEFAULT_WEIGHTS[key]
+        value = float(weights.get(key, default))
+        multiple = value / default if default else 1.0
+        # A weight set over the API may sit between the form's steps: the nearest one shows.
+        chosen = min(COMPONENT_CHOICES, key=lambda choice: abs(float(choice[0]) - multiple))[0]
+        rows.append({"key": key, "label": scoring.PART_LABELS[key], "chosen": chosen})
+    return rows
 
 
 def _match(request: AuthenticatedHttpRequest, pk: int) -> Match:
@@ -99,6 +123,8 @@ def match_result_context(
             100 * float((match.weights or {}).get("level", scoring.DEFAULT_LEVEL_STEP))
         ),
         "level_choices": LEVEL_CHOICES,
+        "components": _component_rows(match),
+        "component_choices": COMPONENT_CHOICES,
         # Unfiltered, the paginator has just counted the same rows.
         "total": (
             MatchResult.objects.filter(match=match).count()
@@ -166,6 +192,13 @@ def match_reweight(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "must_have": request.POST.get(f"must_{sid}") == "on",
         }
     components = {k: v for k, v in (match.weights or {}).items() if k != "skill_weights"}
+    offered = {value: float(value) for value, _ in COMPONENT_CHOICES}
+    shown = {row["key"]: row["chosen"] for row in _component_rows(match)}
+    for key in COMPONENT_ORDER:
+        posted = request.POST.get(f"component_{key}", "")
+        # Left as shown, a weight set over the API between the form's steps stays exact.
+        if posted in offered and posted != shown[key]:
+            components[key] = round(scoring.DEFAULT_WEIGHTS[key] * offered[posted], 4)
     if "level" in request.POST:
         components["level"] = (
             _int(request.POST.get("level"), round(100 * scoring.DEFAULT_LEVEL_STEP), 0, 50) / 100

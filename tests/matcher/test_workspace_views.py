@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pypdfium2
 import pytest
@@ -455,6 +456,40 @@ def test_reweighting_reranks_for_free(client, alice, done_match, funded, pool):
     assert response.status_code == 200
     assert not MatchResult.objects.filter(match=done_match, must_haves_met=True).exists()
     assert balance_cents(org=funded) == before
+
+
+def test_each_parts_weight_is_set_in_the_browser_and_an_api_weight_between_steps_stays(
+    client, alice, done_match, pool
+):
+    client.force_login(alice)
+    url = reverse("matcher:match_reweight", args=[done_match.pk])
+    page = client.get(reverse("matcher:match_detail", args=[done_match.pk])).content.decode()
+    for key in ("semantic", "title", "lexical", "skills"):
+        assert f'name="component_{key}"' in page
+    assert '<option value="1" selected>as learned</option>' in page
+
+    client.post(url, {"component_semantic": "0", "component_title": "1"}, HTTP_HX_REQUEST="true")
+
+    done_match.refresh_from_db()
+    assert done_match.weights["semantic"] == 0
+    assert "title" not in done_match.weights  # left as shown: nothing to change
+    result = MatchResult.objects.filter(match=done_match).first()
+    assert result is not None
+    assert result.weights["semantic"] == 0
+    assert scoring.contributions(result.components, result.weights)["semantic"] == 0
+    page = client.get(reverse("matcher:match_detail", args=[done_match.pk])).content.decode()
+    assert re.search(
+        r'name="component_semantic".*?<option value="0" selected>not at all</option>', page, re.S
+    )
+
+    # 1.3 times the learned weight, set over the API, shows as "as learned" and survives a
+    # re-rank of something else.
+    api_weight = round(1.3 * scoring.DEFAULT_WEIGHTS["lexical"], 4)
+    Match.objects.filter(pk=done_match.pk).update(weights={"lexical": api_weight})
+    done_match.refresh_from_db()
+    client.post(url, {"component_lexical": "1", "component_semantic": "1"}, HTTP_HX_REQUEST="true")
+    done_match.refresh_from_db()
+    assert done_match.weights["lexical"] == api_weight
 
 
 def test_a_junior_title_is_explained_and_its_step_reweighted_in_the_browser(
