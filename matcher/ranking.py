@@ -275,14 +275,20 @@ def rank(
     weights: Mapping[str, Any] | None = None,
     reference: Mapping[str, float] | None = None,
 ) -> list[tuple[int, ScoreResult]]:
-    """(index into `resumes`, result), best first; ties keep the input order. `reference`:
-    the role's statistics over the reference pool (`matcher.reference.role_stats`)."""
+    """(index into `resumes`, result), best first (`scoring.rank_key`); ties keep the input
+    order. `reference`: the role's statistics over the reference pool
+    (`matcher.reference.role_stats`)."""
     stats = stats or pool_stats(resumes)
     results = [
         (i, score_one(role, r, stats, weights=weights, reference=reference))
         for i, r in enumerate(resumes)
     ]
-    results.sort(key=lambda pair: (-pair[1].score, pair[0]))
+    results.sort(
+        key=lambda pair: (
+            *scoring.rank_key(pair[1].score, must_haves_met=pair[1].must_haves_met),
+            pair[0],
+        )
+    )
     return results
 
 

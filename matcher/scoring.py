@@ -421,6 +421,16 @@ def whole_score(score: float) -> int:
     return math.floor(float(score) + 0.5)
 
 
+def rank_key(score: float, *, must_haves_met: bool) -> tuple[int, bool, float]:
+    """Sorts best first: by the whole score a recruiter reads, then a candidate meeting every
+    must-have before one who does not, then by the score itself.
+
+    The calibrated score crowds the top of a strong pool into 95-99, so two candidates often
+    read the same number; ranked by the hidden decimals alone, a "Possible" missing a must-have
+    could sit above a "Strong" showing the same 99."""
+    return (-whole_score(score), not must_haves_met, -float(score))
+
+
 def tier_for(score: float, *, must_haves_met: bool) -> str:
     # From the score as shown, so that a 29.7 never reads "30" and "Weak" side by side.
     shown = whole_score(score)

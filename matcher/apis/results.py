@@ -37,12 +37,29 @@ from matcher.services.matches import MatchError, match_reweight
 from matcher.services.workspace import decision_make
 
 
+class ResultOrdering(OrderingFilter):
+    """`ordering=-score` (the default) sorts as the results page does (`ws.BEST_FIRST`): two
+    candidates showing the same whole score, the one meeting every must-have first."""
+
+    def get_ordering(self, request: Request, queryset: Any, view: Any) -> list[str]:
+        terms = super().get_ordering(request, queryset, view) or []
+        out: list[str] = []
+        for term in terms:
+            if term == "-score":
+                out.extend(ws.BEST_FIRST)
+            elif term == "score":
+                out.extend(ws.WORST_FIRST)
+            else:
+                out.extend((term, "pk") if term.lstrip("-") == "created_at" else (term,))
+        return out
+
+
 class MatchResultListApi(ListAPIView[MatchResult]):
     """The ranking. Blind matches answer "Candidate A"-style names unless you unmasked one."""
 
     permission_classes = [OrganisationMember]
     serializer_class = MatchResultSerializer
-    filter_backends = [OrderingFilter]
+    filter_backends = [ResultOrdering]
     ordering_fields = ["score", "created_at"]
     ordering = ["-score"]
 

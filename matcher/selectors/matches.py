@@ -11,6 +11,7 @@ from accounts.models import Organisation
 from candidates.models import Document
 from matcher import ranking
 from matcher.models import Decision, Match, MatchResult
+from matcher.selectors.workspace import BEST_FIRST, WORST_FIRST, ranked
 from roles.selectors import skill_matcher
 
 
@@ -76,8 +77,11 @@ def match_results(
     elif decision:
         chosen = Decision.objects.filter(match=match, decision=decision).values("candidate_id")
         results = results.filter(candidate_id__in=chosen)
-    allowed = {"-score", "score", "candidate__name", "-candidate__years_experience"}
-    return results.order_by(order if order in allowed else "-score", "pk")
+    if order == "score":
+        return ranked(results).order_by(*WORST_FIRST)
+    if order in ("candidate__name", "-candidate__years_experience"):
+        return ranked(results).order_by(order, *BEST_FIRST)
+    return ranked(results).order_by(*BEST_FIRST)
 
 
 def match_result_get(*, match: Match, candidate_id: int) -> MatchResult:

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, Lower, NullIf
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Floor, Lower, NullIf
 
 from accounts.models import Organisation
 from candidates.models import Candidate, Document
@@ -140,13 +140,17 @@ def match_aliases(*, match: Match) -> dict[int, str]:
     return {cid: alias_for(i) for i, cid in enumerate(ids)}
 
 
+# `scoring.rank_key` in SQL: the whole score shown (`shown_score`, annotated by `ranked`), then
+# a candidate meeting every must-have, then the score itself.
+BEST_FIRST = ("-shown_score", "-must_haves_met", "-score", "pk")
+WORST_FIRST = ("shown_score", "must_haves_met", "score", "-pk")
 SORTS = {
-    "score": ("-score", "pk"),
-    "-score": ("score", "-pk"),
+    "score": BEST_FIRST,
+    "-score": WORST_FIRST,
     # The name the table shows: the person's, else the file's (annotated in result_list).
     "name": ("shown_name", "pk"),
-    "years": ("-candidate__years_experience", "-score", "pk"),
-    "decision": ("decision_kind", "-score", "pk"),
+    "years": ("-candidate__years_experience", *BEST_FIRST),
+    "decision": ("decision_kind", *BEST_FIRST),
 }
 DECISION_FILTERS = ("shortlist", "hold", "reject", "none")
 
@@ -213,6 +217,12 @@ class ResultFilters:
         return ", ".join(parts)
 
 
+def ranked(results: QuerySet[MatchResult]) -> QuerySet[MatchResult]:
+    """`results` with the whole score each view shows (`shown_score`, half up as
+    `scoring.whole_score` rounds), which every ordering by score sorts on first."""
+    return results.annotate(shown_score=Floor(F("score") + Value(0.5)))
+
+
 def result_list(
     *, match: Match, filters: ResultFilters | None = None, with_profile: bool = False
 ) -> QuerySet[MatchResult]:
@@ -223,8 +233,9 @@ def result_list(
     for nothing."""
     filters = filters or ResultFilters()
     decision = Decision.objects.filter(match=match, candidate=OuterRef("candidate"))
+    mine = MatchResult.objects.filter(match=match, match__organisation_id=match.organisation_id)
     qs = (
-        MatchResult.objects.filter(match=match, match__organisation_id=match.organisation_id)
+        ranked(mine)
         .select_related("candidate")
         # A resume's text, twice over (as read and as searched), is most of a candidate row and
         # no list shows it: fifty of them made a results page read a megabyte for nothing.

@@ -12,6 +12,7 @@ from django.urls import reverse
 from matcher import scoring
 from matcher.models import Decision, Match, MatchResult
 from matcher.services.workspace import decision_make
+from tests.api.conftest import bearer
 from tests.matcher.test_workspace_views import (  # noqa: F401 - fixtures
     _candidate,
     _profile,
@@ -287,3 +288,49 @@ def test_a_skill_weighted_0_is_neither_a_must_have_nor_a_gap_in_the_drawer_and_t
     assert "must-have" not in python_item
     assert "Python (must-have)" not in text
     assert "PyTorch (must-have)" in text
+
+
+def _order(text: str, names: tuple[str, ...] = ("Jane Doe", "John Roe")) -> list[str]:
+    return sorted(names, key=text.index)
+
+
+def test_of_two_candidates_showing_the_same_score_the_one_meeting_the_must_haves_comes_first(
+    client,
+    alice,
+    alice_org,
+    done_match,  # noqa: F811
+    pool,  # noqa: F811
+):
+    # Jane's hidden decimals are higher, but she misses a must-have: both read 99.
+    MatchResult.objects.filter(match=done_match, candidate=pool[0]).update(
+        score=98.8, must_haves_met=False, tier="possible"
+    )
+    MatchResult.objects.filter(match=done_match, candidate=pool[1]).update(
+        score=98.6, must_haves_met=True, tier="strong"
+    )
+    page = client.get(reverse("matcher:match_detail", args=[done_match.pk])).content.decode()
+    table = page[page.index("<tbody") :]
+    csv_body = b"".join(
+        client.get(reverse("matcher:match_export_csv", args=[done_match.pk])).streaming_content
+    ).decode()
+    worst_first = client.get(
+        reverse("matcher:match_results", args=[done_match.pk]), {"sort": "-score"}, **HTMX
+    ).content.decode()
+    api = bearer(alice, alice_org)
+    listed = api.get(f"/api/v1/matches/{done_match.pk}/results/").json()["results"]
+    listed_up = api.get(f"/api/v1/matches/{done_match.pk}/results/?ordering=score").json()
+
+    assert _order(table) == ["John Roe", "Jane Doe"]
+    assert _order(csv_body) == ["John Roe", "Jane Doe"]
+    assert _order(_pdf_text(client, done_match)) == ["John Roe", "Jane Doe"]
+    assert [r["candidate"]["id"] for r in listed] == [pool[1].pk, pool[0].pk]
+    assert _order(worst_first[worst_first.index("<tbody") :]) == ["Jane Doe", "John Roe"]
+    assert [r["candidate"]["id"] for r in listed_up["results"]] == [pool[0].pk, pool[1].pk]
+
+
+def test_the_must_haves_break_only_a_tie_of_the_whole_score_shown():
+    lower_met = scoring.rank_key(97.4, must_haves_met=True)  # reads 97
+    missing = scoring.rank_key(98.6, must_haves_met=False)  # reads 99
+    met = scoring.rank_key(98.5, must_haves_met=True)  # reads 99 too
+
+    assert sorted([lower_met, missing, met]) == [met, missing, lower_met]
