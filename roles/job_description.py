@@ -547,6 +547,37 @@ _ITEM_LEAD = re.compile(r"^(.{2,60}?)(?::\s|\s+-\s|\s+\u2013\s)")
 _NOT_A_SKILL = re.compile(r"\d|\byears?\b|\bor\b|/", re.IGNORECASE)
 
 
+# How well or how much of a skill an item asks for, before the skill itself: "Advanced knowledge
+# of Soil Chemistry", "Proficient in Visio", "Ability to read blueprints". A resume names the
+# skill ("Soil chemistry: nutrient analysis"), seldom the ad's praise of it, so the skill is
+# what is looked for and what the drawer's chips show.
+_SKILL_QUALIFIER = re.compile(
+    r"^(?:(?:an?|the|very|highly)\s+)?"
+    r"(?:(?:strong|solid|proven|advanced|basic|good|excellent|exceptional|outstanding|"
+    r"extensive|in-depth|deep|sound|thorough|working|practical|hands-on|demonstrated|"
+    r"comprehensive|broad|general|expert|profound(?:ed)?|fundamental|intermediate)\s+)*"
+    r"(?:(?:knowledge|understanding|experience|expertise|proficiency|familiarity|mastery|"
+    r"command|background|grasp|record|track record|skills?|abilit(?:y|ies)|capabilit(?:y|ies)|"
+    r"competence|competency)\s+(?:of|in|with|on|at|to)|"
+    r"(?:proficient|skilled|experienced|expert|versed|well[- ]versed|fluent|familiar|"
+    r"competent|knowledgeable|adept|able)\s+(?:in|with|at|on|to))\s+(?=\w)",
+    re.IGNORECASE,
+)
+_SKILL_SUFFIX = re.compile(r"\s+(?:abilit(?:y|ies)|capabilit(?:y|ies))$", re.IGNORECASE)
+
+
+def skill_of_item(phrase: str) -> str:
+    """The skill a requirement item names, without the level or kind of command it asks for:
+    "Advanced knowledge of Soil Chemistry" is "Soil Chemistry", "Coordination abilities" is
+    "Coordination". An item that is all qualifier keeps its words."""
+    skill = _SKILL_SUFFIX.sub("", _SKILL_QUALIFIER.sub("", phrase, count=1)).strip()
+    if not tokens(skill):
+        return phrase
+    if skill != phrase and skill[:2].islower():  # a chip, not "iOS" or "eBay"
+        skill = skill[0].upper() + skill[1:]
+    return skill
+
+
 def requirement_lines(text: str) -> Iterable[tuple[str, str]]:
     """Each line of the ad under a requirements or nice-to-have heading, with its section
     (REQUIRED or OPTIONAL)."""
@@ -567,8 +598,8 @@ class ListedSkill:
 def listed_skills(text: str, matcher: SkillMatcher) -> list[ListedSkill]:
     """The skills an ad lists under a requirements or nice-to-have heading that the taxonomy
     (`matcher`) does not know: each list item's lead before a colon or dash, or the whole item
-    when it is that short, numbered -1, -2, ... An item the taxonomy recognises is already one
-    of the role's skills and is left out."""
+    when it is that short, read for the skill it names (`skill_of_item`), numbered -1, -2, ...
+    An item the taxonomy recognises is already one of the role's skills and is left out."""
     found: dict[tuple[str, ...], ListedSkill] = {}
     for line, section in requirement_lines(text):
         item = _LIST_ITEM.match(line)
@@ -580,7 +611,11 @@ def listed_skills(text: str, matcher: SkillMatcher) -> list[ListedSkill]:
         words = tuple(tokens(phrase))
         if not words or len(words) > MAX_LISTED_WORDS or len(phrase) > MAX_LISTED_CHARS:
             continue
-        if _NOT_A_SKILL.search(phrase) or words in found or matcher.find(phrase):
+        if _NOT_A_SKILL.search(phrase) or matcher.find(phrase):
+            continue
+        phrase = skill_of_item(phrase)
+        words = tuple(tokens(phrase))
+        if words in found:
             continue
         weight = LISTED_REQUIRED_WEIGHT if section == REQUIRED else LISTED_OPTIONAL_WEIGHT
         found[words] = ListedSkill(-(len(found) + 1), phrase, weight)

@@ -6,6 +6,7 @@ import pytest
 
 from matcher import ranking, scoring
 from matcher.evaluation.taxonomy import file_skill_matcher
+from roles import job_description
 
 
 @pytest.mark.parametrize(
@@ -111,3 +112,45 @@ def test_a_resume_has_a_listed_skill_when_it_uses_all_its_words_and_shows_the_li
         ranking.score_one(role, has, stats).components["skills"]
         > ranking.score_one(role, lacks, stats).components["skills"]
     )
+
+
+@pytest.mark.parametrize(
+    ("item", "skill"),
+    [
+        ("Advanced knowledge of Soil Chemistry", "Soil Chemistry"),
+        ("Hands-on experience with system testing", "System testing"),
+        ("Proficient in iOS development", "iOS development"),
+        ("Coordination abilities", "Coordination"),
+        ("Ability to read blueprints", "Read blueprints"),
+        ("Manual dexterity", "Manual dexterity"),
+        ("Strong persuasiveness", "Strong persuasiveness"),  # no skill named apart from it
+        ("Excellent level of computer proficiency", "Excellent level of computer proficiency"),
+    ],
+)
+def test_a_listed_item_is_read_for_the_skill_it_names_not_the_command_it_asks(item, skill):
+    assert job_description.skill_of_item(item) == skill
+
+
+def test_a_resume_naming_the_skill_has_it_though_it_never_praises_its_own_command():
+    matcher = file_skill_matcher()
+    ad = "Soil Scientist\n\nRequirements\n- Advanced knowledge of soil chemistry\n"
+    role = ranking.role_from_job_description(ad, matcher)
+    filler = (
+        "\nSampled fields across three counties and wrote the growers' reports."
+        "\nTrained two technicians and kept the laboratory's records."
+        "\nAdvised the county's farmers on drainage, liming and crop rotation each spring."
+    )
+    has, lacks = ranking.resume_features(
+        [
+            "Soil Scientist\nSoil chemistry: nutrient and pH analysis of field samples." + filler,
+            "Soil Scientist\nDrainage mapping: water tables, pH surveys of field samples." + filler,
+        ],
+        matcher,
+    )
+    stats = ranking.pool_stats([has, lacks])
+
+    found = {e.name: e.status for e in ranking.score_one(role, has, stats).evidence}
+    missing = {e.name: e.status for e in ranking.score_one(role, lacks, stats).evidence}
+
+    assert found["Soil chemistry"] == scoring.FOUND
+    assert missing["Soil chemistry"] == scoring.MISSING
