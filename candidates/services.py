@@ -33,7 +33,7 @@ from candidates.parsing.document import Limits
 from candidates.parsing.errors import ParseError
 from candidates.parsing.profile import SkillFinder, extract_profile
 from candidates.parsing.sandbox import extract_sandboxed
-from outbox.services import task_enqueue
+from outbox.services import task_enqueue, task_enqueue_many
 from roles.selectors import skill_matcher
 
 logger = logging.getLogger(__name__)
@@ -267,10 +267,12 @@ def batch_create(
 def _queue_chunks(document_ids: list[int]) -> None:
     """Chunks, not a task a file: each chunk is read, embedded in one pass through the model and
     scored by one task, and several chunks keep every worker process busy."""
+    chunks: list[tuple[list[int]]] = []
     start = 0
     for size in chunk_sizes(len(document_ids), largest=settings.INTAKE_CHUNK_FILES):
-        task_enqueue("matcher.documents_ingest", document_ids[start : start + size])
+        chunks.append((document_ids[start : start + size],))
         start += size
+    task_enqueue_many("matcher.documents_ingest", chunks)
 
 
 def chunk_sizes(total: int, *, largest: int) -> list[int]:
