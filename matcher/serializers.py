@@ -265,8 +265,18 @@ class ResultQuerySerializer(serializers.Serializer):
     )
     must_haves_met = serializers.BooleanField(required=False, allow_null=True, default=None)
     skill = serializers.IntegerField(
-        required=False, min_value=1, help_text="Only candidates in whom this skill was found."
+        required=False,
+        help_text=(
+            "Only candidates in whom this skill was found: a taxonomy skill's id, or a negative "
+            "id for a skill the role's ad lists (`listed_skills`)."
+        ),
     )
+
+    def validate_skill(self, value: int) -> int:
+        if value == 0:
+            raise serializers.ValidationError("No skill has the id 0.")
+        return value
+
     decision = serializers.ChoiceField(
         required=False,
         choices=["shortlist", "hold", "reject", "none"],

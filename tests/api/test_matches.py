@@ -195,3 +195,17 @@ def test_another_organisation_gets_404_on_every_match_route(charlie_api, seeded)
         response = getattr(charlie_api, method)(path, {}, format="json")
         assert response.status_code == 404, (method, path, response.status_code)
     assert charlie_api.get("/api/v1/matches/").json()["results"] == []
+
+
+def test_results_filter_by_a_skill_the_ad_lists_as_the_page_does(alice_api, seeded) -> None:
+    url = f"/api/v1/matches/{seeded.match.pk}/results/"
+    result = seeded.match.results.order_by("pk").first()
+    listed = {**result.evidence[0], "skill_id": -1, "name": "OFAC compliance", "status": "found"}
+    result.evidence = [*result.evidence, listed]
+    result.save(update_fields=["evidence"])
+
+    shown = alice_api.get(f"{url}?skill=-1").json()["results"]
+    zero = alice_api.get(f"{url}?skill=0")
+
+    assert [r["candidate"]["id"] for r in shown] == [result.candidate_id]
+    assert zero.status_code == 400
