@@ -558,9 +558,9 @@ _SKILL_QUALIFIER = re.compile(
     r"comprehensive|broad|general|expert|profound(?:ed)?|fundamental|intermediate)\s+)*"
     r"(?:(?:knowledge|understanding|experience|expertise|proficiency|familiarity|mastery|"
     r"command|background|grasp|record|track record|skills?|abilit(?:y|ies)|capabilit(?:y|ies)|"
-    r"competence|competency)\s+(?:of|in|with|on|at|to)|"
+    r"competence|competency)\s+(?:of|in|with|on|at|to|about)|"
     r"(?:proficient|skilled|experienced|expert|versed|well[- ]versed|fluent|familiar|"
-    r"competent|knowledgeable|adept|able)\s+(?:in|with|at|on|to))\s+(?=\w)",
+    r"competent|knowledgeable|adept|able)\s+(?:in|with|at|on|to|about))\s+(?=\w)",
     re.IGNORECASE,
 )
 _SKILL_SUFFIX = re.compile(r"\s+(?:abilit(?:y|ies)|capabilit(?:y|ies))$", re.IGNORECASE)
@@ -607,14 +607,15 @@ def listed_skills(text: str, matcher: SkillMatcher) -> list[ListedSkill]:
             continue
         body = item.group(1).strip()
         lead = _ITEM_LEAD.match(body)
-        phrase = (lead.group(1) if lead else body).strip().rstrip(".;,")
+        item_text = (lead.group(1) if lead else body).strip().rstrip(".;,")
+        if _NOT_A_SKILL.search(item_text) or matcher.find(item_text):
+            continue
+        # The length rules measure the skill, not the praise of it before: "Knowledgeable about
+        # Patriot Act Regulations" is as short a skill as "Patriot Act Regulations".
+        phrase = skill_of_item(item_text)
         words = tuple(tokens(phrase))
         if not words or len(words) > MAX_LISTED_WORDS or len(phrase) > MAX_LISTED_CHARS:
             continue
-        if _NOT_A_SKILL.search(phrase) or matcher.find(phrase):
-            continue
-        phrase = skill_of_item(phrase)
-        words = tuple(tokens(phrase))
         if words in found:
             continue
         weight = LISTED_REQUIRED_WEIGHT if section == REQUIRED else LISTED_OPTIONAL_WEIGHT

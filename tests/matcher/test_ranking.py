@@ -154,3 +154,17 @@ def test_a_resume_naming_the_skill_has_it_though_it_never_praises_its_own_comman
 
     assert found["Soil chemistry"] == scoring.FOUND
     assert missing["Soil chemistry"] == scoring.MISSING
+
+
+def test_a_long_item_whose_skill_is_short_is_listed_by_its_skill():
+    ad = (
+        "Compliance Analyst\n\nRequired Skills\n"
+        "- Knowledgeable about Patriot Act Regulations\n"
+        "- In-depth understanding of Correspondent Banking Controls\n"
+    )
+    listed = ranking.listed_skills(ad, file_skill_matcher())
+
+    assert [s.name for s in listed] == [
+        "Patriot Act Regulations",
+        "Correspondent Banking Controls",
+    ]
