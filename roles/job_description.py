@@ -608,7 +608,7 @@ def listed_skills(text: str, matcher: SkillMatcher) -> list[ListedSkill]:
         body = item.group(1).strip()
         lead = _ITEM_LEAD.match(body)
         item_text = (lead.group(1) if lead else body).strip().rstrip(".;,")
-        if _NOT_A_SKILL.search(item_text) or matcher.find(item_text):
+        if _NOT_A_SKILL.search(item_text):
             continue
         # The length rules measure the skill, not the praise of it before: "Knowledgeable about
         # Patriot Act Regulations" is as short a skill as "Patriot Act Regulations".
@@ -616,7 +616,8 @@ def listed_skills(text: str, matcher: SkillMatcher) -> list[ListedSkill]:
         words = tuple(tokens(phrase))
         if not words or len(words) > MAX_LISTED_WORDS or len(phrase) > MAX_LISTED_CHARS:
             continue
-        if words in found:
+        # The taxonomy's search last: it is the costly test, and a sentence never needs it.
+        if words in found or matcher.find(item_text):
             continue
         weight = LISTED_REQUIRED_WEIGHT if section == REQUIRED else LISTED_OPTIONAL_WEIGHT
         found[words] = ListedSkill(-(len(found) + 1), phrase, weight)
