@@ -109,7 +109,8 @@ class SkillRowForm(forms.Form):
         row = dict(self.initial)
         if self.is_bound and self.is_valid():
             row["weight"] = self.cleaned_data["weight"]
-            row["must_have"] = self.cleaned_data["must_have"]
+            # Weighted 0 the skill does not count, so it cannot be required either.
+            row["must_have"] = self.cleaned_data["must_have"] and row["weight"] > 0
             row["min_years"] = self.cleaned_data["min_years"] or None
         return row
 

@@ -589,6 +589,10 @@ def rescore(
                 e.must_have = bool(change["must_have"])
             if "min_years" in change:
                 e.min_years = int(change["min_years"]) if change["min_years"] else None
+            if e.weight == 0:
+                # A skill that no longer counts is no longer required either, else a role's
+                # must-have weighted out would still show as one in the panel and the drawer.
+                e.must_have = False
             e.credit = skill_credit(e.status, e.years, total_years, e.min_years)
         items.append(e)
     parts = dict(components)

@@ -19,6 +19,14 @@ class SkillWeightSerializer(serializers.Serializer):
     must_have = serializers.BooleanField(required=False)
     min_years = serializers.IntegerField(min_value=0, max_value=50, required=False, allow_null=True)
 
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("weight") == 0 and attrs.get("must_have"):
+            raise serializers.ValidationError(
+                "A skill weighted 0 does not count, so it cannot be a must-have: give it a "
+                "weight of 1-5, or set must_have to false."
+            )
+        return attrs
+
 
 class WeightsSerializer(serializers.Serializer):
     """Component weights (relative; defaults in docs/scoring.md) and per-skill overrides."""

@@ -293,6 +293,9 @@ def match_skills(*, match: Match) -> list[dict[str, Any]]:
     for spec in (match.role_snapshot or {}).get("skills", []):
         item = dict(spec)
         item.update(overrides.get(str(item.get("skill_id")), {}))
+        if not int(item.get("weight") or 0):
+            # As scoring reads it: a skill weighted 0 does not count, so it is not required.
+            item["must_have"] = False
         skills.append(item)
     return skills
 

@@ -108,6 +108,29 @@ def test_reweighting_rescores_for_free(alice_api, alice_org, seeded) -> None:
     assert "level" in too_much.json()["errors"]
 
 
+def test_a_skill_weighted_0_cannot_be_a_must_have(alice_api, seeded) -> None:
+    url = f"/api/v1/matches/{seeded.match.pk}/reweight/"
+    python = next(s for s in seeded.match.role_snapshot["skills"] if s["name"] == "Python")
+    sid = str(python["skill_id"])
+    both = alice_api.post(
+        url, {"skill_weights": {sid: {"weight": 0, "must_have": True}}}, format="json"
+    )
+    assert both.status_code == 400
+    assert "cannot be a must-have" in str(both.json()["errors"])
+    seeded.match.refresh_from_db()
+    assert sid not in (seeded.match.weights or {}).get("skill_weights", {})
+
+    # Weighted out alone, the role's must-have stops being one, in the results as in scoring.
+    assert python["must_have"]
+    out = alice_api.post(url, {"skill_weights": {sid: {"weight": 0}}}, format="json")
+    assert out.status_code == 200, out.json()
+    results = alice_api.get(f"/api/v1/matches/{seeded.match.pk}/results/").json()["results"]
+    for row in results:
+        shown = next(e for e in row["evidence"] if e["name"] == "Python")
+        assert shown["must_have"] is False
+        assert shown["missing_must_have"] is False
+
+
 def test_decisions_are_recorded_once_per_retry_and_listed(alice_api, seeded) -> None:
     url = f"/api/v1/matches/{seeded.match.pk}/decisions/"
     ada = seeded.candidates[0]

@@ -137,6 +137,20 @@ def test_reweighting_a_missing_must_have_to_optional_lifts_the_flag_and_the_scor
     assert lifted.score > result.score
 
 
+def test_a_must_have_weighted_out_is_no_longer_required():
+    result = score(mentions(DJANGO, K8S))
+    assert not result.must_haves_met
+    out = scoring.rescore(
+        components=result.components,
+        evidence=result.evidence_json(),
+        skill_overrides={str(PYTHON): {"weight": 0}},
+    )
+    python = next(e for e in out.evidence if e.skill_id == PYTHON)
+    assert python.weight == 0
+    assert python.must_have is False
+    assert out.must_haves_met
+
+
 def test_component_weights_change_the_mix_and_refuse_nonsense():
     result = score(mentions(PYTHON, DJANGO, K8S), lexical_raw=0.0)
     skills_only = scoring.rescore(

@@ -458,6 +458,24 @@ def test_reweighting_reranks_for_free(client, alice, done_match, funded, pool):
     assert balance_cents(org=funded) == before
 
 
+def test_a_skill_weighted_0_in_the_browser_is_not_kept_as_a_must_have(
+    client, alice, done_match, pool
+):
+    client.force_login(alice)
+    rust = Skill.objects.get(name="Rust")
+    data = {f"weight_{s['skill_id']}": s["weight"] for s in done_match.role_snapshot["skills"]}
+    data[f"weight_{rust.pk}"] = "0"
+    data[f"must_{rust.pk}"] = "on"
+    response = client.post(
+        reverse("matcher:match_reweight", args=[done_match.pk]), data, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    done_match.refresh_from_db()
+    assert done_match.weights["skill_weights"][str(rust.pk)] == {"weight": 0, "must_have": False}
+    page = client.get(reverse("matcher:match_detail", args=[done_match.pk])).content.decode()
+    assert not re.search(rf'name="must_{rust.pk}"[^>]*checked', page)
+
+
 def test_each_parts_weight_is_set_in_the_browser_and_an_api_weight_between_steps_stays(
     client, alice, done_match, pool
 ):
