@@ -408,8 +408,11 @@ def result_rows(
 
 def match_score_bins(*, match: Match) -> list[charts.HistogramBin]:
     scores = MatchResult.objects.filter(match=match).values_list("score", flat=True)
+    # Binned as every view prints them: 29.6 reads 30 in the table, so it counts in the 30s.
     return charts.score_bins(
-        list(scores), possible_at=scoring.POSSIBLE_AT, strong_at=scoring.STRONG_AT
+        [scoring.whole_score(s) for s in scores],
+        possible_at=scoring.POSSIBLE_AT,
+        strong_at=scoring.STRONG_AT,
     )
 
 

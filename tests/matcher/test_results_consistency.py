@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from matcher import scoring
 from matcher.models import Decision, Match, MatchResult
+from matcher.selectors.workspace import match_score_bins
 from matcher.services.workspace import decision_make
 from tests.api.conftest import bearer
 from tests.matcher.test_workspace_views import (  # noqa: F401 - fixtures
@@ -334,3 +335,20 @@ def test_the_must_haves_break_only_a_tie_of_the_whole_score_shown():
     met = scoring.rank_key(98.5, must_haves_met=True)  # reads 99 too
 
     assert sorted([lower_met, missing, met]) == [met, missing, lower_met]
+
+
+def test_the_histogram_counts_each_score_where_the_table_prints_it(
+    done_match,  # noqa: F811
+    pool,  # noqa: F811
+):
+    results = list(MatchResult.objects.filter(match=done_match))
+    assert len(results) >= 2
+    # Just under a bin's edge: the table prints 30 and 70, so the bars must count 30s and 70s.
+    MatchResult.objects.filter(pk=results[0].pk).update(score=29.6)
+    MatchResult.objects.filter(pk=results[1].pk).update(score=69.5)
+    bins = {b.low: b.count for b in match_score_bins(match=done_match)}
+    others = [scoring.whole_score(r.score) for r in results[2:]]
+    assert bins[30] == 1 + sum(30 <= s < 40 for s in others)
+    assert bins[70] == 1 + sum(70 <= s < 80 for s in others)
+    assert bins[20] == sum(20 <= s < 30 for s in others)
+    assert bins[60] == sum(60 <= s < 70 for s in others)
