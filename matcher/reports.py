@@ -99,6 +99,7 @@ class MatchReport:
     skills: Sequence[str] = ()
     filters: str = ""
     reproducibility: str = ""
+    weighting: str = ""
 
 
 _fonts_ready = False
@@ -306,6 +307,8 @@ def _report_heading(report: MatchReport, s: dict[str, ParagraphStyle]) -> list[o
         )
     if report.filters:
         story.append(_p(f"Filters: {report.filters}", s["muted"]))
+    if report.weighting:
+        story.append(_p(f"Ranking: {report.weighting}", s["muted"]))
     story.append(HRFlowable(width="100%", color=LINE, spaceBefore=4, spaceAfter=4))
     return story
 

@@ -42,6 +42,8 @@ CSV_HEADER = [
     # Where the score comes from, in points that add up to it (scoring.contributions).
     *(f"points_{part}" for part in ("base", *scoring.PARTS)),
     "explanation",
+    # The same on every row: whether the recruiter re-weighted the ranking, and how.
+    "ranking",
 ]
 
 
@@ -108,6 +110,7 @@ class _Echo:
 def _csv_lines(request: HttpRequest, match: Match) -> Iterator[str]:
     writer = csv.writer(_Echo())
     decisions = _decisions(match)
+    weighting = ws.describe_weighting(match=match)
     yield "\ufeff"  # so that Excel reads the file as UTF-8
     yield writer.writerow(CSV_HEADER)
     for rank, row in enumerate(_rows(request, match), start=1):
@@ -142,6 +145,7 @@ def _csv_lines(request: HttpRequest, match: Match) -> Iterator[str]:
                     for part in ("base", *scoring.PARTS)
                 ),
                 row.explanation,
+                weighting,
             ]
         )
 
@@ -236,9 +240,9 @@ def match_report(request: HttpRequest, match: Match) -> reports.MatchReport:
         reproducibility=(
             f"Match of {timezone.localtime(match.created_at):%d %b %Y %H:%M}; "
             f"role version {match.role_version}; "
-            f"model {match.model_version or 'n/a'}; scoring version {match.scoring_version}; "
-            f"weights {match.weights or 'default'}."
+            f"model {match.model_version or 'n/a'}; scoring version {match.scoring_version}."
         ),
+        weighting=ws.describe_weighting(match=match),
     )
 
 

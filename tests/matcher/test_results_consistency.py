@@ -3,6 +3,7 @@ filters, the same words for the same facts. Found by a recruiter's tour on real 
 
 from __future__ import annotations
 
+import csv
 import re
 
 import pypdfium2
@@ -352,3 +353,37 @@ def test_the_histogram_counts_each_score_where_the_table_prints_it(
     assert bins[70] == 1 + sum(70 <= s < 80 for s in others)
     assert bins[20] == sum(20 <= s < 30 for s in others)
     assert bins[60] == sum(60 <= s < 70 for s in others)
+
+
+def test_exports_say_whether_and_how_the_ranking_was_reweighted(
+    client,
+    done_match,  # noqa: F811
+    alice,
+    pool,  # noqa: F811
+):
+    client.force_login(alice)
+    csv_url = reverse("matcher:match_export_csv", args=[done_match.pk])
+
+    def csv_rows() -> list[dict[str, str]]:
+        body = b"".join(client.get(csv_url).streaming_content).decode().lstrip("\ufeff")
+        return list(csv.DictReader(body.splitlines()))
+
+    learned = "As learned, with the role's own skill profile."
+    assert {row["ranking"] for row in csv_rows()} == {learned}
+    assert learned in _pdf_text(client, done_match)
+
+    skill = done_match.role_snapshot["skills"][0]
+    data = {f"weight_{s['skill_id']}": s["weight"] for s in done_match.role_snapshot["skills"]}
+    data[f"weight_{skill['skill_id']}"] = "0"
+    data["component_semantic"] = "0"
+    client.post(reverse("matcher:match_reweight", args=[done_match.pk]), data, **HTMX)
+
+    said = {row["ranking"] for row in csv_rows()}
+    assert len(said) == 1
+    (text,) = said
+    assert text.startswith("Re-weighted by the recruiter: ")
+    assert "what the resume is about (meaning) not counted" in text
+    assert f"{skill['name']}: weight 0 (role {skill['weight']})" in text
+    pdf = _pdf_text(client, done_match)
+    assert "Ranking: Re-weighted by the recruiter" in pdf
+    assert "not counted" in pdf
