@@ -7,7 +7,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from matcher import scoring
+from matcher import ranker, scoring
 from matcher.lexical import PoolStats, lexical_score, query_terms, tokens
 from matcher.scoring import Mention, RoleSkillSpec
 
@@ -278,3 +278,26 @@ def test_the_explanation_counts_in_plain_english_and_never_reads_minus_nought():
     assert scoring.explain(points, [*evidence[:2], {**evidence[0], "name": "Go"}]).startswith(
         "2 of the role's 3 skills were found."
     )
+
+
+def test_a_title_that_cannot_be_read_neither_helps_nor_hurts():
+    """A resume whose job titles the parser could not read takes the reference pool's average
+    title (docs/scoring.md): it must not stand out either way. Found on a recruiter's tour: a
+    front-end developer gained 38 points for an accountant role from a missing title."""
+    model = ranker.default()
+    components = {
+        key: model.fill[stat]
+        for name in ranker.REFERENCE_INPUTS
+        for key, stat in (
+            (f"{name}_ref_mean", ranker.mean_key(name)),
+            (f"{name}_ref_sd", ranker.sd_key(name)),
+        )
+    }
+    for name in ranker.REFERENCE_INPUTS:
+        if name != "title":
+            components[ranker.RAW_KEY[name]] = model.fill[ranker.mean_key(name)]
+    intercept, parts = scoring.fused_parts(components)
+    average = scoring.calibrated(intercept + sum(parts.values()) - parts["title"])
+    scored = scoring.calibrated(intercept + sum(parts.values()))
+    assert abs(parts["title"]) < 0.1
+    assert abs(scored - average) < 3
