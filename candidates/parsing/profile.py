@@ -273,7 +273,8 @@ _NOT_NAME_WORDS = _words(
     operations production quality safety security training student graduate graduation
     internship volunteer military army navy references available upon request years year
     school high secondary primary certificate course courses program programme dear sir madam
-    member members certified licensed registered
+    member members certified licensed registered account accounts receivable payable payroll
+    bookkeeping audit
     """
 )
 # The sections a person's name opens or sits in ("Contact", "Personal details").

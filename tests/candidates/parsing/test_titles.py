@@ -95,6 +95,8 @@ def test_a_line_that_is_not_a_job_gives_no_title_rather_than_a_wrong_one():
         "Skill Highlights",
         "Nursing Expertise",
         "SHRM Member",
+        "ACCOUNT RECEIVABLE",
+        "Accounts Payable",
     ],
 )
 def test_a_heading_or_title_in_capitals_is_not_a_name(first_line):
