@@ -22,6 +22,8 @@ from django.forms.formsets import (
 )
 from django.utils.functional import cached_property
 
+from matcher import scoring
+
 
 class ClampedIntegerField(forms.Field):
     """A number the page offers within bounds: a value outside them is brought inside, one that
@@ -109,8 +111,7 @@ class SkillRowForm(forms.Form):
         row = dict(self.initial)
         if self.is_bound and self.is_valid():
             row["weight"] = self.cleaned_data["weight"]
-            # Weighted 0 the skill does not count, so it cannot be required either.
-            row["must_have"] = self.cleaned_data["must_have"] and row["weight"] > 0
+            row["must_have"] = scoring.required(row["weight"], self.cleaned_data["must_have"])
             row["min_years"] = self.cleaned_data["min_years"] or None
         return row
 

@@ -108,6 +108,12 @@ class Mention:
     line: str
 
 
+def required(weight: Any, must_have: Any) -> bool:
+    """Whether a skill is a must-have as the score reads it: weighted 0 it counts for nothing,
+    so it cannot be required either. The page, the API, the panel and the exports all ask this."""
+    return bool(must_have) and int(weight or 0) > 0
+
+
 @dataclass
 class SkillEvidence:
     skill_id: int
@@ -124,7 +130,7 @@ class SkillEvidence:
     @property
     def missing_must_have(self) -> bool:
         # Weighted 0, a skill counts for nothing, a missing must-have included.
-        return self.must_have and self.weight > 0 and self.status != FOUND
+        return required(self.weight, self.must_have) and self.status != FOUND
 
 
 @dataclass
@@ -589,10 +595,8 @@ def rescore(
                 e.must_have = bool(change["must_have"])
             if "min_years" in change:
                 e.min_years = int(change["min_years"]) if change["min_years"] else None
-            if e.weight == 0:
-                # A skill that no longer counts is no longer required either, else a role's
-                # must-have weighted out would still show as one in the panel and the drawer.
-                e.must_have = False
+            # Else a role's must-have weighted out would still show as one in the drawer.
+            e.must_have = required(e.weight, e.must_have)
             e.credit = skill_credit(e.status, e.years, total_years, e.min_years)
         items.append(e)
     parts = dict(components)

@@ -312,7 +312,7 @@ def describe_weighting(*, match: Match) -> str:
         weight = change.get("weight", spec.get("weight"))
         if int(weight or 0) != int(spec.get("weight") or 0):
             said.append(f"weight {weight} (role {spec.get('weight')})")
-        must = bool(change.get("must_have", spec.get("must_have"))) and int(weight or 0) > 0
+        must = scoring.required(weight, change.get("must_have", spec.get("must_have")))
         if must != bool(spec.get("must_have")):
             said.append("a must-have" if must else "not a must-have")
         years = change.get("min_years", spec.get("min_years")) or None
@@ -333,9 +333,7 @@ def match_skills(*, match: Match) -> list[dict[str, Any]]:
     for spec in (match.role_snapshot or {}).get("skills", []):
         item = dict(spec)
         item.update(overrides.get(str(item.get("skill_id")), {}))
-        if not int(item.get("weight") or 0):
-            # As scoring reads it: a skill weighted 0 does not count, so it is not required.
-            item["must_have"] = False
+        item["must_have"] = scoring.required(item.get("weight"), item.get("must_have"))
         skills.append(item)
     return skills
 

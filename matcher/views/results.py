@@ -188,8 +188,7 @@ def match_reweight(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if f"weight_{sid}" not in request.POST:
             continue
         weight = _int(request.POST.get(f"weight_{sid}"), int(spec.get("weight") or 3), 0, 5)
-        # Weighted 0 the skill does not count, so it cannot be required either.
-        must_have = weight > 0 and request.POST.get(f"must_{sid}") == "on"
+        must_have = scoring.required(weight, request.POST.get(f"must_{sid}") == "on")
         overrides[str(sid)] = {"weight": weight, "must_have": must_have}
     components = {k: v for k, v in (match.weights or {}).items() if k != "skill_weights"}
     offered = {value: float(value) for value, _ in COMPONENT_CHOICES}
