@@ -252,6 +252,14 @@ class MatchResultSerializer(serializers.Serializer):
         ),
     )
     explanation = serializers.CharField(help_text="The same, in words.")
+    titles_read = serializers.SerializerMethodField(
+        help_text=(
+            "The job titles read from the resume that the title component compared with the "
+            "role's title, in the order read; [] when none could be read (the title then "
+            "counts as an average resume's). Null for a masked candidate, or when the resume "
+            "has been read again since the result was scored."
+        )
+    )
     decision = serializers.ChoiceField(
         choices=Decision.Kind.choices, allow_null=True, help_text="Your call, if made."
     )
@@ -264,6 +272,12 @@ class MatchResultSerializer(serializers.Serializer):
     @extend_schema_field(ResultCandidateSerializer)
     def get_candidate(self, row: Any) -> dict[str, Any]:
         return {"id": row.result.candidate_id, "name": row.label, "masked": row.masked}
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField(), allow_null=True))
+    def get_titles_read(self, row: Any) -> list[str] | None:
+        # One query for the page (`ws.result_titles_read`), not one a row: the view hands them in.
+        titles: list[str] | None = self.context.get("titles_read", {}).get(row.candidate_id)
+        return titles
 
 
 class ResultQuerySerializer(serializers.Serializer):

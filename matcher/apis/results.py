@@ -86,7 +86,9 @@ class MatchResultListApi(ListAPIView[MatchResult]):
         results = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(results)
         rows = ws.result_rows(match=self.match, results=page or [], user=request.user)
-        return self.get_paginated_response(MatchResultSerializer(rows, many=True).data)
+        titles = ws.result_titles_read(match=self.match, rows=rows)
+        data = MatchResultSerializer(rows, many=True, context={"titles_read": titles}).data
+        return self.get_paginated_response(data)
 
     @extend_schema(
         operation_id="matches_results_list",

@@ -16,7 +16,13 @@ from accounts.models import Organisation
 from candidates.models import Candidate, Document
 from matcher import charts, scoring
 from matcher.blind import alias_for
-from matcher.models.matches import Decision, Match, MatchFailure, MatchResult
+from matcher.models.matches import (
+    CandidateEmbedding,
+    Decision,
+    Match,
+    MatchFailure,
+    MatchResult,
+)
 from matcher.models.workspace import CandidateReveal, WorkspaceSettings
 from roles.models import InterviewTopic, Role, RoleSkill, Skill
 
@@ -442,6 +448,38 @@ def result_rows(
             )
         )
     return rows
+
+
+def result_titles_read(*, match: Match, rows: Sequence[ResultRow]) -> dict[int, list[str] | None]:
+    """By candidate id, the job titles the title component compared with the role's title: as
+    read from the resume the result was scored from, in that order, each once whatever its
+    case; [] when none could be read. None for a masked candidate, as a title can name the
+    employer, and where that reading is no longer known: the resume was read again since (a
+    corrected text or headline re-embeds it) or the reading disagrees with the stored score."""
+    shown = {row.candidate_id: row.result for row in rows if not row.masked}
+    out: dict[int, list[str] | None] = {row.candidate_id: None for row in rows}
+    readings = CandidateEmbedding.objects.filter(
+        organisation_id=match.organisation_id,
+        candidate_id__in=list(shown),
+        model_version__in={r.model_version for r in shown.values()},
+    ).values_list("candidate_id", "model_version", "titles", "created_at")
+    for candidate_id, version, titles, read_at in readings:
+        result = shown[candidate_id]
+        if version != result.model_version or read_at > result.created_at:
+            continue
+        # The stored score says whether the scorer had a title to compare: a reading that
+        # disagrees is not the one it compared.
+        compared = (result.components or {}).get("title_cosine") is not None
+        if bool(titles) != compared:
+            continue
+        seen: set[str] = set()
+        unique = []
+        for title in titles:
+            if title.casefold() not in seen:
+                seen.add(title.casefold())
+                unique.append(title)
+        out[candidate_id] = unique
+    return out
 
 
 def match_score_bins(*, match: Match) -> list[charts.HistogramBin]:

@@ -284,6 +284,7 @@ def _drawer_context(
         "points": [
             (scoring.PART_LABELS[part], value) for part, value in (row.points or {}).items()
         ],
+        "titles_read": ws.result_titles_read(match=match, rows=[row])[row.candidate_id],
         "lines": _highlighted_lines(text, evidence),
         "questions": ws.interview_questions(
             match=match, skill_ids=[int(e["skill_id"]) for e in gaps if e.get("skill_id")]

@@ -7,6 +7,7 @@ import pytest
 
 from billing.selectors import balance_cents, price_per_candidate_cents
 from matcher.models import Decision, Match
+from matcher.services.workspace import match_blind_set
 from tests.api.conftest import PEOPLE, candidate_with_file, fund
 from tests.roles.factories import make_role
 
@@ -52,6 +53,29 @@ def test_results_come_ranked_with_tiers_and_evidence(alice_api, seeded) -> None:
     assert python["line"]
     assert set(top["components"]) >= {"semantic", "skills", "lexical"}
     assert top["candidate"]["masked"] is False
+
+
+def test_results_name_the_job_titles_the_title_score_read(alice, alice_api, seeded) -> None:
+    url = f"/api/v1/matches/{seeded.match.pk}/results/"
+    ada, grace, alan = seeded.candidates
+
+    read = {r["candidate"]["id"]: r["titles_read"] for r in alice_api.get(url).json()["results"]}
+
+    # The latest position's title comes back as the line under the name: listed once.
+    assert read[ada.pk] == ["Senior Backend Engineer", "Backend Developer"]
+    assert read[grace.pk] == ["Backend Developer"]
+    assert read[alan.pk] == ["Data Engineer", "Backend Developer"]
+
+    match_blind_set(match=seeded.match, user=alice, blind=True)
+    results = alice_api.get(url).json()["results"]
+    assert [r["titles_read"] for r in results] == [None, None, None]
+    assert all(r["candidate"]["masked"] for r in results)
+
+
+def test_another_organisation_cannot_read_the_titles_read(charlie_api, seeded) -> None:
+    response = charlie_api.get(f"/api/v1/matches/{seeded.match.pk}/results/")
+    assert response.status_code == 404
+    assert "Backend Developer" not in response.content.decode()
 
 
 def test_results_are_cursor_paginated_and_filterable(alice_api, seeded) -> None:

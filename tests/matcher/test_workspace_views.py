@@ -15,9 +15,11 @@ from django.urls import reverse
 from accounts.models import AuditEvent
 from billing.selectors import balance_cents, price_per_candidate_cents
 from billing.services import credit_grant
+from candidates.services import candidate_correct
 from matcher import scoring
 from matcher.models import Decision, Match, MatchResult
 from matcher.models.workspace import CandidateReveal
+from matcher.services.matches import candidates_embed
 from matcher.views import matches
 from roles.models import InterviewTopic, Role, RoleSkill, Skill
 from tests.candidates.factories import CandidateFactory
@@ -329,6 +331,91 @@ def test_the_drawer_opened_on_its_own_is_a_page_with_the_same_evidence(
     assert "Built PyTorch models in Python" in drawer.content.decode()
     for response in (page, drawer):
         assert "HX-Request" in response["Vary"]
+
+
+TITLES_READ = "Job titles read from the resume:"
+NO_TITLE_READ = "No job title could be read from the resume"
+
+
+def _drawer(client, match: Match, candidate) -> str:
+    url = reverse("matcher:match_candidate", args=[match.pk, candidate.pk])
+    return client.get(url, HTTP_HX_REQUEST="true").content.decode()
+
+
+def test_the_drawer_names_the_job_titles_the_title_score_read(client, alice, done_match, pool):
+    client.force_login(alice)
+    drawer = _drawer(client, done_match, pool[0])
+    # The latest position's title comes back as the line under the name: said once.
+    assert f"{TITLES_READ} “Machine Learning Engineer”, “Data Scientist”</p>" in drawer
+    assert NO_TITLE_READ not in drawer
+
+
+def test_the_drawer_shows_junk_titles_as_read_and_says_when_none_could_be(
+    client, post, alice, funded, role
+):
+    client.force_login(alice)
+    body = (
+        "Built PyTorch models in Python and served them on Kubernetes.\n"
+        "Wrote SQL pipelines and feature stores for training data.\n"
+    )
+    untitled = _candidate(funded, "Ann Poe", "ann@example.com")
+    untitled.text = f"Ann Poe\nann@example.com | +44 20 7946 0958\nSkills\n{body}"
+    untitled.save(update_fields=["text"])
+    junk = _candidate(funded, "Kim Loe", "kim@example.com")
+    junk.text = (
+        "Kim Loe\nkim@example.com | +44 20 7946 0958\nExperience\n"
+        "Auto1, Berlin, 2019 - present\n"
+        f"{body}"
+        "Company Name ï¼ City, 2016 - 2019\n"
+    )
+    junk.save(update_fields=["text"])
+    post(
+        reverse("matcher:match_new"),
+        {"role": role.pk, "candidates": [untitled.pk, junk.pk], **_profile(role)},
+    )
+    match = Match.objects.get(organisation=funded)
+    scored = MatchResult.objects.get(match=match, candidate=untitled)
+    assert scored.components["title_cosine"] is None
+
+    drawer = _drawer(client, match, untitled)
+    assert f"{NO_TITLE_READ}, so job titles count as an average resume's.</p>" in drawer
+    assert TITLES_READ not in drawer
+    drawer = _drawer(client, match, junk)
+    assert f"{TITLES_READ} “Auto1”, “Company Name ï¼ City”</p>" in drawer
+
+
+def test_a_masked_candidates_drawer_shows_no_job_titles_until_unmasked(
+    client, alice, done_match, pool
+):
+    client.force_login(alice)
+    client.post(reverse("matcher:match_blind", args=[done_match.pk]), {"blind": "on"})
+    drawer = _drawer(client, done_match, pool[0])
+    assert "Where the score comes from" in drawer
+    assert TITLES_READ not in drawer
+    assert NO_TITLE_READ not in drawer
+    assert "Data Scientist" not in drawer.split('id="resume-title"')[0]
+
+    client.post(
+        reverse("matcher:match_reveal", args=[done_match.pk, pool[0].pk]),
+        {"reason": "invite to interview"},
+    )
+    assert f"{TITLES_READ} “Machine Learning Engineer”" in _drawer(client, done_match, pool[0])
+
+
+def test_titles_read_again_after_the_match_are_not_shown_as_the_ones_it_scored(
+    client, alice, done_match, pool
+):
+    client.force_login(alice)
+    candidate_correct(
+        candidate=pool[0], user=alice, data={"headline": "Principal Research Scientist"}
+    )
+    pool[0].refresh_from_db()
+    reading = candidates_embed(candidates=[pool[0]])[pool[0].pk]
+    assert reading.titles[0] == "Principal Research Scientist"
+
+    drawer = _drawer(client, done_match, pool[0])
+    assert TITLES_READ not in drawer
+    assert NO_TITLE_READ not in drawer
 
 
 def test_the_ranking_partial_opened_on_its_own_lands_on_the_match_page_as_filtered(
