@@ -147,11 +147,14 @@ def skills_matrix(
     resumes: Sequence[ResumeFeatures],
     *,
     skills: str = "product",
+    listed: str = "anywhere",
 ) -> np.ndarray:
     """`scoring.skill_coverage` of `scoring.skill_evidence` (a listed skill, negative id, found
     where the resume uses all its words: `ranking.listed_mentions`, its years those its line
     claims); NaN for a role without skills. `skills`: "product" reads the role's skills,
-    "with_asked" adds round six's `EvalRole.asked`, "asked" reads those alone."""
+    "with_asked" adds round six's `EvalRole.asked`, "asked" reads those alone. `listed`:
+    "anywhere" finds a listed skill as the product does, "lines" only where one line or two
+    adjacent lines use all its words (round twelve's `levers.listed_span`)."""
     readable = np.array([scoring.text_is_readable(r.text) for r in resumes])
     total_years = [r.total_years for r in resumes]
     per_skill: dict[Any, tuple[np.ndarray, list[float | None]]] = {}
@@ -170,8 +173,33 @@ def skills_matrix(
             best = next((n for n, t in enumerate(terms) if t.intersection(words)), 0)
         return scoring.skill_years([scoring.Mention(0, best + 1, text[best])])
 
+    where_of: dict[int, tuple[list[str], dict[str, set[int]]]] = {}
+
+    def span_years(i: int, words: tuple[str, ...]) -> tuple[bool, float | None]:
+        if i not in where_of:
+            lines = resumes[i].text.splitlines()
+            where_of[i] = (lines, levers.word_lines(lines))
+        text, where = where_of[i]
+        span = levers.listed_span(words, where)
+        if span is None:
+            return False, None
+        quote = " ".join(text[span[0] : span[1] + 1])
+        return True, scoring.skill_years([scoring.Mention(0, span[0] + 1, quote)])
+
+    def on_lines(words: tuple[str, ...]) -> tuple[np.ndarray, list[float | None]]:
+        if ("lines", words) not in per_skill:
+            found = np.zeros(len(resumes), dtype=bool)
+            years: list[float | None] = [None] * len(resumes)
+            for i, r in enumerate(resumes):
+                if words and all(w in r.terms for w in words):
+                    found[i], years[i] = span_years(i, words)
+            per_skill["lines", words] = (found, years)
+        return per_skill["lines", words]
+
     def columns(spec: scoring.RoleSkillSpec) -> tuple[np.ndarray, list[float | None]]:
         skill_id = spec.skill_id
+        if skill_id < 0 and listed == "lines":
+            return on_lines(tuple(lexical.tokens(spec.name)))
         if skill_id < 0:
             # A listed skill's id is the role's own; its words are what every role shares.
             words = tuple(lexical.tokens(spec.name))
@@ -245,8 +273,9 @@ def pairs_matrix(
 
 # Candidate inputs also read against the reference pool: round four's word pairs (`levers`),
 # round five's BM25 share (a product component the chosen design leaves out), round six's
-# skill coverage with the experience the ad asks for, and that experience alone.
-LEVER_REFERENCE_INPUTS = ("pairs", "bm25", "skills_asked", "asked")
+# skill coverage with the experience the ad asks for, and that experience alone, and round
+# twelve's skill coverage with a listed skill found only where one line names it.
+LEVER_REFERENCE_INPUTS = ("pairs", "bm25", "skills_asked", "asked", "skills_lines")
 
 
 def component_matrices(
@@ -272,6 +301,7 @@ def component_matrices(
         "skills": skills_matrix(roles, resumes),
         "skills_asked": skills_matrix(roles, resumes, skills="with_asked"),
         "asked": skills_matrix(roles, resumes, skills="asked"),
+        "skills_lines": skills_matrix(roles, resumes, listed="lines"),
         "level_gap": level_matrix(roles, resumes),
     }
     if reference and pair_weights is None:

@@ -822,6 +822,16 @@ CANDIDATE_DESIGNS = (
     # title stood twenty deviations out: +1.2 log-odds, 38 points for a front-end developer
     # scored as an accountant. Without it a missing title reads as the pool's average title.
     Design(features=tuple(f for f in _round_four() if f != "title_missing"), c=0.05),
+    # Round twelve, written before it was scored: version 7's design with a listed skill found
+    # only where one line of the resume, or a line and the next, uses all its words
+    # (`levers.listed_span`). Version 7 finds it where the words appear anywhere, so a resume
+    # with "payroll" in one job and "processing" in another has "Payroll processing", and the
+    # drawer quotes a line without it; rjdb's unmatched resume, its matched one less two listed
+    # skills, may keep their words elsewhere.
+    Design(
+        features=tuple(f for f in _round_four(skills_fz="skills_lines_fz") if f != "title_missing"),
+        c=0.05,
+    ),
 )
 
 

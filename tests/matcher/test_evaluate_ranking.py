@@ -361,6 +361,49 @@ def test_the_asked_experience_matrix_is_the_products_coverage_with_the_asks_as_l
     assert alone[0] > alone[1] > alone[2] == 0.0
 
 
+def test_a_listed_skill_is_found_on_one_line_or_a_wrapped_pair_not_anywhere():
+    """Round twelve's `levers.listed_span`: the first line using every word, else the first two
+    adjacent lines using them together, else nothing, however often each word appears."""
+    lines = [
+        "Managed payroll for 40 staff",
+        "Document processing and filing",
+        "Led monthly payroll",
+        "processing and reconciliations",
+        "Payroll processing in ADP",
+    ]
+    where = levers.word_lines(lines)
+    assert levers.listed_span(("payroll", "processing"), where) == (4, 4)
+    assert levers.listed_span(("monthly", "reconciliations"), where) == (2, 3)
+    assert levers.listed_span(("staff", "filing"), where) == (0, 1)
+    assert levers.listed_span(("staff", "adp"), where) is None
+    assert levers.listed_span(("payroll", "kubernetes"), where) is None
+    assert levers.listed_span((), where) is None
+
+
+def test_the_line_reading_of_listed_skills_differs_from_the_products_only_where_words_scatter():
+    """`skills_lines` finds a listed skill where the product does when one line names it, and
+    not where its words are only scattered over the resume."""
+    matcher = file_skill_matcher()
+    about = (
+        "\nSummary\nA calm and careful colleague who keeps records tidy, answers questions "
+        "patiently, writes clear notes for the next shift, and likes to learn from the people "
+        "around her every single working day.\n"
+    )
+    ad = "Warehouse Lead\n\nRequirements\n- Yard scheduling\n"
+    texts = [
+        "Jo Smith" + about + "Experience\n- Yard scheduling for 30 docks",
+        "Al Jones" + about + "Experience\n- Cleared the yard\n- Wrote the\nweekly notes"
+        "\n- Staff scheduling",
+    ]
+    resumes = ranking.resume_features(texts, matcher)
+    role = levers.eval_role(ranking.role_from_job_description(ad, matcher), matcher)
+    assert [s.name for s in role.skills if s.skill_id < 0] == ["Yard scheduling"]
+    anywhere = features.skills_matrix([role], resumes)[0]
+    lines = features.skills_matrix([role], resumes, listed="lines")[0]
+    assert lines[0] == anywhere[0] > 0
+    assert lines[1] < anywhere[1]
+
+
 def test_a_monotone_curve_is_a_sum_of_segments_that_adds_up_to_the_input():
     """Round seven's `harness.segments`: one column a segment between the knots; positive
     weights make an increasing curve, and equal weights the straight line itself."""
