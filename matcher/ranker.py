@@ -177,7 +177,9 @@ def _input(components: Mapping[str, Any], name: str, fill: Mapping[str, float]) 
 
 def input_values(components: Mapping[str, Any], ranker: Ranker) -> dict[str, float]:
     """A result's inputs from its stored components (raw cosines, coverage, level gap, the
-    role's reference statistics); an absent one takes the reference pool's average (`fill`).
+    role's reference statistics); an absent one takes `fill`: for a model input but the level
+    gap (0, nothing taken off), the mean it is standardised by, so it adds nothing to the
+    log-odds.
     Only the model's own inputs are read: re-weighting runs this for every result of a match."""
     fill = ranker.fill
     out = {}

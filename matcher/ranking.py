@@ -321,24 +321,60 @@ def listed_skills(text: str, matcher: Any) -> list[RoleSkillSpec]:
     ]
 
 
+def word_lines(lines: Sequence[str]) -> dict[str, set[int]]:
+    """Each word of a resume's lines with the indices of the lines that use it."""
+    where: dict[str, set[int]] = {}
+    for i, line in enumerate(lines):
+        for word in lexical.tokens(line):
+            where.setdefault(word, set()).add(i)
+    return where
+
+
+def listed_span(words: Sequence[str], where: Mapping[str, set[int]]) -> tuple[int, int] | None:
+    """Where a resume names a listed skill: the first line that uses every one of its words,
+    else the first two adjacent lines that use them together (a PDF line may wrap a phrase);
+    (first, last) line index, or None. Words scattered over the resume ("payroll" in one job,
+    "processing" in another) do not name "Payroll processing"."""
+    at = [where.get(w) for w in words]
+    held = [s for s in at if s]
+    if not held or len(held) < len(at):
+        return None
+    same = set.intersection(*held)
+    if same:
+        first = min(same)
+        return first, first
+    pairs = set.intersection(*({*s, *(i - 1 for i in s if i)} for s in held))
+    if pairs:
+        first = min(pairs)
+        return first, first + 1
+    return None
+
+
 def listed_mentions(
     skills: Sequence[RoleSkillSpec], text: str, terms: Mapping[str, int]
 ) -> dict[int, list[Mention]]:
-    """Where a resume names each of the role's listed skills (negative ids) it uses every word
-    of: the first line with all the words, else the first with any."""
+    """Where a resume names each of the role's listed skills (negative ids): `listed_span`'s
+    line, or its two lines joined."""
     wanted = [(s.skill_id, lexical.tokens(s.name)) for s in skills if s.skill_id < 0]
+    # Every word somewhere in the resume first: the cheap test that rules out most skills.
     wanted = [(sid, words) for sid, words in wanted if words and all(w in terms for w in words)]
     if not wanted:
         return {}
     lines = text.splitlines()
-    line_terms = [set(lexical.tokens(line)) for line in lines]
+    where = word_lines(lines)
     out: dict[int, list[Mention]] = {}
     for sid, words in wanted:
-        best = next((i for i, t in enumerate(line_terms) if t.issuperset(words)), None)
-        if best is None:
-            best = next((i for i, t in enumerate(line_terms) if t.intersection(words)), 0)
-        out[sid] = [Mention(sid, best + 1, lines[best] if lines else "")]
+        span = listed_span(words, where)
+        if span is not None:
+            out[sid] = [listed_mention(sid, lines, span)]
     return out
+
+
+def listed_mention(skill_id: int, lines: Sequence[str], span: tuple[int, int]) -> Mention:
+    """The evidence for a listed skill at `span`: its line, or a wrapped line and the next."""
+    first, last = span
+    quote = lines[first] if first == last else f"{lines[first].strip()} {lines[last].strip()}"
+    return Mention(skill_id, first + 1, quote)
 
 
 def skill_mentions(role: RoleFeatures, resume: ResumeFeatures) -> Mapping[int, list[Mention]]:

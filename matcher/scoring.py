@@ -474,7 +474,8 @@ def _terms() -> tuple[float, tuple[tuple[str, str, float, float, float], ...]]:
     for i, name in enumerate(model.features):
         coef, mean, scale = float(model.coef[i]), float(model.mean[i]), float(model.scale[i])
         # The level's part is measured from no gap, so that turning it off leaves a candidate
-        # without a gap where it was; the other inputs from the reference pool's average.
+        # without a gap where it was; the other inputs from the mean of the pairs the model was
+        # fitted on, which is also what an input the product cannot read takes.
         origin = 0.0 if name == "level_gap" else mean
         intercept += coef * (origin - mean) / scale
         terms.append((name, ranker.COMPONENT_OF[name], coef, origin, scale))
@@ -510,7 +511,8 @@ def combine(
 ) -> ScoreResult:
     """The 0-100 score and tier: the learned ranker over the raw components (cosines, skill
     coverage, level gap), each component's part scaled by the recruiter's weights, calibrated
-    (matcher.ranker). A component that is None counts as the reference pool's average.
+    (matcher.ranker). A component that is None counts as the average of the pairs the
+    model was fitted on, so it moves the score neither way.
     `rounded`: the components are stored ones, already rounded but for the skill coverage just
     recomputed (re-weighting skips the work)."""
     used = normalise_weights(weights)

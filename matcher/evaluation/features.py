@@ -16,7 +16,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
-from matcher import embeddings, lexical, scoring
+from matcher import embeddings, lexical, ranking, scoring
 from matcher.evaluation import levers
 from matcher.evaluation.levers import TOP_LINES, EvalRole
 from matcher.ranker import REFERENCE_INPUTS
@@ -147,73 +147,43 @@ def skills_matrix(
     resumes: Sequence[ResumeFeatures],
     *,
     skills: str = "product",
-    listed: str = "anywhere",
 ) -> np.ndarray:
     """`scoring.skill_coverage` of `scoring.skill_evidence` (a listed skill, negative id, found
-    where the resume uses all its words: `ranking.listed_mentions`, its years those its line
-    claims); NaN for a role without skills. `skills`: "product" reads the role's skills,
-    "with_asked" adds round six's `EvalRole.asked`, "asked" reads those alone. `listed`:
-    "anywhere" finds a listed skill as the product does, "lines" only where one line or two
-    adjacent lines use all its words (round twelve's `levers.listed_span`)."""
+    where a line, or a wrapped line and the next, uses all its words: `ranking.listed_mentions`,
+    its years those that quote claims); NaN for a role without skills. `skills`: "product"
+    reads the role's skills, "with_asked" adds round six's `EvalRole.asked`, "asked" reads
+    those alone."""
     readable = np.array([scoring.text_is_readable(r.text) for r in resumes])
     total_years = [r.total_years for r in resumes]
     per_skill: dict[Any, tuple[np.ndarray, list[float | None]]] = {}
-    lines_of: dict[int, tuple[list[str], list[set[str]]]] = {}
+    lines_of: dict[int, tuple[list[str], dict[str, set[int]]]] = {}
 
-    def listed_years(i: int, words: tuple[str, ...]) -> float | None:
-        # `ranking.listed_mentions`' line: the first with every word, else the first with any.
-        if i not in lines_of:
-            text = resumes[i].text.splitlines()
-            lines_of[i] = (text, [set(lexical.tokens(line)) for line in text])
-        text, terms = lines_of[i]
-        if not text:
-            return None
-        best = next((n for n, t in enumerate(terms) if t.issuperset(words)), None)
-        if best is None:
-            best = next((n for n, t in enumerate(terms) if t.intersection(words)), 0)
-        return scoring.skill_years([scoring.Mention(0, best + 1, text[best])])
-
-    where_of: dict[int, tuple[list[str], dict[str, set[int]]]] = {}
-
-    def span_years(i: int, words: tuple[str, ...]) -> tuple[bool, float | None]:
-        if i not in where_of:
-            lines = resumes[i].text.splitlines()
-            where_of[i] = (lines, levers.word_lines(lines))
-        text, where = where_of[i]
-        span = levers.listed_span(words, where)
-        if span is None:
-            return False, None
-        quote = " ".join(text[span[0] : span[1] + 1])
-        return True, scoring.skill_years([scoring.Mention(0, span[0] + 1, quote)])
-
-    def on_lines(words: tuple[str, ...]) -> tuple[np.ndarray, list[float | None]]:
-        if ("lines", words) not in per_skill:
-            found = np.zeros(len(resumes), dtype=bool)
-            years: list[float | None] = [None] * len(resumes)
-            for i, r in enumerate(resumes):
-                if words and all(w in r.terms for w in words):
-                    found[i], years[i] = span_years(i, words)
-            per_skill["lines", words] = (found, years)
-        return per_skill["lines", words]
+    def listed(words: tuple[str, ...]) -> tuple[np.ndarray, list[float | None]]:
+        # `ranking.listed_mentions`, resume by resume: found where `ranking.listed_span` is,
+        # with the years its quote claims.
+        found = np.zeros(len(resumes), dtype=bool)
+        years: list[float | None] = [None] * len(resumes)
+        for i, r in enumerate(resumes):
+            if not words or not all(w in r.terms for w in words):
+                continue
+            if i not in lines_of:
+                text = r.text.splitlines()
+                lines_of[i] = (text, ranking.word_lines(text))
+            text, where = lines_of[i]
+            span = ranking.listed_span(words, where)
+            if span is not None:
+                found[i] = True
+                years[i] = scoring.skill_years([ranking.listed_mention(0, text, span)])
+        return found, years
 
     def columns(spec: scoring.RoleSkillSpec) -> tuple[np.ndarray, list[float | None]]:
         skill_id = spec.skill_id
-        if skill_id < 0 and listed == "lines":
-            return on_lines(tuple(lexical.tokens(spec.name)))
         if skill_id < 0:
             # A listed skill's id is the role's own; its words are what every role shares.
             words = tuple(lexical.tokens(spec.name))
-            key = (words, bool(spec.min_years))
-            if key not in per_skill:
-                found = np.array(
-                    [bool(words) and all(w in r.terms for w in words) for r in resumes]
-                )
-                years: list[float | None] = [None] * len(resumes)
-                if spec.min_years:
-                    for i in np.flatnonzero(found):
-                        years[i] = listed_years(int(i), words)
-                per_skill[key] = (found, years)
-            return per_skill[key]
+            if words not in per_skill:
+                per_skill[words] = listed(words)
+            return per_skill[words]
         if skill_id not in per_skill:
             found = np.array([skill_id in r.mentions for r in resumes])
             years = [
@@ -273,9 +243,8 @@ def pairs_matrix(
 
 # Candidate inputs also read against the reference pool: round four's word pairs (`levers`),
 # round five's BM25 share (a product component the chosen design leaves out), round six's
-# skill coverage with the experience the ad asks for, and that experience alone, and round
-# twelve's skill coverage with a listed skill found only where one line names it.
-LEVER_REFERENCE_INPUTS = ("pairs", "bm25", "skills_asked", "asked", "skills_lines")
+# skill coverage with the experience the ad asks for, and that experience alone.
+LEVER_REFERENCE_INPUTS = ("pairs", "bm25", "skills_asked", "asked")
 
 
 def component_matrices(
@@ -301,7 +270,6 @@ def component_matrices(
         "skills": skills_matrix(roles, resumes),
         "skills_asked": skills_matrix(roles, resumes, skills="with_asked"),
         "asked": skills_matrix(roles, resumes, skills="asked"),
-        "skills_lines": skills_matrix(roles, resumes, listed="lines"),
         "level_gap": level_matrix(roles, resumes),
     }
     if reference and pair_weights is None:

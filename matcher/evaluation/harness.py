@@ -321,6 +321,26 @@ def _fills(sets: Sequence[SetData], names: Sequence[str]) -> dict[str, float]:
     return fills
 
 
+def _sample_fills(
+    per_set: Sequence[Sequence[tuple[np.ndarray, np.ndarray]]],
+    names: Sequence[str],
+    fills: Mapping[str, float],
+) -> dict[str, float]:
+    """`fills` with each input an item may lack (a title that could not be read) taken as its
+    mean over the fit's sampled rows that have it. That is also the mean the model standardises
+    by, so an input the product cannot read adds exactly 0 to the log-odds and 0 points: it
+    neither helps nor hurts. The level gap keeps its 0 (no readable title takes nothing off)."""
+    rows = np.concatenate([r for queries in per_set for r, _ in queries])
+    out = dict(fills)
+    for i, name in enumerate(names):
+        if name == "level_gap" or name == "title_missing":
+            continue
+        present = rows[:, i][~np.isnan(rows[:, i])]
+        if len(present):
+            out[name] = float(present.mean())
+    return out
+
+
 def _max_grade(evalset: EvalSet) -> float:
     return max((g for q in evalset.queries for g in q.grades.values()), default=1.0) or 1.0
 
@@ -430,12 +450,15 @@ def fit(sets: Sequence[SetData], design: Design, seed: int = SEED) -> ranker_mod
     if design.objective == "lambdarank":
         return _fit_trees(sets, design, seed)
     names = design.features
-    fill = _fills(sets, names)
     rng = np.random.default_rng(seed)
-    per_set = []
-    for sd in sets:
-        x = input_tensor(sd.raw, names, fill)
-        per_set.append(_samples(sd, x, rng))
+    unread = dict.fromkeys(names, np.nan)
+    per_set = [_samples(sd, input_tensor(sd.raw, names, unread), rng) for sd in sets]
+    fill = _sample_fills(per_set, names, _fills(sets, names))
+    filler = np.asarray([fill.get(n, 0.0) for n in names])
+    per_set = [
+        [(np.where(np.isnan(rows), filler, rows), rel) for rows, rel in queries]
+        for queries in per_set
+    ]
     mean, scale = _standardisation(per_set)
     xs, ys, ws = [], [], []
     for queries in per_set:
@@ -822,16 +845,10 @@ CANDIDATE_DESIGNS = (
     # title stood twenty deviations out: +1.2 log-odds, 38 points for a front-end developer
     # scored as an accountant. Without it a missing title reads as the pool's average title.
     Design(features=tuple(f for f in _round_four() if f != "title_missing"), c=0.05),
-    # Round twelve, written before it was scored: version 7's design with a listed skill found
-    # only where one line of the resume, or a line and the next, uses all its words
-    # (`levers.listed_span`). Version 7 finds it where the words appear anywhere, so a resume
-    # with "payroll" in one job and "processing" in another has "Payroll processing", and the
-    # drawer quotes a line without it; rjdb's unmatched resume, its matched one less two listed
-    # skills, may keep their words elsewhere.
-    Design(
-        features=tuple(f for f in _round_four(skills_fz="skills_lines_fz") if f != "title_missing"),
-        c=0.05,
-    ),
+    # Round twelve (c68a4c2, written before it was scored) read an ad's listed skill as found
+    # only where one line of the resume, or a line and the next, uses all its words, instead of
+    # anywhere. It changes what the skill coverage reads, not the design, and was adopted as the
+    # product's reading (`ranking.listed_span`, docs/scoring.md), so every row reads it.
 )
 
 

@@ -6,7 +6,9 @@ the design"). Those that did not survive stay here as pure functions a product p
 the product neither computes nor stores them. Those that did moved into the product: round
 three's reading of each component against a fixed reference pool (`matcher.reference`; its
 matrix form stays here, `reference_z`, to check the product against, pair by pair) and round
-four's skills an ad lists that the taxonomy does not know (`ranking.listed_skills`).
+four's skills an ad lists that the taxonomy does not know (`ranking.listed_skills`), and round
+twelve's reading of them only where one line, or a wrapped line and the next, names one
+(`ranking.listed_span`).
 
 - **Query expansion** through the taxonomy's aliases (`skill_spellings`, `expanded_query`): the
   role's words plus every other spelling the taxonomy knows for the skills it names.
@@ -27,11 +29,6 @@ four's skills an ad lists that the taxonomy does not know (`ranking.listed_skill
   round six): "at least 3 years as a Help Desk Administrator" read as a listed skill named by
   the job, with the years as its minimum, found where a resume names the job and given the
   years that line claims. Not kept: a tie at best.
-- **A listed skill found only where one line names it** (`word_lines`, `listed_span`, the
-  `skills_lines` input, round twelve): version 7 counts a listed skill found when the resume
-  uses each of its words anywhere ("payroll" in one job, "processing" in another), and the
-  drawer then quotes a line that lacks the skill. Here its words must share a line, or a line
-  and the next (a wrapped PDF line).
 
 No Django import.
 """
@@ -68,7 +65,6 @@ CANDIDATE_FEATURES = (
     "bm25_fz",
     "skills_asked_fz",
     "asked_fz",
-    "skills_lines_fz",
 )
 
 MAX_ROLE_LINES = 40
@@ -236,31 +232,3 @@ def experience_asks(text: str) -> list[RoleSkillSpec]:
         if len(found) >= MAX_ASKS:
             break
     return list(found.values())[:MAX_ASKS]
-
-
-def word_lines(lines: Sequence[str]) -> dict[str, set[int]]:
-    """Each word of a resume's lines with the indices of the lines that use it."""
-    where: dict[str, set[int]] = {}
-    for i, line in enumerate(lines):
-        for word in lexical.tokens(line):
-            where.setdefault(word, set()).add(i)
-    return where
-
-
-def listed_span(words: Sequence[str], where: Mapping[str, set[int]]) -> tuple[int, int] | None:
-    """Where a resume names a listed skill (round twelve): the first line that uses every one
-    of its words, else the first two adjacent lines that use them together (a PDF line may
-    wrap a phrase); (first, last) line index, or None when no line or pair of lines does."""
-    at = [where.get(w) for w in words]
-    if not at or not all(at):
-        return None
-    held = [s for s in at if s]
-    same = set.intersection(*held)
-    if same:
-        first = min(same)
-        return first, first
-    pairs = set.intersection(*({*s, *(i - 1 for i in s if i)} for s in held))
-    if pairs:
-        first = min(pairs)
-        return first, first + 1
-    return None

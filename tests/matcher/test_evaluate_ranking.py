@@ -218,12 +218,12 @@ def test_the_quick_run_reports_every_scorer_on_all_four_sets(quick_run):
 
 
 # Not met yet (docs/scoring.md, "The targets, plainly"): the quick form measures RoleMatch minus
-# the best baseline at livecareer +0.036, rjdb -0.001, labelled -0.016 and Vanetik & Kogan -0.058
-# nDCG, and rjdb pairwise accuracy 0.900 (0.930 on all 1,000 jobs), not 0.95. Strict, so the day
+# the best baseline at livecareer +0.036, rjdb -0.001, labelled -0.016 and Vanetik & Kogan -0.056
+# nDCG, and rjdb pairwise accuracy 0.900 (0.928 on all 1,000 jobs), not 0.95. Strict, so the day
 # the scorer reaches the target this test fails until the marker goes.
 @pytest.mark.xfail(
     strict=True,
-    reason="issue #13 not met: quick form rjdb -0.001, labelled -0.016, vanetik -0.058 nDCG "
+    reason="issue #13 not met: quick form rjdb -0.001, labelled -0.016, vanetik -0.056 nDCG "
     "below the best baseline, rjdb pairwise 0.900 < 0.95 (docs/scoring.md)",
 )
 def test_the_quick_run_puts_rolematch_at_or_above_the_best_baseline_on_every_set(quick_run):
@@ -361,47 +361,32 @@ def test_the_asked_experience_matrix_is_the_products_coverage_with_the_asks_as_l
     assert alone[0] > alone[1] > alone[2] == 0.0
 
 
-def test_a_listed_skill_is_found_on_one_line_or_a_wrapped_pair_not_anywhere():
-    """Round twelve's `levers.listed_span`: the first line using every word, else the first two
-    adjacent lines using them together, else nothing, however often each word appears."""
-    lines = [
-        "Managed payroll for 40 staff",
-        "Document processing and filing",
-        "Led monthly payroll",
-        "processing and reconciliations",
-        "Payroll processing in ADP",
-    ]
-    where = levers.word_lines(lines)
-    assert levers.listed_span(("payroll", "processing"), where) == (4, 4)
-    assert levers.listed_span(("monthly", "reconciliations"), where) == (2, 3)
-    assert levers.listed_span(("staff", "filing"), where) == (0, 1)
-    assert levers.listed_span(("staff", "adp"), where) is None
-    assert levers.listed_span(("payroll", "kubernetes"), where) is None
-    assert levers.listed_span((), where) is None
-
-
-def test_the_line_reading_of_listed_skills_differs_from_the_products_only_where_words_scatter():
-    """`skills_lines` finds a listed skill where the product does when one line names it, and
-    not where its words are only scattered over the resume."""
+def test_the_skills_matrix_finds_listed_skills_on_lines_as_the_product_does():
+    """`features.skills_matrix` equals `ranking.score_one`'s coverage pair by pair where an ad's
+    listed skill is named on one line, wrapped over two, or only scattered over the resume."""
     matcher = file_skill_matcher()
     about = (
         "\nSummary\nA calm and careful colleague who keeps records tidy, answers questions "
         "patiently, writes clear notes for the next shift, and likes to learn from the people "
         "around her every single working day.\n"
     )
-    ad = "Warehouse Lead\n\nRequirements\n- Yard scheduling\n"
+    ad = "Warehouse Lead\n\nRequirements\n- Yard scheduling\n- Dock rotas\n"
     texts = [
-        "Jo Smith" + about + "Experience\n- Yard scheduling for 30 docks",
-        "Al Jones" + about + "Experience\n- Cleared the yard\n- Wrote the\nweekly notes"
-        "\n- Staff scheduling",
+        "Jo Smith" + about + "Experience\n- Yard scheduling for 30 docks\n- Weekly dock rotas",
+        "Al Jones" + about + "Experience\n- Cleared the yard\n- Dock work\n- Staff scheduling",
+        "Bo Brown" + about + "Experience\n- Planned yard\nscheduling and the weekly\nrotas",
     ]
     resumes = ranking.resume_features(texts, matcher)
     role = levers.eval_role(ranking.role_from_job_description(ad, matcher), matcher)
-    assert [s.name for s in role.skills if s.skill_id < 0] == ["Yard scheduling"]
-    anywhere = features.skills_matrix([role], resumes)[0]
-    lines = features.skills_matrix([role], resumes, listed="lines")[0]
-    assert lines[0] == anywhere[0] > 0
-    assert lines[1] < anywhere[1]
+    assert [s.name for s in role.skills if s.skill_id < 0] == ["Yard scheduling", "Dock rotas"]
+    raw = features.skills_matrix([role], resumes)[0]
+    stats = ranking.pool_stats(resumes)
+    for i, resume in enumerate(resumes):
+        assert raw[i] == pytest.approx(
+            ranking.score_one(role, resume, stats).components["skills"], abs=1e-4
+        )
+    # Both named; neither (the words only scattered); the first wrapped over two lines.
+    assert raw[0] > raw[2] > raw[1]
 
 
 def test_a_monotone_curve_is_a_sum_of_segments_that_adds_up_to_the_input():

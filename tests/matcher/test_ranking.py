@@ -114,6 +114,51 @@ def test_a_resume_has_a_listed_skill_when_it_uses_all_its_words_and_shows_the_li
     )
 
 
+def test_a_listed_skill_is_named_on_one_line_or_a_wrapped_pair_never_by_scattered_words():
+    lines = [
+        "Managed payroll for 40 staff",
+        "Document processing and filing",
+        "Led monthly payroll",
+        "processing and reconciliations",
+        "Payroll processing in ADP",
+    ]
+    where = ranking.word_lines(lines)
+    # A line with every word wins over an earlier wrapped pair.
+    assert ranking.listed_span(("payroll", "processing"), where) == (4, 4)
+    assert ranking.listed_span(("monthly", "reconciliations"), where) == (2, 3)
+    assert ranking.listed_span(("staff", "filing"), where) == (0, 1)
+    assert ranking.listed_span(("staff", "adp"), where) is None
+    assert ranking.listed_span(("payroll", "kubernetes"), where) is None
+    assert ranking.listed_span((), where) is None
+
+
+def test_scattered_words_do_not_make_a_listed_skill_found_and_a_wrapped_one_quotes_both_lines():
+    """The drawer quotes the evidence: it must name the skill, not one of its words."""
+    matcher = file_skill_matcher()
+    role = ranking.role_from_job_description(
+        "Warehouse Lead\n\nRequirements\n- Yard scheduling\n", matcher
+    )
+    about = (
+        "\nKept the loading bays tidy and safe, trained new starters on the dock and"
+        " wrote the shift reports for the site manager every single working day of the year."
+    )
+    scattered, wrapped = ranking.resume_features(
+        [
+            "Dock Hand\nCleared the yard daily.\nUnloaded trucks.\nHelped with staff scheduling."
+            + about,
+            "Dock Hand\nPlanned the yard\nscheduling for 30 docks." + about,
+        ],
+        matcher,
+    )
+    stats = ranking.pool_stats([scattered, wrapped])
+    lost = {e.name: e for e in ranking.score_one(role, scattered, stats).evidence}
+    named = {e.name: e for e in ranking.score_one(role, wrapped, stats).evidence}
+    assert lost["Yard scheduling"].status == scoring.MISSING
+    assert named["Yard scheduling"].status == scoring.FOUND
+    assert named["Yard scheduling"].line == "Planned the yard scheduling for 30 docks."
+    assert named["Yard scheduling"].line_no == 2
+
+
 @pytest.mark.parametrize(
     ("item", "skill"),
     [
