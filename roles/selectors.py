@@ -64,11 +64,14 @@ def skill_matcher() -> SkillMatcher:
         aliases: dict[int, list[str]] = {}
         for skill_id, alias in SkillAlias.objects.values_list("skill_id", "alias"):
             aliases.setdefault(skill_id, []).append(alias)
-        entries = [
-            (skill_id, name, aliases.get(skill_id, []))
-            for skill_id, name in Skill.objects.order_by("id").values_list("id", "name")
-        ]
-        matcher = SkillMatcher(entries)
+        entries = []
+        categories = {}
+        for skill_id, name, category in Skill.objects.order_by("id").values_list(
+            "id", "name", "category"
+        ):
+            entries.append((skill_id, name, aliases.get(skill_id, [])))
+            categories[skill_id] = category
+        matcher = SkillMatcher(entries, categories=categories)
         _matcher = (fingerprint, matcher)
         return matcher
 

@@ -8,13 +8,19 @@ everyday English word ("Go", "Swift", "React", "Excel") or a one- or two-letter 
 "ML") only matches in the case the taxonomy writes it, because "go" and "r" in lower case are
 almost never the skill. Such a word-like spelling is also dropped when it reads as a verb
 ("Go to", "React to", "Excel at").
+
+Spoken languages. A language's one-word name is also its nationality adjective: "Japanese payroll
+systems" and "French clients" say nothing of the candidate's Japanese or French. Given each
+skill's category, the matcher drops such a name when an ordinary word follows it, the way an
+adjective runs into its noun; what follows a language ("Japanese (native)", "Japanese and
+English", "Spanish speaker", "English teacher") or comes before it ("fluent in", "speak") keeps it.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import ahocorasick
@@ -50,6 +56,65 @@ _SENTENCE_OPENERS = _words(
     "access bridge epic express flow gear less make next polish project slack solid spring word"
 )
 
+SPOKEN_LANGUAGES = "Spoken Languages"
+
+# After a language's name these words make it the language. Teaching and studying it count: an
+# English teacher, a Spanish major or an "English Literature" degree has the language, and telling
+# a literature degree from a language one would need more than the next word.
+_LANGUAGE_FOLLOWERS = _words(
+    """
+    language languages speaker speakers speaking speak speaks spoken written writing write read
+    reading reader fluent fluently fluency native natively bilingual proficiency proficient
+    conversational conversationally level levels skill skills ability competency competencies
+    knowledge mother tongue basic beginner elementary intermediate advanced translation
+    translations translator translators translating translate translated interpreter interpreters
+    interpreting interpretation localization linguistics dialect dialects teacher teachers teaching
+    tutor tutors tutoring tutorial instructor instructors professor class classes course courses
+    curriculum lesson lessons grammar composition pronunciation vocabulary literature lit studies
+    major minor degree education immersion learner learners learning department certification
+    certificate endorsement exam test training
+    """
+)
+
+# A noun is followed by these, an adjective almost never: "Spanish with patients", "English as a
+# second language", "from English into Spanish". Months and seasons date a degree's subject
+# ("Bachelor of Arts : Spanish December 1999"); numerals are a course ("English II").
+_NOUN_FOLLOWERS = _words(
+    """
+    and or nor as to into from in at on with for by of than but only well too also very is are
+    was were be been when while where which who that through before after via daily a an the
+    including
+    jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june july
+    august september october november december spring summer fall autumn winter
+    ii iii iv
+    """
+)
+
+# One word further on: "Japanese business level", "Spanish Foreign Language", "French working
+# proficiency", "English Upper Intermediate".
+_LANGUAGE_SECOND_WORDS = _words(
+    """
+    language languages speaker speakers speaking proficiency fluency fluent level native skills
+    basic beginner intermediate advanced
+    """
+)
+
+# Before the name ("in", "of" and "both" skipped: "fluent in", "knowledge of", "speak both").
+_LANGUAGE_CUES = _words(
+    """
+    fluent fluently fluency bilingual trilingual multilingual native speak speaks spoke speaking
+    spoken proficient proficiency conversational functional intermediate basic read write written
+    translate translated translating interpret interpreted interpreting teach teaches taught
+    teaching tutor tutored tutoring degree major minor studied studying learning learned knowledge
+    certificate certification grade
+    """
+)
+_SKIPPED_BEFORE = _words("in of both")
+
+_NEXT_WORD = re.compile(r"(?: +|-(?=[^\W\d_]))([^\W_]+)")
+_SECOND_WORD = re.compile(r" +([^\W\d_]+)")
+_WORDS_BEFORE = re.compile(r"[^\W\d_]+|[,/&]")
+
 _SHORT_ALPHA = re.compile(r"^[A-Za-z]{1,2}$")
 _SPACES = str.maketrans({"\t": " ", "\u00a0": " ", "\u2009": " ", "\u202f": " "})
 
@@ -73,6 +138,7 @@ class _Term:
     case_sensitive: bool
     word_like: bool
     canonical: bool
+    adjective_like: bool  # a spoken language's one-word name, also a nationality adjective
 
 
 def needs_exact_case(term: str) -> bool:
@@ -81,9 +147,17 @@ def needs_exact_case(term: str) -> bool:
 
 
 class SkillMatcher:
-    """Built once from (skill_id, canonical name, aliases); `find` is safe to call concurrently."""
+    """Built once from (skill_id, canonical name, aliases); `find` is safe to call concurrently.
 
-    def __init__(self, entries: Iterable[tuple[int, str, Iterable[str]]]) -> None:
+    `categories` (skill id to category) turns on the spoken-language check; without it every
+    language name is found as written."""
+
+    def __init__(
+        self,
+        entries: Iterable[tuple[int, str, Iterable[str]]],
+        *,
+        categories: Mapping[int, str] | None = None,
+    ) -> None:
         self._ci = ahocorasick.Automaton()
         self._cs = ahocorasick.Automaton()
         self.skill_count = 0
@@ -94,13 +168,18 @@ class SkillMatcher:
         self.spellings: dict[int, tuple[str, ...]] = {}
         ci_terms: dict[str, _Term] = {}
         cs_terms: dict[str, _Term] = {}
+        language_words: set[str] = set()
         for skill_id, name, aliases in entries:
             self.skill_count += 1
             spellings = [(name, True)] + [(a, False) for a in aliases]
             self.spellings[skill_id] = tuple(raw for raw, _ in spellings)
+            language = categories is not None and categories.get(skill_id) == SPOKEN_LANGUAGES
             for raw, canonical in spellings:
                 for variant in _variants(_clean(raw)):
-                    self._add(ci_terms, cs_terms, skill_id, name, variant, canonical)
+                    if language and variant.isalpha():
+                        language_words.add(variant.lower())
+                    self._add(ci_terms, cs_terms, skill_id, name, variant, canonical, language)
+        self._language_words = frozenset(language_words)
         for key, term in ci_terms.items():
             self._ci.add_word(key, term)
         for key, term in cs_terms.items():
@@ -121,17 +200,22 @@ class SkillMatcher:
         name: str,
         text: str,
         canonical: bool,
+        language: bool,
     ) -> None:
         if not text or not any(ch.isalnum() for ch in text):
             return
+        # Acronyms ("ASL", "JLPT") and scripts without case ("日本語") are never adjectives, and
+        # a longer spelling ("Japanese language", "Brazilian Portuguese") carries its own context.
+        adjective_like = language and text.isalpha() and text != text.upper()
         if needs_exact_case(text):
             # A lower-case spelling of an ambiguous word stands for its capitalised form.
             exact = text if text != text.lower() else text[:1].upper() + text[1:]
-            term = _Term(skill_id, name, exact, True, exact.lower() in COMMON_WORDS, canonical)
+            word_like = exact.lower() in COMMON_WORDS
+            term = _Term(skill_id, name, exact, True, word_like, canonical, adjective_like)
             _keep_first(cs_terms, exact, term)
         else:
             key = text.lower()
-            term = _Term(skill_id, name, key, False, False, canonical)
+            term = _Term(skill_id, name, key, False, False, canonical, adjective_like)
             _keep_first(ci_terms, key, term)
 
     def find(self, text: str) -> list[SkillHit]:
@@ -147,13 +231,17 @@ class SkillMatcher:
         if self._has_ci:
             for end, term in self._ci.iter(lowered):
                 start = end - len(term.text) + 1
-                if _bounded(original, start, end + 1, term):
+                if _bounded(original, start, end + 1, term) and not self._reads_as_adjective(
+                    original, start, end + 1, term
+                ):
                     candidates.append((start, end + 1, term))
         if self._has_cs:
             for end, term in self._cs.iter(original):
                 start = end - len(term.text) + 1
-                if _bounded(original, start, end + 1, term) and not _reads_as_verb(
-                    original, start, end + 1, term
+                if (
+                    _bounded(original, start, end + 1, term)
+                    and not _reads_as_verb(original, start, end + 1, term)
+                    and not self._reads_as_adjective(original, start, end + 1, term)
                 ):
                     candidates.append((start, end + 1, term))
         if not candidates:
@@ -190,6 +278,47 @@ class SkillMatcher:
 
     def skill_ids(self, text: str) -> set[int]:
         return {hit.skill_id for hit in self.find(text)}
+
+    def _reads_as_adjective(self, text: str, start: int, end: int, term: _Term) -> bool:
+        """A language's name running into an ordinary word: "Japanese payroll", "French clients"."""
+        if not term.adjective_like:
+            return False
+        # Punctuation, a spaced dash or the line's end after the name: a list or a heading.
+        following = _NEXT_WORD.match(text, end)
+        if not following:
+            return False
+        word = following.group(1)
+        lower = word.lower()
+        if len(word) == 1 or not word.isalpha():
+            return False  # "Spanish K-9", "German A1", "English 101"
+        if (
+            lower in _LANGUAGE_FOLLOWERS
+            or lower in _NOUN_FOLLOWERS
+            or lower in self._language_words
+        ):
+            return False
+        second = _SECOND_WORD.match(text, following.end())
+        if second and second.group(1).lower() in _LANGUAGE_SECOND_WORDS:
+            return False
+        if word[0].isupper() and len(word) >= 5 and lower.endswith("ed"):
+            # A bullet's opening verb: a languages column read into the next one ("Hebrew
+            # Created and edited 200 contracts").
+            return False
+        if word.isupper() and not text[start:end].isupper():
+            return False  # an acronym or the next item: "Spanish MS Excel", "English GPA"
+        before = text[max(0, start - 60) : start]
+        if before.rstrip(" ").endswith(":"):
+            return False  # a field's value: "Languages: English Hindi", "Major: Spanish"
+        words = [w.lower() for w in _WORDS_BEFORE.findall(before)]
+        while words and words[-1] in _SKIPPED_BEFORE:
+            words.pop()
+        if not words:
+            return True
+        if words[-1] in _LANGUAGE_CUES or words[-1] in self._language_words:
+            return False
+        # One of a list of languages: "English and Spanish with", "Arabic/English customer".
+        joined = words[-1] in (",", "/", "&", "and", "or")
+        return not (joined and len(words) >= 2 and words[-2] in self._language_words)
 
 
 def _clean(spelling: str) -> str:

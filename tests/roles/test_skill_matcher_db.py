@@ -51,3 +51,9 @@ def test_aliases_are_unique_whatever_their_case() -> None:
     SkillAlias.objects.create(skill=sk, alias="JS")
     with pytest.raises(IntegrityError), transaction.atomic():
         SkillAlias.objects.create(skill=sk, alias="js")
+
+
+def test_a_spoken_language_reads_its_category_from_the_database() -> None:
+    Skill.objects.create(name="Japanese", category="Spoken Languages")
+    assert skill_matcher().find("Implemented Japanese payroll systems") == []
+    assert [h.name for h in skill_matcher().find("Fluent in Japanese")] == ["Japanese"]

@@ -203,3 +203,90 @@ def test_it_scales_to_a_large_taxonomy_and_a_long_resume() -> None:
     assert len(hits) == 1200
     assert {h.name for h in hits} == {"Kubernetes", "Skill42 Tool", "Skill4999 Tool"}
     assert hits[-1].line_no == 400
+
+
+# --- Spoken languages ---------------------------------------------------------------------------
+
+LANGUAGES = [
+    (1, "English", ["English language", "fluent English", "native English", "business English"]),
+    (2, "Spanish", ["Spanish language", "bilingual Spanish"]),
+    (3, "French", ["French language", "français"]),
+    (4, "Japanese", ["Japanese language", "日本語", "JLPT"]),
+    (5, "Mandarin Chinese", ["Mandarin", "Chinese"]),
+    (6, "Latin", ["Latin language"]),
+    (7, "Polish", ["Polish language"]),
+    (8, "Hebrew", ["Hebrew language"]),
+    (9, "American Sign Language", ["ASL", "sign language"]),
+    (10, "Java", []),
+]
+CATEGORIES = {skill_id: "Spoken Languages" for skill_id, _, _ in LANGUAGES}
+CATEGORIES[10] = "Programming Languages"
+
+
+@pytest.fixture(scope="module")
+def languages() -> SkillMatcher:
+    return SkillMatcher(LANGUAGES, categories=CATEGORIES)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Implemented Japanese payroll systems for the Tokyo office",
+        "Managed French clients",
+        "JAPANESE PAYROLL SYSTEMS",
+        "Grew sales across Latin America and the Caribbean",
+        "Sourced parts from Chinese suppliers",
+        "Liaised with the Japanese Government",
+        "Sous chef in a French restaurant",
+        "Opened a Japanese-owned subsidiary",
+        "Expanded into Polish retail",
+        "Studied at Hebrew University",
+    ],
+)
+def test_a_nationality_adjective_is_not_the_language(languages: SkillMatcher, text: str) -> None:
+    assert names(languages, text) == []
+    assert names(SkillMatcher(LANGUAGES), text), "without categories the name is found"
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Fluent in Japanese", ["Japanese"]),
+        ("Japanese (native)", ["Japanese"]),
+        ("Japanese: conversational", ["Japanese"]),
+        ("Languages: English, Japanese", ["English", "Japanese"]),
+        ("Japanese and English", ["Japanese", "English"]),
+        ("Spanish speaker", ["Spanish"]),
+        ("Spanish-speaking", ["Spanish"]),
+        ("bilingual English/Spanish customer service", ["English", "Spanish"]),
+        ("Japanese language", ["Japanese"]),
+        ("business-level Japanese", ["Japanese"]),
+        ("Japanese business level", ["Japanese"]),
+        ("JLPT N2", ["Japanese"]),
+        ("Mandarin Chinese and Cantonese", ["Mandarin Chinese"]),
+        ("Chinese Mandarin", ["Mandarin Chinese", "Mandarin Chinese"]),
+        ("English teacher", ["English"]),
+        ("English Literature", ["English"]),
+        ("English as a Second Language tutor", ["English"]),
+        ("Speak Spanish with patients", ["Spanish"]),
+        ("Translated contracts from English into Spanish", ["English", "Spanish"]),
+        ("Spanish B2, English 101, English II", ["Spanish", "English", "English"]),
+        ("Latin\nPayroll and benefits", ["Latin"]),
+        ("Fluent in Spanish Dependable and reliable", ["Spanish"]),
+        ("Hebrew Created and edited 200 contracts", ["Hebrew"]),
+        ("Bachelor of Arts : English University of Washington", ["English"]),
+        ("Improved students' ASL receptive skills", ["American Sign Language"]),
+    ],
+)
+def test_a_language_named_as_one_is_found(
+    languages: SkillMatcher, text: str, found: list[str]
+) -> None:
+    assert names(languages, text) == found
+
+
+def test_the_adjective_check_leaves_other_categories_alone(languages: SkillMatcher) -> None:
+    assert names(languages, "Hired Java developers") == ["Java"]
+
+
+def test_without_categories_every_language_name_is_found() -> None:
+    assert names(SkillMatcher(LANGUAGES), "Managed French clients") == ["French"]
