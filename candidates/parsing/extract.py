@@ -40,7 +40,20 @@ _SYMBOL_FONT_BULLET = re.compile(r"^[lnqvØü§](?= +[A-Z])|(?<= )[qØü§](?= +
 _LOST_SPACE = re.compile(r"\u00c2(?![^\W\d_])|(?<=[a-z\u00df-\u00ff])\u00c2")
 
 
+# A character of three UTF-8 bytes read as Windows-1252 ("â" or "ï" and one more letter), whose
+# last byte that code page leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) was dropped, or drawn
+# as a zero-width space: "Company Name ï¼ City" (a full-width dash), "â— Managed" (a bullet). The
+# lost byte could be any of five, so ftfy cannot mend it; on these pages it is punctuation or a
+# bullet, so it reads as a space. Found before a space or a line's end only: "â" and "ï" with
+# such a letter inside a word is the mojibake ftfy mends, or a word.
+_CP1252_CONTINUATION = bytes(range(0x80, 0xC0)).decode("cp1252", errors="ignore")
+_LOST_LAST_BYTE = re.compile(
+    "[\u00e2\u00ef][" + re.escape(_CP1252_CONTINUATION) + "](?:\u200b|(?=[ \n]|$))"
+)
+
+
 def _normalise(text: str) -> str:
+    text = _LOST_LAST_BYTE.sub(" ", text)
     text = mend(text)
     # NFC folds decomposed accents; the rest drops characters that only confuse matching.
     text = unicodedata.normalize("NFC", text)

@@ -200,6 +200,21 @@ def test_it_decodes_latin1_text_without_mojibake():
     assert "Geschäftsführer der Müller GmbH, Straße 5, Köln." in result.text
 
 
+def test_a_character_whose_last_byte_was_lost_to_the_code_page_reads_as_a_space():
+    """livecareer's PDFs carry "Company Name \u00ef\u00bc City": a full-width dash read as
+    Windows-1252, its last byte one that code page leaves undefined, so ftfy cannot mend it."""
+    text = (
+        docs.RESUME_TEXT
+        + "\nCompany Name \u00ef\u00bc City , State\n\u00e2\u2014\u200b Reconciled accounts"
+        + "\nHe said \u201ccaf\u00e9\u201d then left, na\u00efvely."
+    )
+    result = extract(text.encode("utf-8"), "resume.txt")
+    assert "Company Name City , State" in result.text
+    assert "\nReconciled accounts" in result.text
+    # Accented letters before a quote or inside a word are no mojibake.
+    assert "He said \u201ccaf\u00e9\u201d then left, na\u00efvely." in result.text
+
+
 def test_it_reads_html_text_and_drops_scripts_styles_and_noscript():
     result = extract(docs.html_resume(), "resume.html")
     assert result.kind == "html"
