@@ -15,7 +15,12 @@ from typing import Any
 
 import numpy as np
 
-from candidates.parsing.profile import extract_profile
+from candidates.parsing.profile import (
+    MONTH_NAME,
+    TEMPLATE_EMPLOYER,
+    extract_profile,
+    is_heading,
+)
 from matcher import embeddings, lexical, scoring
 from matcher.blind import (
     ADDRESS,
@@ -124,15 +129,32 @@ _PLACEHOLDER = re.compile(
     "|".join(re.escape(p) for p in (NAME, EMAIL, PHONE, LINK, ADDRESS, BIRTH, AGE, YEAR, WITHHELD))
 )
 MAX_TITLE_WORDS = 8
+# Headings the profile reader does not know as sections, and contact labels a masked line leaves
+# ("Career Focus", "Accomplishments", "Phone: Email"): a title made of these alone is none.
+_NOT_TITLE = re.compile(
+    r"(?i)^(?:(?:accomplishments|achievements|overview|career|focus|awards|honors|affiliations"
+    r"|activities|additional|information|publications|phone|e-?mail|mobile|tel|address|linkedin"
+    r"|contact)\b\W*)+$"
+)
+# What a date alone is made of ("January 17th )", "Aug - Present"): a date is no title.
+_DATE_PART = re.compile(
+    rf"(?i)\b(?:{MONTH_NAME}\.?|\d+(?:st|nd|rd|th)?|to|present|current|now)\b|[^\w]+"
+)
 
 
 def clean_title(raw: str) -> str | None:
     """A job title as the title and level components should read it, or None for a line that
     is not one: contacts after a bar ("Staff Accountant | [email]"), masked identity alone
-    ("[name]"), or a sentence the layout put where a title goes."""
+    ("[name]"), a section heading ("Summary", "Skills"), a template's "Company Name", a date,
+    or a sentence the layout put where a title goes."""
     title = re.split(r"\s\|\s|\t", raw, maxsplit=1)[0]
+    title = TEMPLATE_EMPLOYER.sub("", title)
     title = re.sub(r"\s+", " ", _PLACEHOLDER.sub(" ", title)).strip(" ,;:-|")
     if not re.search(r"[^\W\d_]{2}", title) or len(title.split()) > MAX_TITLE_WORDS:
+        return None
+    if is_heading(title) or not _DATE_PART.sub("", title):
+        return None
+    if _NOT_TITLE.match(title):
         return None
     return title[:100]
 

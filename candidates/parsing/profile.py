@@ -157,6 +157,12 @@ def _heading(line: str) -> tuple[str | None, str]:
     return None, line
 
 
+def is_heading(line: str) -> bool:
+    """Whether the line is only a section heading ("Summary", "Work History:")."""
+    section, rest = _heading(line.strip())
+    return section is not None and not rest
+
+
 def _sections(lines: list[str]) -> list[str]:
     """The section each line belongs to ("header" before the first heading)."""
     current = "header"
@@ -553,12 +559,12 @@ MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
     "sept": 9, "oct": 10, "nov": 11, "dec": 12,
 }  # fmt: skip
-_MONTH_NAME = (
+MONTH_NAME = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
 _DATE = (
-    rf"(?:{_MONTH_NAME}\.?,?\s*'?(?:19|20)?\d{{2}}"  # Jan 2015, March '19
+    rf"(?:{MONTH_NAME}\.?,?\s*'?(?:19|20)?\d{{2}}"  # Jan 2015, March '19
     r"|(?:0?[1-9]|1[0-2])\s*[/.]\s*(?:19|20)\d{2}"  # 03/2017, 3.2017
     r"|(?:19|20)\d{2}\s*[/.-]\s*(?:0[1-9]|1[0-2])(?!\d)"  # 2017-03, 2017/03
     r"|(?:19|20)\d{2})"  # 2017
@@ -590,7 +596,7 @@ class _Range:
 def _month_of(token: str) -> tuple[int, int, bool] | None:
     """(year, month, month_known) for one date token."""
     token = token.strip().lower()
-    named = re.match(rf"({_MONTH_NAME})\.?,?\s*'?(\d{{2,4}})$", token)
+    named = re.match(rf"({MONTH_NAME})\.?,?\s*'?(\d{{2,4}})$", token)
     if named:
         month = MONTHS[
             named.group(1)[:4] if named.group(1).startswith("sept") else named.group(1)[:3]
@@ -711,9 +717,19 @@ def _is_education(lines: list[str], sections: list[str], r: _Range) -> bool:
     return section == "education"
 
 
+# A resume template's stand-in for the employer and its place, left in by the writer or by an
+# anonymiser ("January 2016 to Current Company Name - City, State", "Accountant II Company Name
+# City"): no part of a job title, and on a line of dates it hides that the title is a neighbour.
+TEMPLATE_EMPLOYER = re.compile(
+    r"(?i)\bcompany\s+name\b(?:\s*(?:\u00ef\u00bc|[-\u2013\u2014,:|/\uff0d\uff1a])?\s*\bcity\b"
+    r"(?:\s*,?\s*\bstate\b)?)?"
+)
+
+
 def _title_text(lines: list[str], r: _Range) -> str:
     line = lines[r.line_no]
-    text = (line[: r.span[0]] + " " + line[r.span[1] :]).strip(" \t:-\u2013\u2014|,;()")
+    text = TEMPLATE_EMPLOYER.sub(" ", line[: r.span[0]] + " " + line[r.span[1] :])
+    text = text.strip(" \t:-\u2013\u2014|,;()")
     text = re.sub(r"(?i)^(?:from|since)\b\s*|\s*\b(?:from|since)$", "", text).strip()
     if len(re.sub(r"\W", "", text)) >= 3:
         return text

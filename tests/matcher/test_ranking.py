@@ -20,6 +20,20 @@ from roles import job_description
         ("[email] | [phone]", None),
         ("2019 - 2021", None),
         ("The Drovers Arms: run the pass when the head chef is off on weekdays", None),
+        # Found on real resumes (a recruiter's tour): headings, a template's "Company Name",
+        # dates and contact labels were read as job titles and scored.
+        ("Summary", None),
+        ("Professional Summary", None),
+        ("Work History:", None),
+        ("Career Focus", None),
+        ("Phone: Email", None),
+        ("Company Name - City , State", None),
+        ("Accountant II Company Name City", "Accountant II"),
+        ("Company Name Housekeeper", "Housekeeper"),
+        ("January 17th )", None),
+        ("May 2010 - Present", None),
+        ("Career Advisor", "Career Advisor"),
+        ("Contact Center Agent", "Contact Center Agent"),
     ],
 )
 def test_a_title_is_cleaned_of_contacts_and_lines_that_are_not_titles(raw, title):

@@ -79,6 +79,25 @@ def test_it_sums_experience_from_month_ranges_and_leaves_education_out(matcher):
     ]
 
 
+def test_a_templates_company_placeholder_on_the_date_line_leaves_the_title_above_it():
+    """livecareer's anonymised resumes put "Company Name - City , State" beside the dates and
+    the job title on the line above; the placeholder is no title."""
+    text = "\n".join(
+        [
+            "MANAGER OF FINANCE",
+            "Experience",
+            "Manager of Finance",
+            "January 2016 to Current Company Name - City , State",
+            "Prepare and manage an annual operating budget.",
+            "Staff Accountant",
+            "June 2010 to December 2015 Company Name - City , State",
+            "Closed the books every month.",
+        ]
+    )
+    titles = [p.title for p in extract_profile(text, today=TODAY).positions]
+    assert titles == ["Manager of Finance", "Staff Accountant"]
+
+
 @pytest.mark.parametrize(
     ("line", "years"),
     [
