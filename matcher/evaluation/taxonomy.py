@@ -50,7 +50,9 @@ def _rows(folder: Path) -> list[tuple[int, str, str, list[str]]]:
 
 @cache
 def file_skill_matcher() -> SkillMatcher:
-    return SkillMatcher(taxonomy_entries())
+    # With the categories, as `roles.selectors.skill_matcher` builds it: a spoken language's
+    # name is read as the language only where it is not a nationality adjective.
+    return SkillMatcher(taxonomy_entries(), categories=file_skill_categories())
 
 
 def best_skill_matcher() -> tuple[SkillMatcher, dict[int, str]]:
