@@ -256,8 +256,9 @@ class MatchResultSerializer(serializers.Serializer):
         help_text=(
             "The job titles read from the resume that the title component compared with the "
             "role's title, in the order read; [] when none could be read (the title then "
-            "counts as an average resume's). Null for a masked candidate, or when the resume "
-            "has been read again since the result was scored."
+            "counts as an average resume's), as kept with the result when it was scored. Null "
+            "for a masked candidate, or for a result scored before titles were kept whose "
+            "resume has been read again since."
         )
     )
     decision = serializers.ChoiceField(

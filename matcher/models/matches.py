@@ -165,6 +165,11 @@ class MatchResult(models.Model):
     model_version = models.CharField(max_length=100)
     role_version = models.PositiveIntegerField()
     weights = models.JSONField(default=dict)
+    # The job titles the title component compared, kept with the score: the candidate's
+    # embedding row can be stored again later (a resume read again, or the same reading written
+    # twice by two workers), so it cannot tell which titles this score read. None for results
+    # scored before they were kept.
+    titles = models.JSONField(null=True, blank=True, default=None)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -454,17 +454,31 @@ def result_titles_read(*, match: Match, rows: Sequence[ResultRow]) -> dict[int, 
     """By candidate id, the job titles the title component compared with the role's title: as
     read from the resume the result was scored from, in that order, each once whatever its
     case; [] when none could be read. None for a masked candidate, as a title can name the
-    employer, and where that reading is no longer known: the resume was read again since (a
-    corrected text or headline re-embeds it) or the reading disagrees with the stored score."""
-    shown = {row.candidate_id: row.result for row in rows if not row.masked}
+    employer.
+
+    The result keeps the titles it compared. A result scored before it kept them is read from
+    the candidate's embedding row, and is None where that reading may not be the one scored: the
+    row was stored after the result, or disagrees with the stored score."""
     out: dict[int, list[str] | None] = {row.candidate_id: None for row in rows}
+    unkept: dict[int, MatchResult] = {}
+    for row in rows:
+        if row.masked:
+            continue
+        if row.result.titles is None:
+            unkept[row.candidate_id] = row.result
+        else:
+            out[row.candidate_id] = _once_each(row.result.titles)
+    if not unkept:
+        return out
     readings = CandidateEmbedding.objects.filter(
         organisation_id=match.organisation_id,
-        candidate_id__in=list(shown),
-        model_version__in={r.model_version for r in shown.values()},
+        candidate_id__in=list(unkept),
+        model_version__in={r.model_version for r in unkept.values()},
     ).values_list("candidate_id", "model_version", "titles", "created_at")
     for candidate_id, version, titles, read_at in readings:
-        result = shown[candidate_id]
+        result = unkept[candidate_id]
+        # A row stored after the result may be a later reading (a corrected text or headline
+        # re-embeds it): with nothing kept on the result to tell, it is not shown.
         if version != result.model_version or read_at > result.created_at:
             continue
         # The stored score says whether the scorer had a title to compare: a reading that
@@ -472,14 +486,18 @@ def result_titles_read(*, match: Match, rows: Sequence[ResultRow]) -> dict[int, 
         compared = (result.components or {}).get("title_cosine") is not None
         if bool(titles) != compared:
             continue
-        seen: set[str] = set()
-        unique = []
-        for title in titles:
-            if title.casefold() not in seen:
-                seen.add(title.casefold())
-                unique.append(title)
-        out[candidate_id] = unique
+        out[candidate_id] = _once_each(titles)
     return out
+
+
+def _once_each(titles: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    unique = []
+    for title in titles:
+        if title.casefold() not in seen:
+            seen.add(title.casefold())
+            unique.append(title)
+    return unique
 
 
 def match_score_bins(*, match: Match) -> list[charts.HistogramBin]:

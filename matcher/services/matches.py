@@ -921,8 +921,9 @@ def _score_batch(
                 )
                 continue
             try:
-                result = _score_one(match, candidate, rows[candidate.pk], role, stats, finder, ref)
-                _result_store(match, candidate, result, version)
+                row = rows[candidate.pk]
+                result = _score_one(match, candidate, row, role, stats, finder, ref)
+                _result_store(match, candidate, result, version, titles=list(row.titles))
             except NOT_THE_CANDIDATES:
                 raise
             except Exception:
@@ -971,7 +972,12 @@ def _score_one(
 
 
 def _result_store(
-    match: Match, candidate: Candidate, result: scoring.ScoreResult, version: str
+    match: Match,
+    candidate: Candidate,
+    result: scoring.ScoreResult,
+    version: str,
+    *,
+    titles: list[str],
 ) -> None:
     with transaction.atomic():
         _, created = MatchResult.objects.get_or_create(
@@ -985,6 +991,7 @@ def _result_store(
                 "evidence": result.evidence_json(),
                 "model_version": version,
                 "role_version": match.role_version,
+                "titles": titles,
                 "weights": {
                     **result.weights,
                     "skill_weights": (match.weights or {}).get("skill_weights", {}),

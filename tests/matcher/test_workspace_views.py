@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import timedelta
 
 import pypdfium2
 import pytest
@@ -17,7 +18,7 @@ from billing.selectors import balance_cents, price_per_candidate_cents
 from billing.services import credit_grant
 from candidates.services import candidate_correct
 from matcher import scoring
-from matcher.models import Decision, Match, MatchResult
+from matcher.models import CandidateEmbedding, Decision, Match, MatchResult
 from matcher.models.workspace import CandidateReveal
 from matcher.services.matches import candidates_embed
 from matcher.views import matches
@@ -414,8 +415,46 @@ def test_titles_read_again_after_the_match_are_not_shown_as_the_ones_it_scored(
     assert reading.titles[0] == "Principal Research Scientist"
 
     drawer = _drawer(client, done_match, pool[0])
+    # The titles the score compared, not the corrected headline it never read.
+    assert f"{TITLES_READ} “Machine Learning Engineer”, “Data Scientist”</p>" in drawer
+
+
+def test_a_result_that_kept_no_titles_shows_none_once_the_resume_is_read_again(
+    client, alice, done_match, pool
+):
+    # Scored before results kept their titles: only the embedding row can tell, and a row stored
+    # after the result may be another reading.
+    client.force_login(alice)
+    MatchResult.objects.filter(match=done_match).update(titles=None)
+    assert f"{TITLES_READ} “Machine Learning Engineer”" in _drawer(client, done_match, pool[0])
+
+    candidate_correct(
+        candidate=pool[0], user=alice, data={"headline": "Principal Research Scientist"}
+    )
+    pool[0].refresh_from_db()
+    candidates_embed(candidates=[pool[0]])
+
+    drawer = _drawer(client, done_match, pool[0])
     assert TITLES_READ not in drawer
     assert NO_TITLE_READ not in drawer
+
+
+def test_the_titles_stay_when_the_same_reading_is_stored_again_after_the_match(
+    client, alice, done_match, pool
+):
+    # What a second embedder of the same upload leaves behind (ingest and the match's own task,
+    # or the sweep, each embedding a file still marked parsed): the same text read the same way,
+    # stored after the result with a later time.
+    client.force_login(alice)
+    scored = MatchResult.objects.get(match=done_match, candidate=pool[0])
+    reading = CandidateEmbedding.objects.get(candidate=pool[0])
+    CandidateEmbedding.objects.filter(pk=reading.pk).update(
+        created_at=scored.created_at + timedelta(seconds=5)
+    )
+
+    drawer = _drawer(client, done_match, pool[0])
+
+    assert f"{TITLES_READ} “Machine Learning Engineer”, “Data Scientist”</p>" in drawer
 
 
 def test_the_ranking_partial_opened_on_its_own_lands_on_the_match_page_as_filtered(
