@@ -73,6 +73,7 @@ class ReportRow:
     tier: str
     years: str = ""
     must_haves_met: bool = True
+    must_haves_set: bool = True
     matched: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     missing_must_haves: list[str] = field(default_factory=list)
@@ -234,6 +235,8 @@ def _ranking_table(rows: Sequence[ReportRow], s: dict[str, ParagraphStyle]) -> T
 
 def _must_haves(row: ReportRow) -> str:
     # As the results table says it: how many, not only whether.
+    if not row.must_haves_set:
+        return "None set"
     if row.must_haves_met:
         return "All met"
     count = len(row.missing_must_haves)

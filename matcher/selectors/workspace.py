@@ -344,6 +344,12 @@ def match_skills(*, match: Match) -> list[dict[str, Any]]:
     return skills
 
 
+def match_sets_must_haves(*, match: Match) -> bool:
+    """Whether this match, as re-weighted, requires any skill: without one, "every must-have
+    met" holds for everyone and says nothing about a candidate."""
+    return any(s["must_have"] for s in match_skills(match=match))
+
+
 @dataclass
 class ResultRow:
     result: MatchResult
@@ -364,6 +370,9 @@ class ResultRow:
     file_name: str = ""  # under the person's name, when the resume gave one
     years: str = ""
     must_haves_met: bool = True
+    # False when the match requires no skill: `must_haves_met` is then true of everyone, and a
+    # "✓ All met" would read as a requirement passed.
+    must_haves_set: bool = True
 
     @property
     def candidate(self) -> Candidate:
@@ -416,6 +425,7 @@ def result_rows(
         revealed = revealed_candidate_ids(
             org=match.organisation, user=user, candidate_ids=[r.candidate_id for r in results]
         )
+    must_haves_set = match_sets_must_haves(match=match)
     rows = []
     for rank, r in enumerate(results, start=first_rank):
         masked = match.blind and r.candidate_id not in revealed
@@ -445,6 +455,7 @@ def result_rows(
                 file_name="" if masked or not candidate.name else candidate.file_name,
                 years=candidate.years_display,
                 must_haves_met=r.must_haves_met,
+                must_haves_set=must_haves_set,
             )
         )
     return rows

@@ -129,7 +129,7 @@ def _csv_lines(request: HttpRequest, match: Match) -> Iterator[str]:
                 f"{r.score:.1f}",
                 r.tier,
                 row.candidate.years_display,
-                "yes" if r.must_haves_met else "no",
+                _must_haves_met(row),
                 "; ".join(row.missing_must_haves),
                 "; ".join(str(e["name"]) for e in counted if e.get("status") == "found"),
                 "; ".join(str(e["name"]) for e in counted if e.get("status") != "found"),
@@ -148,6 +148,13 @@ def _csv_lines(request: HttpRequest, match: Match) -> Iterator[str]:
                 weighting,
             ]
         )
+
+
+def _must_haves_met(row: ws.ResultRow) -> str:
+    if not row.must_haves_set:
+        # Not "yes": with nothing required, a spreadsheet filter on "yes" would pass everyone.
+        return "none set"
+    return "yes" if row.must_haves_met else "no"
 
 
 def _safe(value: Any) -> str:
@@ -201,6 +208,7 @@ def match_report(request: HttpRequest, match: Match) -> reports.MatchReport:
                 tier=r.tier,
                 years=row.candidate.years_display,
                 must_haves_met=r.must_haves_met,
+                must_haves_set=row.must_haves_set,
                 matched=row.matched,
                 missing=row.missing,
                 missing_must_haves=row.missing_must_haves,

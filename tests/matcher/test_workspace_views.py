@@ -753,6 +753,69 @@ def test_the_pdf_report_is_a_pdf_of_the_match(client, alice, done_match):
     assert "Jane Doe" in text
 
 
+def _ranking(client, match: Match) -> str:
+    url = reverse("matcher:match_results", args=[match.pk])
+    return client.get(url, HTTP_HX_REQUEST="true").content.decode()
+
+
+def _exports(client, match: Match) -> tuple[list[dict[str, str]], str]:
+    response = client.get(reverse("matcher:match_export_csv", args=[match.pk]))
+    body = b"".join(response.streaming_content).decode().lstrip("\ufeff")
+    pdf = pypdfium2.PdfDocument(
+        client.get(reverse("matcher:match_export_pdf", args=[match.pk])).content
+    )
+    # Table cells wrap their words over lines.
+    text = " ".join("".join(page.get_textpage().get_text_range() for page in pdf).split())
+    return list(csv.DictReader(io.StringIO(body))), text
+
+
+def test_a_role_without_a_must_have_says_so_rather_than_all_met(
+    client, post, alice, funded, role, pool
+):
+    RoleSkill.objects.filter(role=role).update(must_have=False)
+    client.force_login(alice)
+    post(
+        reverse("matcher:match_new"),
+        {"role": role.pk, "candidates": [c.pk for c in pool], **_profile(role)},
+    )
+    match = Match.objects.get(organisation=funded)
+    # The stored flag (and the API's) stays true: nothing required is missing.
+    assert list(match.results.values_list("must_haves_met", flat=True)) == [True, True]
+
+    table = _ranking(client, match)
+    assert table.count("No must-haves set") == 2
+    assert "All met" not in table
+    drawer = _drawer(client, match, pool[0])
+    assert "no must-haves set" in drawer
+    assert "missing must-haves" not in drawer
+    rows, pdf = _exports(client, match)
+    assert [r["must_haves_met"] for r in rows] == ["none set", "none set"]
+    assert "None set" in pdf
+    assert "All met" not in pdf
+
+
+def test_must_haves_all_weighted_0_leave_nothing_to_meet(client, alice, done_match, pool):
+    client.force_login(alice)
+    assert _ranking(client, done_match).count("✓ All met") == 2
+    rows, pdf = _exports(client, done_match)
+    assert [r["must_haves_met"] for r in rows] == ["yes", "yes"]
+    assert "All met" in pdf
+    data = {f"weight_{s['skill_id']}": s["weight"] for s in done_match.role_snapshot["skills"]}
+    for s in done_match.role_snapshot["skills"]:
+        if s["must_have"]:
+            data[f"weight_{s['skill_id']}"] = "0"
+            data[f"must_{s['skill_id']}"] = "on"
+
+    client.post(
+        reverse("matcher:match_reweight", args=[done_match.pk]), data, HTTP_HX_REQUEST="true"
+    )
+
+    table = _ranking(client, done_match)
+    assert table.count("No must-haves set") == 2
+    assert "All met" not in table
+    assert "no must-haves set" in _drawer(client, done_match, pool[0])
+
+
 @pytest.mark.parametrize(
     "name",
     [
