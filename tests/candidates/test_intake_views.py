@@ -174,6 +174,30 @@ def test_the_candidate_page_shows_the_profile_with_confidences_and_the_text(
     assert reverse("candidates:document_download", args=[good.pk]) in html
 
 
+def test_a_file_name_standing_in_for_an_unread_name_shows_no_confidence(
+    alice, celery_eager, django_capture_on_commit_callbacks
+) -> None:
+    client = signed_in(alice)
+    # A heading where the name would be, and no name anywhere else: the reader finds none.
+    pdf = resume_pdf(name="ACCOUNTANT", email="contact@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("candidates:candidate_upload"),
+            {"files": [upload("ACCOUNTANT_12338274.pdf", pdf)]},
+        )
+    candidate = Candidate.objects.get(organisation=alice.membership.organisation)
+    assert candidate.name == ""
+    assert candidate.display_name == "ACCOUNTANT_12338274.pdf"
+
+    html = client.get(reverse("candidates:candidate_detail", args=[candidate.pk])).content.decode()
+
+    heading = html.split("<h1>", 1)[1].split("</h1>", 1)[0]
+    assert heading.strip() == "ACCOUNTANT_12338274.pdf"
+    assert ">0%<" not in html
+    # The fields the resume did give keep theirs.
+    assert "confidence-high" in html
+
+
 def test_a_recruiter_corrects_a_field_from_the_candidate_page(uploaded, bob) -> None:
     _, _, candidate = uploaded
     url = reverse("candidates:candidate_detail", args=[candidate.pk])
