@@ -104,15 +104,19 @@ def extract(
         if document.ocr_used:
             raise ParseError(
                 "no_text",
-                f"No readable text: text recognition found only {words} words in this scan. "
-                "Upload a sharper scan (300 dpi) or a text-based file.",
+                f"No readable text: text recognition found only {_count(words, 'word')} in "
+                "this scan. Upload a sharper scan (300 dpi) or a text-based file.",
             )
         raise ParseError(
             "no_text",
-            f"No readable text: this document holds only {words} words. Check that it is the "
-            "right file and not an empty template.",
+            f"No readable text: this document holds only {_count(words, 'word')}. Check that "
+            "it is the right file and not an empty template.",
         )
     return document
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _parse(kind: str, data: bytes, *, ocr: bool, limits: Limits) -> ParsedDocument:

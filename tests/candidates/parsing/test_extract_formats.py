@@ -229,6 +229,13 @@ def test_it_refuses_a_document_with_under_thirty_words():
         extract(b"Jane Doe\nPython developer\nCall me maybe", "short.txt")
     assert caught.value.code == "no_text"
     assert "no readable text" in caught.value.message.lower()
+    assert "holds only 7 words." in caught.value.message
+
+
+def test_a_one_word_document_is_refused_in_good_english():
+    with pytest.raises(ParseError) as caught:
+        extract(b"Resume", "one.txt")
+    assert "holds only 1 word." in caught.value.message
 
 
 def test_it_refuses_an_empty_file():
