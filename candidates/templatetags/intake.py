@@ -36,6 +36,9 @@ def recent_upload_batches(organisation: Organisation | None, limit: int = 5) -> 
 def confidence(candidate: Any, field: str) -> dict[str, Any]:
     """A small badge: how sure the reader is of a field, or that the recruiter corrected it."""
     value = candidate.field_confidence(field)
+    if not value:
+        # The reader scores a field it found nothing for 0: "— 0%" reads as a verdict on a blank.
+        value = None
     corrected = field in (candidate.corrections or {})
     level = ""
     if value is not None:

@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from candidates.models import Candidate, Document
+from candidates.templatetags.intake import confidence
 from tests.candidates.factories import (
     CandidateFactory,
     DocumentFactory,
@@ -196,6 +197,19 @@ def test_a_file_name_standing_in_for_an_unread_name_shows_no_confidence(
     assert ">0%<" not in html
     # The fields the resume did give keep theirs.
     assert "confidence-high" in html
+
+
+def test_a_field_the_reader_found_nothing_for_has_no_confidence_badge() -> None:
+    candidate = CandidateFactory.build(
+        profile={
+            "email": {"value": "ada@example.com", "confidence": 0.95},
+            "phone": {"value": None, "confidence": 0.0},
+        }
+    )
+    assert confidence(candidate, "email")["percent"] == 95
+    assert confidence(candidate, "phone")["percent"] is None
+    candidate.corrections = {"phone": "+44 20 7946 0958"}
+    assert confidence(candidate, "phone")["corrected"]
 
 
 def test_a_recruiter_corrects_a_field_from_the_candidate_page(uploaded, bob) -> None:
