@@ -845,6 +845,16 @@ CANDIDATE_DESIGNS = (
     # title stood twenty deviations out: +1.2 log-odds, 38 points for a front-end developer
     # scored as an accountant. Without it a missing title reads as the pool's average title.
     Design(features=tuple(f for f in _round_four() if f != "title_missing"), c=0.05),
+    # Round thirteen, written before it was scored. With the titles read better (2026-12-06),
+    # round six's design (the asked experience in the skill coverage) beat version 7's outside
+    # the noise, but it carries the no-title flag that round eleven dropped, and refitted the flag
+    # again gives a missing title a bonus (+0.45 log-odds). The product keeps its promise that an
+    # input it cannot read neither helps nor hurts, so the question left is the lever alone:
+    # version 7's design with the asked experience counted in the skill coverage.
+    Design(
+        features=tuple(f for f in _round_four(skills_fz="skills_asked_fz") if f != "title_missing"),
+        c=0.05,
+    ),
     # Round twelve (c68a4c2, written before it was scored) read an ad's listed skill as found
     # only where one line of the resume, or a line and the next, uses all its words, instead of
     # anywhere. It changes what the skill coverage reads, not the design, and was adopted as the
