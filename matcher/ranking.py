@@ -338,7 +338,7 @@ def listed_skills(text: str, matcher: Any) -> list[RoleSkillSpec]:
     """The skills an ad lists that the taxonomy does not know, as the scorer's skills
     (negative ids)."""
     return [
-        RoleSkillSpec(s.skill_id, s.name, s.weight)
+        RoleSkillSpec(s.skill_id, s.name, s.weight, False, s.min_years)
         for s in job_description.listed_skills(text, matcher)
     ]
 

@@ -590,9 +590,10 @@ def requirement_lines(text: str) -> Iterable[tuple[str, str]]:
 
 @dataclass(frozen=True)
 class ListedSkill:
-    skill_id: int  # -1, -2, ...: never a taxonomy id
+    skill_id: int  # -1, -2, ... an item, -101, -102, ... a job asked: never a taxonomy id
     name: str
     weight: int
+    min_years: int | None = None  # the years an ad asks of a job it names (`asked_experience`)
 
 
 def listed_skills(text: str, matcher: SkillMatcher) -> list[ListedSkill]:
@@ -623,7 +624,49 @@ def listed_skills(text: str, matcher: SkillMatcher) -> list[ListedSkill]:
         found[words] = ListedSkill(-(len(found) + 1), phrase, weight)
         if len(found) == MAX_LISTED:
             break
-    return list(found.values())
+    return [*found.values(), *asked_experience(text)]
+
+
+# "A minimum of 3 years experience as a Help Desk Administrator", "2+ years working as an
+# Application Engineer", "Prior experience as a QA Engineer": a job the ad asks the candidate to
+# have held, with the years it asks, if it says. "such as" and "as well as" name examples, not a
+# job. Chosen by the leave-one-set-out evaluation (rounds six and thirteen, docs/scoring.md).
+_ASK = re.compile(
+    r"(?:\b(?P<years>\d{1,2})(?:\s*(?:-|\u2013|to)\s*\d{1,2})?\s*\+?\s*(?:years?|yrs?)\b"
+    r"|\bexperience\b|\bworking\b|\bworked\b)"
+    r"[^.;:]*?(?<!\bsuch)(?<!\bwell)\s+as\s+(?:an?\s+|the\s+)?"
+    r"(?P<title>[^\W\d_][^,;:.()\[\]/]*?)"
+    r"(?=\s+(?:or|and|with|in|at|for|to|who|within|on|is|are|required|preferred|desired|"
+    r"role|position|must|should|will|would|experience)\b|\s*[,;:.()\[\]/!]|\s*$)",
+    re.IGNORECASE,
+)
+MAX_ASK_WORDS = 6
+MAX_ASK_CHARS = 60
+MAX_ASKS = 8
+
+
+def asked_experience(text: str) -> list[ListedSkill]:
+    """The jobs an ad asks the candidate to have held, from the lines under its requirements
+    or nice-to-have headings: each a listed skill (ids from -101 down, so they never meet the
+    list items' ids) named by the job's title, with the years asked as its minimum; weight 3
+    under requirements, 1 under nice-to-have, as list items weigh. A resume has one where a
+    line names the job, and the years that line claims ("HELP DESK ADMINISTRATOR (2012 -
+    2015)": 3) are weighed against the minimum like any skill's."""
+    found: dict[tuple[str, ...], ListedSkill] = {}
+    for line, section in requirement_lines(text):
+        for m in _ASK.finditer(line):
+            title = m.group("title").strip()
+            words = tuple(tokens(title))
+            if not words or len(words) > MAX_ASK_WORDS or len(title) > MAX_ASK_CHARS:
+                continue
+            if words in found:
+                continue
+            weight = LISTED_REQUIRED_WEIGHT if section == REQUIRED else LISTED_OPTIONAL_WEIGHT
+            years = int(m.group("years")) if m.group("years") else None
+            found[words] = ListedSkill(-(101 + len(found)), title, weight, years or None)
+        if len(found) >= MAX_ASKS:
+            break
+    return list(found.values())[:MAX_ASKS]
 
 
 # --- Service ---------------------------------------------------------------------------------

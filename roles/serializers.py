@@ -44,6 +44,14 @@ class ListedSkillSerializer(serializers.Serializer):
     weight = serializers.IntegerField(
         read_only=True, help_text="3 when listed under requirements, 1 under nice-to-haves."
     )
+    min_years = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text=(
+            "For a job the description asks the candidate to have held ('3 years as a Help "
+            "Desk Administrator'), the years asked; null otherwise."
+        ),
+    )
 
 
 class ListedSkillsMixin(serializers.Serializer):

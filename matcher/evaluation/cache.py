@@ -210,7 +210,6 @@ def roles_from_job_descriptions(
                 expanded_query=levers.expanded_query(
                     query, levers.skill_spellings(skills, matcher)
                 ),
-                asked=levers.experience_asks(text),
             )
         )
     # Every missing role's text and title go through the model in shared batches.

@@ -25,10 +25,12 @@ twelve's reading of them only where one line, or a wrapped line and the next, na
   input, round four): the TF-IDF baseline's reading (words and word pairs, sublinear tf), with
   each term's rarity taken from the fixed reference pool instead of the set, so the product
   could compute it for a match of three resumes.
-- **The experience an ad asks for** (`experience_asks`, the `skills_asked` and `asked` inputs,
-  round six): "at least 3 years as a Help Desk Administrator" read as a listed skill named by
-  the job, with the years as its minimum, found where a resume names the job and given the
-  years that line claims. Not kept: a tie at best.
+- **The experience an ad asks for** (the `skills_asked` and `asked` inputs, round six): "at
+  least 3 years as a Help Desk Administrator" read as a listed skill named by the job, with the
+  years as its minimum, found where a resume names the job and given the years that line
+  claims. A tie in round six; with the titles read better, round thirteen kept it, and it moved
+  into the product (`roles.job_description.asked_experience`), so these inputs now repeat the
+  product's coverage.
 
 No Django import.
 """
@@ -45,9 +47,9 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.preprocessing import normalize
 
 from matcher import embeddings, lexical
-from matcher.ranking import LISTED_OPTIONAL_WEIGHT, LISTED_REQUIRED_WEIGHT, RoleFeatures
+from matcher.ranking import RoleFeatures
 from matcher.scoring import RoleSkillSpec
-from roles.job_description import REQUIRED, reflow, requirement_lines
+from roles.job_description import reflow
 
 # The inputs `train_ranker` may try besides the product's own (`ranker.FEATURES`, which has
 # the `*_fz` inputs since scoring version 5).
@@ -80,7 +82,9 @@ class EvalRole(RoleFeatures):
     # `role_lines` embedded one by one, and the query with the skills' other spellings.
     line_vectors: np.ndarray | None = None
     expanded_query: dict[str, float] = field(default_factory=dict)
-    # Round six: the jobs the ad asks the candidate to have held (`experience_asks`).
+    # Round six's input beside the role's skills: the jobs the ad asks the candidate to have
+    # held. Empty since round thirteen moved them into the product's skills
+    # (`roles.job_description.asked_experience`), so round six's rows read version 7's coverage.
     asked: list[RoleSkillSpec] = field(default_factory=list)
 
 
@@ -141,7 +145,6 @@ def eval_role(role: RoleFeatures, matcher: Any) -> EvalRole:
         **{f.name: getattr(role, f.name) for f in fields(RoleFeatures)},
         line_vectors=np.asarray(vectors, np.float32).reshape(-1, embeddings.DIMENSIONS),
         expanded_query=expanded_query(role.query, skill_spellings(role.skills, matcher)),
-        asked=experience_asks(role.text),
     )
 
 
@@ -189,46 +192,3 @@ def pair_vectors(texts: Sequence[str], weights: tuple[Any, np.ndarray]) -> Any:
     rows = hasher.transform(texts).tocsr().astype(np.float64)
     rows.data = (1.0 + np.log(rows.data)) * idf[rows.indices]
     return normalize(rows)
-
-
-# --- Round six: the experience an ad asks for ------------------------------------------------
-
-# "3+ years of experience as a Data Analyst", "At least 2 years working as a Junior Systems
-# Admin", "Prior experience as a QA Engineer": a job the ad asks the candidate to have held,
-# with the years it asks, if it says. "such as" and "as well as" name examples, not a job.
-_ASK = re.compile(
-    r"(?:\b(?P<years>\d{1,2})(?:\s*(?:-|\u2013|to)\s*\d{1,2})?\s*\+?\s*(?:years?|yrs?)\b"
-    r"|\bexperience\b|\bworking\b|\bworked\b)"
-    r"[^.;:]*?(?<!\bsuch)(?<!\bwell)\s+as\s+(?:an?\s+|the\s+)?"
-    r"(?P<title>[^\W\d_][^,;:.()\[\]/]*?)"
-    r"(?=\s+(?:or|and|with|in|at|for|to|who|within|on|is|are|required|preferred|desired|"
-    r"role|position|must|should|will|would|experience)\b|\s*[,;:.()\[\]/!]|\s*$)",
-    re.IGNORECASE,
-)
-MAX_ASK_WORDS = 6
-MAX_ASK_CHARS = 60
-MAX_ASKS = 8
-
-
-def experience_asks(text: str) -> list[RoleSkillSpec]:
-    """The jobs an ad asks the candidate to have held, from the lines under its requirements
-    or nice-to-have headings, each a listed skill (ids from -101 down, so they never meet
-    `ranking.listed_skills`' ids) named by the job's title, with the years asked as its
-    minimum: weight 3 under requirements, 1 under nice-to-have, as listed skills weigh. A
-    resume has one when it uses every word of the title; its years are the ones the line that
-    names the title claims (`scoring.years_in_line`: "HELP DESK ADMINISTRATOR (2012 - 2015)")."""
-    found: dict[tuple[str, ...], RoleSkillSpec] = {}
-    for line, section in requirement_lines(text):
-        for m in _ASK.finditer(line):
-            title = m.group("title").strip()
-            words = tuple(lexical.tokens(title))
-            if not words or len(words) > MAX_ASK_WORDS or len(title) > MAX_ASK_CHARS:
-                continue
-            if words in found:
-                continue
-            weight = LISTED_REQUIRED_WEIGHT if section == REQUIRED else LISTED_OPTIONAL_WEIGHT
-            years = int(m.group("years")) if m.group("years") else None
-            found[words] = RoleSkillSpec(-(101 + len(found)), title, weight, False, years or None)
-        if len(found) >= MAX_ASKS:
-            break
-    return list(found.values())[:MAX_ASKS]

@@ -100,6 +100,25 @@ def test_a_custom_role_shows_the_listed_skills_a_match_scores_beside_its_own(
     assert scored == listed
     again = alice_api.get(f"/api/v1/custom-roles/{role.pk}/").json()
     assert again["listed_skills"] == body["listed_skills"]
+    assert all(s["min_years"] is None for s in body["listed_skills"])
+
+
+def test_a_job_the_ad_asks_the_candidate_to_have_held_is_listed_with_its_years(
+    alice_api, taxonomy
+) -> None:
+    """'3 years as a Help Desk Administrator' is scored as a listed skill with a minimum of
+    3 years (`roles.job_description.asked_experience`); the API shows the years asked."""
+    ad = JOB.replace(
+        "Nice to have:",
+        "- A minimum of 3 years experience as a Help Desk Administrator\nNice to have:",
+    )
+    body = alice_api.post("/api/v1/custom-roles/", {"job_description": ad}, format="json").json()
+    asked = [s for s in body["listed_skills"] if s["name"] == "Help Desk Administrator"]
+    assert [(s["weight"], s["min_years"]) for s in asked] == [(3, 3)]
+    assert asked[0]["skill_id"] <= -101
+    role = Role.objects.get(pk=body["id"])
+    profile = {s["name"]: s for s in role_skill_profile(role)}
+    assert profile["Help Desk Administrator"]["min_years"] == 3
 
 
 def test_listing_custom_roles_reads_the_taxonomy_once_however_many_roles(
