@@ -697,14 +697,7 @@ def choose_calibration(
         diffs = [
             old - new for old, new in zip(per_query[incumbent], per_query[chosen], strict=True)
         ]
-        low, high = bootstrap_interval(diffs)
-        lead = float(np.mean([d.mean() for d in diffs]))
-        log(
-            f"Least loss: {chosen.label}, {lead:+.4f} under the incumbent (paired 95% interval "
-            f"{low:+.4f} to {high:+.4f})"
-            + ("." if low > 0 else ": inside the noise, so the incumbent stays.")
-        )
-        if low <= 0:
+        if not _leads(diffs, f"Least loss: {chosen.label}", "under", log):
             chosen = incumbent
     return chosen, table
 
@@ -961,14 +954,20 @@ def choose_design(
     if held is None or held == best:
         return table[best][0], table
     diffs = [per[best][name] - per[held][name] for name in per[best]]
+    wins = _leads(diffs, f"Best: {table[best][0].label}", "over", log)
+    return (table[best][0] if wins else incumbent), table
+
+
+def _leads(diffs: Sequence[np.ndarray], who: str, side: str, log: Callable[[str], None]) -> bool:
+    """Whether a challenger's paired lead, query by query, lies outside the noise (its 95%
+    bootstrap interval above zero); said either way."""
     low, high = bootstrap_interval(diffs)
     lead = float(np.mean([d.mean() for d in diffs]))
     log(
-        f"Best: {table[best][0].label}, {lead:+.4f} over the incumbent (paired 95% interval "
-        f"{low:+.4f} to {high:+.4f})"
-        + ("." if low > 0 else ": inside the noise, so the incumbent stays.")
+        f"{who}, {lead:+.4f} {side} the incumbent (paired 95% interval {low:+.4f} to "
+        f"{high:+.4f})" + ("." if low > 0 else ": inside the noise, so the incumbent stays.")
     )
-    return (table[best][0] if low > 0 else incumbent), table
+    return low > 0
 
 
 def train(sets: Sequence[SetData], log: Callable[[str], None] = print) -> ranker_mod.Ranker:
