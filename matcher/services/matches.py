@@ -216,6 +216,15 @@ def candidates_embed(
         made = _embed_batch_or_each(group, inputs, broken)
         for candidate, fields in made:
             fields["text_sha256"] = hashes[candidate.pk]
+            # Another worker (the intake chunk and a match's own task, or the sweep) may have
+            # stored this very reading while this one ran the model: keep its row, so the
+            # vectors are not rewritten and the organisation's vector cache stays valid.
+            same = CandidateEmbedding.objects.filter(
+                candidate=candidate, model_version=version, text_sha256=fields["text_sha256"]
+            ).first()
+            if same is not None:
+                found[candidate.pk] = same
+                continue
             try:
                 with transaction.atomic():
                     row, _ = CandidateEmbedding.objects.update_or_create(

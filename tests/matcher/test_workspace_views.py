@@ -17,9 +17,10 @@ from accounts.models import AuditEvent
 from billing.selectors import balance_cents, price_per_candidate_cents
 from billing.services import credit_grant
 from candidates.services import candidate_correct
-from matcher import scoring
+from matcher import scoring, vector_cache
 from matcher.models import CandidateEmbedding, Decision, Match, MatchResult
 from matcher.models.workspace import CandidateReveal
+from matcher.services import matches as match_services
 from matcher.services.matches import candidates_embed
 from matcher.views import matches
 from roles.models import InterviewTopic, Role, RoleSkill, Skill
@@ -887,3 +888,28 @@ def test_the_dashboard_lists_recent_matches(client, alice, done_match):
     html = client.get(reverse("dashboard")).content.decode()
     assert "Recent matches" in html
     assert reverse("matcher:match_detail", args=[done_match.pk]) in html
+
+
+def test_a_reading_another_worker_stored_meanwhile_is_kept_not_written_again(pool, monkeypatch):
+    """Two workers may embed the same upload at once (the intake chunk and a match's own task,
+    or the sweep): the second keeps the first's row, leaving the vectors and the organisation's
+    vector cache alone."""
+    candidate = pool[0]
+    first = candidates_embed(candidates=[candidate])[candidate.pk]
+    stored_at = first.created_at - timedelta(hours=1)
+    CandidateEmbedding.objects.filter(pk=first.pk).delete()
+    real = match_services._embed_batch_or_each
+
+    def meanwhile(batch, inputs, broken):
+        made = real(batch, inputs, broken)
+        # The other worker stores the same reading while this one was running the model.
+        first.pk, first.created_at = None, stored_at
+        first.save()
+        return made
+
+    monkeypatch.setattr(match_services, "_embed_batch_or_each", meanwhile)
+    version = vector_cache.pool_version(candidate.organisation_id)
+    kept = candidates_embed(candidates=[candidate])[candidate.pk]
+    assert kept.created_at == stored_at
+    assert CandidateEmbedding.objects.get(candidate=candidate).created_at == stored_at
+    assert vector_cache.pool_version(candidate.organisation_id) == version
