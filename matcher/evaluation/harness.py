@@ -887,7 +887,7 @@ CANDIDATE_DESIGNS = (
     # Round thirteen, written before it was scored. With the titles read better (2026-12-06),
     # round six's design (the asked experience in the skill coverage) beat version 7's outside
     # the noise, but it carries the no-title flag that round eleven dropped, and refitted the flag
-    # again gives a missing title a bonus (+0.45 log-odds). The product keeps its promise that an
+    # again gives a missing title a bonus (+0.44 log-odds). The product keeps its promise that an
     # input it cannot read neither helps nor hurts, so the question left is the lever alone:
     # version 7's design with the asked experience counted in the skill coverage. It beat
     # version 7's (docs/scoring.md) and the product's skills count the asked experience since
@@ -916,7 +916,7 @@ INCUMBENT = Design(features=tuple(f for f in _round_four() if f != "title_missin
 
 # Inputs a chosen design may not use, whatever its lead: the no-title flag gives a resume whose
 # titles cannot be read a part of its own, and fitted it rewards one (+1.2 log-odds in version 6,
-# +0.45 on the readings of 2026-12-06), against the product's promise that what it cannot read
+# +0.44 on the readings of 2026-12-06), against the product's promise that what it cannot read
 # neither helps nor hurts (round eleven). Designs with it are still scored, for the record.
 UNPROMISED = frozenset({"title_missing"})
 

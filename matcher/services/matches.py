@@ -214,16 +214,20 @@ def candidates_embed(
             broken[group[0].pk] = embed_crashed_message(died)
             continue
         made = _embed_batch_or_each(group, inputs, broken)
+        # Another worker (the intake chunk and a match's own task, or the sweep) may have stored
+        # this very reading while this one ran the model: keep its row, so the vectors are not
+        # rewritten and the organisation's vector cache stays valid. One query for the group.
+        stored_meanwhile = {
+            row.candidate_id: row
+            for row in CandidateEmbedding.objects.filter(
+                candidate_id__in=[c.pk for c, _ in made], model_version=version
+            )
+            if row.text_sha256 == hashes[row.candidate_id]
+        }
         for candidate, fields in made:
             fields["text_sha256"] = hashes[candidate.pk]
-            # Another worker (the intake chunk and a match's own task, or the sweep) may have
-            # stored this very reading while this one ran the model: keep its row, so the
-            # vectors are not rewritten and the organisation's vector cache stays valid.
-            same = CandidateEmbedding.objects.filter(
-                candidate=candidate, model_version=version, text_sha256=fields["text_sha256"]
-            ).first()
-            if same is not None:
-                found[candidate.pk] = same
+            if candidate.pk in stored_meanwhile:
+                found[candidate.pk] = stored_meanwhile[candidate.pk]
                 continue
             try:
                 with transaction.atomic():
