@@ -900,6 +900,16 @@ CANDIDATE_DESIGNS = (
     # only where one line of the resume, or a line and the next, uses all its words, instead of
     # anywhere. It changes what the skill coverage reads, not the design, and was adopted as the
     # product's reading (`ranking.listed_span`, docs/scoring.md), so every row reads it.
+    # Round fourteen (written before it was scored), found on a recruiter's tour, not in a
+    # ranking: words in another number miss. "General Ledgers" is no "General Ledger", and the
+    # must-have shows missing. Two readings, each a change of what is read, not of the design,
+    # so each is scored as the incumbent design held out on that reading, paired query by query
+    # with today's: (a) the taxonomy finds each spelling with its last word in the other number
+    # (`roles.taxonomy.number_variants`, `SkillMatcher(word_forms=True)`); (b) the lexical
+    # component, the listed skills and the query compare words with a regular plural folded
+    # into its singular (`roles.words.fold_plural`); and (a) with (b). Adopted if the mean's
+    # paired interval lies above zero; if none does, (a) alone may still be adopted for the
+    # drawer (the evidence a recruiter reads) provided no set falls outside the noise.
 )
 
 

@@ -12,9 +12,9 @@ import pytest
 from django.core.management import call_command
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from matcher import lexical, ranker, ranking, scoring
+from matcher import embeddings, lexical, ranker, ranking, scoring
 from matcher import reference as reference_pool
-from matcher.evaluation import features, harness, levers, pipeline, runner, sets
+from matcher.evaluation import cache, features, harness, levers, pipeline, runner, sets
 from matcher.evaluation.metrics import average_precision, ndcg_at_k
 from matcher.evaluation.taxonomy import file_skill_categories, file_skill_matcher
 from roles import job_description
@@ -544,3 +544,26 @@ def test_a_challenger_replaces_the_incumbent_design_only_outside_the_noise():
     )
     assert np.mean(list(table[1][1].values())) > np.mean(list(table[0][1].values()))
     assert chosen == noise
+
+
+def test_the_evaluation_remembers_each_text_the_model_read(tmp_path, monkeypatch):
+    """A change of reading re-reads resumes but sends the model only texts it never saw."""
+    monkeypatch.setattr(cache, "CACHE_DIR", tmp_path)
+    cache._embeddings_folder.cache_clear()
+    sent: list[list[str]] = []
+    real = embeddings.embed_texts
+
+    def counting(texts, **kwargs):
+        sent.append(list(texts))
+        return real(texts, **kwargs)
+
+    monkeypatch.setattr(embeddings, "embed_texts", counting)
+    try:
+        first = cache.embed_texts(["Payroll clerk", "Line cook", "Payroll clerk"])
+        second = cache.embed_texts(["Line cook", "Welder", "Payroll clerk"])
+    finally:
+        cache._embeddings_folder.cache_clear()
+    assert sent == [["Payroll clerk", "Line cook"], ["Welder"]]
+    assert np.array_equal(first[1].vectors, second[0].vectors)
+    assert np.array_equal(first[0].vectors, first[2].vectors)
+    assert np.allclose(second[1].vectors, real(["Welder"])[0].vectors)
