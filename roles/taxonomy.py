@@ -150,15 +150,13 @@ class SkillMatcher:
     """Built once from (skill_id, canonical name, aliases); `find` is safe to call concurrently.
 
     `categories` (skill id to category) turns on the spoken-language check; without it every
-    language name is found as written. `word_forms` also finds each spelling with its last word
-    in the other number (`number_variants`)."""
+    language name is found as written."""
 
     def __init__(
         self,
         entries: Iterable[tuple[int, str, Iterable[str]]],
         *,
         categories: Mapping[int, str] | None = None,
-        word_forms: bool = False,
     ) -> None:
         self._ci = ahocorasick.Automaton()
         self._cs = ahocorasick.Automaton()
@@ -168,11 +166,9 @@ class SkillMatcher:
         # carry the spellings its text does not use (tried in the ranking evaluation:
         # matcher.evaluation.levers.expanded_query).
         self.spellings: dict[int, tuple[str, ...]] = {}
-        self.word_forms = word_forms
         ci_terms: dict[str, _Term] = {}
         cs_terms: dict[str, _Term] = {}
         language_words: set[str] = set()
-        forms: list[tuple[int, str, str]] = []
         for skill_id, name, aliases in entries:
             self.skill_count += 1
             spellings = [(name, True)] + [(a, False) for a in aliases]
@@ -183,14 +179,6 @@ class SkillMatcher:
                     if language and variant.isalpha():
                         language_words.add(variant.lower())
                     self._add(ci_terms, cs_terms, skill_id, name, variant, canonical, language)
-                    if word_forms and not language and not needs_exact_case(variant):
-                        forms += [(skill_id, name, f) for f in number_variants(variant)]
-        # After every spelling the taxonomy writes, so another skill's own spelling always wins
-        # over a word form ("Operation" may name a skill of its own besides "Operations").
-        for skill_id, name, form in forms:
-            key = form.lower()
-            if key not in ci_terms and not needs_exact_case(form):
-                ci_terms[key] = _Term(skill_id, name, key, False, False, False, False)
         self._language_words = frozenset(language_words)
         for key, term in ci_terms.items():
             self._ci.add_word(key, term)
@@ -344,45 +332,6 @@ def _variants(spelling: str) -> list[str]:
         out.append(spelling.replace("-", " "))
         out.append(spelling.replace("-", ""))
     return out
-
-
-# Words whose final "s" is not a plural's: "Analysis", "Status", "Logistics" (a "logistic
-# regression" is no logistics), "Business", "Series".
-_NOT_PLURAL_ENDINGS = ("ss", "us", "is", "ics", "ous", "series", "species", "news")
-_SIBILANT_ENDINGS = ("s", "x", "z", "ch", "sh")
-_VOWELS = frozenset("aeiou")
-
-
-def number_variants(spelling: str) -> list[str]:
-    """The spelling with its last word in the other number: "General Ledger" -> "General
-    Ledgers", "Financial Statements" -> "Financial Statement", "API" -> "APIs". A word that
-    only looks plural ("Analysis", "Logistics") is left alone, and so is a single word ending in
-    "s" ("Windows", "Sales"): alone it has no context to say it is a plural. Regular English
-    only; an irregular plural is an alias for the taxonomy to write."""
-    head, _, last = spelling.rpartition(" ")
-    if not last.isalpha() or len(last) < 3:
-        return []
-    lower = last.lower()
-    upper = last.isupper()
-    out: list[str] = []
-    if lower.endswith("s") and not upper:
-        if head and not lower.endswith(_NOT_PLURAL_ENDINGS):
-            if lower.endswith("ies") and len(lower) > 4:
-                out.append(last[:-3] + ("Y" if last.isupper() else "y"))
-            elif lower.endswith(("ches", "shes", "sses", "xes", "zes")):
-                out.append(last[:-2])
-            else:
-                out.append(last[:-1])
-    else:
-        if upper:
-            out.append(last + "s")
-        elif lower.endswith(_SIBILANT_ENDINGS):
-            out.append(last + "es")
-        elif lower.endswith("y") and lower[-2] not in _VOWELS:
-            out.append(last[:-1] + "ies")
-        else:
-            out.append(last + "s")
-    return [f"{head} {form}" if head else form for form in out]
 
 
 def _keep_first(terms: dict[str, _Term], key: str, term: _Term) -> None:

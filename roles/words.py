@@ -34,31 +34,7 @@ STOPWORDS = _words(
 )
 
 
-# Whether `tokens` folds a plural into its singular (`fold_plural`). Off: round fourteen of the
-# ranking evaluation (docs/scoring.md) measures it before the product reads words so.
-FOLD_PLURALS = False
-
-# A final "s" that makes no plural: "process", "status", "analysis".
-_KEPT_ENDINGS = ("ss", "us", "is")
-
-
-def fold_plural(word: str) -> str:
-    """A regular English plural's singular ("ledgers" -> "ledger", "policies" -> "policy",
-    "processes" -> "process"); any other word as it is. Both sides of every comparison go
-    through it, so a rule that misses ("caches" -> "cach") only costs that word's matches."""
-    if len(word) < 4 or not word.isalpha() or not word.endswith("s"):
-        return word
-    if word.endswith(_KEPT_ENDINGS):
-        return word
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith(("sses", "ches", "shes", "xes", "zes")):
-        return word[:-2]
-    return word[:-1]
-
-
 def tokens(text: str) -> list[str]:
     """Lower-cased words without stop words; a trailing full stop is not part of a word."""
     found = (t.lower().rstrip(".-/") for t in _TOKEN.findall(text))
-    kept = [t for t in found if len(t) > 1 and t not in STOPWORDS and not t.isdigit()]
-    return [fold_plural(t) for t in kept] if FOLD_PLURALS else kept
+    return [t for t in found if len(t) > 1 and t not in STOPWORDS and not t.isdigit()]

@@ -155,11 +155,9 @@ def parse_files(
     return out
 
 
-def _features_folder(matcher: Any = None) -> Path:
+def _features_folder() -> Path:
     version = embeddings.model_version().replace("@", "-").replace("+", "-")
-    # A matcher that finds word forms finds other mentions in the same files.
-    forms = "-forms" if getattr(matcher, "word_forms", False) else ""
-    folder = CACHE_DIR / f"features-{version}-{taxonomy_key()}{forms}"
+    folder = CACHE_DIR / f"features-{version}-{taxonomy_key()}"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
@@ -192,7 +190,7 @@ def resume_features(
     texts: Sequence[str], matcher: Any, *, log: Callable[[str], None] = print
 ) -> list[ranking.ResumeFeatures]:
     """`ranking.resume_features` of each text (profile, masking, embedding, taxonomy), cached."""
-    folder = _features_folder(matcher)
+    folder = _features_folder()
     out: list[ranking.ResumeFeatures | None] = [None] * len(texts)
     todo: list[int] = []
     for i, text in enumerate(texts):

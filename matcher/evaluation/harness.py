@@ -910,6 +910,8 @@ CANDIDATE_DESIGNS = (
     # into its singular (`roles.words.fold_plural`); and (a) with (b). Adopted if the mean's
     # paired interval lies above zero; if none does, (a) alone may still be adopted for the
     # drawer (the evidence a recruiter reads) provided no set falls outside the noise.
+    # Neither was (docs/scoring.md): (a) mean -0.0037 with rjdb -0.0011 outside the noise,
+    # (b) mean -0.0045 outside it. Their code stays at commit 8af829f, removed after.
 )
 
 

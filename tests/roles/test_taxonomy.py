@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from roles.taxonomy import SkillHit, SkillMatcher, needs_exact_case, number_variants
+from roles.taxonomy import SkillHit, SkillMatcher, needs_exact_case
 
 ENTRIES = [
     (1, "C", []),
@@ -290,55 +290,3 @@ def test_the_adjective_check_leaves_other_categories_alone(languages: SkillMatch
 
 def test_without_categories_every_language_name_is_found() -> None:
     assert names(SkillMatcher(LANGUAGES), "Managed French clients") == ["French"]
-
-
-# --- Word forms (round fourteen) ---------------------------------------------------------------
-
-FORM_ENTRIES = [
-    (1, "General Ledger", []),
-    (2, "Financial Statements", []),
-    (3, "API", []),
-    (4, "Logistics", []),
-    (5, "Logistic Regression", []),
-    (6, "Windows", []),
-    (7, "Business Process", []),
-    (8, "Business Processes", []),
-    (9, "Company Policy", []),
-    (10, "Excel", []),
-]
-
-
-def test_number_variants_put_the_last_word_in_the_other_number() -> None:
-    assert number_variants("General Ledger") == ["General Ledgers"]
-    assert number_variants("Financial Statements") == ["Financial Statement"]
-    assert number_variants("Company Policies") == ["Company Policy"]
-    assert number_variants("Business Processes") == ["Business Process"]
-    assert number_variants("API") == ["APIs"]
-    # A lone word ending in "s" has no context to say it is a plural, and some only look it.
-    assert number_variants("Windows") == []
-    assert number_variants("Data Analytics") == []
-    assert number_variants("Root Cause Analysis") == []
-    assert number_variants("C++") == []
-
-
-def test_word_forms_find_a_skill_in_the_other_number_only_when_asked() -> None:
-    text = "Reconciled General Ledgers and prepared the financial statement.\nBuilt REST APIs."
-    plain = SkillMatcher(FORM_ENTRIES)
-    forms = SkillMatcher(FORM_ENTRIES, word_forms=True)
-    assert names(plain, text) == []
-    assert names(forms, text) == ["General Ledger", "Financial Statements", "API"]
-    hit = forms.find(text)[0]
-    assert hit.surface == "General Ledgers"
-    assert forms.word_forms
-    assert not plain.word_forms
-
-
-def test_a_skills_own_spelling_beats_another_skills_word_form() -> None:
-    forms = SkillMatcher(FORM_ENTRIES, word_forms=True)
-    assert names(forms, "mapped business processes") == ["Business Processes"]
-    assert names(forms, "one business process") == ["Business Process"]
-    assert names(forms, "wrote the company policies") == ["Company Policy"]
-    # No word form of a lone "Windows", and no "logistic" for Logistics.
-    assert names(forms, "cleaned the window; fitted a logistic model") == []
-    # Exact-case words keep their rule: "Excels" is no form of the spreadsheet.
-    assert names(forms, "she excels at it; Excels") == []
