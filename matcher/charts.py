@@ -3,14 +3,14 @@
 Each chart carries a <title> and <desc> (read by screen readers through aria-labelledby), and
 each comes with the numbers it draws (`HistogramBin`, `coverage_rows`) so the page can offer the
 same information as a table. Colours follow the tiers of `matcher.scoring`, and every colour is
-paired with a shape or a label, never the only carrier of meaning.
+paired with a pattern, a glyph or a label, never the only carrier of meaning.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -47,41 +47,76 @@ def _a(value: object) -> str:
 
 # --- Score distribution ------------------------------------------------------------------------
 
+# Best first, the order of the legend, of the table and of a bar's segments from the axis up.
+TIERS = ("strong", "possible", "weak")
+TIER_LABELS = {"strong": "Strong", "possible": "Possible", "weak": "Weak"}
+TIER_COLOURS = {"strong": STRONG_COLOUR, "possible": POSSIBLE_COLOUR, "weak": WEAK_COLOUR}
+# Stripes drawn over a tier's colour, so that a reader who cannot tell amber, red and green apart
+# still tells the segments apart: Strong plain, Possible striped one way, Weak crossed.
+TIER_STRIPES = {"strong": (), "possible": ("M0,6 L6,0",), "weak": ("M0,6 L6,0", "M0,0 L6,6")}
+
 
 @dataclass(frozen=True)
 class HistogramBin:
+    """A score band and how many candidates in it have each tier. A tier is the result's own,
+    not the band's: a score high enough for Strong that misses a must-have counts as Possible."""
+
     low: int
     high: int
-    count: int
-    tier: str
+    strong: int = 0
+    possible: int = 0
+    weak: int = 0
 
     @property
     def label(self) -> str:
         return f"{self.low}\u2013{self.high}"
 
+    @property
+    def count(self) -> int:
+        return self.strong + self.possible + self.weak
 
-def score_bins(
-    scores: Sequence[float],
-    *,
-    width: int = 10,
-    possible_at: float = 45.0,
-    strong_at: float = 68.0,
-) -> list[HistogramBin]:
-    """Scores 0-100 counted in bins of `width` points; 100 falls in the last bin."""
+    def by_tier(self) -> list[tuple[str, int]]:
+        """(tier, candidates) for each tier present in the band, best first."""
+        counts = {"strong": self.strong, "possible": self.possible, "weak": self.weak}
+        return [(tier, counts[tier]) for tier in TIERS if counts[tier]]
+
+
+def score_bins(scored: Iterable[tuple[float, str]], *, width: int = 10) -> list[HistogramBin]:
+    """(score 0-100, tier) pairs counted in bins of `width` points, by tier; 100 falls in the
+    last bin."""
     if width <= 0 or 100 % width:
         raise ValueError("the bin width must divide 100")
     n = 100 // width
-    counts = [0] * n
-    for score in scores:
+    counts = [dict.fromkeys(TIERS, 0) for _ in range(n)]
+    for score, tier in scored:
+        if tier not in TIER_LABELS:
+            raise ValueError(f"unknown tier {tier!r}")
         value = min(max(float(score), 0.0), 100.0)
-        counts[min(int(value // width), n - 1)] += 1
-    bins = []
-    for i, count in enumerate(counts):
-        low, high = i * width, (i + 1) * width
-        middle = (low + high) / 2
-        tier = "strong" if middle >= strong_at else "possible" if middle >= possible_at else "weak"
-        bins.append(HistogramBin(low=low, high=high, count=count, tier=tier))
-    return bins
+        counts[min(int(value // width), n - 1)][tier] += 1
+    return [
+        HistogramBin(low=i * width, high=(i + 1) * width, **tiers) for i, tiers in enumerate(counts)
+    ]
+
+
+def _candidates(count: int) -> str:
+    return f"{count} candidate{'s' if count != 1 else ''}"
+
+
+def _in_words(counts: Sequence[tuple[str, int]]) -> str:
+    return ", ".join(f"{count} {TIER_LABELS[tier]}" for tier, count in counts)
+
+
+def histogram_description(bins: Sequence[HistogramBin]) -> str:
+    """The chart in words, for screen readers: the tiers overall, then each band's."""
+    total = sum(b.count for b in bins)
+    if not total:
+        return "0 candidates. No scores yet."
+    overall = [(tier, sum(getattr(b, tier) for b in bins)) for tier in TIERS]
+    bands = [f"{b.label}: {_in_words(b.by_tier())}" for b in bins if b.count]
+    return (
+        f"{_candidates(total)} by score, each coloured by the tier the ranking gives it: "
+        f"{_in_words([(t, c) for t, c in overall if c])}. " + "; ".join(bands) + "."
+    )
 
 
 def _nice_ceiling(value: int) -> int:
@@ -110,21 +145,65 @@ def _count_axis(top_count: int, *, left: int, top: int, plot_h: int, x_end: int)
     return out
 
 
+def _tier_fills() -> tuple[list[str], dict[str, str]]:
+    """The <defs> of the tiers' striped fills, and each tier's fill. The ids are the chart's
+    own: another chart on the page must not paint with them."""
+    defs, fills = [], {}
+    for tier in TIERS:
+        colour = TIER_COLOURS[tier]
+        if not TIER_STRIPES[tier]:
+            fills[tier] = colour
+            continue
+        pid = _uid(f"tier-{tier}")
+        lines = "".join(
+            f'<path d="{d}" stroke="#ffffff" stroke-width="1.2" stroke-opacity="0.75"/>'
+            for d in TIER_STRIPES[tier]
+        )
+        defs.append(
+            f'<pattern id="{pid}" width="6" height="6" patternUnits="userSpaceOnUse">'
+            f'<rect width="6" height="6" fill="{colour}"/>{lines}</pattern>'
+        )
+        fills[tier] = f"url(#{pid})"
+    return ([f"<defs>{''.join(defs)}</defs>"] if defs else []), fills
+
+
+def _legend(fills: dict[str, str], *, left: int, y: int) -> list[str]:
+    out = []
+    x = left
+    for tier in TIERS:
+        out.append(
+            f'<g class="legend-{tier}"><rect x="{x}" y="{y - 9}" width="11" height="11" rx="2" '
+            f'fill="{fills[tier]}"/>'
+            f'<text x="{x + 15}" y="{y}" fill="{INK}">{TIER_LABELS[tier]}</text></g>'
+        )
+        x += 26 + round(6.5 * len(TIER_LABELS[tier]))
+    return out
+
+
 def _bars(
-    bins: Sequence[HistogramBin], top_count: int, *, left: int, top: int, plot_h: int, bar_w: float
+    bins: Sequence[HistogramBin],
+    top_count: int,
+    fills: dict[str, str],
+    *,
+    left: int,
+    top: int,
+    plot_h: int,
+    bar_w: float,
 ) -> list[str]:
-    """A bar per band in its tier's colour, its count on top and its label below."""
-    colours = {"strong": STRONG_COLOUR, "possible": POSSIBLE_COLOUR, "weak": WEAK_COLOUR}
+    """A bar per band, stacked from the axis up by tier, its count on top and its label below."""
     out = []
     for i, b in enumerate(bins):
-        h = plot_h * b.count / top_count if top_count else 0
         x = left + i * bar_w + 2
-        y = top + plot_h - h
-        out.append(
-            f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w - 4:.1f}" height="{h:.1f}" rx="2" '
-            f'fill="{colours[b.tier]}"><title>{_a(b.label)}: {b.count} '
-            f"candidate{'s' if b.count != 1 else ''}</title></rect>"
-        )
+        y = float(top + plot_h)
+        for tier, count in b.by_tier():
+            h = plot_h * count / top_count if top_count else 0.0
+            y -= h
+            # A thin white edge between segments keeps two stacked tiers two shapes.
+            out.append(
+                f'<rect class="bar bar-{tier}" x="{x:.1f}" y="{y:.1f}" width="{bar_w - 4:.1f}" '
+                f'height="{h:.1f}" fill="{fills[tier]}" stroke="#ffffff" stroke-width="0.75">'
+                f"<title>{_a(b.label)}: {_candidates(count)}, {TIER_LABELS[tier]}</title></rect>"
+            )
         if b.count:
             out.append(
                 f'<text x="{x + (bar_w - 4) / 2:.1f}" y="{y - 3:.1f}" text-anchor="middle" '
@@ -143,30 +222,31 @@ def histogram_svg(
     title: str = "Score distribution",
     description: str | None = None,
     width: int = 480,
-    height: int = 220,
+    height: int = 236,
     marker: float | None = None,
     marker_label: str = "",
 ) -> str:
-    """Bars of candidates per score band, coloured by tier; `marker` draws a dashed line at a
-    score (the minimum-score filter, for instance)."""
-    total = sum(b.count for b in bins)
+    """Bars of candidates per score band, each split by the tier its candidates have, with a
+    legend; `marker` draws a dashed line at a score (the minimum-score filter, for instance)."""
     if description is None:
-        parts = [f"{b.count} scored {b.label}" for b in bins if b.count]
-        description = f"{total} candidates. " + ("; ".join(parts) if parts else "No scores yet.")
+        description = histogram_description(bins)
     tid, did = _uid("chart-title"), _uid("chart-desc")
-    left, right, top, bottom = 40, 12, 14, 38
+    left, right, top, bottom = 40, 12, 30, 38
     plot_w, plot_h = width - left - right, height - top - bottom
     top_count = _nice_ceiling(max((b.count for b in bins), default=0))
     bar_w = plot_w / max(len(bins), 1)
+    defs, fills = _tier_fills()
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-labelledby="{tid} {did}" '
         f'class="chart chart-histogram" font-family="{_a(FONT)}" font-size="11">',
         f'<title id="{tid}">{_a(title)}</title>',
         f'<desc id="{did}">{_a(description)}</desc>',
+        *defs,
     ]
+    out += _legend(fills, left=left, y=12)
     out += _count_axis(top_count, left=left, top=top, plot_h=plot_h, x_end=width - right)
-    out += _bars(bins, top_count, left=left, top=top, plot_h=plot_h, bar_w=bar_w)
+    out += _bars(bins, top_count, fills, left=left, top=top, plot_h=plot_h, bar_w=bar_w)
     out.append(
         f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" '
         f'stroke="{MUTED}"/>'

@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape
 
 import reportlab
 from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
@@ -36,7 +37,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import HRFlowable
 
-from matcher.charts import HistogramBin
+from matcher.charts import TIER_LABELS, TIERS, HistogramBin
 from matcher.scoring import whole_score
 
 # Candidates past this rank appear in the ranking table but without their evidence pages: a
@@ -153,12 +154,15 @@ def _p(text: object, style: ParagraphStyle) -> Paragraph:
 
 
 def _chart(bins: Sequence[HistogramBin]) -> Drawing:
+    """Candidates by score band, each bar stacked by the tier its candidates have (as the
+    results page draws it), with a legend naming the tiers."""
     regular, _ = _fonts()
-    drawing = Drawing(170 * mm, 54 * mm)
+    drawing = Drawing(170 * mm, 58 * mm)
     chart = VerticalBarChart()
     chart.x, chart.y = 12 * mm, 8 * mm
     chart.width, chart.height = 150 * mm, 36 * mm
-    chart.data = [[b.count for b in bins]]
+    chart.categoryAxis.style = "stacked"
+    chart.data = [[getattr(b, tier) for b in bins] for tier in TIERS]
     chart.categoryAxis.categoryNames = [b.label for b in bins]
     chart.categoryAxis.labels.fontName = regular
     chart.categoryAxis.labels.fontSize = 7
@@ -168,12 +172,22 @@ def _chart(bins: Sequence[HistogramBin]) -> Drawing:
     top = max((b.count for b in bins), default=0)
     chart.valueAxis.valueMax = max(top, 1)
     chart.valueAxis.valueStep = max(1, round(max(top, 1) / 4))
-    chart.bars.strokeColor = None
-    for i, b in enumerate(bins):
-        chart.bars[(0, i)].fillColor = TIER_COLOURS.get(b.tier, BRAND)
+    chart.bars.strokeColor = colors.white
+    chart.bars.strokeWidth = 0.5
+    for i, tier in enumerate(TIERS):
+        chart.bars[i].fillColor = TIER_COLOURS[tier]
     chart.barSpacing = 2
     drawing.add(chart)
-    drawing.add(String(0, 50 * mm, "Candidates by score", fontName=regular, fontSize=8))
+    drawing.add(String(0, 54 * mm, "Candidates by score and tier", fontName=regular, fontSize=8))
+    legend = Legend()
+    legend.x, legend.y = 70 * mm, 56.5 * mm
+    legend.alignment = "right"
+    legend.columnMaximum = 1
+    legend.fontName, legend.fontSize = regular, 7
+    legend.dx = legend.dy = 7
+    legend.deltax = 22 * mm
+    legend.colorNamePairs = [(TIER_COLOURS[tier], TIER_LABELS[tier]) for tier in TIERS]
+    drawing.add(legend)
     return drawing
 
 

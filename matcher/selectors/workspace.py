@@ -512,13 +512,11 @@ def _once_each(titles: Iterable[str]) -> list[str]:
 
 
 def match_score_bins(*, match: Match) -> list[charts.HistogramBin]:
-    scores = MatchResult.objects.filter(match=match).values_list("score", flat=True)
+    """The match's scores by band, each counted under the tier its result has: the tier the
+    table prints, not one guessed from the band."""
+    scored = MatchResult.objects.filter(match=match).values_list("score", "tier")
     # Binned as every view prints them: 29.6 reads 30 in the table, so it counts in the 30s.
-    return charts.score_bins(
-        [scoring.whole_score(s) for s in scores],
-        possible_at=scoring.POSSIBLE_AT,
-        strong_at=scoring.STRONG_AT,
-    )
+    return charts.score_bins([(scoring.whole_score(s), tier) for s, tier in scored])
 
 
 def match_heatmap(

@@ -355,6 +355,35 @@ def test_the_histogram_counts_each_score_where_the_table_prints_it(
     assert bins[60] == sum(60 <= s < 70 for s in others)
 
 
+def test_the_histogram_counts_a_demoted_result_under_the_tier_the_table_prints(
+    client,
+    done_match,  # noqa: F811
+    alice,
+    pool,  # noqa: F811
+):
+    """A score high enough for Strong that misses a must-have is Possible in the table: the
+    chart and its table count it there, not under the band's Strong."""
+    MatchResult.objects.filter(match=done_match).update(score=12.0, tier=scoring.WEAK)
+    demoted = MatchResult.objects.filter(match=done_match, candidate=pool[0])
+    tier = scoring.tier_for(84.0, must_haves_met=False)
+    assert tier == scoring.POSSIBLE
+    demoted.update(score=84.0, must_haves_met=False, tier=tier)
+
+    eighties = {b.low: b for b in match_score_bins(match=done_match)}[80]
+    assert (eighties.strong, eighties.possible, eighties.weak) == (0, 1, 0)
+
+    client.force_login(alice)
+    html = client.get(
+        reverse("matcher:match_detail", args=[done_match.pk]), {"results": "1"}
+    ).content.decode()
+    assert "Possible</span>" in html  # the ranking's own word for the row
+    assert "80\u201390: 1 candidate, Possible" in html
+    assert "80\u201390: 1 candidate, Strong" not in html
+    row = '<tr><th scope="row">80\u201390</th><td>0</td><td>1</td><td>0</td><td>1</td></tr>'
+    assert row in html  # Strong, Possible, Weak, all
+    assert "the ranking gives it: 1 Possible, 1 Weak." in html
+
+
 def test_exports_say_whether_and_how_the_ranking_was_reweighted(
     client,
     done_match,  # noqa: F811
