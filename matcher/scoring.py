@@ -711,3 +711,46 @@ def explain(points: Mapping[str, float], evidence: Sequence[Mapping[str, Any]]) 
             + "."
         )
     return " ".join(sentences)
+
+
+def describe_weighting(
+    *, weights: Mapping[str, Any] | None, skills: Sequence[Mapping[str, Any]]
+) -> str:
+    """In words, how the recruiter re-weighted a match's ranking, for the exports: a ranking
+    read without it would pass for the learned one. `weights` are the match's (`Match.weights`),
+    `skills` the role's profile as the match snapshotted it (`Match.role_snapshot["skills"]`)."""
+    weights = weights or {}
+    changes = []
+    for key in COMPONENTS:
+        if key not in weights:
+            continue
+        default = DEFAULT_WEIGHTS[key]
+        multiple = float(weights[key]) / default if default else 1.0
+        if abs(multiple - 1.0) > 0.005:
+            label = PART_LABELS[key].lower()
+            changes.append(f"{label} x{multiple:.2g}" if multiple else f"{label} not counted")
+    if "level" in weights and abs(float(weights["level"]) - DEFAULT_LEVEL_STEP) > 1e-9:
+        changes.append(
+            f"{round(100 * float(weights['level']))}% off a level below the role's "
+            f"(learned {round(100 * DEFAULT_LEVEL_STEP)}%)"
+        )
+    overrides = weights.get("skill_weights") or {}
+    for spec in skills:
+        change = overrides.get(str(spec.get("skill_id")))
+        if not change:
+            continue
+        said = []
+        weight = change.get("weight", spec.get("weight"))
+        if int(weight or 0) != int(spec.get("weight") or 0):
+            said.append(f"weight {weight} (role {spec.get('weight')})")
+        must = required(weight, change.get("must_have", spec.get("must_have")))
+        if must != bool(spec.get("must_have")):
+            said.append("a must-have" if must else "not a must-have")
+        years = change.get("min_years", spec.get("min_years")) or None
+        if years != (spec.get("min_years") or None):
+            said.append(f"at least {years} years" if years else "no minimum years")
+        if said:
+            changes.append(f"{spec.get('name')}: {', '.join(said)}")
+    if not changes:
+        return "As learned, with the role's own skill profile."
+    return "Re-weighted by the recruiter: " + "; ".join(changes) + "."

@@ -291,46 +291,6 @@ def _with_skill(qs: Any, skill_id: int) -> Any:
     return qs.filter(pk__in=keep)
 
 
-def describe_weighting(*, match: Match) -> str:
-    """In words, how the recruiter re-weighted this match's ranking, for the exports: a ranking
-    read without it would pass for the learned one."""
-    weights = match.weights or {}
-    changes = []
-    for key in scoring.COMPONENTS:
-        if key not in weights:
-            continue
-        default = scoring.DEFAULT_WEIGHTS[key]
-        multiple = float(weights[key]) / default if default else 1.0
-        if abs(multiple - 1.0) > 0.005:
-            label = scoring.PART_LABELS[key].lower()
-            changes.append(f"{label} x{multiple:.2g}" if multiple else f"{label} not counted")
-    if "level" in weights and abs(float(weights["level"]) - scoring.DEFAULT_LEVEL_STEP) > 1e-9:
-        changes.append(
-            f"{round(100 * float(weights['level']))}% off a level below the role's "
-            f"(learned {round(100 * scoring.DEFAULT_LEVEL_STEP)}%)"
-        )
-    overrides = weights.get("skill_weights") or {}
-    for spec in (match.role_snapshot or {}).get("skills", []):
-        change = overrides.get(str(spec.get("skill_id")))
-        if not change:
-            continue
-        said = []
-        weight = change.get("weight", spec.get("weight"))
-        if int(weight or 0) != int(spec.get("weight") or 0):
-            said.append(f"weight {weight} (role {spec.get('weight')})")
-        must = scoring.required(weight, change.get("must_have", spec.get("must_have")))
-        if must != bool(spec.get("must_have")):
-            said.append("a must-have" if must else "not a must-have")
-        years = change.get("min_years", spec.get("min_years")) or None
-        if years != (spec.get("min_years") or None):
-            said.append(f"at least {years} years" if years else "no minimum years")
-        if said:
-            changes.append(f"{spec.get('name')}: {', '.join(said)}")
-    if not changes:
-        return "As learned, with the role's own skill profile."
-    return "Re-weighted by the recruiter: " + "; ".join(changes) + "."
-
-
 def match_skills(*, match: Match) -> list[dict[str, Any]]:
     """The role's skill profile as this match scores it: the snapshot with the recruiter's
     re-weighting applied."""

@@ -47,6 +47,12 @@ CSV_HEADER = [
 ]
 
 
+def _weighting(match: Match) -> str:
+    return scoring.describe_weighting(
+        weights=match.weights, skills=(match.role_snapshot or {}).get("skills", [])
+    )
+
+
 def _match(request: AuthenticatedHttpRequest, pk: int) -> Match:
     return get_object_or_404(ws.match_list(org=request.organisation), pk=pk)
 
@@ -110,7 +116,7 @@ class _Echo:
 def _csv_lines(request: HttpRequest, match: Match) -> Iterator[str]:
     writer = csv.writer(_Echo())
     decisions = _decisions(match)
-    weighting = ws.describe_weighting(match=match)
+    weighting = _weighting(match)
     yield "\ufeff"  # so that Excel reads the file as UTF-8
     yield writer.writerow(CSV_HEADER)
     for rank, row in enumerate(_rows(request, match), start=1):
@@ -250,7 +256,7 @@ def match_report(request: HttpRequest, match: Match) -> reports.MatchReport:
             f"role version {match.role_version}; "
             f"model {match.model_version or 'n/a'}; scoring version {match.scoring_version}."
         ),
-        weighting=ws.describe_weighting(match=match),
+        weighting=_weighting(match),
     )
 
 

@@ -303,3 +303,41 @@ def test_a_title_that_cannot_be_read_neither_helps_nor_hurts():
     # The fill is the mean the model standardises by (`harness._sample_fills`): exactly 0.
     assert parts["title"] == pytest.approx(0.0, abs=1e-4)
     assert scored == pytest.approx(average, abs=0.01)
+
+
+SNAPSHOT = [
+    {"skill_id": PYTHON, "name": "Python", "weight": 5, "must_have": True, "min_years": 4},
+    {"skill_id": DJANGO, "name": "Django", "weight": 3, "must_have": False, "min_years": None},
+]
+
+
+def test_a_ranking_left_as_learned_says_so() -> None:
+    learned = "As learned, with the role's own skill profile."
+    assert scoring.describe_weighting(weights=None, skills=SNAPSHOT) == learned
+    # The learned weights sent back as they are, and a skill "changed" to its own values, are
+    # no re-weighting either.
+    same = {
+        **scoring.DEFAULT_WEIGHTS,
+        "level": scoring.DEFAULT_LEVEL_STEP,
+        "skill_weights": {str(DJANGO): {"weight": 3, "must_have": False}},
+    }
+    assert scoring.describe_weighting(weights=same, skills=SNAPSHOT) == learned
+
+
+def test_the_recruiters_weighting_is_said_part_by_part_and_skill_by_skill() -> None:
+    weights = {
+        "semantic": 0,
+        "title": 2 * scoring.DEFAULT_WEIGHTS["title"],
+        "level": 0.3,
+        "skill_weights": {
+            str(PYTHON): {"weight": 0},
+            str(DJANGO): {"weight": 5, "must_have": True, "min_years": 2},
+        },
+    }
+    said = scoring.describe_weighting(weights=weights, skills=SNAPSHOT)
+    assert said == (
+        "Re-weighted by the recruiter: what the resume is about (meaning) not counted; "
+        "job titles held x2; 30% off a level below the role's (learned 15%); "
+        "Python: weight 0 (role 5), not a must-have; "
+        "Django: weight 5 (role 3), a must-have, at least 2 years."
+    )
