@@ -11,7 +11,9 @@ How a skill's weight (1-5) is read from the text:
   must-have; "preferred", "a plus", "nice to have", "familiarity" make it optional;
 - what it stands for: alternatives ("Django or Flask") and examples in a bracket ("Excel
   (pivot tables, VLOOKUP)") are not requirements of their own;
-- how often it is named.
+- how often it is named;
+- what kind of skill it is: a soft skill or a spoken language weighs 1 and is never a must-have,
+  whatever the wording (`SOFT_CATEGORIES`); `soft_skill_note` tells the recruiter so.
 Minimum years come from phrases like "5+ years of Python" or "at least 3 years' experience with
 SQL", attached to the skills named in the same sentence.
 
@@ -241,6 +243,27 @@ class _Tally:
 
 
 SOFT_CATEGORIES = frozenset({"soft skills", "spoken languages"})
+# What the recruiter reads beside such a skill: the rule in `_skill_of` sets it whatever the ad
+# says, and a recruiter who wrote "Fluent Spanish required" must not have to guess why it is not.
+SOFT_SKILL_NOTES = {
+    "soft skills": (
+        "Soft skill: weighed 1 and not required, whatever the ad says, as soft skills are hard "
+        "to read from a resume. Raise its weight or make it a must-have if it matters."
+    ),
+    "spoken languages": (
+        "Spoken language: weighed 1 and not required, whatever the ad says, as a resume rarely "
+        "shows how well someone speaks. Raise its weight or make it a must-have if it matters."
+    ),
+}
+
+
+def soft_skill_note(*, category: str, weight: int, must_have: bool) -> str:
+    """Why a skill of a role read from a job description weighs 1 and is not required, when the
+    soft-skill rule is what set it so; "" for any other skill, or one the recruiter has since
+    weighed up or made a must-have."""
+    if weight != 1 or must_have:
+        return ""
+    return SOFT_SKILL_NOTES.get(category.strip().lower(), "")
 
 
 def sections_of(lines: list[str]) -> tuple[list[str], list[bool], int]:

@@ -25,7 +25,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast
 
-from roles.job_description import ListedSkill, listed_skills
+from roles.job_description import ListedSkill, listed_skills, soft_skill_note
 from roles.models import Industry, Role, RoleSkill, Skill, SkillAlias
 from roles.release import release_stamp
 from roles.taxonomy import SkillMatcher
@@ -82,6 +82,22 @@ def role_listed_skills(*, role: Role, matcher: SkillMatcher | None = None) -> li
     they follow the description, and a match's re-weighting can set any of them to 0. Pass
     `matcher` to read many roles with one taxonomy check."""
     return listed_skills(role.description or "", matcher or skill_matcher())
+
+
+def role_skill_notes(*, role: Role) -> dict[int, str]:
+    """By skill id, what a recruiter reviewing this role should know of how a skill was set: a
+    soft skill or spoken language its job description was read into at weight 1, never required
+    (`job_description.soft_skill_note`). A catalog role is curated, not read from an ad: none."""
+    if role.organisation_id is None:
+        return {}
+    rows = RoleSkill.objects.filter(role=role).values_list(
+        "skill_id", "skill__category", "weight", "must_have"
+    )
+    notes = {
+        skill_id: soft_skill_note(category=category, weight=weight, must_have=must_have)
+        for skill_id, category, weight, must_have in rows
+    }
+    return {skill_id: note for skill_id, note in notes.items() if note}
 
 
 def skill_matcher_reset() -> None:

@@ -7,6 +7,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from roles.job_description import soft_skill_note
 from roles.models import (
     EvaluationCriterion,
     Industry,
@@ -34,6 +35,27 @@ class RoleSkillSerializer(serializers.ModelSerializer):
         model = RoleSkill
         fields = ["skill", "weight", "must_have", "min_years"]
         read_only_fields = fields
+
+
+class CustomRoleSkillSerializer(RoleSkillSerializer):
+    note = serializers.SerializerMethodField(
+        help_text=(
+            "Empty, or in plain words why the job description's reading set this skill as it "
+            "did: a soft skill or spoken language is weighed 1 and never a must-have, whatever "
+            "the ad says. PATCH its weight or `must_have` if it matters."
+        )
+    )
+
+    class Meta(RoleSkillSerializer.Meta):
+        fields = [*RoleSkillSerializer.Meta.fields, "note"]
+        read_only_fields = fields
+
+    def get_note(self, role_skill: RoleSkill) -> str:
+        return soft_skill_note(
+            category=role_skill.skill.category,
+            weight=role_skill.weight,
+            must_have=role_skill.must_have,
+        )
 
 
 class ListedSkillSerializer(serializers.Serializer):
@@ -156,7 +178,7 @@ class CustomRoleSerializer(ListedSkillsMixin, serializers.ModelSerializer):
     responsibilities: serializers.SlugRelatedField[Responsibility] = serializers.SlugRelatedField(
         slug_field="text", many=True, read_only=True
     )
-    skills = RoleSkillSerializer(source="role_skills", many=True, read_only=True)
+    skills = CustomRoleSkillSerializer(source="role_skills", many=True, read_only=True)
 
     class Meta:
         model = Role

@@ -34,7 +34,7 @@ from matcher.services.matches import WHOLE_POOL_LIMIT, MatchError, match_resume,
 from matcher.views.results import match_result_context
 from roles.job_description import role_create_from_job_description
 from roles.models import Role
-from roles.selectors import role_list_for_org, role_list_public
+from roles.selectors import role_list_for_org, role_list_public, role_skill_notes
 
 POOL_PICKER_LIMIT = 300
 
@@ -97,6 +97,11 @@ def _new_match_context(
         "shortfall": None,
     }
     context.update(extra)
+    if role is not None:
+        notes = role_skill_notes(role=role)
+        context["skills"] = [
+            {**row, "note": notes.get(row["skill_id"], "")} for row in context["skills"]
+        ]
     return context
 
 

@@ -57,6 +57,7 @@ def test_a_catalog_role_comes_with_skills_and_interview_topics(alice_api) -> Non
     assert body["interview_topics"][0]["questions"]
     assert body["salary_ranges"][0]["currency"] == "USD"
     assert body["listed_skills"] == []  # a catalog page's description lists no requirements
+    assert "note" not in body["skills"][0]  # curated, not read from an ad
 
 
 def test_a_private_role_is_not_in_the_catalog_even_for_its_owner(alice_api, alice_org) -> None:
@@ -136,6 +137,32 @@ def test_listing_custom_roles_reads_the_taxonomy_once_however_many_roles(
     for _ in range(4):
         alice_api.post("/api/v1/custom-roles/", {"job_description": JOB}, format="json")
     assert queries_for_the_list() == few
+
+
+def test_a_soft_skill_and_a_spoken_language_say_why_they_weigh_1_until_changed(
+    alice_api, taxonomy
+) -> None:
+    """The reading weighs them 1 and never requires them, "required" or not: each says so, and
+    a PATCH that weighs one up or requires it leaves it nothing to explain."""
+    spanish = skill("Spanish", "fluent Spanish", category="Spoken Languages")
+    skill("Communication", category="Soft Skills")
+    ad = JOB.replace(
+        "Nice to have:", "- Fluent Spanish required\n- Excellent communication\nNice to have:"
+    )
+    body = alice_api.post("/api/v1/custom-roles/", {"job_description": ad}, format="json").json()
+    skills = {s["skill"]["name"]: s for s in body["skills"]}
+    assert (skills["Spanish"]["weight"], skills["Spanish"]["must_have"]) == (1, False)
+    assert skills["Spanish"]["note"].startswith("Spoken language: weighed 1 and not required")
+    assert skills["Communication"]["note"].startswith("Soft skill: weighed 1 and not required")
+    assert skills["Python"]["note"] == ""
+
+    changed = alice_api.patch(
+        f"/api/v1/custom-roles/{body['id']}/",
+        {"skills": [{"skill": spanish.pk, "weight": 4, "must_have": True}]},
+        format="json",
+    ).json()
+    spoken = next(s for s in changed["skills"] if s["skill"]["name"] == "Spanish")
+    assert (spoken["weight"], spoken["must_have"], spoken["note"]) == (4, True, "")
 
 
 def test_a_retried_create_with_the_same_key_makes_one_role(alice_api, taxonomy) -> None:

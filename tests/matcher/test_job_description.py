@@ -6,7 +6,13 @@ import pytest
 
 from matcher import ranking
 from matcher.services.matches import role_snapshot
-from roles.job_description import extract_job_profile, reflow, role_create_from_job_description
+from roles.job_description import (
+    SOFT_CATEGORIES,
+    extract_job_profile,
+    reflow,
+    role_create_from_job_description,
+    soft_skill_note,
+)
 from roles.models import Role
 from roles.selectors import skill_matcher
 from roles.taxonomy import SkillMatcher
@@ -81,6 +87,28 @@ def test_the_employers_description_and_soft_skills_are_not_requirements():
     assert "Logistics" not in skills
     assert skills["Communication"].weight == 1
     assert not skills["Communication"].must_have
+
+
+def test_a_spoken_language_required_by_the_ad_is_still_weighed_1_and_says_why():
+    matcher = SkillMatcher([(1, "Python", []), (20, "Spanish", ["fluent Spanish"])])
+    ad = "Support Engineer\n\nRequirements\n- Python\n- Fluent Spanish required\n"
+    read = extract_job_profile(ad, matcher, categories={20: "Spoken Languages"}).skills
+    spanish = {s.name: s for s in read}["Spanish"]
+    assert (spanish.weight, spanish.must_have) == (1, False)
+    note = soft_skill_note(category="Spoken Languages", weight=1, must_have=False)
+    assert note.startswith("Spoken language: weighed 1 and not required, whatever the ad says")
+    assert "must-have" in note
+
+
+def test_only_a_soft_skill_left_as_read_has_a_note():
+    assert soft_skill_note(category="Soft Skills", weight=1, must_have=False).startswith(
+        "Soft skill:"
+    )
+    assert soft_skill_note(category="Soft Skills", weight=3, must_have=False) == ""
+    assert soft_skill_note(category="Spoken Languages", weight=1, must_have=True) == ""
+    assert soft_skill_note(category="Technology", weight=1, must_have=False) == ""
+    # Every category the rule caps has its own words.
+    assert all(soft_skill_note(category=c, weight=1, must_have=False) for c in SOFT_CATEGORIES)
 
 
 def test_skills_in_a_bracket_of_examples_are_not_requirements_of_their_own():

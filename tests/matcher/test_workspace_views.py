@@ -201,6 +201,39 @@ def test_a_skill_the_ad_lists_outside_the_taxonomy_is_reviewed_and_weighed_befor
     assert evidence["Incident command"]["weight"] == 0
 
 
+def test_a_spoken_language_the_ad_requires_is_explained_and_can_be_required_on_the_page(
+    client, post, alice, alice_org, funded, skills, pool
+):
+    """ "Fluent Spanish required" is read at weight 1 and not required, as every soft skill is:
+    the review page says so beside it, and its controls make it a must-have for the match."""
+    spanish = Skill.objects.create(name="Spanish", category="Spoken Languages")
+    client.force_login(alice)
+    response = client.post(
+        reverse("matcher:match_from_job_description"),
+        {
+            "title": "Bilingual ML engineer",
+            "job_description": "We need an engineer for our Madrid office.\nRequirements:\n"
+            "- 5+ years of Python (required)\n- Fluent Spanish required\n",
+        },
+    )
+    role = Role.objects.get(organisation=alice_org)
+    read = role.role_skills.get(skill=spanish)
+    assert (read.weight, read.must_have) == (1, False)
+
+    page = client.get(response["Location"]).content.decode()
+    note = f'id="skill-note-{spanish.pk}">Spoken language: weighed 1 and not required'
+    assert note in page
+    assert page.count('class="muted small skill-note"') == 1  # Python needs no explaining
+    assert f'name="weight_{spanish.pk}" aria-label="Weight of Spanish" aria-describedby' in page
+
+    data = _profile(role, **{f"weight_{spanish.pk}": 4, f"must_{spanish.pk}": "on"})
+    post(reverse("matcher:match_new"), {"role": role.pk, "candidates": [pool[0].pk], **data})
+    match = Match.objects.get(organisation=funded)
+    assert match.weights["skill_weights"][str(spanish.pk)] == {"weight": 4, "must_have": True}
+    evidence = {e["name"]: e for e in match.results.get().evidence}
+    assert (evidence["Spanish"]["weight"], evidence["Spanish"]["must_have"]) == (4, True)
+
+
 def test_a_job_description_without_known_skills_is_refused_with_a_reason(client, alice, skills):
     client.force_login(alice)
     response = client.post(
