@@ -62,6 +62,12 @@ def results_page(long_must_haves, scored_match: Match) -> str:  # noqa: F811
 
 
 @pytest.fixture
+def new_match_role_page(role) -> str:  # noqa: F811
+    # With a role chosen the page grows its skills table: weights and must-haves to edit.
+    return f"/app/matches/new/?role_id={role.pk}"
+
+
+@pytest.fixture
 def upload_progress_page(alice: User) -> str:
     batch = UploadBatchFactory(created_by=alice, file_count=2)
     DocumentFactory(
@@ -147,6 +153,7 @@ PAGES = {
     "upload": "/app/candidates/upload/",
     "candidates": "/app/candidates/",
     "new match": "/app/matches/new/",
+    "new match for a role": "new_match_role_page",
     "billing": "/billing/",
     "api tokens": "/settings/api-tokens/",
     "privacy": "/settings/privacy/",
