@@ -8,6 +8,7 @@ field the text does not support stays empty with confidence 0.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -453,7 +454,7 @@ def _title_from_position(lines: list[str], r: _Range) -> str | None:
     line = lines[r.line_no]
     own = (line[: r.span[0]] + " | " + line[r.span[1] :]).strip()
     texts = [own]
-    for neighbour in (r.line_no + 1, r.line_no - 1, r.line_no + 2):
+    for neighbour in (r.last_line + 1, r.line_no - 1, r.last_line + 2):
         if 0 <= neighbour < len(lines) and not RANGE.search(lines[neighbour]):
             texts.append(lines[neighbour].strip())
     for text in texts:
@@ -575,6 +576,16 @@ RANGE = re.compile(
     rf"(?i)(?<![\d/.])(?P<start>{_DATE})(?:\s*(?:-+|\u2013|\u2014|to|until|till|through|~)\s*|\s+)"
     rf"(?P<end>{_DATE}|{_PRESENT})(?![\d/])"
 )
+# A PDF column of dates comes out one piece a line: "October 2011\nto\nAugust 2015", or split
+# after or before the dash. Only a written connector joins the lines, so a column of lone dates
+# ("June 2015\nJune 2014", renewals of a certificate) stays apart; and a "present" word must
+# not run on into lower-case prose ("in 2015 to\ncurrent standards").
+_CONNECTOR = r"(?:-+|\u2013|\u2014|to|until|till|through|~)"
+SPLIT_RANGE = re.compile(
+    rf"(?i)(?<![\d/.])(?P<start>{_DATE})[ \t]*"
+    rf"(?:\n[ \t]*{_CONNECTOR}[ \t]*\n|{_CONNECTOR}[ \t]*\n|\n[ \t]*{_CONNECTOR})[ \t]*"
+    rf"(?:(?P<end>{_DATE})(?![\d/])|(?P<now>{_PRESENT})\b(?![ \t]+(?-i:[a-z])))"
+)
 SINCE = re.compile(rf"(?i)\b(?:since|from)\s+(?P<start>{_DATE})(?!\s*(?:-|\u2013|\u2014|to)\s*\w)")
 _EDUCATION_HINT = re.compile(
     r"(?i)\b(university|universit[ée]|college|institute|school|academy|polytechnic|faculty|"
@@ -590,7 +601,8 @@ class _Range:
     start_label: str
     end_label: str
     line_no: int  # 0-based
-    span: tuple[int, int]
+    span: tuple[int, int]  # of the dates on line_no
+    last_line: int  # where the dates end: below line_no when a PDF column split them
 
 
 def _month_of(token: str) -> tuple[int, int, bool] | None:
@@ -620,53 +632,75 @@ def _label(year: int, month: int, known: bool) -> str:
     return f"{year}-{month:02d}" if known else str(year)
 
 
-def _ranges(lines: list[str], today: date) -> list[_Range]:
-    now = today.year * 12 + today.month  # exclusive end for "present"
-    out: list[_Range] = []
+def _date_pairs(lines: list[str]) -> list[tuple[str, str, int, tuple[int, int], int]]:
+    """(start token, end token, line, span on that line, last line) of each range written."""
+    pairs = []
+    taken: dict[int, list[tuple[int, int]]] = {}
     for line_no, line in enumerate(lines):
         matches = [(m, m.group("end")) for m in RANGE.finditer(line)]
-        spans = [m.span() for m, _ in matches]
+        spans = taken[line_no] = [m.span() for m, _ in matches]
         # "from 11/2021 till now" is one range, not also an open "from 11/2021".
         matches += [
             (m, "present")
             for m in SINCE.finditer(line)
             if not any(m.start() < end and start < m.end() for start, end in spans)
         ]
-        for match, end_token in matches:
-            start = _month_of(match.group("start"))
-            if start is None:
+        pairs += [(m.group("start"), end, line_no, m.span(), line_no) for m, end in matches]
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line) + 1)
+    text = "\n".join(lines)
+    for match in SPLIT_RANGE.finditer(text):
+        line_no = bisect_right(offsets, match.start()) - 1
+        start = match.start() - offsets[line_no]
+        if any(start < end for _, end in taken[line_no]):
+            continue  # the date already closes or opens a range on its own line
+        last_line = bisect_right(offsets, match.end() - 1) - 1
+        span = (start, len(lines[line_no]))
+        end = match.group("end") or "present"
+        pairs.append((match.group("start"), end, line_no, span, last_line))
+    return sorted(pairs, key=lambda pair: pair[2])
+
+
+def _ranges(lines: list[str], today: date) -> list[_Range]:
+    now = today.year * 12 + today.month  # exclusive end for "present"
+    out: list[_Range] = []
+    for start_token, end_token, line_no, span, last_line in _date_pairs(lines):
+        start = _month_of(start_token)
+        if start is None:
+            continue
+        s_year, s_month, s_known = start
+        if re.fullmatch(_PRESENT, end_token.strip(), flags=re.IGNORECASE):
+            end_index, end_label = now, "present"
+        else:
+            end = _month_of(end_token)
+            if end is None:
                 continue
-            s_year, s_month, s_known = start
-            if re.fullmatch(_PRESENT, end_token.strip(), flags=re.IGNORECASE):
-                end_index, end_label = now, "present"
-            else:
-                end = _month_of(end_token)
-                if end is None:
-                    continue
-                e_year, e_month, e_known = end
-                # A named end month counts in full; a bare year is taken at mid-year, like a
-                # bare start year, so "2017 - 2019" is two years.
-                end_index = e_year * 12 + e_month if e_known else e_year * 12 + 6
-                end_label = _label(e_year, e_month, e_known)
-            start_index = s_year * 12 + s_month - 1
-            if not 1950 <= s_year <= today.year or end_index > now + 1:
-                continue
-            if end_index == start_index and not s_known:
-                end_index = start_index + 6  # "2019 - 2019": part of one year
-            if end_index <= start_index:
-                continue
-            if end_index - start_index > 50 * 12:
-                continue
-            out.append(
-                _Range(
-                    start_index,
-                    end_index,
-                    _label(s_year, s_month, s_known),
-                    end_label,
-                    line_no,
-                    match.span(),
-                )
+            e_year, e_month, e_known = end
+            # A named end month counts in full; a bare year is taken at mid-year, like a
+            # bare start year, so "2017 - 2019" is two years.
+            end_index = e_year * 12 + e_month if e_known else e_year * 12 + 6
+            end_label = _label(e_year, e_month, e_known)
+        start_index = s_year * 12 + s_month - 1
+        if not 1950 <= s_year <= today.year or end_index > now + 1:
+            continue
+        if end_index == start_index and not s_known:
+            end_index = start_index + 6  # "2019 - 2019": part of one year
+        if end_index <= start_index:
+            continue
+        if end_index - start_index > 50 * 12:
+            continue
+        out.append(
+            _Range(
+                start_index,
+                end_index,
+                _label(s_year, s_month, s_known),
+                end_label,
+                line_no,
+                span,
+                last_line,
             )
+        )
     return out
 
 
@@ -733,10 +767,22 @@ def _title_text(lines: list[str], r: _Range) -> str:
     text = re.sub(r"(?i)^(?:from|since)\b\s*|\s*\b(?:from|since)$", "", text).strip()
     if len(re.sub(r"\W", "", text)) >= 3:
         return text
+    if r.last_line > r.line_no:
+        # A column of dates split over lines: the template writes the employer and the title
+        # after it ("Company Name City , State Risk Specialist"), past a blank line at times,
+        # and the line above is the previous job's last duty, no title. Further down than the
+        # next line, a duty is as likely as a title: only one naming a job is taken.
+        for gap, below in enumerate(lines[r.last_line + 1 : r.last_line + 4]):
+            candidate = TEMPLATE_EMPLOYER.sub(" ", below).strip(" \t:-\u2013\u2014|,;")
+            if not candidate or RANGE.search(candidate) or len(candidate) >= 120:
+                continue
+            if gap == 0 or _JOB_WORDS.search(candidate):
+                return candidate
+        return ""
     # The dates sit on a line of their own: the title is just above or just below. A line that
     # names a job wins; otherwise the one above, where most templates put the title.
     neighbours = []
-    for neighbour in (r.line_no - 1, r.line_no + 1):
+    for neighbour in (r.line_no - 1, r.last_line + 1):
         if 0 <= neighbour < len(lines):
             candidate = lines[neighbour].strip()
             if candidate and not RANGE.search(candidate) and len(candidate) < 120:

@@ -116,6 +116,64 @@ def test_it_understands_the_usual_ways_of_writing_a_date_range(line, years):
     assert profile.years_experience.value == years
 
 
+@pytest.mark.parametrize(
+    "dates",
+    [
+        ["October 2011", "to", "August 2015"],  # a PDF column, one piece a line
+        ["October 2011 to", "August 2015"],
+        ["October 2011 -", "August 2015"],
+        ["October 2011", "- August 2015"],
+    ],
+)
+def test_a_date_range_split_over_lines_counts(dates):
+    text = _resume(
+        "Experience",
+        *dates,
+        "Company Name City , State Line Cook",
+        "Prepped vegetables and sauces for a 120-seat dining room.",
+    )
+    profile = extract_profile(text, today=TODAY)
+    assert profile.years_experience.value == round(47 / 12, 1)  # Oct 2011 to Aug 2015
+    assert [(p.title, p.start, p.end) for p in profile.positions] == [
+        ("Line Cook", "2011-10", "2015-08")
+    ]
+
+
+def test_a_split_range_running_to_now_takes_the_title_past_a_blank_line():
+    text = _resume(
+        "Work History",
+        "Kept the walk-in stocked and rotated.",
+        "",
+        "January 2021",
+        "to",
+        "Current",
+        "Company Name City , State",
+        "",
+        "Kitchen Manager",
+        "Ran a line of six cooks.",
+    )
+    profile = extract_profile(text, today=TODAY)
+    assert profile.years_experience.value == round(38 / 12, 1)  # Jan 2021 to March 2024
+    assert [p.title for p in profile.positions] == ["Kitchen Manager"]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # Renewals of a certificate, one date a line: no connector, no range.
+        ["Certifications", "Food Handler Card", "June 2015", "June 2014", "May 2011"],
+        # A date line followed by an unrelated one.
+        ["Education", "May 2016", "2019 Baldwin Culinary School"],
+        # Prose wrapped after "to": "current" runs on into the sentence.
+        ["Experience", "Rewrote the recipes in 2015 to", "current allergen standards."],
+    ],
+)
+def test_dates_on_neighbouring_lines_without_a_connector_are_no_range(lines):
+    profile = extract_profile(_resume(*lines), today=TODAY)
+    assert profile.positions == []
+    assert profile.years_experience.value is None
+
+
 def test_overlapping_jobs_are_counted_once():
     text = _resume(
         "Experience",
