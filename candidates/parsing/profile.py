@@ -62,8 +62,8 @@ class SkillFound:
 class Position:
     title: str
     company: str
-    start: str  # "2019-03" or "2019"
-    end: str  # "2021-11", "2021" or "present"
+    start: str  # "2019-03" or "2019"; "" for a job given only as a length, "(9 months)"
+    end: str  # "2021-11", "2021" or "present"; "" beside an empty start
     months: int
     line_no: int
     confidence: float
@@ -719,6 +719,36 @@ def _union_months(ranges: Iterable[_Range]) -> int:
     return total
 
 
+# A job written with its length instead of dates: "PHP Developer (9 month)", "Sous Chef (2 years
+# 3 months)". The title must stand alone on its line under an experience heading: the same
+# brackets after a skill ("Microsoft Office (4 years)", common in livecareer's skill lists) or
+# in a sentence are no job.
+_DURATION = re.compile(
+    r"(?i)^[ \t]*(?:[-*\u2022\u00b7][ \t]*)?(?P<title>[^()\d][^()]{1,79}?)[ \t]*\([ \t]*"
+    r"(?:(?P<years>\d{1,2}(?:\.\d)?)[ \t]*(?:years?|yrs?)\.?)?"
+    r"(?:[ \t]*(?:,|&|and)?[ \t]*(?P<months>\d{1,2})[ \t]*(?:months?|mos?)\.?)?"
+    r"[ \t]*\)[ \t]*$"
+)
+
+
+def _durations(lines: list[str], sections: list[str], ranges: list[_Range]) -> list[Position]:
+    """Jobs that give a length and no dates. One with a date range beside it is left to the
+    range, so a LinkedIn-style "Oct 2020 - Oct 2021 (1 year 1 month)" counts once."""
+    dated = {n for r in ranges for n in range(r.line_no - 1, r.last_line + 2)}
+    found = []
+    for line_no, line in enumerate(lines):
+        match = _DURATION.match(line)
+        if not match or sections[line_no] != "experience" or line_no in dated:
+            continue
+        years, months = match.group("years"), match.group("months")
+        total = round(float(years or 0) * 12) + int(months or 0)
+        title = job_title(match.group("title"), cut_tail=False)
+        if not title or not 0 < total <= 50 * 12:
+            continue
+        found.append(Position(title, "", "", "", total, line_no + 1, 0.6))
+    return found
+
+
 _STATED_YEARS = re.compile(
     r"(?i)(\d{1,2}(?:\.\d)?)[ \t]*\+?[ \t]*(?:years?|yrs?)['\u2019]?[ \t]+(?:of[ \t]+)?"
     r"(?:\w+[ \t]+){0,3}?experience"
@@ -963,16 +993,20 @@ def extract_profile(
 
     ranges = _ranges(lines, today)
     work = [r for r in ranges if not _is_education(lines, sections, r)]
-    profile.positions = [_position(lines, r) for r in work][:25]
+    undated = _durations(lines, sections, ranges)
+    positions = [_position(lines, r) for r in work] + undated
+    profile.positions = sorted(positions, key=lambda p: p.line_no)[:25]
     name_line = _name_line(lines, profile.name.value)
     profile.title = _find_title(lines, work, name_line)
     profile.education = _education(lines, sections, [r for r in ranges if r not in work])
 
     stated = [float(m.group(1)) for m in _STATED_YEARS.finditer(text)]
     stated = [y for y in stated if 0 < y <= 50]
-    if work:
-        years = round(_union_months(work) / 12, 1)
-        confidence = 0.85 if len(work) >= 2 else 0.65
+    if work or undated:
+        # An undated job cannot be placed beside the others, so its length is added whole.
+        months = _union_months(work) + sum(p.months for p in undated)
+        years = round(months / 12, 1)
+        confidence = 0.85 if len(work) >= 2 else 0.65 if work else 0.6
         if stated and abs(max(stated) - years) <= 1.5:
             confidence = 0.95
         profile.years_experience = Scalar(years, confidence)

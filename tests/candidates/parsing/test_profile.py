@@ -174,6 +174,46 @@ def test_dates_on_neighbouring_lines_without_a_connector_are_no_range(lines):
     assert profile.years_experience.value is None
 
 
+def test_jobs_given_as_a_length_without_dates_count():
+    text = _resume(
+        "Work Experience",
+        "Prep Cook (9 month)",
+        "Harbour Grill - Haifa",
+        "Washed, peeled and portioned produce for the line.",
+        "Line Cook (2 years 3 months)",
+        "Olive Bistro - Haifa",
+        "- Commis Chef (1 yr)",
+    )
+    profile = extract_profile(text, today=TODAY)
+    assert profile.years_experience.value == round((9 + 27 + 12) / 12, 1)
+    assert [(p.title, p.months, p.start) for p in profile.positions] == [
+        ("Prep Cook", 9, ""),
+        ("Line Cook", 27, ""),
+        ("Commis Chef", 12, ""),
+    ]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # LinkedIn writes the length after the range: the range counts, once.
+        ["Experience", "Line Cook", "Olive Bistro", "March 2020 - May 2022 (2 years 3 months)"],
+        ["Experience", "Line Cook (2 years 3 months)", "March 2020 - May 2022", "Olive Bistro"],
+    ],
+)
+def test_a_length_beside_a_date_range_is_not_counted_again(lines):
+    profile = extract_profile(_resume(*lines), today=TODAY)
+    assert profile.years_experience.value == round(27 / 12, 1)
+    assert [p.start for p in profile.positions] == ["2020-03"]
+
+
+def test_a_skill_with_its_years_in_brackets_is_no_job():
+    text = _resume("Skills", "Knife Skills (4 years)", "Microsoft Office (6 years)")
+    profile = extract_profile(text, today=TODAY)
+    assert profile.positions == []
+    assert profile.years_experience.value is None
+
+
 def test_overlapping_jobs_are_counted_once():
     text = _resume(
         "Experience",
