@@ -781,6 +781,30 @@ def _is_education(lines: list[str], sections: list[str], r: _Range) -> bool:
     return section == "education"
 
 
+# What people list with dates besides jobs: memberships, boards, volunteering, awards, licences,
+# the versions of a software suite. Outside a work section these words mean the dates are no
+# job ("Cincinnati Art Museum member, 1989 - present", "MS Office 2003-2010"); inside one a
+# "Volunteer Coordinator" or "Member Services Representative" is the candidate's own choice of
+# job, and stays.
+_PASTIME_HINT = re.compile(
+    r"(?i)\b(volunteer\w*|(?<!team )(?<!crew )(?<!staff )members?(?:hip)?|association|society|"
+    r"club|committee|board|chair(?:man|person|woman)?|awards?|awarded|honou?rs?|dean'?s list|"
+    r"fraternity|sorority|church|pta|league|licen[cs]e[ds]?|certified|(?:microsoft|ms) office|"
+    r"office suite)\b"
+)
+
+
+# Service in the forces is a job, whatever heading ("Awards") follows it on the line.
+_MILITARY = re.compile(r"(?i)\b(military|army|navy|air force|marine corps|national guard)\b")
+
+
+def _is_pastime(lines: list[str], sections: list[str], r: _Range) -> bool:
+    if sections[r.line_no] in ("experience", "projects"):
+        return False
+    text = lines[r.line_no] + " " + _title_text(lines, r)
+    return bool(_PASTIME_HINT.search(text)) and not _MILITARY.search(text)
+
+
 # A resume template's stand-in for the employer and its place, left in by the writer or by an
 # anonymiser ("January 2016 to Current Company Name - City, State", "Accountant II Company Name
 # City"): no part of a job title, and on a line of dates it hides that the title is a neighbour.
@@ -992,13 +1016,14 @@ def extract_profile(
     profile.languages = _languages(lines, sections)
 
     ranges = _ranges(lines, today)
-    work = [r for r in ranges if not _is_education(lines, sections, r)]
+    studies = [r for r in ranges if _is_education(lines, sections, r)]
+    work = [r for r in ranges if r not in studies and not _is_pastime(lines, sections, r)]
     undated = _durations(lines, sections, ranges)
     positions = [_position(lines, r) for r in work] + undated
     profile.positions = sorted(positions, key=lambda p: p.line_no)[:25]
     name_line = _name_line(lines, profile.name.value)
     profile.title = _find_title(lines, work, name_line)
-    profile.education = _education(lines, sections, [r for r in ranges if r not in work])
+    profile.education = _education(lines, sections, studies)
 
     stated = [float(m.group(1)) for m in _STATED_YEARS.finditer(text)]
     stated = [y for y in stated if 0 < y <= 50]

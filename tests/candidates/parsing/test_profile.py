@@ -236,6 +236,29 @@ def test_dates_on_education_lines_do_not_count_as_experience():
     assert profile.years_experience.value == 2.0
 
 
+def test_memberships_volunteering_and_awards_outside_work_are_not_jobs():
+    text = _resume(
+        "Experience",
+        "Pastry Cook, Lune Bakery, 03/2018 - 02/2022",
+        "Volunteer Coordinator, Food Bank of the Valley, 03/2022 - 02/2023",
+        "Interests",
+        "Member, Guild of Bread Bakers, 2005 - 2022",
+        "Volunteer, Riverside Soup Kitchen, 2010 - 2015",
+        "Best Apprentice Award 2016-2017",
+        "MS Office 2010-2016 (Word, Excel)",
+        "Navy cook, U.S. Navy, 2012 - 2016 Awards",
+    )
+    profile = extract_profile(text, today=TODAY)
+    # 2018-03..2023-02 is five years; the navy (mid-2012 to mid-2016) four more. The volunteer
+    # job listed under Experience is the writer's own choice of job and counts.
+    assert profile.years_experience.value == 9.0
+    assert [p.title for p in profile.positions] == [
+        "Pastry Cook",
+        "Volunteer Coordinator",
+        "Navy cook",
+    ]
+
+
 def test_it_falls_back_to_a_stated_number_of_years_with_low_confidence():
     profile = extract_profile("Summary\nJava developer with 6+ years of experience.", today=TODAY)
     assert profile.years_experience.value == 6
