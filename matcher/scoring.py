@@ -361,8 +361,15 @@ _ENTRY_WORDS = re.compile(
     r"entry[- ]level)\b",
     re.IGNORECASE,
 )
+# "Executive" ranks a title only in front of an occupation that it heads (Executive Chef,
+# Executive Sous Chef, Executive Housekeeper, Executive Director). After the occupation an
+# Account or Sales Executive is a regular sales job; in front of a support job an Executive
+# Secretary or Receptionist works for the executives, and an Executive Assistant is entry
+# level, the entry word winning.
 _SENIOR_WORDS = re.compile(
-    r"\b(senior|sr|lead|leader|supervisor|manager|head|principal|chief|director)\b",
+    r"\b(senior|sr|lead|leader|supervisor|manager|head|principal|chief|director"
+    r"|executive[ \t]+(?:[^\W\d_]+[ \t-]+)?"
+    r"(?:chefs?|housekeeper|director|producer|editor|officer|president|vp|managers?|pastor))\b",
     re.IGNORECASE,
 )
 

@@ -193,6 +193,16 @@ def test_component_weights_change_the_mix_and_refuse_nonsense():
         ("Graduate Civil Engineer", "Junior Engineer", 0),
         ("Registered Nurse", None, None),
         ("Registered Nurse", "  ", None),
+        # "Executive" heads the occupation it comes before; after one it is a sales title.
+        ("Executive Chef", "Prep Cook", 1),
+        ("Executive Chef", "Executive Sous Chef", 0),
+        ("Executive Housekeeper", "Room Attendant", 1),
+        ("Executive Director", "Program Coordinator", 1),
+        ("Executive Chef", "Executive Assistant", 2),
+        ("Account Executive", "Sales Representative", 0),
+        ("Regional Sales Manager", "Sales Executive", 1),
+        ("Store Manager", "Account Executive II", 1),
+        ("Office Manager", "Executive Secretary", 1),
     ],
 )
 def test_the_level_gap_reads_entry_and_lead_words_in_titles(role, latest, gap):
