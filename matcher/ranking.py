@@ -116,13 +116,29 @@ def _profile_facts(text: str) -> tuple[float | None, list[str], str]:
     profile = extract_profile(text)
     value = profile.years_experience.value
     years = float(value) if value is not None else years_of_experience(text)
-    positions = [clean_title(p.title) for p in profile.positions if getattr(p, "title", "")]
+    # Latest first: the profile lists positions as the resume does, and a resume written oldest
+    # first would otherwise be levelled and titled by the job it started with.
+    latest = sorted(profile.positions, key=_recency, reverse=True)
+    positions = [clean_title(p.title) for p in latest if getattr(p, "title", "")]
     titles = [t for t in positions if t][: MAX_TITLES - 1]
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     headline = clean_title(lines[1]) if len(lines) > 1 and len(lines[1]) <= 100 else None
     if headline:
         titles.append(headline)  # the line under the name is usually the headline
     return years, titles, str(profile.name.value or "")
+
+
+def _recency(position: Any) -> tuple[int, int]:
+    """Sort key of a position's end: a job still running, then the latest end; a job with no
+    dates after every dated one (a stable sort keeps the resume's order among equals)."""
+    end = str(getattr(position, "end", "") or "")
+    if end == "present":
+        return 2, 0
+    match = re.match(r"(\d{4})(?:-(\d{2}))?", end)
+    if not match:
+        return 0, 0
+    # A bare year ends mid-year, as `profile._ranges` counts it.
+    return 1, int(match.group(1)) * 12 + int(match.group(2) or 6)
 
 
 _PLACEHOLDER = re.compile(

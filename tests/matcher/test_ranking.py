@@ -61,6 +61,29 @@ def test_profile_titles_skip_masked_headlines_and_keep_the_latest_position_first
     assert years >= 4
 
 
+def test_a_resume_written_oldest_first_is_titled_and_levelled_by_its_latest_job():
+    text = "\n".join(
+        [
+            "[name]",
+            "",
+            "Experience",
+            "Line Cook, Harbour Grill (2012 - 2015)",
+            "- Grill and sauté stations",
+            "Sous Chef, Bistro Nord (2015 - 2019)",
+            "- Ran the pass on weekends",
+            "Head Chef, Maison Verte (2019 - present)",
+            "- Menus, suppliers and a brigade of nine",
+            "Volunteer Cook, Food Bank (weekends)",
+        ]
+    )
+    _, titles = ranking.profile_facts(text)
+    assert titles[:3] == ["Head Chef", "Sous Chef", "Line Cook"]
+    # The level gap reads the first title: the latest job is the role's own level, where the
+    # first job listed would have put the head chef a level below.
+    assert scoring.level_gap("Head Chef", titles[0]) == 0
+    assert scoring.level_gap("Head Chef", "Line Cook") == 1
+
+
 AD = "\n".join(
     [
         "Field Service Technician",
