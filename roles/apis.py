@@ -111,13 +111,9 @@ class RoleDetailApi(APIView):
 
 def _custom_roles(request: Request) -> QuerySet[Role]:
     org = org_of(request)
-    return (
-        selectors.role_list_for_org(org=org)
-        .filter(organisation=org)
-        .prefetch_related(
-            "responsibilities",
-            Prefetch("role_skills", queryset=RoleSkill.objects.select_related("skill")),
-        )
+    return selectors.custom_role_list(org=org).prefetch_related(
+        "responsibilities",
+        Prefetch("role_skills", queryset=RoleSkill.objects.select_related("skill")),
     )
 
 

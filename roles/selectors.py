@@ -226,6 +226,12 @@ def role_list_for_org(*, org: Any) -> QuerySet[Role]:
     ).order_by("title")
 
 
+def custom_role_list(*, org: Any) -> QuerySet[Role]:
+    """The organisation's own roles: those any of its members may edit, over the API (PATCH
+    /custom-roles/) and on the new-match page alike. Catalog roles are the curators'."""
+    return role_list_for_org(org=org).filter(organisation=org)
+
+
 def role_for_org(*, org: Any, pk: int) -> Role:
     """Raises Role.DoesNotExist for another organisation's role, so views answer 404."""
     return role_page_queryset().filter(pk__in=role_list_for_org(org=org).values("pk")).get(pk=pk)
