@@ -163,6 +163,27 @@ class BaseSkillRowFormSet(BaseFormSet):
                 out[str(form.skill_id)] = change
         return out
 
+    def role_skill_changes(self) -> dict[int, dict[str, Any]]:
+        """The changes a role can keep, by skill id, for `roles.services.custom_role_update`:
+        those to its taxonomy skills. A role holds no weight 0, so a skill weighted 0 is taken
+        off it. The skills its ad lists outside the taxonomy follow the ad's text instead."""
+        out: dict[int, dict[str, Any]] = {}
+        for key, change in self.skill_weights().items():
+            skill_id = int(key)
+            if skill_id < 0:
+                continue
+            out[skill_id] = {"remove": True} if change.get("weight") == 0 else change
+        return out
+
+    def listed_skill_changes(self) -> list[str]:
+        """The names of the skills listed in the ad (outside the taxonomy) changed here."""
+        changed = self.skill_weights()
+        return [
+            str(form.initial["name"])
+            for form in self.forms
+            if form.skill_id < 0 and str(form.skill_id) in changed
+        ]
+
 
 # formset_factory only sets the form and the counts on a subclass of the formset it is given.
 SkillRowFormSet = cast(
@@ -172,7 +193,8 @@ SkillRowFormSet = cast(
 
 
 class MatchStartForm(forms.Form):
-    """The new-match page: the role, whom to score, and whether to score blind."""
+    """The new-match page: the role, whom to score, whether to score blind, and whether to keep
+    the reviewed skill profile on the role for later matches."""
 
     role = ClampedIntegerField(low=0, high=2**62)
     candidates = IdListField()
@@ -181,6 +203,7 @@ class MatchStartForm(forms.Form):
     blind = forms.BooleanField(required=False)
     # The cost the page showed when Run was clicked; absent without JavaScript.
     confirmed_cents = DigitsField()
+    save_to_role = forms.BooleanField(required=False)
 
     def add_prefix(self, field_name: str) -> str:
         # The page names its file input "files", which a form keeps for its own attribute.

@@ -1,7 +1,10 @@
-"""Workspace writes that are not scoring: blind review switches, audited unmasking and the
-recruiter's decisions."""
+"""Workspace writes that are not scoring: blind review switches, audited unmasking, the
+recruiter's decisions, and a reviewed skill profile kept on the organisation's own role."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -12,6 +15,9 @@ from candidates.models import Candidate
 from matcher.models.matches import Decision, Match
 from matcher.models.workspace import CandidateReveal, WorkspaceSettings
 from matcher.services.matches import MatchError
+from roles.models import Role
+from roles.selectors import custom_role_list
+from roles.services import custom_role_update
 
 
 @transaction.atomic
@@ -109,3 +115,32 @@ def decision_make(
             },
         )
     return made
+
+
+class RoleSaveRefused(ValueError):
+    """The role is not one of the organisation's own: a catalog role, or another's."""
+
+
+def role_profile_save(
+    *, org: Organisation, user: User, role: Role, changes: Mapping[int, Mapping[str, Any]]
+) -> Role:
+    """Keeps a skill profile reviewed on the new-match page on the role, for later matches.
+
+    Through the API's own edit (`custom_role_update`), so the role's history records who changed
+    what, as a PATCH would. `changes` are by skill id (`SkillRowFormSet.role_skill_changes`); a
+    skill the role stopped listing meanwhile is left alone rather than added back."""
+    if not custom_role_list(org=org).filter(pk=role.pk).exists():
+        raise RoleSaveRefused(
+            "Only your organisation's own roles keep weights for later matches; catalog roles "
+            "are kept by our curators. Nothing was saved."
+        )
+    skills = {
+        rs.skill_id: rs.skill
+        for rs in role.role_skills.filter(skill_id__in=list(changes)).select_related("skill")
+    }
+    entries = [
+        {"skill": skills[skill_id], **change}
+        for skill_id, change in changes.items()
+        if skill_id in skills
+    ]
+    return custom_role_update(role=role, actor=user, skills=entries)

@@ -25,7 +25,12 @@ from billing import selectors as billing
 from candidates.models import Document
 from candidates.selectors import candidate_list
 from candidates.services import batch_create
-from matcher.forms import JobDescriptionForm, MatchStartForm, SkillRowFormSet
+from matcher.forms import (
+    BaseSkillRowFormSet,
+    JobDescriptionForm,
+    MatchStartForm,
+    SkillRowFormSet,
+)
 from matcher.models.matches import Match
 from matcher.selectors import workspace as ws
 from matcher.selectors.matches import role_skill_profile
@@ -34,7 +39,12 @@ from matcher.services.matches import WHOLE_POOL_LIMIT, MatchError, match_resume,
 from matcher.views.results import match_result_context
 from roles.job_description import role_create_from_job_description
 from roles.models import Role
-from roles.selectors import role_list_for_org, role_list_public, role_skill_notes
+from roles.selectors import (
+    custom_role_list,
+    role_list_for_org,
+    role_list_public,
+    role_skill_notes,
+)
 
 POOL_PICKER_LIMIT = 300
 
@@ -65,6 +75,14 @@ def _role_or_404(request: AuthenticatedHttpRequest, role_id: int) -> Role:
     return get_object_or_404(role_list_for_org(org=request.organisation), pk=role_id)
 
 
+def _may_save_to(request: AuthenticatedHttpRequest, role: Role | None) -> bool:
+    """Whether the page offers to keep the reviewed profile on the role: only on the
+    organisation's own roles, which any of its members may edit, as over the API."""
+    return (
+        role is not None and custom_role_list(org=request.organisation).filter(pk=role.pk).exists()
+    )
+
+
 def _skill_rows(role: Role | None) -> list[dict[str, Any]]:
     return SkillRowFormSet(skills=role_skill_profile(role)).rows() if role else []
 
@@ -81,10 +99,10 @@ def _new_match_context(
         "role": role,
         "query": query,
         "search_results": list(role_list_public(query=query)[:12]) if query else [],
-        "custom_roles": list(
-            role_list_for_org(org=org).filter(organisation=org).order_by("-updated_at")[:6]
-        ),
+        "custom_roles": list(custom_role_list(org=org).order_by("-updated_at")[:6]),
         "skills": _skill_rows(role),
+        "may_save_to_role": _may_save_to(request, role),
+        "save_to_role": False,
         "pool": pool,
         "pool_total": candidate_list(org=org).count(),
         "whole_pool_limit": WHOLE_POOL_LIMIT,
@@ -102,6 +120,7 @@ def _new_match_context(
         context["skills"] = [
             {**row, "note": notes.get(row["skill_id"], "")} for row in context["skills"]
         ]
+    context["has_listed_skills"] = any(row["skill_id"] < 0 for row in context["skills"])
     return context
 
 
@@ -125,9 +144,26 @@ def match_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     valid = form.is_valid()
     role = _role_or_404(request, form.cleaned_data["role"])
     skills = SkillRowFormSet(request.POST, skills=role_skill_profile(role))
+    save_to_role = form.cleaned_data["save_to_role"]
+    if save_to_role and not _may_save_to(request, role):
+        # Only a forged form gets here: the page offers no such box for this role. Refused
+        # before anything is uploaded, started or charged.
+        return _new_match_refused(
+            request,
+            role,
+            skills=skills.rows(),
+            selected_ids=set(form.cleaned_data["candidates"]),
+            error=f"{role.title} is a catalog role: its skill profile is kept by our curators "
+            "and cannot be saved from here. Nothing was started or saved; run the match "
+            "without saving the weights, or paste the job ad to make a role of your own.",
+        )
     if not valid:
         return _new_match_refused(
-            request, role, skills=skills.rows(), error=form.non_field_errors()[0]
+            request,
+            role,
+            skills=skills.rows(),
+            save_to_role=save_to_role,
+            error=form.non_field_errors()[0],
         )
     data = form.cleaned_data
     batches = []
@@ -137,7 +173,12 @@ def match_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         batches.append(batch)
         readable = batch.documents.exclude(status=Document.Status.FAILED).exists()
         if not readable and not (data["candidates"] or data["whole_pool"]):
-            messages.error(request, "None of the uploaded files could be read; see why below.")
+            unsaved = (
+                f" Your weights were not saved to {role.title} either." if save_to_role else ""
+            )
+            messages.error(
+                request, f"None of the uploaded files could be read; see why below.{unsaved}"
+            )
             return redirect("candidates:batch_detail", pk=batch.pk)
     try:
         match = match_start(
@@ -154,10 +195,62 @@ def match_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     except MatchError as exc:
         selected = set(data["candidates"])
         return _new_match_refused(
-            request, role, skills=skills.rows(), selected_ids=selected, error=str(exc)
+            request,
+            role,
+            skills=skills.rows(),
+            selected_ids=selected,
+            save_to_role=save_to_role,
+            error=str(exc),
         )
+    if save_to_role:
+        # After the start: the match has taken its snapshot of the role as it was, with this
+        # page's changes on top, which a skill the save takes off the role (weight 0) needs.
+        _save_to_role(request, role, skills)
     # A match waiting for credit says so on its own page, once.
     return redirect("matcher:match_detail", pk=match.pk)
+
+
+def _save_to_role(
+    request: AuthenticatedHttpRequest, role: Role, skills: BaseSkillRowFormSet
+) -> None:
+    changes = skills.role_skill_changes()
+    listed = skills.listed_skill_changes()
+    said: list[str] = []
+    if changes:
+        try:
+            ws_services.role_profile_save(
+                org=request.organisation, user=request.user, role=role, changes=changes
+            )
+        except ValueError as exc:
+            messages.error(
+                request,
+                f"The match started, but your weights were not saved to {role.title}: {exc}",
+            )
+            return
+        names = {row["skill_id"]: row["name"] for row in skills.rows()}
+        removed = [names[pk] for pk, change in changes.items() if change.get("remove")]
+        said.append(f"Saved your weights to {role.title}: its next matches start from them.")
+        if removed:
+            said.append(
+                f"{_in_words(removed)}, weighted 0, {'is' if len(removed) == 1 else 'are'} "
+                "no longer on the role."
+            )
+    elif listed:
+        said.append(f"Nothing was saved to {role.title}.")
+    else:
+        said.append(f"{role.title} already has these weights: nothing to save.")
+    if listed:
+        one = len(listed) == 1
+        said.append(
+            f"{_in_words(listed)} {'is' if one else 'are'} listed in the ad outside our skills "
+            f"and follow{'s' if one else ''} its text: your "
+            f"{'change to it applies' if one else 'changes to them apply'} to this match only."
+        )
+    messages.success(request, " ".join(said))
+
+
+def _in_words(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 @organisation_required

@@ -19,6 +19,7 @@ from playwright.sync_api import Page, expect
 from accounts.models import User
 from candidates.models import Document
 from matcher.models import Match
+from roles.models import Role, RoleSkill
 from tests.browser.session import sign_in
 from tests.browser.test_match_progress import (  # noqa: F401  (fixtures)
     long_must_haves,
@@ -65,6 +66,23 @@ def results_page(long_must_haves, scored_match: Match) -> str:  # noqa: F811
 def new_match_role_page(role) -> str:  # noqa: F811
     # With a role chosen the page grows its skills table: weights and must-haves to edit.
     return f"/app/matches/new/?role_id={role.pk}"
+
+
+@pytest.fixture
+def new_match_own_role_page(alice: User, role) -> str:  # noqa: F811
+    # The organisation's own role adds the box to save the weights to it, which names the role.
+    own = Role.objects.create(
+        title="Senior Clinical Informatics Data Engineer (Booking Platform)",
+        slug="own-role-phone",
+        organisation=alice.membership.organisation,
+        status=Role.Status.DRAFT,
+        description=role.description,
+    )
+    for role_skill in role.role_skills.all():
+        RoleSkill.objects.create(
+            role=own, skill=role_skill.skill, weight=role_skill.weight, must_have=True
+        )
+    return f"/app/matches/new/?role_id={own.pk}"
 
 
 @pytest.fixture
@@ -154,6 +172,7 @@ PAGES = {
     "candidates": "/app/candidates/",
     "new match": "/app/matches/new/",
     "new match for a role": "new_match_role_page",
+    "new match for an own role": "new_match_own_role_page",
     "billing": "/billing/",
     "api tokens": "/settings/api-tokens/",
     "privacy": "/settings/privacy/",
@@ -199,6 +218,8 @@ def test_no_recruiter_page_scrolls_sideways_on_a_phone(
         assert len(lines) > 1, lines
         for line, following in pairwise(lines):
             assert _sensible_break(line[-1], following[0]), lines
+    elif name == "new match for an own role":
+        expect(page.locator('input[name="save_to_role"]')).to_be_visible()
     elif name in ("upload progress", "match progress"):
         file_name = page.locator(".file-name").first
         expect(file_name).to_have_text(LONG_FILE_NAME)
