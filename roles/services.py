@@ -141,6 +141,7 @@ def custom_role_update(
     already run keep the profile they were scored with (their snapshot)."""
     if role.organisation_id is None:
         raise ValueError("Catalog roles are edited by curators, not through this service.")
+    before = _custom_profile(role)
     if title is not None:
         title = title.strip()
         if not title:
@@ -161,8 +162,18 @@ def custom_role_update(
         )
     role._history_user = actor
     role.save()
+    if _custom_profile(role) != before:
+        # Matches record the version they were scored with: two matches that read different
+        # profiles must not both say "version 3". F() so two edits at once make two versions.
+        Role.objects.filter(pk=role.pk).update(version=F("version") + 1)
+        role.refresh_from_db(fields=["version"])
     _invalidate(role)
     return role
+
+
+def _custom_profile(role: Role) -> tuple[Any, ...]:
+    rows = RoleSkill.objects.filter(role=role).order_by("skill_id")
+    return role.title, tuple(rows.values_list("skill_id", "weight", "must_have", "min_years"))
 
 
 @transaction.atomic

@@ -223,6 +223,22 @@ def test_weights_must_haves_and_years_are_updated(alice_api, alice_org, taxonomy
     assert [s["skill"]["name"] for s in removed.json()["skills"]] == ["Python"]
 
 
+def test_an_edit_that_changes_the_profile_is_a_new_version(alice_api, alice_org, taxonomy) -> None:
+    role = make_role("Platform", organisation=alice_org, skills=[("Python", 3, False)])
+    first = role.version
+    url = f"/api/v1/custom-roles/{role.pk}/"
+    python = taxonomy["Python"].pk
+    same = alice_api.patch(url, {"skills": [{"skill": python, "weight": 3}]}, format="json")
+    assert same.status_code == 200
+    role.refresh_from_db()
+    assert role.version == first
+    alice_api.patch(url, {"skills": [{"skill": python, "weight": 5}]}, format="json")
+    alice_api.patch(url, {"title": "Platform Lead"}, format="json")
+    role.refresh_from_db()
+    # A match records the version it read: two profiles never share a number.
+    assert role.version == first + 2
+
+
 def test_an_out_of_range_weight_is_refused(alice_api, alice_org, taxonomy) -> None:
     role = make_role("Platform", organisation=alice_org)
     response = alice_api.patch(
