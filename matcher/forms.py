@@ -23,6 +23,7 @@ from django.forms.formsets import (
 from django.utils.functional import cached_property
 
 from matcher import scoring
+from roles.models import RoleSkill
 
 
 class ClampedIntegerField(forms.Field):
@@ -92,7 +93,7 @@ class SkillRowForm(forms.Form):
 
     weight = ClampedIntegerField(low=0, high=5)
     must_have = forms.BooleanField(required=False)
-    min_years = ClampedIntegerField(low=0, high=40)
+    min_years = ClampedIntegerField(low=0, high=RoleSkill.MAX_MIN_YEARS)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -332,6 +332,9 @@ class RoleSkill(models.Model):
         ],
     )
     must_have = models.BooleanField(default=False)
+    # The most years any form of the profile accepts: the API, the new-match page and a
+    # match's weights all read this one bound.
+    MAX_MIN_YEARS = 50
     min_years = models.PositiveSmallIntegerField(null=True, blank=True)
 
     history = HistoricalRecords()

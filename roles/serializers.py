@@ -220,7 +220,9 @@ class SkillChangeInSerializer(serializers.Serializer):
     )
     weight = serializers.IntegerField(min_value=1, max_value=5, required=False)
     must_have = serializers.BooleanField(required=False)
-    min_years = serializers.IntegerField(min_value=0, max_value=50, required=False, allow_null=True)
+    min_years = serializers.IntegerField(
+        min_value=0, max_value=RoleSkill.MAX_MIN_YEARS, required=False, allow_null=True
+    )
     remove = serializers.BooleanField(
         required=False, default=False, help_text="Take this skill out of the profile."
     )

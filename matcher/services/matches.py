@@ -43,6 +43,7 @@ from matcher.models import CandidateEmbedding, Match, MatchFailure, MatchResult
 from matcher.selectors.matches import role_skill_profile
 from outbox.selectors import broker_backlog, message_args_pending, message_pending
 from outbox.services import task_enqueue
+from roles.models import RoleSkill
 from roles.selectors import skill_matcher
 
 logger = logging.getLogger(__name__)
@@ -429,8 +430,9 @@ def _check_weights(weights: Mapping[str, Any] | None, skill_ids: Iterable[int]) 
             if "min_years" in change:
                 years = change["min_years"]
                 entry["min_years"] = int(years) if years not in (None, "") else None
-                if entry["min_years"] is not None and not 0 <= entry["min_years"] <= 50:
-                    raise MatchError("Minimum years must be between 0 and 50.")
+                top = RoleSkill.MAX_MIN_YEARS
+                if entry["min_years"] is not None and not 0 <= entry["min_years"] <= top:
+                    raise MatchError(f"Minimum years must be between 0 and {top}.")
             skills[str(key)] = entry
         if skills:
             clean["skill_weights"] = skills
