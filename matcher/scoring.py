@@ -367,7 +367,7 @@ _ENTRY_WORDS = re.compile(
 # Secretary or Receptionist works for the executives, and an Executive Assistant is entry
 # level, the entry word winning.
 _SENIOR_WORDS = re.compile(
-    r"\b(senior|sr|lead|leader|supervisor|manager|head|principal|chief|director"
+    r"\b(senior|sr|lead|leader|supervisor|manager|head|principal|chief|director|president|vp"
     r"|executive[ \t]+(?:[^\W\d_]+[ \t-]+)?"
     r"(?:chefs?|housekeeper|director|producer|editor|officer|president|vp|managers?|pastor))\b",
     re.IGNORECASE,

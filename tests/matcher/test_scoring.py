@@ -203,6 +203,10 @@ def test_component_weights_change_the_mix_and_refuse_nonsense():
         ("Regional Sales Manager", "Sales Executive", 1),
         ("Store Manager", "Account Executive II", 1),
         ("Office Manager", "Executive Secretary", 1),
+        # A president or vice president runs what they head, as a director does.
+        ("Vice President of Operations", "Operations Analyst", 1),
+        ("Operations Director", "VP, Operations", 0),
+        ("Operations Director", "Student Body President", 2),
     ],
 )
 def test_the_level_gap_reads_entry_and_lead_words_in_titles(role, latest, gap):
