@@ -289,6 +289,11 @@ def component_matrices(
                 mean = np.nanmean(ref[name], axis=1, keepdims=True)
                 sd = np.nanstd(ref[name], axis=1, keepdims=True)
             raw[f"{name}_fz"] = (raw[name] - mean) / np.where(sd > 0, sd, 1.0)
+            if name in levers.AVERAGE_ROLE_SD:
+                # Round fifteen: the same, each role's spread floored (`levers.floored_sd`).
+                for suffix, share in levers.SD_FLOORS.items():
+                    floor = levers.floored_sd(name, np.nan_to_num(sd), share)
+                    raw[f"{name}_{suffix}"] = (raw[name] - mean) / floor
             # Each role's own statistics (one column), for the model's stand-in values.
             raw[f"{name}_ref_mean"], raw[f"{name}_ref_sd"] = mean, sd
     return raw

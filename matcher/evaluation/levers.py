@@ -172,6 +172,26 @@ def reference_z(values: np.ndarray, reference: np.ndarray) -> np.ndarray:
     return (values - mean) / (sd if sd > 0 else 1.0)
 
 
+# Round fifteen's floor under a role's spread over the reference pool. The spreads of the model's
+# average role (version 8's `fill`, matcher/data/ranker.json, 2026-12-06), fixed here so that
+# every fold and the product read the same floor.
+AVERAGE_ROLE_SD = {
+    "lexical": 0.013795,
+    "semantic": 0.090791,
+    "semantic_mean": 0.090897,
+    "title": 0.096997,
+    "skills": 0.045501,
+}
+SD_FLOORS = {"f05z": 0.5, "f1z": 1.0}
+
+
+def floored_sd(name: str, sd: np.ndarray, share: float) -> np.ndarray:
+    """A role's spread over the reference pool, no narrower than `share` of the average role's:
+    a role whose listed skills one reference resume in 179 has spreads its coverage by 0.0035,
+    and a candidate with a fifth of them then stood 57 deviations out (+60 points)."""
+    return np.maximum(sd, share * AVERAGE_ROLE_SD[name])
+
+
 def pair_weights(reference_texts: Sequence[str]) -> tuple[Any, np.ndarray]:
     """The word-and-pair reader and each term's inverse document frequency over the reference
     pool (smoothed as scikit-learn's; a term no reference resume uses gets the highest)."""

@@ -567,3 +567,12 @@ def test_the_evaluation_remembers_each_text_the_model_read(tmp_path, monkeypatch
     assert np.array_equal(first[1].vectors, second[0].vectors)
     assert np.array_equal(first[0].vectors, first[2].vectors)
     assert np.allclose(second[1].vectors, real(["Welder"])[0].vectors)
+
+
+def test_a_roles_spread_is_floored_at_a_share_of_the_average_roles():
+    sd = np.array([[0.0035], [0.2], [0.0]])
+    floored = levers.floored_sd("skills", sd, 0.5)
+    average = levers.AVERAGE_ROLE_SD["skills"]
+    assert floored[0, 0] == pytest.approx(0.5 * average)
+    assert floored[1, 0] == 0.2
+    assert floored[2, 0] == pytest.approx(0.5 * average)
