@@ -923,7 +923,9 @@ CANDIDATE_DESIGNS = (
     # the one with the higher mean held-out nDCG among those that lose nothing outside the
     # noise (the mean's paired interval and every set's not below zero): a fix of the score's
     # sense, not a lever for a gain. Reported beside, not chosen by: the held-out share of rjdb
-    # scores at 95 or more, and the livecareer medians.
+    # scores at 95 or more, and the livecareer medians. Not adopted (docs/scoring.md): half the
+    # average spread lost on rjdb just outside the noise; the whole of it met the written rule
+    # but cost rjdb's pairwise accuracy 0.926 -> 0.894, a target of issue #13 the rule left out.
     *(
         Design(
             features=tuple(
