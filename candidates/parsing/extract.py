@@ -22,8 +22,8 @@ def mend(text: str) -> str:
 
     A no-break space so garbled is "Â" and the space; where the page lost the space (at a line's
     end, mostly) ftfy cannot tell the "Â" left behind from a letter. No word ends in a capital Â
-    or has one after a small letter, so such an "Â" was a space ("TaxesÂ", "accountÂanalysis");
-    "Ângelo" and "CHÂTEAU" keep theirs.
+    or has one after a small letter or before a capitalised word, so such an "Â" was a space
+    ("TaxesÂ", "accountÂanalysis", "Integration ÂTechnology"); "Ângelo" and "CHÂTEAU" keep theirs.
     """
     text = ftfy.fix_text(text, uncurl_quotes=False, normalization=None)
     return _LOST_SPACE.sub(" ", text)
@@ -37,27 +37,88 @@ _UNMAPPED_GLYPH = re.compile(r"\(cid:\d+\)")
 # four anywhere alone before a capital (two columns read as one line: "removal q MCSA"); left
 # in, they put a stray letter in evidence lines.
 _SYMBOL_FONT_BULLET = re.compile(r"^[lnqvØü§](?= +[A-Z])|(?<= )[qØü§](?= +[A-Z])", re.MULTILINE)
-_LOST_SPACE = re.compile(r"\u00c2(?![^\W\d_])|(?<=[a-z\u00df-\u00ff])\u00c2")
+_LOST_SPACE = re.compile(r"\u00c2(?![^\W\d_])|(?<=[a-z\u00df-\u00ff])\u00c2|\u00c2(?=[A-Z][a-z])")
 
 
 # A character of three UTF-8 bytes read as Windows-1252 ("â" or "ï" and one more letter), whose
 # last byte that code page leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) was dropped, or drawn
 # as a zero-width space: "Company Name ï¼ City" (a full-width dash), "â— Managed" (a bullet). The
 # lost byte could be any of five, so ftfy cannot mend it; on these pages it is punctuation or a
-# bullet, so it reads as a space. Found before a space or a line's end only: "â" and "ï" with
-# such a letter inside a word is the mojibake ftfy mends, or a word.
+# bullet, so it reads as a space. Found before a space, a line's end, the "Â" of a garbled
+# no-break space or another such character ("â—Â Processed", "Financials â—â—"), or at a
+# line's start before a capital ("â—Process Improvement"): "â" and "ï" with such a letter
+# inside a word is the mojibake ftfy mends, or a word.
 _CP1252_CONTINUATION = bytes(range(0x80, 0xC0)).decode("cp1252", errors="ignore")
 _LOST_LAST_BYTE = re.compile(
-    "[\u00e2\u00ef][" + re.escape(_CP1252_CONTINUATION) + "](?:\u200b|(?=[ \n]|$))"
+    "[\u00e2\u00ef]["
+    + re.escape(_CP1252_CONTINUATION)
+    + "](?:\u200b|(?=[\\s\u00c2\u00e2\u00ef]|$))|(?m:^)[\u00e2\u00ef]["
+    + re.escape(_CP1252_CONTINUATION)
+    + "](?=[A-Z])"
 )
+# Between two small letters the lost byte is a hyphen's (U+2010, 0x90): "selfâ€starter",
+# "multiâ€channel".
+_LOST_HYPHEN = re.compile("(?<=[a-z])\u00e2\u20ac(?=[a-z])")
+
+
+# A symbol of three UTF-8 bytes read as Windows-1252 whole, which ftfy 6 declines to mend
+# ("Summary â—† Project", "â—¦ Using", "Wavesâ„¢"): "â" and two more characters are no word in
+# any language these resumes are written in. Symbol fonts' private-use bullets (U+F0A7 and U+F0B7,
+# garbled "\u00ef\u201a\u00a7") are drawn as a bullet.
+_GARBLED_SYMBOL = re.compile("[\u00e2\u00ef][" + re.escape(_CP1252_CONTINUATION) + "]{2}")
+# "—" garbled twice: its three characters' own bytes read as Windows-1252 again, the last of
+# them ("”", 0x9D) lost. ftfy mends the first two to "â€" and leaves "â€â€"; no other
+# character ends that way, so it is the dash ("(1995â€â€2003)", "departmentâ€â€developed" as
+# ftfy leaves them).
+_TWICE_GARBLED_EM_DASH = re.compile(
+    "\u00c3\u00a2\u00e2\u201a\u00ac\u00e2\u20ac(?![" + re.escape(_CP1252_CONTINUATION) + "])"
+)
+# "â€" with its last byte lost, after an opening quote on the same line, is the closing quote
+# (0x9D): "“Thank You Award.â€Designed", "“Check Checkâ€,". Other lost bytes there would be
+# spaces of a typesetter's width or a hyphen, none of which closes a quotation.
+_LOST_CLOSING_QUOTE = re.compile(
+    "((?:\u201c|\u00e2\u20ac\u0153)(?:(?!\u00e2\u20ac(?!["
+    + re.escape(_CP1252_CONTINUATION)
+    + "]))[^\n\u201c\u201d])*)\u00e2\u20ac(?!["
+    + re.escape(_CP1252_CONTINUATION)
+    + "])"
+)
+# The PDF dropped a soft hyphen it did not draw from "í" (0xC3 0xAD): "TÃtulo", "polÃtica",
+# "RÃo". The other letters that would leave a lone "Ã" are capitals, and no word has a capital
+# "Ã" between a letter and a small one.
+_LOST_SOFT_HYPHEN = re.compile(r"(?<=[^\W\d_])\u00c3(?=[a-z\u00df-\u00ff])")
+# "ﬁ" (0xEF 0xAC 0x81) lost its last byte: "the ï¬lm industry". No other ligature ends in
+# a byte Windows-1252 leaves undefined.
+_LOST_FI_LIGATURE = re.compile("\u00ef\u00ac(?=[a-z])")
+
+
+def _symbol(garbled: re.Match[str]) -> str:
+    try:
+        char = garbled[0].encode("cp1252").decode("utf-8")
+    except UnicodeError:
+        return garbled[0]
+    if "\uf000" <= char <= "\uf0ff":
+        return "\u2022"
+    if "\u2000" <= char <= "\u2bff" or "\ufb00" <= char <= "\ufb06":
+        return char
+    return garbled[0]
 
 
 def _normalise(text: str) -> str:
+    text = _TWICE_GARBLED_EM_DASH.sub("\u2014", text)
+    text = _LOST_CLOSING_QUOTE.sub("\\1\u201d", text)
     text = _LOST_LAST_BYTE.sub(" ", text)
+    text = _LOST_HYPHEN.sub("-", text)
     text = mend(text)
+    text = _GARBLED_SYMBOL.sub(_symbol, text)
+    text = _LOST_SOFT_HYPHEN.sub("\u00ed", text)
+    text = _LOST_FI_LIGATURE.sub("fi", text)
     # NFC folds decomposed accents; the rest drops characters that only confuse matching.
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\u00ad", "").replace("\ufeff", "").replace("\u200b", "")
+    # The PDF reader's marker for the hyphen a page drew at a line's end ("Sarbanes-" over
+    # "Oxley"); shown as it stands, it is a box in evidence lines.
+    text = text.replace("\ufffe", "-")
     # "(cid:205)": how pdfminer writes a glyph it could not map, left in Word files converted
     # from PDF; it is no text of the resume.
     text = _UNMAPPED_GLYPH.sub("", text)

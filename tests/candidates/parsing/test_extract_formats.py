@@ -215,6 +215,61 @@ def test_a_character_whose_last_byte_was_lost_to_the_code_page_reads_as_a_space(
     assert "He said \u201ccaf\u00e9\u201d then left, na\u00efvely." in result.text
 
 
+@pytest.mark.parametrize(
+    ("garbled", "mended"),
+    [
+        # Whole symbols ftfy 6 leaves garbled; a symbol font's private bullet is a bullet.
+        ("Summary \u00e2\u2014\u2020 Project Management", "Summary \u25c6 Project Management"),
+        (
+            "initiatives. \u00e2\u2014\u00a6 Using SharePoint",
+            "initiatives. \u25e6 Using SharePoint",
+        ),
+        ("Forrester Waves\u00e2\u201e\u00a2 and", "Forrester Waves\u2122 and"),
+        ("projects.\u00ef\u201a\u00a7 Negotiate fees", "projects.\u2022 Negotiate fees"),
+        # An em dash garbled twice, its last byte lost.
+        (
+            "Programs (1995\u00c3\u00a2\u00e2\u201a\u00ac\u00e2\u20ac2003) department"
+            "\u00c3\u00a2\u00e2\u201a\u00ac\u00e2\u20acdeveloped plans",
+            "Programs (1995\u20142003) department\u2014developed plans",
+        ),
+        # A closing quote that lost its last byte, after the opening one.
+        (
+            "with a \u201cThank You Award.\u00e2\u20acDesigned a standard exit",
+            "with a \u201cThank You Award.\u201dDesigned a standard exit",
+        ),
+        (
+            "Honorable Mention: \u00e2\u20ac\u0153Check Check\u00e2\u20ac, Jumpsuit",
+            "Honorable Mention: \u201cCheck Check\u201d, Jumpsuit",
+        ),
+        # A hyphen that lost its last byte inside a word.
+        ("Positive self\u00e2\u20acstarter", "Positive self-starter"),
+        # A bullet that lost its last byte, before a garbled no-break space or a capital.
+        ("Payroll\n\u00e2\u2014\u00c2 \u00c2 Processed payroll", "Payroll\nProcessed payroll"),
+        ("Payroll\n\u00e2\u2014Processed payroll", "Payroll\nProcessed payroll"),
+        # Letters whose last byte the PDF dropped: a soft hyphen in "\u00ed", a ligature's.
+        (
+            "T\u00c3tulo del Puesto, pol\u00c3tica, R\u00c3o",
+            "T\u00edtulo del Puesto, pol\u00edtica, R\u00edo",
+        ),
+        ("broadcasting and the \u00ef\u00aclm industry", "broadcasting and the film industry"),
+        (
+            "System Integration \u00c2Technology Deployment",
+            "System Integration Technology Deployment",
+        ),
+        # PDFium's marker for the hyphen drawn at a line's end.
+        ("Sarbanes\ufffe\nOxley compliance", "Sarbanes-\nOxley compliance"),
+        # Words that do hold these letters keep them.
+        (
+            "S\u00c3O PAULO, Na\u00efve Bayes, \u00c2ngelo",
+            "S\u00c3O PAULO, Na\u00efve Bayes, \u00c2ngelo",
+        ),
+    ],
+)
+def test_mojibake_ftfy_leaves_is_mended_to_the_character_meant(garbled: str, mended: str):
+    text = extract((docs.RESUME_TEXT + "\n" + garbled).encode("utf-8"), "resume.txt").text
+    assert text.endswith("\n" + mended)
+
+
 def test_it_reads_html_text_and_drops_scripts_styles_and_noscript():
     result = extract(docs.html_resume(), "resume.html")
     assert result.kind == "html"
