@@ -179,6 +179,78 @@ def test_ambiguous_words_are_not_aliases(taxonomy: Taxonomy, word: str) -> None:
     assert taxonomy.resolve(word) is None
 
 
+@pytest.mark.parametrize(
+    "word",
+    [
+        "judgment",
+        "judgement",
+        "interpreting",
+        "RFI",
+        "EMC",
+        "rehab",
+        "NEC",
+        "ADO",
+        "CNN",
+        "ALM",
+        "OSS",
+        "safeguarding",
+        "PSM",
+        "MSA",
+        "CMP",
+        "ASR",
+    ],
+)
+def test_words_read_mostly_in_another_sense_are_not_aliases(taxonomy: Taxonomy, word: str) -> None:
+    # Each was taken out after reading its hits on the livecareer resumes (docs/roles.md).
+    assert taxonomy.resolve(word) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "absent"),
+    [
+        ("Exercised sound judgment in issuing credits", "Decision Making"),
+        ("Handled questions, interpreting and administering contracts", "Language Interpretation"),
+        ("Set up EMC Clariion and VMAX storage arrays", "Electromagnetic Compatibility"),
+        ("Environment: C#.NET, ADO.NET, SQL Server 2008", "Azure DevOps"),
+        ("Facilitated processing of RFI's and submittals", "Request for Quotation"),
+        ("Placed stories on CNN, Fox News and USA Today", "Convolutional Neural Networks"),
+        ("Big Thunder Mountain Rehab, parking lot rehab", "Rehabilitation"),
+        ("Deployed over 30 NEC phones and support for NEC PBX", "Electrical Codes"),
+        ("Prepare test scenarios in HP ALM and Quality Center", "Liquidity Risk"),
+        ("Routers: Cisco ASR 9000", "Speech Recognition"),
+    ],
+)
+def test_a_loose_reading_finds_no_skill(matcher: SkillMatcher, line: str, absent: str) -> None:
+    assert absent not in {hit.name for hit in matcher.find(line)}
+
+
+@pytest.mark.parametrize(
+    ("line", "skill"),
+    [
+        ("Strong clinical judgment at the bedside", "Clinical Decision Making"),
+        ("Judgment and Decision Making", "Decision Making"),
+        ("Ran EMC testing in a pre-compliance chamber", "Electromagnetic Compatibility"),
+        ("Simultaneous interpretation for trade delegations", "Language Interpretation"),
+        ("Grounding to National Electric Code (NEC) requirements", "Electrical Codes"),
+        ("Cardiac rehab exercise programs", "Rehabilitation"),
+        ("PSM I certified", "Professional Scrum Master"),
+        ("Built CNNs for image classification", "Convolutional Neural Networks"),
+    ],
+)
+def test_the_longer_spellings_still_find_the_skill(
+    matcher: SkillMatcher, line: str, skill: str
+) -> None:
+    assert skill in {hit.name for hit in matcher.find(line)}
+
+
+def test_statutory_accounting_principles_are_not_the_sap_software(matcher: SkillMatcher) -> None:
+    found = [
+        hit.name for hit in matcher.find("Applied SAP (Statutory Accounting Principles) and GAAP")
+    ]
+    assert found == ["Statutory Reporting", "GAAP"]
+    assert [hit.name for hit in matcher.find("Posted journals in SAP ECC")] == ["SAP"]
+
+
 def test_the_matcher_tells_c_sharp_from_c_and_finds_aliases_in_a_resume(
     matcher: SkillMatcher,
 ) -> None:

@@ -12,6 +12,7 @@ from roles.models import Skill, SkillAlias
 pytestmark = pytest.mark.django_db
 
 cpp = importlib.import_module("roles.migrations.0003_cpp_is_not_only_c_plus_plus")
+loose = importlib.import_module("roles.migrations.0006_loose_aliases_leave_the_taxonomy")
 
 
 def test_cpp_stops_being_an_alias_of_c_plus_plus_and_nothing_else_goes() -> None:
@@ -31,3 +32,19 @@ def test_cpp_stops_being_an_alias_of_c_plus_plus_and_nothing_else_goes() -> None
     }
     assert not SkillAlias.objects.filter(alias__iexact="cpp").exists()
     assert SkillAlias.objects.filter(skill=payroll, alias="CPP certification").exists()
+
+
+def test_loose_aliases_leave_their_skills_and_the_longer_spellings_stay() -> None:
+    decision, _ = Skill.objects.get_or_create(name="Decision Making", defaults={"slug": "dm"})
+    emc, _ = Skill.objects.get_or_create(
+        name="Electromagnetic Compatibility", defaults={"slug": "emc"}
+    )
+    for skill, alias in [(decision, "Judgment"), (emc, "EMC"), (emc, "EMC testing")]:
+        SkillAlias.objects.filter(alias__iexact=alias).delete()
+        SkillAlias.objects.create(skill=skill, alias=alias)
+
+    loose.drop_loose_aliases(apps, None)
+
+    assert not SkillAlias.objects.filter(alias__iexact="judgment").exists()
+    assert not SkillAlias.objects.filter(alias__iexact="EMC").exists()
+    assert SkillAlias.objects.filter(skill=emc, alias="EMC testing").exists()
