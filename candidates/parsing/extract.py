@@ -92,6 +92,80 @@ _LOST_SOFT_HYPHEN = re.compile(r"(?<=[^\W\d_])\u00c3(?=[a-z\u00df-\u00ff])")
 _LOST_FI_LIGATURE = re.compile("\u00ef\u00ac(?=[a-z])")
 
 
+# A resume builder's instructions to the person filling it in, left in the PDF it made:
+# "Enter outstanding achievements that show you can go above and beyond basic job expectations.
+# See Examples". Read, they were the candidate's accomplishments.
+_BUILDER_INSTRUCTIONS = re.compile(
+    "(?i) *(?:"
+    + "|".join(
+        r"\s+".join(map(re.escape, sentence.split()))
+        for sentence in (
+            "Enter outstanding achievements that show you can go above and beyond basic job "
+            "expectations.",
+            "Enter any professional organizations that you are involved in.",
+        )
+    )
+    + r")(?:\s*See Examples\b)? *"
+)
+# The builder's suggested sentences carry blanks in brackets for the writer to fill ("Managed a
+# $ [Amount] annual budget that grew [Number] % in [Number] years", "Registered Nurse in
+# [State]"). Only the builder's own names for a blank count: writers who did fill one often
+# kept its brackets ("[80] calls per day", "[World History]"), and brackets hold real names
+# too ("[MCP]", "[ESLSCA]").
+_BLANK = re.compile(
+    r"(?i)\[\s*(?:"
+    r"number|amount|dollar amount|\$|x%|%"
+    r"|(?:job|company|department|school|student club|club|scholarship|course|award|audit"
+    r"|foundation|organization|program|project|product|campaign|initiative|publication|show"
+    r"|state) name"
+    r"|job title(?: \d)?|name(?: of [^\]]+)?|[a-z]+ type|type(?: of [^\]]+)?"
+    r"|year(?: to present)?|month, year|week/month/year|time ?period|timeframe"
+    r"|positive outcome|results?|issue(?: description)?"
+    r"|(?:organizational |revenue or departmental )?objective|goal|actions?(?: taken)?|task"
+    r"|operation|project|program(?: or process)?|initiative|topic|subject|(?:business )?area"
+    r"|areas of expertise|describe [^\]]+|skill set(?: \d)?|fields|industry"
+    r"|software(?: program)?|website|url|email|aggregator|source|group|tools|equipment"
+    r"|(?:types of )?machines(?:/| or )systems|departments, clients(?:, management)?"
+    r"|groups, plans, events|(?:other )?languages?|state|city|medium|products"
+    r"|product or service|example|level of management|compliance activity"
+    r"|(?:engineering|curriculum) focus|systems and program areas|activities|techniques"
+    r"|process, initiative"
+    r")\s*\]"
+)
+# Where one sentence ends and the next begins, also where the page lost the space between them
+# ("locations.Monitored").
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])(?:\s+|(?=[A-Z]))|\s*\u2022\s*")
+# Signs that the page ran two items into one line, one of them the writer's own: a blank or a
+# word glued to the word before it ("Information Technology[Number] GPA", "Industrial
+# TechnologyCoursework in [Course Name]"), a date ("Bachelor of Arts 2010 ... Member of [Club
+# Name] Club", "President 12/1998 to Current"), a new item after a blank ("Excel in [areas of
+# expertise] Contract auditing").
+_RUN_TOGETHER = re.compile(
+    r"[^\W_]\[|[a-z][A-Z][a-z]|(?<!\d)(?:19|20)\d\d(?!\d)|\] [A-Z][a-z]+ [a-z]"
+)
+# A line that starts inside a sentence is the rest of one begun on the line above.
+_SENTENCE_START = re.compile(r"[^\w\[$]*[\[$A-Z0-9]")
+
+
+def _is_template_line(line: str) -> bool:
+    if not _BLANK.search(line) or _RUN_TOGETHER.search(line) or not _SENTENCE_START.match(line):
+        return False
+    pieces = [p for p in _SENTENCE_BREAK.split(line) if any(c.isalnum() for c in p)]
+    return all(_BLANK.search(p) for p in pieces)
+
+
+def drop_template_text(text: str) -> str:
+    """The text without a resume builder's instructions and without the lines that are only its
+    unfilled suggestions: a line goes when it starts a sentence and every sentence on it holds a
+    blank. A line that also holds words of the writer's own stays whole, so does the rest of a
+    sentence begun on the line above, and so does every line of a resume written without a
+    builder."""
+    text = _BUILDER_INSTRUCTIONS.sub("", text)
+    if "[" not in text:
+        return text
+    return "\n".join(line for line in text.split("\n") if not _is_template_line(line))
+
+
 def _symbol(garbled: re.Match[str]) -> str:
     try:
         char = garbled[0].encode("cp1252").decode("utf-8")
@@ -125,6 +199,7 @@ def _normalise(text: str) -> str:
     text = re.sub(r"[ \t\u00a0\u2000-\u200a\u202f]+", lambda m: "\t" if "\t" in m[0] else " ", text)
     text = re.sub(r" *\n *", "\n", text)
     text = _SYMBOL_FONT_BULLET.sub("\u2022", text)
+    text = drop_template_text(text)
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip()
 

@@ -270,6 +270,48 @@ def test_mojibake_ftfy_leaves_is_mended_to_the_character_meant(garbled: str, men
     assert text.endswith("\n" + mended)
 
 
+def test_a_resume_builders_instructions_and_unfilled_suggestions_are_not_the_resume():
+    """livecareer's builder left its instructions and its suggested sentences with blanks in the
+    PDFs: "Enter outstanding achievements ..." read as an accomplishment, and "Excel in [areas
+    of expertise]" as the skill Microsoft Excel."""
+    lines = [
+        "Accomplishments",
+        "Enter outstanding achievements that show you can go above and beyond basic job"
+        " expectations. See Examples General Ledger Accounts",
+        "Managed a $ [Amount] annual budget that grew [Number] % in [Number] years.",
+        "Excel in [areas of expertise]",
+        "Registered Nurse in [State] , License number [number] , [year]",
+        "Affiliations",
+        "Enter any professional organizations that you are involved in.",
+        "See Examples",
+    ]
+    text = extract((docs.RESUME_TEXT + "\n" + "\n".join(lines)).encode(), "resume.txt").text
+    assert text.endswith("\nAccomplishments\nGeneral Ledger Accounts\nAffiliations")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # Blanks the writer filled, and brackets that hold names.
+        "Answered an average of [80] calls per day.",
+        "Taught [World History] to diverse class of 30 students.",
+        "[MCP] (Microsoft) Vodafone Best Retailer (Vodafone)",
+        # A sentence of the writer's own beside the blank.
+        "Conducted analysis to address [issue] which led to [positive outcome]. Increased sales"
+        " by 17% over a two-year period.",
+        # The rest of a sentence begun on the line above.
+        "of discrepancy investigations by [Number]% by designing a more accurate system.",
+        # Two items the page ran into one line.
+        "Central Connecticut 2010 Bachelor of Arts : Accounting Member of [Club Name] Club",
+        "Information Technology[Number] GPA",
+        "Excel in [areas of expertise] Contract auditing",
+    ],
+)
+def test_a_line_with_words_of_the_writers_own_stays_whole(line: str):
+    text = extract((docs.RESUME_TEXT + "\n" + line).encode(), "resume.txt").text
+    assert text.endswith("\n" + line)
+
+
 def test_it_reads_html_text_and_drops_scripts_styles_and_noscript():
     result = extract(docs.html_resume(), "resume.html")
     assert result.kind == "html"
