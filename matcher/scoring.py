@@ -524,19 +524,20 @@ def combine(
     recomputed (re-weighting skips the work)."""
     used = normalise_weights(weights)
     step = level_step(weights)
-    intercept, parts = fused_parts(components, weights)
+    stored = (
+        {**components, "skills": _rounded(components.get("skills"))}
+        if rounded
+        else {k: _rounded(v) if isinstance(v, float | int) else v for k, v in components.items()}
+    )
+    # Scored from the values it stores, so the drawer's points, re-read from them, add up to
+    # it: against a role's spread of 0.0035 the fifth decimal alone moved a score by half a point.
+    intercept, parts = fused_parts(stored, weights)
     score = round(calibrated(intercept + sum(parts.values())), 1)
     must_met = not any(e.missing_must_have for e in evidence)
     return ScoreResult(
         score=score,
         tier=tier_for(score, must_haves_met=must_met),
-        components=(
-            {**components, "skills": _rounded(components.get("skills"))}
-            if rounded
-            else {
-                k: _rounded(v) if isinstance(v, float | int) else v for k, v in components.items()
-            }
-        ),
+        components=stored,
         evidence=evidence,
         weights={**used, "level": step},
     )
