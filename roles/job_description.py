@@ -60,7 +60,7 @@ _HEADING_OTHER = re.compile(
     r"(?:essential |key |main |your )?duties|essential functions|who we are|the job|"
     r"about (?:us|the role|the company|the job)|benefits|perks|what we offer|"
     r"what's in it for you|top reasons|detailed info|the role|overview|summary|salary|"
-    r"how to apply)"
+    r"(?:job|position|role) (?:summary|overview|purpose)|primary purpose|how to apply)"
     r"\b[^.]{0,40}:?\s*$",
     re.IGNORECASE,
 )
@@ -279,7 +279,7 @@ def sections_of(lines: list[str]) -> tuple[list[str], list[bool], int]:
         current = _section_of(line, current)
         if _is_heading(line):
             strict = current == REQUIRED and bool(_DEMANDING_HEADING.search(line))
-        if first_heading is None and index > 0 and (current != before or _is_heading(line)):
+        if first_heading is None and index > 0 and (current != before or _opens_section(line)):
             first_heading = index
         sections.append(current)
         demanded.append(strict and current == REQUIRED)
@@ -491,6 +491,13 @@ def _examples(text: str, hits: list[SkillHit]) -> tuple[set[int], list[tuple[int
 
 def _is_heading(line: str) -> bool:
     return _heading(line) is not None
+
+
+def _opens_section(line: str) -> bool:
+    """A heading, or a line led by one ("Job Summary - The chosen candidate will ..."): either
+    ends the employer's preamble, though only a heading alone changes the section."""
+    lead = _HEADING_LEAD.match(line.strip())
+    return _is_heading(line) or (lead is not None and _is_heading(lead.group(1)))
 
 
 def _line_start(text: str, offset: int) -> int:

@@ -111,6 +111,26 @@ def test_only_a_soft_skill_left_as_read_has_a_note():
     assert all(soft_skill_note(category=c, weight=1, must_have=False) for c in SOFT_CATEGORIES)
 
 
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "## Job Summary\nYou will run our Kubernetes clusters and tune Redis caches.",
+        "Job Summary - You will run our Kubernetes clusters and tune Redis caches.",
+        "Position overview: you will run our Kubernetes clusters and tune Redis caches.",
+    ],
+)
+def test_a_summary_of_the_job_is_about_the_job_not_the_employer(summary):
+    ad = f"Platform Engineer\n\n{summary}\n\nRequired Skills\n- Python\n"
+    skills = {s.name: s for s in extract_job_profile(ad, MATCHER).skills}
+    assert {"Kubernetes", "Redis", "Python"} <= set(skills)
+    assert not skills["Kubernetes"].must_have
+
+
+def test_the_employer_named_before_any_heading_is_still_context():
+    ad = "Platform Engineer\n\nA logistics company.\n\nJob Summary\nRun Kubernetes.\n"
+    assert {s.name for s in extract_job_profile(ad, MATCHER).skills} == {"Kubernetes"}
+
+
 def test_skills_in_a_bracket_of_examples_are_not_requirements_of_their_own():
     ad = (
         "Staff Accountant\n\nRequirements\n"
