@@ -74,11 +74,37 @@ _OPTIONAL_WORDS = re.compile(
     r"familiarity|exposure|advantage(?:ous)?|beneficial|optional|would be great)\b",
     re.IGNORECASE,
 )
-_YEARS = re.compile(
-    r"(?:at least|minimum(?: of)?|min\.?)?\s*(\d{1,2})\s*\+?\s*(?:-|to|\u2013)?\s*(?:\d{1,2})?\s*"
-    r"\+?\s*(?:years?|yrs?)['\u2019]?\b",
-    re.IGNORECASE,
+# A count of years as an ad writes it: "3", "two", "two (2)". Words up to twelve cover what ads
+# spell out ("Two years of experience with Python"); a larger count is written in figures.
+_NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+}
+_COUNT = r"(?:\d{1,2}|\b(?:" + "|".join(_NUMBER_WORDS) + r")\b)(?:\s*\(\d{1,2}\))?"
+# "5+ years", "3-5 years", "1-year", "two (2) years", "three to five yrs'".
+_YEARS_OF = (
+    r"(?P<years>" + _COUNT + r")\s*\+?\s*(?:(?:-|to|\u2013)\s*" + _COUNT + r")?"
+    r"\s*\+?\s*-?\s*(?:years?|yrs?)['\u2019]?\b"
 )
+_YEARS = re.compile(r"(?:at least|minimum(?: of)?|min\.?)?\s*" + _YEARS_OF, re.IGNORECASE)
+
+
+def _count_of(written: str) -> int:
+    """The number a count of years writes: "3", "two", "two (2)"."""
+    first = written.split("(")[0].strip().lower()
+    return int(first) if first.isdigit() else _NUMBER_WORDS[first]
+
+
 _SENTENCE = re.compile(r"[^.;\n]+")
 # A requirements heading that makes every item under it a must-have ("Must have", "Required
 # skills", "Minimum qualifications"); "What you'll need" or "Requirements" only opens the section.
@@ -512,7 +538,7 @@ def _sentence_around(line: str, col: int) -> str:
 
 
 def _years_for(sentence: str) -> int | None:
-    found = [int(m.group(1)) for m in _YEARS.finditer(sentence)]
+    found = [_count_of(m.group("years")) for m in _YEARS.finditer(sentence)]
     found = [y for y in found if 0 < y <= 20]
     return max(found) if found else None
 
@@ -661,18 +687,55 @@ def listed_skills(text: str, matcher: SkillMatcher) -> list[ListedSkill]:
 # Application Engineer", "Prior experience as a QA Engineer": a job the ad asks the candidate to
 # have held, with the years it asks, if it says. "such as" and "as well as" name examples, not a
 # job. Chosen by the leave-one-set-out evaluation (rounds six and thirteen, docs/scoring.md).
+# A job title's words: a full stop inside one (".Net", "Node.js") or after "Sr" is no sentence's
+# end, and a slash inside a word ("UX/UI Designer") joins no alternatives.
+_TITLE_WORDS = r"(?:[^\W\d_]|\.(?=\w))(?:[^,;:.()\[\]/]|\.(?=\w)|(?<=\b[sj]r)\.|(?<=\w)/(?=\w))*?"
+_TITLE_END = (
+    r"(?=\s+(?:or|and|&|with|in|at|for|to|who|within|on|is|are|required|preferred|desired|"
+    r"role|position|must|should|will|would|experience)\b|\s*(?:[,;:()\[\]!]|(?<!\w)/|/(?!\w))"
+    r"|(?<!\b[sj]r)\s*\.(?!\w)|\s*$)"
+)
 _ASK = re.compile(
-    r"(?:\b(?P<years>\d{1,2})(?:\s*(?:-|\u2013|to)\s*\d{1,2})?\s*\+?\s*(?:years?|yrs?)\b"
-    r"|\bexperience\b|\bworking\b|\bworked\b)"
+    r"(?:\b" + _YEARS_OF + r"|\bexperience\b|\bworking\b|\bworked\b)"
     r"[^.;:]*?(?<!\bsuch)(?<!\bwell)\s+as\s+(?:an?\s+|the\s+)?"
-    r"(?P<title>[^\W\d_][^,;:.()\[\]/]*?)"
-    r"(?=\s+(?:or|and|with|in|at|for|to|who|within|on|is|are|required|preferred|desired|"
-    r"role|position|must|should|will|would|experience)\b|\s*[,;:.()\[\]/!]|\s*$)",
+    r"(?P<title>" + _TITLE_WORDS + r")" + _TITLE_END,
+    re.IGNORECASE,
+)
+# "Bus and truck mechanic", "Licensed practical and licensed vocational nurse": many job titles
+# join two trades with "and", so the title goes on past it, unless what follows is no job's
+# name: a count ("and 2 years as ..."), an article or a demand ("and a valid licence", "and
+# strong Excel skills").
+_AND_MORE = re.compile(
+    r"\s+(?:and|&)\s+(?!(?:a|an|the|at|least|minimum|more|over|\d+|"
+    + "|".join(_NUMBER_WORDS)
+    + r"|as|be|is|has|have|must|should|can|also|able|ability|possess\w*|prior|previous|"
+    r"proven|demonstrated|strong|solid|excellent|good|great|familiarity|knowledge|"
+    r"understanding|experience|expertise|proficiency|skills?|working|worked|other|related|"
+    r"similar|equivalent|any|some|another|additional|involved|providing)\b)"
+    r"(?P<more>" + _TITLE_WORDS + r")" + _TITLE_END,
+    re.IGNORECASE,
+)
+_NOT_A_JOB = re.compile(
+    r"\b(?:skills?|knowledge|experience|expertise|abilit(?:y|ies)|proficiency|background|"
+    r"understanding)$",
     re.IGNORECASE,
 )
 MAX_ASK_WORDS = 6
 MAX_ASK_CHARS = 60
 MAX_ASKS = 8
+
+
+def _asked_title(line: str, ask: re.Match[str]) -> str:
+    """The job an ask names, on past each "and" that joins another trade to it while the title
+    stays short enough to be one."""
+    title, end = ask.group("title").strip(), ask.end("title")
+    while more := _AND_MORE.match(line, end):
+        joined = line[ask.start("title") : more.end("more")].strip()
+        too_long = len(tokens(joined)) > MAX_ASK_WORDS or len(joined) > MAX_ASK_CHARS
+        if too_long or _NOT_A_JOB.search(joined):
+            break
+        title, end = joined, more.end("more")
+    return title
 
 
 def asked_experience(text: str) -> list[ListedSkill]:
@@ -685,14 +748,14 @@ def asked_experience(text: str) -> list[ListedSkill]:
     found: dict[tuple[str, ...], ListedSkill] = {}
     for line, section in requirement_lines(text):
         for m in _ASK.finditer(line):
-            title = m.group("title").strip()
+            title = _asked_title(line, m)
             words = tuple(tokens(title))
             if not words or len(words) > MAX_ASK_WORDS or len(title) > MAX_ASK_CHARS:
                 continue
             if words in found:
                 continue
             weight = LISTED_REQUIRED_WEIGHT if section == REQUIRED else LISTED_OPTIONAL_WEIGHT
-            years = int(m.group("years")) if m.group("years") else None
+            years = _count_of(m.group("years")) if m.group("years") else None
             found[words] = ListedSkill(-(101 + len(found)), title, weight, years or None)
         if len(found) >= MAX_ASKS:
             break

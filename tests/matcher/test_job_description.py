@@ -8,6 +8,7 @@ from matcher import ranking
 from matcher.services.matches import role_snapshot
 from roles.job_description import (
     SOFT_CATEGORIES,
+    asked_experience,
     extract_job_profile,
     reflow,
     role_create_from_job_description,
@@ -129,6 +130,48 @@ def test_a_summary_of_the_job_is_about_the_job_not_the_employer(summary):
 def test_the_employer_named_before_any_heading_is_still_context():
     ad = "Platform Engineer\n\nA logistics company.\n\nJob Summary\nRun Kubernetes.\n"
     assert {s.name for s in extract_job_profile(ad, MATCHER).skills} == {"Kubernetes"}
+
+
+@pytest.mark.parametrize(
+    ("item", "asked"),
+    [
+        ("1 year of experience as a Bus and truck mechanic", [("Bus and truck mechanic", 1)]),
+        (
+            "4 years as a Licensed practical and licensed vocational nurse",
+            [("Licensed practical and licensed vocational nurse", 4)],
+        ),
+        ("3 years of experience as a C# .Net Developer", [("C# .Net Developer", 3)]),
+        ("2 years as a Sr. Payroll Clerk or similar", [("Sr. Payroll Clerk", 2)]),
+        ("Five years working as a UX/UI Designer", [("UX/UI Designer", 5)]),
+        ("Minimum of 1-year experience as a Line Cook", [("Line Cook", 1)]),
+        ("two (2) years as a Dental Assistant", [("Dental Assistant", 2)]),
+        # What follows "and" is a second ask or a demand, not more of the job's name.
+        ("3 years as a Baker and 2 years as a Pastry Chef", [("Baker", 3), ("Pastry Chef", 2)]),
+        ("Experience as a cashier and strong customer service skills", [("cashier", None)]),
+        ("Experience as a cashier and customer service skills", [("cashier", None)]),
+        ("4 years as a Cook and a valid food handler card", [("Cook", 4)]),
+    ],
+)
+def test_an_asked_job_is_read_whole_with_its_years_however_written(item, asked):
+    ad = f"Kitchen Lead\n\nRequirements\n- {item}\n"
+    assert [(s.name, s.min_years) for s in asked_experience(ad)] == asked
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        "Two years of experience with Python",
+        "At least two (2) years of Python",
+        "2-years of Python in production",
+        "Minimum of two-year Python experience",
+    ],
+)
+def test_years_written_in_words_or_with_a_hyphen_are_a_minimum(item):
+    ad = f"Backend Developer\n\nRequirements\n- {item}\n- Docker\n"
+    skills = {s.name: s for s in extract_job_profile(ad, MATCHER).skills}
+    assert skills["Python"].min_years == 2
+    assert skills["Python"].must_have
+    assert skills["Docker"].min_years is None
 
 
 def test_skills_in_a_bracket_of_examples_are_not_requirements_of_their_own():
