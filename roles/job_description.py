@@ -186,8 +186,14 @@ class JobProfile:
 
 
 # An item of a list: a bullet, dash, star or number, a space, then the item ("**Requirements**"
-# is bold, not an item).
-_LIST_ITEM = re.compile(r"^\s*(?:[-\u2022*\u00b7\u2013]|\d{1,2}[.)])\s+(\S.*)$")
+# is bold, not an item). Pasted lists often drop the space ("-Active Learning", "\u2022Python",
+# "\u2022-Manual Testing"); without it a dash or star opens an item only before a capital, so a
+# negative number ("-5 C") or the end of a word broken at its hyphen ("-based") is no item, nor
+# is a line in bold or italics ("**Job Title**", "*Remote*").
+_LIST_ITEM = re.compile(
+    r"^\s*(?:(?:[-\u2022*\u00b7\u2013]|\d{1,2}[.)])\s+|[\u2022\u00b7]-?(?=\S)|[-\u2013](?=[A-Z])"
+    r"|\*(?=[A-Z])(?!.*\*\s*$))(\S.*)$"
+)
 
 
 def _heading(line: str) -> tuple[str, str] | None:

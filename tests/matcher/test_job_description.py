@@ -10,6 +10,7 @@ from roles.job_description import (
     SOFT_CATEGORIES,
     asked_experience,
     extract_job_profile,
+    listed_skills,
     reflow,
     role_create_from_job_description,
     soft_skill_note,
@@ -381,6 +382,45 @@ def test_an_item_of_a_list_that_starts_like_a_heading_stays_in_its_list():
     assert skills["Kubernetes"].weight <= 2
     assert skills["Redis"].weight <= 2
     assert skills["Docker"].weight > skills["Kubernetes"].weight
+
+
+def test_a_list_item_needs_no_space_after_its_dash_or_bullet():
+    ad = "\n".join(
+        [
+            "Maths Tutor",
+            "",
+            "Required Skills",
+            "-Mathematics",
+            "-Active Learning",
+            "\u2022Lesson planning",
+            "\u2022-Exam marking",
+            "*Classroom management",
+            "-Experience with Python",
+            "",
+            "Nice to have",
+            "- Kubernetes",
+        ]
+    )
+    listed = {s.name for s in listed_skills(ad, MATCHER)}
+    assert listed == {
+        "Mathematics",
+        "Active Learning",
+        "Lesson planning",
+        "Exam marking",
+        "Classroom management",
+    }
+    # "-Experience with Python" is an item of the list, not a heading ("Experience") ending it.
+    skills = {s.name: s for s in extract_job_profile(ad, MATCHER).skills}
+    assert skills["Python"].must_have
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["-5 C in the cold store", "-based reporting for the board", "**Job Title**", "*Remote*"],
+)
+def test_a_negative_number_a_broken_word_or_bold_text_is_no_list_item(line):
+    ad = f"Store Clerk\n\nRequirements\n{line}\n"
+    assert listed_skills(ad, MATCHER) == []
 
 
 def test_numbered_and_bulleted_headings_still_open_their_sections():
