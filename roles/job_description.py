@@ -761,7 +761,13 @@ def asked_experience(text: str) -> list[ListedSkill]:
             if words in found:
                 continue
             weight = LISTED_REQUIRED_WEIGHT if section == REQUIRED else LISTED_OPTIONAL_WEIGHT
-            years = _count_of(m.group("years")) if m.group("years") else None
+            # "Prior experience of 4 years as a Mason": the ask opens at "experience", its
+            # years come after.
+            years = (
+                _count_of(m.group("years"))
+                if m.group("years")
+                else _years_for(line[m.start() : m.start("title")])
+            )
             found[words] = ListedSkill(-(101 + len(found)), title, weight, years or None)
         if len(found) >= MAX_ASKS:
             break

@@ -146,6 +146,8 @@ def test_the_employer_named_before_any_heading_is_still_context():
         ("Five years working as a UX/UI Designer", [("UX/UI Designer", 5)]),
         ("Minimum of 1-year experience as a Line Cook", [("Line Cook", 1)]),
         ("two (2) years as a Dental Assistant", [("Dental Assistant", 2)]),
+        ("Prior experience of 4 years as a Stone Mason", [("Stone Mason", 4)]),
+        ("Proven work experience (minimum 5 years) as a bus driver", [("bus driver", 5)]),
         # What follows "and" is a second ask or a demand, not more of the job's name.
         ("3 years as a Baker and 2 years as a Pastry Chef", [("Baker", 3), ("Pastry Chef", 2)]),
         ("Experience as a cashier and strong customer service skills", [("cashier", None)]),
