@@ -612,29 +612,75 @@ _NOT_A_SKILL = re.compile(r"\d|\byears?\b|\bor\b|/", re.IGNORECASE)
 # How well or how much of a skill an item asks for, before the skill itself: "Advanced knowledge
 # of Soil Chemistry", "Proficient in Visio", "Ability to read blueprints". A resume names the
 # skill ("Soil chemistry: nutrient analysis"), seldom the ad's praise of it, so the skill is
-# what is looked for and what the drawer's chips show.
+# what is looked for and what the drawer's chips show: a praise word that is no stop word
+# ("solid", "proven", "applied") left in the name made a resume that names the skill miss it.
+_PRAISE = (
+    r"strong|solid|proven|excellent|exceptional|outstanding|superior|superb|extensive|in-depth|"
+    r"thorough|good|great|competent|demonstrated|comprehensive|prior|previous|effective|"
+    r"efficient"
+)
+# A level of command that may also begin a skill's own name ("Advanced Cardiac Life Support",
+# "Applied Mathematics", "Basic Life Support"): dropped only before "knowledge of", "skills"...
+_LEVEL = (
+    r"advanced|basic|intermediate|working|practical|hands-on|applied|general|broad|deep|expert|"
+    r"fundamental|profound(?:ed)?|high[- ]level|professional|work|relevant|sound"
+)
+_COMMAND = (
+    r"knowledge|understanding|experience|expertise|proficiency|familiarity|mastery|command|"
+    r"background|grasp|record|track record|skills?|abilit(?:y|ies)|capabilit(?:y|ies)|"
+    r"competence|competenc(?:y|ies)|know-how"
+)
+# What an item says before the skill that is not the skill: an article, "various", a demand
+# ("Must have"), the use of it ("Using Business Objects", "Proficient use of Visio").
+_SKILL_LEAD = re.compile(
+    r"^(?:(?:an?|the|various|a variety of|(?:must|should) (?:have|possess|know)|"
+    r"(?:the |proficient )?(?:use|usage) of|using|utili[sz]ing)\s+)+(?=\w)",
+    re.IGNORECASE,
+)
 _SKILL_QUALIFIER = re.compile(
-    r"^(?:(?:an?|the|very|highly)\s+)?"
-    r"(?:(?:strong|solid|proven|advanced|basic|good|excellent|exceptional|outstanding|"
-    r"extensive|in-depth|deep|sound|thorough|working|practical|hands-on|demonstrated|"
-    r"comprehensive|broad|general|expert|profound(?:ed)?|fundamental|intermediate)\s+)*"
-    r"(?:(?:knowledge|understanding|experience|expertise|proficiency|familiarity|mastery|"
-    r"command|background|grasp|record|track record|skills?|abilit(?:y|ies)|capabilit(?:y|ies)|"
-    r"competence|competency)\s+(?:of|in|with|on|at|to|about)|"
+    r"^(?:(?:very|highly)\s+)?"
+    r"(?:(?:" + _PRAISE + r"|" + _LEVEL + r")\s+)*"
+    r"(?:(?:" + _COMMAND + r")\s+(?:of|in|with|on|at|to|about|over)|"
+    r"(?:high\s+)?(?:level|degree)\s+of|"
     r"(?:proficient|skilled|experienced|expert|versed|well[- ]versed|fluent|familiar|"
-    r"competent|knowledgeable|adept|able)\s+(?:in|with|at|on|to|about))\s+(?=\w)",
+    r"competent|knowledgeable|adept|able|good|excellent|exceptional|effective|efficient)"
+    r"\s+(?:in|with|at|on|to|about))\s+(?=\w)",
+    re.IGNORECASE,
+)
+# Each strip leaves a name, never its joint: "Basic to advanced computer knowledge" stays.
+_NAME_NEXT = r"(?!(?:to|of|in|and|or)\b)(?=\w)"
+_SKILL_PRAISE = re.compile(
+    r"^(?:(?:very|highly)\s+)?(?:(?:" + _PRAISE + r")\s+)+" + _NAME_NEXT, re.IGNORECASE
+)
+# "High-Level Clinical Skills", "Basic Computer Skills": the level is the command's.
+_SKILL_LEVEL = re.compile(
+    r"^(?:(?:" + _LEVEL + r")\s+)+" + _NAME_NEXT + r"(?=.*\s(?:" + _COMMAND + r")$)",
     re.IGNORECASE,
 )
 _SKILL_SUFFIX = re.compile(r"\s+(?:abilit(?:y|ies)|capabilit(?:y|ies))$", re.IGNORECASE)
+# "Cisco routing experience": what is asked of a skill named in two words or more.
+_COMMAND_SUFFIX = re.compile(
+    r"^(\S+\s+\S.*?)\s+(?:experience|expertise|background|proficiency|know-how)$", re.IGNORECASE
+)
 
 
 def skill_of_item(phrase: str) -> str:
     """The skill a requirement item names, without the level or kind of command it asks for:
     "Advanced knowledge of Soil Chemistry" is "Soil Chemistry", "Coordination abilities" is
-    "Coordination". An item that is all qualifier keeps its words."""
-    skill = _SKILL_SUFFIX.sub("", _SKILL_QUALIFIER.sub("", phrase, count=1)).strip()
-    if not tokens(skill):
-        return phrase
+    "Coordination", "Must have Cisco routing experience" is "Cisco routing". An item that is
+    all qualifier keeps its words."""
+    skill = phrase
+    for pattern, rest in (
+        (_SKILL_LEAD, ""),
+        (_SKILL_QUALIFIER, ""),
+        (_SKILL_PRAISE, ""),
+        (_SKILL_LEVEL, ""),
+        (_SKILL_SUFFIX, ""),
+        (_COMMAND_SUFFIX, r"\1"),
+    ):
+        shorter = pattern.sub(rest, skill, count=1).strip()
+        if tokens(shorter):
+            skill = shorter
     if skill != phrase and skill[:2].islower():  # a chip, not "iOS" or "eBay"
         skill = skill[0].upper() + skill[1:]
     return skill

@@ -205,8 +205,23 @@ def test_scattered_words_do_not_make_a_listed_skill_found_and_a_wrapped_one_quot
         ("Coordination abilities", "Coordination"),
         ("Ability to read blueprints", "Read blueprints"),
         ("Manual dexterity", "Manual dexterity"),
-        ("Strong persuasiveness", "Strong persuasiveness"),  # no skill named apart from it
-        ("Excellent level of computer proficiency", "Excellent level of computer proficiency"),
+        ("Strong persuasiveness", "Persuasiveness"),
+        ("Excellent level of computer proficiency", "Computer proficiency"),
+        # Praise that is no stop word made a resume naming the skill miss it.
+        ("Proven work experience in JSP", "JSP"),
+        ("High-Level Clinical Skills", "Clinical Skills"),
+        ("Applied Knowledge in Genetics", "Genetics"),
+        ("Solid document image management", "Document image management"),
+        ("Competent abilities in proposing copies", "Proposing copies"),
+        ("Using Business Objects", "Business Objects"),
+        ("Must have Cisco routing experience", "Cisco routing"),
+        ("Various storage systems", "Storage systems"),
+        # A level that begins the skill's own name, or a command that is half of it, stays.
+        ("Basic Life Support", "Basic Life Support"),
+        ("Applied Mathematics", "Applied Mathematics"),
+        ("User experience", "User experience"),
+        ("Basic to advanced computer knowledge", "Basic to advanced computer knowledge"),
+        ("Strong", "Strong"),  # all praise: nothing else to name
     ],
 )
 def test_a_listed_item_is_read_for_the_skill_it_names_not_the_command_it_asks(item, skill):
