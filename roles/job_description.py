@@ -660,7 +660,8 @@ _SKILL_LEVEL = re.compile(
 _SKILL_SUFFIX = re.compile(r"\s+(?:abilit(?:y|ies)|capabilit(?:y|ies))$", re.IGNORECASE)
 # "Cisco routing experience": what is asked of a skill named in two words or more.
 _COMMAND_SUFFIX = re.compile(
-    r"^(\S+\s+\S.*?)\s+(?:experience|expertise|background|proficiency|know-how)$", re.IGNORECASE
+    r"^(\S+\s+\S.*?)\s+(?:(?:and|&)\s+)?(?:experience|expertise|background|proficiency|know-how)$",
+    re.IGNORECASE,
 )
 
 
@@ -673,6 +674,7 @@ def skill_of_item(phrase: str) -> str:
     for pattern, rest in (
         (_SKILL_LEAD, ""),
         (_SKILL_QUALIFIER, ""),
+        (_SKILL_LEAD, ""),  # "Proficiency in using Visio"
         (_SKILL_PRAISE, ""),
         (_SKILL_LEVEL, ""),
         (_SKILL_SUFFIX, ""),

@@ -216,6 +216,9 @@ def test_scattered_words_do_not_make_a_listed_skill_found_and_a_wrapped_one_quot
         ("Using Business Objects", "Business Objects"),
         ("Must have Cisco routing experience", "Cisco routing"),
         ("Various storage systems", "Storage systems"),
+        ("Proficiency in using Visio", "Visio"),
+        ("Knowledge of the automotive industry", "Automotive industry"),
+        ("Customer service and expertise", "Customer service"),
         # A level that begins the skill's own name, or a command that is half of it, stays.
         ("Basic Life Support", "Basic Life Support"),
         ("Applied Mathematics", "Applied Mathematics"),
