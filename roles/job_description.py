@@ -634,13 +634,14 @@ _COMMAND = (
 # ("Must have"), the use of it ("Using Business Objects", "Proficient use of Visio").
 _SKILL_LEAD = re.compile(
     r"^(?:(?:an?|the|various|a variety of|(?:must|should) (?:have|possess|know)|"
-    r"(?:the |proficient )?(?:use|usage) of|using|utili[sz]ing)\s+)+(?=\w)",
+    r"(?:the |proficient )?(?:use|usage) of|using|utili[sz]ing|working with)\s+)+(?=\w)",
     re.IGNORECASE,
 )
 _SKILL_QUALIFIER = re.compile(
     r"^(?:(?:very|highly)\s+)?"
     r"(?:(?:" + _PRAISE + r"|" + _LEVEL + r")\s+)*"
-    r"(?:(?:" + _COMMAND + r")\s+(?:of|in|with|on|at|to|about|over)|"
+    r"(?:(?:" + _COMMAND + r")(?:\s+(?:and|&)\s+(?:" + _COMMAND + r"))?"
+    r"(?:\s+working)?\s+(?:of|in|with|on|at|to|about|over)|"
     r"(?:high\s+)?(?:level|degree)\s+of|"
     r"(?:proficient|skilled|experienced|expert|versed|well[- ]versed|fluent|familiar|"
     r"competent|knowledgeable|adept|able|good|excellent|exceptional|effective|efficient)"
@@ -706,6 +707,23 @@ class ListedSkill:
     min_years: int | None = None  # the years an ad asks of a job it names (`asked_experience`)
 
 
+_COMMAND_WORD = re.compile(r"(?:" + _COMMAND + r")", re.IGNORECASE)
+# A word that qualifies a head ("medical", "technical", "diagnostic", "veterinary"), not one.
+_MODIFIER = re.compile(r"(?:al|ic|ary|ive)$", re.IGNORECASE)
+
+
+def _says_too_little(phrase: str, words: tuple[str, ...]) -> bool:
+    """Whether a skill's name keeps too little once its stop words go for a resume's line to
+    show it: the scorer looks for `words` (`roles.words.tokens`), so "Work under pressure"
+    was found in "Adjust machine pressure gauges" and "Medical knowledge" in any line saying
+    "medical". Either most of its words are stop words (the kind of command asked, "skills",
+    "knowledge", is not counted), or all that is left is a lone modifier."""
+    named = [w for w in phrase.split() if re.search(r"\w", w) and not _COMMAND_WORD.fullmatch(w)]
+    if 2 * len(words) < len(named):
+        return True
+    return len(words) == 1 and len(phrase.split()) > 1 and bool(_MODIFIER.search(words[0]))
+
+
 def listed_skills(text: str, matcher: SkillMatcher) -> list[ListedSkill]:
     """The skills an ad lists under a requirements or nice-to-have heading that the taxonomy
     (`matcher`) does not know: each list item's lead before a colon or dash, or the whole item
@@ -726,6 +744,8 @@ def listed_skills(text: str, matcher: SkillMatcher) -> list[ListedSkill]:
         phrase = skill_of_item(item_text)
         words = tuple(tokens(phrase))
         if not words or len(words) > MAX_LISTED_WORDS or len(phrase) > MAX_LISTED_CHARS:
+            continue
+        if _says_too_little(phrase, words):
             continue
         # The taxonomy's search last: it is the costly test, and a sentence never needs it.
         if words in found or matcher.find(item_text):

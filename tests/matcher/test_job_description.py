@@ -18,6 +18,7 @@ from roles.job_description import (
 from roles.models import Role
 from roles.selectors import skill_matcher
 from roles.taxonomy import SkillMatcher
+from roles.words import tokens
 from tests.roles.factories import skill
 
 MATCHER = SkillMatcher(
@@ -423,6 +424,27 @@ def test_a_list_item_needs_no_space_after_its_dash_or_bullet():
 def test_a_negative_number_a_broken_word_or_bold_text_is_no_list_item(line):
     ad = f"Store Clerk\n\nRequirements\n{line}\n"
     assert listed_skills(ad, MATCHER) == []
+
+
+def test_a_listed_skill_that_stop_words_would_empty_of_its_meaning_is_not_listed():
+    ad = "\n".join(
+        [
+            "Machine Operator",
+            "",
+            "Required Skills",
+            "- Work under Pressure",  # looked for as "pressure": found in "pressure gauges"
+            "- Medical Knowledge and expertise",  # as "medical": any line saying "medical"
+            "- Clinical Skills",
+            "- Sewing skills",
+            "- Experience working with Sqoop",
+            "- Blueprint reading",
+        ]
+    )
+    listed = [s.name for s in listed_skills(ad, MATCHER)]
+    assert listed == ["Sewing skills", "Sqoop", "Blueprint reading"]
+    # No skill the ad lists is "found" on a line about gauges.
+    gauges = ranking.word_lines(["Adjusted machine pressure gauges daily"])
+    assert all(ranking.listed_span(tuple(tokens(name)), gauges) is None for name in listed)
 
 
 def test_numbered_and_bulleted_headings_still_open_their_sections():
