@@ -114,8 +114,8 @@ _DEMANDING_HEADING = re.compile(r"\b(must|required|essential|mandatory|minimum)\
 LONG_LINE = 300
 _INLINE_HEADING = re.compile(
     # A capitalised heading inside a paragraph, matched whole so that "Essential Duties and
-    # Responsibilities" or "Minimum Required Skills" is never cut in two.
-    r"(?<=\S)\s+(?=[A-Z])(?i:(?:essential |key )?(?:duties|responsibilities)"
+    # Responsibilities" or "Minimum Required Skills" is never cut in two, at the line's start too.
+    r"(?:(?<=\S)\s+|^)(?=[A-Z])(?i:(?:essential |key )?(?:duties|responsibilities)"
     r"(?: and responsibilities)?|(?:basic |preferred |minimum )?qualifications|requirements|"
     r"minimum (?:required )?skills|required (?:skills|experience)|skills required[^.:]{0,30}|"
     r"what you(?:'ll| will)? (?:need|bring|be doing|do)[^.:]{0,30}|must[- ]haves?|"
@@ -225,7 +225,13 @@ def _section_of(line: str, current: str) -> str:
     return heading[0] if heading else current
 
 
+MAX_LABELLED_TITLE = 150
 _TITLE_LABEL = re.compile(r"^(?:job\s+title|title|position|role)\s*:?$", re.IGNORECASE)
+# "Job Title: Staff Lead", "Job title - Cook", "Position: Buyer".
+_TITLE_PREFIX = re.compile(
+    r"^(?:job\s+title|title|position(?:\s+title)?|role)(?:\s*:\s*|\s+[-\u2013\u2014]\s+)(?=\S)",
+    re.IGNORECASE,
+)
 
 
 # A requisition or reference code after the title: "(#911-MH2444)", "(Req 12345)", "- Job ID:
@@ -245,17 +251,52 @@ def title_without_codes(title: str) -> str:
     return stripped or title
 
 
+def _bare_heading(text: str) -> bool:
+    """A heading and nothing else ("Requirements", "Minimum Required Skills:"), not a title
+    that starts like one ("Experience Designer", "Benefits Analyst")."""
+    text = text.strip()
+    heading = _heading(text)
+    if heading is None:
+        return False
+    if text.endswith(":"):
+        return True
+    words = heading[1]
+    for pattern in (_HEADING_OPTIONAL, _HEADING_REQUIRED, _HEADING_OTHER):
+        found = pattern.match(words)
+        if found and not words[found.end(1) :].strip(" :*#"):
+            return True
+    return False
+
+
 def _guess_title(lines: list[str]) -> str:
+    """The ad's title: its first short line, without a label ("Job title - Cook") or bullet.
+    An ad that opens with a heading ("Minimum Required Skills: Java, ...", "Primary Purpose:
+    ..."), or reaches one before any short line, has no title line: a heading or its first
+    item would head the recruiter's match and be compared with the candidates' titles."""
+    seen = labelled = False
     for line in lines[:5]:
         text = line.strip().strip("#*").strip()
+        item = _LIST_ITEM.match(text)
+        text = item.group(1).strip() if item else text
         # A heading that only says "Job title" (a Markdown ad: "## Job title") labels the line
         # below it.
-        if _TITLE_LABEL.match(text):
+        if not text or _TITLE_LABEL.match(text):
+            labelled = labelled or bool(text)
             continue
-        if text and len(text) <= 80 and not text.endswith("."):
-            return title_without_codes(
-                text.removeprefix("Job title:").removeprefix("Title:").strip()
-            )
+        unlabelled = _TITLE_PREFIX.sub("", text).strip("#* ")
+        labelled, text = labelled or unlabelled != text, unlabelled
+        lead = _HEADING_LEAD.match(text)
+        if _bare_heading(text) or (lead and _bare_heading(lead.group(1))):
+            break
+        if seen and _is_heading(text):
+            break
+        seen = True
+        # A labelled title is the title, though it ends with a full stop or runs long
+        # ("Cutting - punching - and press machine setters - operators - and tenders - ...").
+        if labelled:
+            text = text.rstrip(".")
+        if len(text) <= (MAX_LABELLED_TITLE if labelled else 80) and not text.endswith("."):
+            return title_without_codes(text)
     return "Custom role"
 
 
@@ -311,7 +352,9 @@ def sections_of(lines: list[str]) -> tuple[list[str], list[bool], int]:
         current = _section_of(line, current)
         if _is_heading(line):
             strict = current == REQUIRED and bool(_DEMANDING_HEADING.search(line))
-        if first_heading is None and index > 0 and (current != before or _opens_section(line)):
+        # The first line is the title, unless it is a heading alone ("Minimum Required Skills").
+        opens = index > 0 or _bare_heading(line)
+        if first_heading is None and opens and (current != before or _opens_section(line)):
             first_heading = index
         sections.append(current)
         demanded.append(strict and current == REQUIRED)

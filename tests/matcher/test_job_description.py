@@ -260,6 +260,50 @@ def test_a_heading_that_only_says_job_title_labels_the_line_below():
 
 
 @pytest.mark.parametrize(
+    ("opening", "title"),
+    [
+        ("Job Title: Staff Lead", "Staff Lead"),
+        ("Job title - Cook", "Cook"),
+        ("## Job Title\n- Financial Analyst (Excel Expert)", "Financial Analyst (Excel Expert)"),
+        ("**Job Title:** Installation Representative", "Installation Representative"),
+        ("- Job title: Systems Engineering Manager", "Systems Engineering Manager"),
+        (
+            "Job Title\nCutting - punching - and press machine setters - operators - and "
+            "tenders - metal and plastic.",
+            "Cutting - punching - and press machine setters - operators - and tenders - metal "
+            "and plastic",
+        ),
+        # A title that starts like a heading is still a title.
+        ("Experience Designer", "Experience Designer"),
+        ("Benefits Analyst - Remote", "Benefits Analyst - Remote"),
+        # An ad with no title line: neither a heading nor the first line under it is one.
+        ("Skills required for the position:\nPython, Docker", "Custom role"),
+        ("We build parcel software.\nSkills required for the position\n- Docker", "Custom role"),
+        ("Primary Purpose: Development of our parcel software", "Custom role"),
+    ],
+)
+def test_the_title_is_read_without_its_label_and_never_from_a_heading(opening, title):
+    ad = f"{opening}\n\nRequirements\n- Python\n"
+    assert extract_job_profile(ad, MATCHER).title == title
+
+
+def test_a_one_paragraph_ad_that_opens_with_its_requirements_has_no_title_but_its_skills():
+    ad = (
+        "Minimum Required Skills: Python, Docker, Redis If you are a developer with experience, "
+        "please read on! What You Will Be Doing We are seeking a candidate to augment our "
+        "existing staff. The selected candidate will take part in every phase of the software "
+        "life cycle as an on-site member of our team in the Aberdeen facility and will work on "
+        "parcel tracking."
+    )
+    assert reflow(ad).splitlines()[0] == "Minimum Required Skills"
+    profile = extract_job_profile(ad, MATCHER)
+    assert profile.title == "Custom role"
+    skills = {s.name: s for s in profile.skills}
+    assert skills["Python"].must_have
+    assert skills["Redis"].must_have
+
+
+@pytest.mark.parametrize(
     ("first_line", "title"),
     [
         (
