@@ -199,9 +199,9 @@ _LIST_ITEM = re.compile(
 def _heading(line: str) -> tuple[str, str] | None:
     """The section a heading line opens and the heading's words, or None for a line that is not
     a heading. A numbered or bulleted line is one only when it is the heading's words alone
-    ("2. Requirements", "- Nice to have") or ends with a colon: "- Experience with Workday"
-    under "Nice to have" is an item of that list, and read as a heading ("Experience") it
-    turned the rest of the list into requirements."""
+    ("2. Requirements", "- Nice to have", but not "- Bonus", a perk) or ends with a colon:
+    "- Experience with Workday" under "Nice to have" is an item of that list, and read as a
+    heading ("Experience") it turned the rest of the list into requirements."""
     stripped = line.strip()
     if not stripped or len(stripped) > 70:
         return None
@@ -215,7 +215,10 @@ def _heading(line: str) -> tuple[str, str] | None:
         found = pattern.match(words)
         if found is None:
             continue
-        if not item or words.endswith(":") or not words[found.end(1) :].strip(" :*"):
+        if not item or words.endswith(":"):
+            return kind, words
+        # "- Bonus" in a list is a perk ("- Dental", "- Bonus", "- 401k"), not "Bonus points".
+        if not words[found.end(1) :].strip(" :*") and found.group(1).lower() != "bonus":
             return kind, words
     return None
 
@@ -832,9 +835,11 @@ _AND_MORE = re.compile(
     r"(?P<more>" + _TITLE_WORDS + r")" + _TITLE_END,
     re.IGNORECASE,
 )
+# What follows "as" that names no job: "Oracle as secondary skills", "Spanish as an added
+# advantage", "as well as ...", "as one of ...".
 _NOT_A_JOB = re.compile(
     r"\b(?:skills?|knowledge|experience|expertise|abilit(?:y|ies)|proficiency|background|"
-    r"understanding)$",
+    r"understanding|advantage|function|tools?|area)$|^(?:well|one|and|in|part)\b",
     re.IGNORECASE,
 )
 MAX_ASK_WORDS = 6
@@ -866,6 +871,8 @@ def asked_experience(text: str) -> list[ListedSkill]:
     for line, section in requirement_lines(text):
         for m in _ASK.finditer(line):
             title = _asked_title(line, m)
+            if _NOT_A_JOB.search(title):
+                continue
             words = tuple(tokens(title))
             if not words or len(words) > MAX_ASK_WORDS or len(title) > MAX_ASK_CHARS:
                 continue

@@ -512,6 +512,38 @@ def test_numbered_and_bulleted_headings_still_open_their_sections():
     assert skills["Redis"].weight <= 2
 
 
+def test_a_bonus_in_a_list_of_perks_opens_no_nice_to_have_section():
+    ad = "\n".join(
+        [
+            "Backend Developer",
+            "",
+            "Requirements",
+            "- Python",
+            "",
+            "What's in it for you",
+            "- Dental",
+            "- Bonus",
+            "- Not a fit for this position?",
+            "- All rights reserved.",
+        ]
+    )
+    # Read as "Bonus points", it made the legal footer below it nice-to-have skills.
+    assert listed_skills(ad, MATCHER) == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Experience with C#, Elastic Search, and Oracle as secondary skills",
+        "Experience with Spanish as an added advantage",
+        "Worked with Salesforce as well as HubSpot",
+        "5 years of experience as one of the leads",
+    ],
+)
+def test_what_follows_as_is_no_asked_job_when_it_names_none(line):
+    assert asked_experience(f"Developer\n\nPreferred Qualifications\n- {line}\n") == []
+
+
 def test_it_creates_an_editable_role_private_to_the_organisation(alice_org, charlie_org):
     for name in ("Python", "Django", "Docker", "Kubernetes"):
         skill(name)
