@@ -91,12 +91,14 @@ _NUMBER_WORDS = {
     "twelve": 12,
 }
 _COUNT = r"(?:\d{1,2}|\b(?:" + "|".join(_NUMBER_WORDS) + r")\b)(?:\s*\(\d{1,2}\))?"
-# "5+ years", "3-5 years", "1-year", "two (2) years", "three to five yrs'".
+# "5+ years", "3-5 years", "1-year", "two (2) years", "three to five yrs'". Never two runs of
+# spaces in a row that may split one run between them: a digit before a column of spaces in a
+# pasted spreadsheet took seconds to refuse.
 _YEARS_OF = (
-    r"(?P<years>" + _COUNT + r")\s*\+?\s*(?:(?:-|to|\u2013)\s*" + _COUNT + r")?"
-    r"\s*\+?\s*-?\s*(?:years?|yrs?)['\u2019]?\b"
+    r"(?P<years>" + _COUNT + r")(?:\s*\+)?(?:\s*(?:-|to|\u2013)\s*" + _COUNT + r")?"
+    r"(?:\s*\+)?\s*(?:-\s*)?(?:years?|yrs?)['\u2019]?\b"
 )
-_YEARS = re.compile(r"(?:at least|minimum(?: of)?|min\.?)?\s*" + _YEARS_OF, re.IGNORECASE)
+_YEARS = re.compile(r"(?:(?:at least|minimum(?: of)?|min\.?)\s*)?" + _YEARS_OF, re.IGNORECASE)
 
 
 def _count_of(written: str) -> int:
@@ -136,7 +138,7 @@ _BOILERPLATE = re.compile(
 
 
 _HEADING_LEAD = re.compile(r"^(.{3,60}?)(:\s*|\s+-\s+)(\S.*)$")
-_INLINE_BULLET = re.compile(r"\s+-\s+(?=\S)")
+_INLINE_BULLET = re.compile(r"(?<!\s)\s+-\s+(?=\S)")
 
 
 def reflow(text: str) -> str:
@@ -704,12 +706,22 @@ _SKILL_LEVEL = re.compile(
     r"^(?:(?:" + _LEVEL + r")\s+)+" + _NAME_NEXT + r"(?=.*\s(?:" + _COMMAND + r")$)",
     re.IGNORECASE,
 )
-_SKILL_SUFFIX = re.compile(r"\s+(?:abilit(?:y|ies)|capabilit(?:y|ies))$", re.IGNORECASE)
+# Each suffix is matched from the start of a run of spaces only: tried from every space of a
+# long run, it took a second to refuse an item of 3,000 spaces.
+_SKILL_SUFFIX = re.compile(r"(?<!\s)\s+(?:abilit(?:y|ies)|capabilit(?:y|ies))$", re.IGNORECASE)
 # "Cisco routing experience": what is asked of a skill named in two words or more.
 _COMMAND_SUFFIX = re.compile(
-    r"^(\S+\s+\S.*?)\s+(?:(?:and|&)\s+)?(?:experience|expertise|background|proficiency|know-how)$",
+    r"(?<!\s)\s+(?:(?:and|&)\s+)?(?:experience|expertise|background|proficiency|know-how)$",
     re.IGNORECASE,
 )
+
+
+def _without_command_suffix(skill: str) -> str:
+    """ "Cisco routing experience" is "Cisco routing"; "User experience" keeps its word."""
+    found = _COMMAND_SUFFIX.search(skill)
+    if found and len(skill[: found.start()].split()) >= 2:
+        return skill[: found.start()]
+    return skill
 
 
 def skill_of_item(phrase: str) -> str:
@@ -718,18 +730,20 @@ def skill_of_item(phrase: str) -> str:
     "Coordination", "Must have Cisco routing experience" is "Cisco routing". An item that is
     all qualifier keeps its words."""
     skill = phrase
-    for pattern, rest in (
-        (_SKILL_LEAD, ""),
-        (_SKILL_QUALIFIER, ""),
-        (_SKILL_LEAD, ""),  # "Proficiency in using Visio"
-        (_SKILL_PRAISE, ""),
-        (_SKILL_LEVEL, ""),
-        (_SKILL_SUFFIX, ""),
-        (_COMMAND_SUFFIX, r"\1"),
+    for strip in (
+        _SKILL_LEAD,
+        _SKILL_QUALIFIER,
+        _SKILL_LEAD,  # "Proficiency in using Visio"
+        _SKILL_PRAISE,
+        _SKILL_LEVEL,
+        _SKILL_SUFFIX,
     ):
-        shorter = pattern.sub(rest, skill, count=1).strip()
+        shorter = strip.sub("", skill, count=1).strip()
         if tokens(shorter):
             skill = shorter
+    shorter = _without_command_suffix(skill).strip()
+    if tokens(shorter):
+        skill = shorter
     if skill != phrase and skill[:2].islower():  # a chip, not "iOS" or "eBay"
         skill = skill[0].upper() + skill[1:]
     return skill

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from matcher import ranking
@@ -542,6 +544,18 @@ def test_a_bonus_in_a_list_of_perks_opens_no_nice_to_have_section():
 )
 def test_what_follows_as_is_no_asked_job_when_it_names_none(line):
     assert asked_experience(f"Developer\n\nPreferred Qualifications\n- {line}\n") == []
+
+
+def test_a_column_of_spaces_pasted_from_a_spreadsheet_is_read_at_once():
+    gap = " " * 20_000
+    ad = f"Data Clerk\n\nRequirements\n- 5{gap}years of Python\n- Data entry{gap}experience\n"
+    started = time.perf_counter()
+    skills = extract_job_profile(ad, MATCHER).skills
+    listed = listed_skills(ad, MATCHER)
+    # Runs of spaces tried from every space made this take minutes (seconds at 200 spaces).
+    assert time.perf_counter() - started < 2
+    assert [(s.name, s.min_years) for s in skills] == [("Python", 5)]
+    assert [s.name for s in listed] == ["Data entry"]
 
 
 def test_it_creates_an_editable_role_private_to_the_organisation(alice_org, charlie_org):
