@@ -524,7 +524,7 @@ def combine(
     recomputed (re-weighting skips the work)."""
     used = normalise_weights(weights)
     step = level_step(weights)
-    stored = (
+    stored: dict[str, Any] = (
         {**components, "skills": _rounded(components.get("skills"))}
         if rounded
         else {k: _rounded(v) if isinstance(v, float | int) else v for k, v in components.items()}
