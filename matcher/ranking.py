@@ -21,6 +21,7 @@ from candidates.parsing.profile import (
     extract_profile,
     is_heading,
 )
+from candidates.parsing.titles import unmarked
 from matcher import embeddings, lexical, scoring
 from matcher.blind import (
     ADDRESS,
@@ -163,7 +164,7 @@ def clean_title(raw: str) -> str | None:
     is not one: contacts after a bar ("Staff Accountant | [email]"), masked identity alone
     ("[name]"), a section heading ("Summary", "Skills"), a template's "Company Name", a date,
     or a sentence the layout put where a title goes."""
-    title = re.split(r"\s\|\s|\t", raw, maxsplit=1)[0]
+    title = re.split(r"\s\|\s|\t", unmarked(raw), maxsplit=1)[0]
     title = TEMPLATE_EMPLOYER.sub("", title)
     title = re.sub(r"\s+", " ", _PLACEHOLDER.sub(" ", title)).strip(" ,;:-|")
     if not re.search(r"[^\W\d_]{2}", title) or len(title.split()) > MAX_TITLE_WORDS:

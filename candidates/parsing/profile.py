@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
-from .titles import OCCUPATIONS, TITLE_STARTS, job_title
+from .titles import OCCUPATIONS, TITLE_STARTS, job_title, unmarked
 
 
 class _Hit(Protocol):
@@ -848,7 +848,7 @@ def _title_text(lines: list[str], r: _Range) -> str:
 
 
 def _position(lines: list[str], r: _Range) -> Position:
-    text = re.sub(r"\([^)]*\)?", "", _title_text(lines, r)).strip(" \t:-\u2013\u2014|,;")
+    text = re.sub(r"\([^)]*\)?", "", unmarked(_title_text(lines, r))).strip(" \t:-\u2013\u2014|,;")
     parts = [p.strip(" \t.:") for p in _SPLIT_COMPANY.split(text) if p.strip(" \t.:")]
     title = parts[0] if parts else ""
     company = parts[1] if len(parts) > 1 else ""

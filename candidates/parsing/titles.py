@@ -126,7 +126,7 @@ def _display(title: str) -> str:
 
 def job_title(raw: str, *, cut_tail: bool = True) -> str | None:
     """`raw` as a job title for display, or None when it is not one."""
-    text = " ".join(raw.replace("\u00a0", " ").split())
+    text = unmarked(" ".join(raw.replace("\u00a0", " ").split()))
     if cut_tail:
         text = _TAIL.sub("", text)
     text = re.sub(r"(?i)^(?:experienced|position|role|title|designation)\s*:?\s+", "", text)
@@ -148,3 +148,21 @@ def job_title(raw: str, *, cut_tail: bool = True) -> str | None:
     if text.endswith(".") and len(text.split()) > 3:
         return None
     return _display(text)
+
+
+# --- A title among the words a list or a form puts around it ----------------------------------
+
+# A list's marker before a title ("1) Java developer", "2. Sales Associate", "* Financial
+# Specialist", "- [ ] SAP IBP Manager", a markdown heading's "#"); a number counts only when a
+# space follows it, so "2.5", "1st Line Supervisor" and "#1 Sales Rep" keep theirs. Markdown's
+# bold and italics ("**Name:**", "*Cook *") are the same kind of ink.
+_MARKER = re.compile(
+    r"^(?:[-*+>\u2022\u00b7\u25aa\u25cf\u25e6\u2013\u2014]+\s*|#+(?!\d)\s*|\(?\d{1,2}[.)]\s+"
+    r"|\[\s*[xX]?\s*\])+\s*"
+)
+_EMPHASIS = re.compile(r"\*{2,}|_{2,}|\s\*$")
+
+
+def unmarked(text: str) -> str:
+    """`text` without the list marker or markdown emphasis around it."""
+    return _MARKER.sub("", _EMPHASIS.sub("", text.strip()).strip())

@@ -40,6 +40,24 @@ def test_a_title_is_cleaned_of_contacts_and_lines_that_are_not_titles(raw, title
     assert ranking.clean_title(raw) == title
 
 
+@pytest.mark.parametrize(
+    ("raw", "title"),
+    [
+        ("1) Java developer", "Java developer"),
+        ("2. Sales Associate", "Sales Associate"),
+        ("* Financial Specialist", "Financial Specialist"),
+        ("\u2022 Lead MDM Consultant", "Lead MDM Consultant"),
+        ("- [ ] Payroll Clerk", "Payroll Clerk"),
+        ("*Line Cook *", "Line Cook"),
+        # A number that belongs to the title stays.
+        ("1st Line Support Analyst", "1st Line Support Analyst"),
+        ("#1 Sales Rep in the region", "#1 Sales Rep in the region"),
+    ],
+)
+def test_a_lists_number_or_bullet_is_no_part_of_the_title(raw, title):
+    assert ranking.clean_title(raw) == title
+
+
 def test_profile_titles_skip_masked_headlines_and_keep_the_latest_position_first():
     text = "\n".join(
         [

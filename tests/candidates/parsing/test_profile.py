@@ -98,6 +98,19 @@ def test_a_templates_company_placeholder_on_the_date_line_leaves_the_title_above
     assert titles == ["Manager of Finance", "Staff Accountant"]
 
 
+def test_a_numbered_or_bulleted_job_list_leaves_its_numbers_out_of_the_titles():
+    text = "\n".join(
+        [
+            "Experience",
+            "1. Junior Systems Administrator (2019 - 2023)",
+            "2) Help Desk Analyst, Northgate Council (2016 - 2019)",
+            "\u2022 Warehouse Picker (2014 - 2016)",
+        ]
+    )
+    titles = [p.title for p in extract_profile(text, today=TODAY).positions]
+    assert titles == ["Junior Systems Administrator", "Help Desk Analyst", "Warehouse Picker"]
+
+
 @pytest.mark.parametrize(
     ("line", "years"),
     [
