@@ -14,7 +14,15 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
-from .titles import OCCUPATIONS, TITLE_STARTS, job_title, unmarked
+from .titles import (
+    OCCUPATIONS,
+    TITLE_STARTS,
+    is_field_label,
+    job_title,
+    labelled_title,
+    unlabelled,
+    unmarked,
+)
 
 
 class _Hit(Protocol):
@@ -819,6 +827,17 @@ def _title_text(lines: list[str], r: _Range) -> str:
     text = TEMPLATE_EMPLOYER.sub(" ", line[: r.span[0]] + " " + line[r.span[1] :])
     text = text.strip(" \t:-\u2013\u2014|,;()")
     text = re.sub(r"(?i)^(?:from|since)\b\s*|\s*\b(?:from|since)$", "", text).strip()
+    if is_field_label(text):
+        # A form's date field ("Duration: 2013 - 2017") or a template's place ("City , State
+        # 03/2019 - Current") says nothing of the job. A form names the job in its own field up
+        # to three lines above ("Role: Network Engineer", then "Company: ..."); else the title
+        # is looked for around the line, as for dates alone.
+        text = ""
+        for above in range(r.line_no - 1, max(r.line_no - 4, -1), -1):
+            if not lines[above].strip() or RANGE.search(lines[above]):
+                break
+            if labelled_title(unmarked(lines[above])):
+                return lines[above].strip()
     if len(re.sub(r"\W", "", text)) >= 3:
         return text
     if r.last_line > r.line_no:
@@ -848,7 +867,9 @@ def _title_text(lines: list[str], r: _Range) -> str:
 
 
 def _position(lines: list[str], r: _Range) -> Position:
-    text = re.sub(r"\([^)]*\)?", "", unmarked(_title_text(lines, r))).strip(" \t:-\u2013\u2014|,;")
+    # Past a form's label: "Role: Network Engineer" holds a title, "Company: Acme Ltd" none.
+    text = unlabelled(unmarked(_title_text(lines, r))) or ""
+    text = re.sub(r"\([^)]*\)?", "", text).strip(" \t:-\u2013\u2014|,;")
     parts = [p.strip(" \t.:") for p in _SPLIT_COMPANY.split(text) if p.strip(" \t.:")]
     title = parts[0] if parts else ""
     company = parts[1] if len(parts) > 1 else ""

@@ -166,3 +166,59 @@ _EMPHASIS = re.compile(r"\*{2,}|_{2,}|\s\*$")
 def unmarked(text: str) -> str:
     """`text` without the list marker or markdown emphasis around it."""
     return _MARKER.sub("", _EMPHASIS.sub("", text.strip()).strip())
+
+
+# Labels of a form-like resume whose value is never a title: who the person is, how to reach them,
+# when and for whom a job was ("Name: Riko Smith", "Email:", "Duration: 2013 - 2017", "Company:
+# Buildright Inc"). Read as a title, "Name" stood for 1,586 of rjdb's 2,000 resumes.
+_NAME_LABEL = r"(?:(?:full|first|last|given|family|candidate'?s?|first,? and last)\s+)?name|surname"
+FIELD_LABEL = re.compile(
+    rf"(?i){_NAME_LABEL}"
+    r"|e-?mail(?: address)?|phone(?: number)?|telephone|tel|mobile|cell|whatsapp|telegram|skype"
+    r"|contacts?(?: details| information| info)?|(?:home |postal |street )?address|location"
+    r"|city|state|country|nationality|citizenship|date of birth|dob|birth ?date|age|gender|sex"
+    r"|marital status|linkedin|github|website|portfolio|facebook|twitter|(?:career )?objective"
+    r"|company(?: name)?|employer|organi[sz]ation|client|duration|period|tenure|time ?frame"
+    r"|dates?(?: employed| of employment)?|employment (?:dates|period)|years?(?: of service)?"
+    r"|responsibilities|duties|achievements|references|availability|salary|notice period"
+)
+# Labels whose value is the title itself ("Role: Big Data Developer", "Job Title: ...").
+TITLE_LABEL = re.compile(
+    r"(?i)(?:(?:job|position|current|present|desired|target)\s+)?"
+    r"(?:title|position|role|designation|occupation|profession)|job|post|headline"
+)
+# "Label: value", the colon not a clock's ("Shift 7:00"); a name's label also takes a dash
+# ("Name - Reza Baluchi").
+_COLON = re.compile(r"^(?P<label>[^:]{1,60}?)\s*(?<!\d):(?!\d)\s*(?P<value>.*)$")
+_NAME_DASH = re.compile(rf"(?i)^(?:{_NAME_LABEL})\s+[-\u2013\u2014]\s")
+
+
+def _label(text: str) -> tuple[str, str] | None:
+    match = _COLON.match(text.strip())
+    return (" ".join(match["label"].split()), match["value"]) if match else None
+
+
+def labelled_title(text: str) -> str | None:
+    """The value of a title's field ("Role: Big Data Developer"), None for any other line."""
+    field = _label(text)
+    return field[1] if field and TITLE_LABEL.fullmatch(field[0]) else None
+
+
+def is_field_label(text: str) -> bool:
+    """Whether `text` is only the labels of fields that hold no title ("Duration", "City ,
+    State"): what a form or a template leaves beside a job's dates."""
+    parts = [p for p in re.split(r"\s*[,:]\s*", text.strip()) if p]
+    return bool(parts) and all(FIELD_LABEL.fullmatch(" ".join(p.split())) for p in parts)
+
+
+def unlabelled(text: str) -> str | None:
+    """`text` read past a form's label: a title label's value ("Role: Big Data Developer" reads
+    "Big Data Developer"), None after any other field's label ("Name: Riko Smith"), else `text`
+    as it is ("Quanta Labs: backend for a survey product")."""
+    text = text.strip()
+    field = _label(text)
+    if field and TITLE_LABEL.fullmatch(field[0]):
+        return field[1]
+    if (field and FIELD_LABEL.fullmatch(field[0])) or _NAME_DASH.match(text):
+        return None
+    return text

@@ -58,6 +58,44 @@ def test_a_lists_number_or_bullet_is_no_part_of_the_title(raw, title):
     assert ranking.clean_title(raw) == title
 
 
+@pytest.mark.parametrize(
+    ("raw", "title"),
+    [
+        # The label of a form's field is no title, masked value or not.
+        ("Name: [name]", None),
+        ("Name: Riko Tanaka", None),
+        ("**Full Name:** Riko Tanaka", None),
+        ("Name - [name]", None),
+        ("E-mail: [email]", None),
+        ("Duration: 2013 - 2017", None),
+        ("Career Objective: to grow with a forward-looking firm", None),
+        # A title's own label gives way to its value.
+        ("Role: Big Data Developer", "Big Data Developer"),
+        ("Job Title: Analytics Architect", "Analytics Architect"),
+    ],
+)
+def test_a_forms_labels_are_read_past_or_refused(raw, title):
+    assert ranking.clean_title(raw) == title
+
+
+def test_a_form_like_resume_is_titled_by_its_role_not_its_name_label():
+    text = "\n".join(
+        [
+            "## Personal Information",
+            "Name: Riko Tanaka",
+            "Email: riko.tanaka@example.com",
+            "",
+            "## Experience",
+            "Role: Inside Sales Representative",
+            "Company: Lakeside Office Supplies",
+            "Dates: 2016 - 2021",
+            "Responsibilities: outbound calls to schools and small offices.",
+        ]
+    )
+    _, titles = ranking.profile_facts(text)
+    assert titles == ["Inside Sales Representative"]
+
+
 def test_profile_titles_skip_masked_headlines_and_keep_the_latest_position_first():
     text = "\n".join(
         [

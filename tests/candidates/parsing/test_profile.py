@@ -111,6 +111,27 @@ def test_a_numbered_or_bulleted_job_list_leaves_its_numbers_out_of_the_titles():
     assert titles == ["Junior Systems Administrator", "Help Desk Analyst", "Warehouse Picker"]
 
 
+def test_a_label_beside_the_dates_leaves_the_title_to_the_lines_around_it():
+    """Forms write "Duration:" or "Period:" before the dates, templates "City , State": the
+    title is the labelled role above, or the line above."""
+    text = "\n".join(
+        [
+            "Experience",
+            "Role: Senior Network Engineer - Boston",
+            "Company: Harbour Telecom",
+            "Period: 2016 - 2021",
+            "",
+            "Medical Assistant, Eastfield Surgery",
+            "Duration: 2013 - 2016",
+            "",
+            "Company Name - Graphic Designer",
+            "City , State 03/2010 - 01/2013",
+        ]
+    )
+    titles = [p.title for p in extract_profile(text, today=TODAY).positions]
+    assert titles == ["Senior Network Engineer", "Medical Assistant", "Graphic Designer"]
+
+
 @pytest.mark.parametrize(
     ("line", "years"),
     [
