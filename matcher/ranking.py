@@ -21,7 +21,7 @@ from candidates.parsing.profile import (
     extract_profile,
     is_heading,
 )
-from candidates.parsing.titles import unlabelled, unmarked
+from candidates.parsing.titles import has_occupation, unlabelled, unmarked
 from matcher import embeddings, lexical, scoring
 from matcher.blind import (
     ADDRESS,
@@ -153,6 +153,30 @@ _NOT_TITLE = re.compile(
     r"|activities|additional|information|publications|phone|e-?mail|mobile|tel|address|linkedin"
     r"|contact)\b\W*)+$"
 )
+# A full stop that ends a sentence, not an abbreviation's ("Sr.", "Admin. Assistant", "U.S."):
+# the word before it is lower-case, six letters long, or an occupation that no other follows
+# ("operating system. Additional Programming", "Pastry Cook. Baked bread").
+_FULL_STOP = re.compile(r"\b([^\W\d_]+)\.(?=\s+(\S+))|\.$")
+# A title is a name, and names start with a capital: a line of three words or more that opens
+# with a lower-case word and names no job is the middle of a sentence ("media while working
+# closely with venue management"). "kitchen porter" or "iOS Developer" stay.
+_LOWER_START = re.compile(r"[a-z]+(?:\s+\S+){2}")
+
+
+def _sentence_end(title: str) -> int | None:
+    """Where the first sentence of `title` ends, if a full stop ends one."""
+    for stop in _FULL_STOP.finditer(title):
+        word, after = stop.group(1) or "", stop.group(2) or ""
+        if (
+            not word
+            or (word.islower() and len(word) >= 3)
+            or len(word) >= 6
+            or (has_occupation(word) and not has_occupation(after))
+        ):
+            return stop.end() - 1
+    return None
+
+
 # What a date alone is made of ("January 17th )", "Aug - Present"): a date is no title.
 _DATE_PART = re.compile(
     rf"(?i)\b(?:{MONTH_NAME}\.?|\d+(?:st|nd|rd|th)?|to|present|current|now)\b|[^\w]+"
@@ -172,6 +196,16 @@ def clean_title(raw: str) -> str | None:
     if labelled is None:
         return None
     title = re.sub(r"\s+", " ", _PLACEHOLDER.sub(" ", labelled)).strip(" ,;:-|")
+    # A sentence the layout put where a title goes: what precedes its full stop is the title
+    # if it names a job ("Secretary. Began ...", "Senior Accountant."), else there is none
+    # ("operating system. Additional Programming Defense Industry Programmed for").
+    stop = _sentence_end(title)
+    if stop is not None:
+        title = title[:stop].strip(" ,;:-|")
+        if not has_occupation(title):
+            return None
+    if _LOWER_START.match(title) and not has_occupation(title):
+        return None
     if not re.search(r"[^\W\d_]{2}", title) or len(title.split()) > MAX_TITLE_WORDS:
         return None
     if is_heading(title) or not _DATE_PART.sub("", title):

@@ -78,6 +78,28 @@ def test_a_forms_labels_are_read_past_or_refused(raw, title):
     assert ranking.clean_title(raw) == title
 
 
+@pytest.mark.parametrize(
+    ("raw", "title"),
+    [
+        # The QA tour's: the end of one duty and the start of the next read as a title.
+        ("operating system. Additional Programming Defense Industry Programmed for", None),
+        ("Pastry Cook. Baked bread for two hotel kitchens", "Pastry Cook"),
+        ("Senior Accountant.", "Senior Accountant"),
+        ("media while working closely with the venue team", None),
+        ("Willing to relocate closer to the office.", None),
+        # An abbreviation's full stop, or a lower-case start on a title, is no sentence.
+        ("Sr. Accountant", "Sr. Accountant"),
+        ("Admin. Assistant", "Admin. Assistant"),
+        ("U.S. Army Sergeant", "U.S. Army Sergeant"),
+        ("iOS Developer", "iOS Developer"),
+        ("kitchen porter", "kitchen porter"),
+        ("U.S. Navy", "U.S. Navy"),
+    ],
+)
+def test_a_sentence_is_no_title_but_the_title_before_its_full_stop_is(raw, title):
+    assert ranking.clean_title(raw) == title
+
+
 def test_a_form_like_resume_is_titled_by_its_role_not_its_name_label():
     text = "\n".join(
         [
