@@ -21,7 +21,7 @@ from candidates.parsing.profile import (
     extract_profile,
     is_heading,
 )
-from candidates.parsing.titles import has_occupation, unlabelled, unmarked
+from candidates.parsing.titles import has_occupation, unlabelled, unmarked, without_duties
 from matcher import embeddings, lexical, scoring
 from matcher.blind import (
     ADDRESS,
@@ -195,7 +195,7 @@ def clean_title(raw: str) -> str | None:
     labelled = unlabelled(TEMPLATE_EMPLOYER.sub("", title))
     if labelled is None:
         return None
-    title = re.sub(r"\s+", " ", _PLACEHOLDER.sub(" ", labelled)).strip(" ,;:-|")
+    title = re.sub(r"\s+", " ", _PLACEHOLDER.sub(" ", without_duties(labelled))).strip(" ,;:-|")
     # A sentence the layout put where a title goes: what precedes its full stop is the title
     # if it names a job ("Secretary. Began ...", "Senior Accountant."), else there is none
     # ("operating system. Additional Programming Defense Industry Programmed for").

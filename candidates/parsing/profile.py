@@ -22,6 +22,7 @@ from .titles import (
     labelled_title,
     unlabelled,
     unmarked,
+    without_duties,
 )
 
 
@@ -867,9 +868,11 @@ def _title_text(lines: list[str], r: _Range) -> str:
 
 
 def _position(lines: list[str], r: _Range) -> Position:
-    # Past a form's label: "Role: Network Engineer" holds a title, "Company: Acme Ltd" none.
+    # Past a form's label: "Role: Network Engineer" holds a title, "Company: Acme Ltd" none;
+    # and before the first duty a column layout runs on ("Sushi Chef In charge of ...").
     text = unlabelled(unmarked(_title_text(lines, r))) or ""
     text = re.sub(r"\([^)]*\)?", "", text).strip(" \t:-\u2013\u2014|,;")
+    text = without_duties(text).strip(" \t:-\u2013\u2014|,;")
     parts = [p.strip(" \t.:") for p in _SPLIT_COMPANY.split(text) if p.strip(" \t.:")]
     title = parts[0] if parts else ""
     company = parts[1] if len(parts) > 1 else ""

@@ -222,3 +222,29 @@ def unlabelled(text: str) -> str | None:
     if (field and FIELD_LABEL.fullmatch(field[0])) or _NAME_DASH.match(text):
         return None
     return text
+
+
+# Where the first duty starts on a line that begins with the title, as column layouts and forms
+# run them together: a colon ("Inside Sales Representative: Making sales calls"), a phrase that
+# introduces duties ("Sushi Chef In charge of daily operation"), or a capitalised verb in the
+# past tense before a lower-case word ("Electrician Interpreted electrical schematics"), though
+# not an adjective before "and" ("Night Shift Manager - Chilled and Ambient Distribution").
+_DUTY = re.compile(
+    r"\s*(?<!\d):(?!\d)\s*|\s+(?i:in charge of|responsible for|responsibilities|duties)\b"
+    r"|\s+(?=[A-Z][a-z]{2,}ed\s+(?!and\b|or\b)[a-z])"
+)
+# A duty opens with a verb: "Helpdesk Support: Resolving client problems".
+_VERB = re.compile(r"[A-Z][a-z]{2,}(?:ed|ing)\b")
+
+
+def without_duties(text: str) -> str:
+    """`text` up to the first duty run on after its title, when what is left names a job or,
+    after a colon, what follows opens with a verb; else `text` as it is ("Quanta Labs: backend
+    for a survey product")."""
+    match = _DUTY.search(text)
+    if not match:
+        return text
+    head, tail = text[: match.start()], text[match.end() :]
+    if has_occupation(head) or (":" in match.group() and _VERB.match(tail)):
+        return head.strip()
+    return text

@@ -100,6 +100,39 @@ def test_a_sentence_is_no_title_but_the_title_before_its_full_stop_is(raw, title
     assert ranking.clean_title(raw) == title
 
 
+@pytest.mark.parametrize(
+    ("raw", "title"),
+    [
+        ("Sushi Chef In charge of daily operation in the sushi bar", "Sushi Chef"),
+        ("Inside Sales Representative : Making sales calls", "Inside Sales Representative"),
+        ("Electrician Interpreted wiring diagrams for new builds", "Electrician"),
+        ("Site Foreman responsible for two crews", "Site Foreman"),
+        # An adjective in the title, and a colon after no job, are left alone.
+        ("Shift Manager - Chilled and Frozen", "Shift Manager - Chilled and Frozen"),
+        ("Combat Engineer: Construction Foreman", "Combat Engineer"),
+    ],
+)
+def test_a_title_is_cut_where_its_first_duty_starts(raw, title):
+    assert ranking.clean_title(raw) == title
+
+
+def test_the_tours_inside_sales_resume_is_titled_by_its_job_not_its_name_label():
+    """Its only title was "Name", and the job's duties ran on after the real one."""
+    text = "\n".join(
+        [
+            "## Personal Information",
+            "Name: Riko Tanaka",
+            "Email: [email]",
+            "",
+            "## Experience",
+            "- Inside Sales Representative (2016 - 2021): Making sales calls and following up.",
+            "- Helpdesk Support (2014 - 2016): Resolving client problems and writing user guides.",
+        ]
+    )
+    _, titles = ranking.profile_facts(text)
+    assert titles == ["Inside Sales Representative", "Helpdesk Support"]
+
+
 def test_a_form_like_resume_is_titled_by_its_role_not_its_name_label():
     text = "\n".join(
         [

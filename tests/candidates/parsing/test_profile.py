@@ -132,6 +132,22 @@ def test_a_label_beside_the_dates_leaves_the_title_to_the_lines_around_it():
     assert titles == ["Senior Network Engineer", "Medical Assistant", "Graphic Designer"]
 
 
+def test_duties_run_on_after_a_title_are_left_out_of_it():
+    """A column layout puts the first duty on the title's line; a form puts it after a colon."""
+    text = "\n".join(
+        [
+            "Professional Experience",
+            "May 2015",
+            "to",
+            "November 2019",
+            "Company Name City , State Sushi Chef In charge of the sushi bar, stock and rotas.",
+            "- Line Cook (2012 - 2015): Prepared the grill and fry stations for service.",
+        ]
+    )
+    titles = [p.title for p in extract_profile(text, today=TODAY).positions]
+    assert titles == ["Sushi Chef", "Line Cook"]
+
+
 @pytest.mark.parametrize(
     ("line", "years"),
     [
