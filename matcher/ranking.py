@@ -244,10 +244,10 @@ def resume_features(
         mask_identity(text, Identity(name=fact[2]))
         for text, fact in zip(texts, parsed, strict=True)
     ]
-    facts = [
-        (years, [mask_identity(t, Identity(name=name)) for t in titles])
-        for years, titles, name in parsed
-    ]
+    # Titles read from the masked text, as the product reads a candidate's
+    # (`services.matches._candidate_titles`): masking a title read from the raw text turned the
+    # name under the first line into a title "[name]" (100 of rjdb's 2,000 resumes).
+    facts = [(fact[0], profile_facts(text)[1]) for text, fact in zip(masked, parsed, strict=True)]
     # Resumes and their titles share one pass through the model (and its batches).
     flat_titles = [t for _, titles in facts for t in titles]
     both = (embed or embeddings.embed_texts)([*masked, *flat_titles])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from matcher import ranking, scoring
+from matcher.blind import Identity, mask_identity
 from matcher.evaluation.taxonomy import file_skill_matcher
 from roles import job_description
 
@@ -379,3 +380,24 @@ def test_a_long_item_whose_skill_is_short_is_listed_by_its_skill():
         "Patriot Act Regulations",
         "Correspondent Banking Controls",
     ]
+
+
+def test_the_evaluation_reads_a_resumes_titles_as_the_product_does():
+    # The name sits on the second line, where the headline is looked for: read from the raw text
+    # and masked after, it became a title "[name]"; the product reads the masked text.
+    text = "\n".join(
+        [
+            "RESUME",
+            "Dana Whitlock",
+            "",
+            "Experience",
+            "Planner/Scheduler, Harbour Works (2016 - present)",
+            "- Weekly maintenance schedules for two plants",
+        ]
+    )
+    features = ranking.resume_features([text], file_skill_matcher())[0]
+    name = ranking._profile_facts(text)[2]
+    product = ranking.profile_facts(mask_identity(text, Identity(name=name)))[1]
+    assert features.titles == product
+    assert not any("[" in title for title in features.titles)
+    assert len(features.title_vectors) == len(features.titles)
