@@ -824,10 +824,15 @@ def listed_skills(text: str, matcher: SkillMatcher) -> list[ListedSkill]:
 # A job title's words: a full stop inside one (".Net", "Node.js") or after "Sr" is no sentence's
 # end, and a slash inside a word ("UX/UI Designer") joins no alternatives.
 _TITLE_WORDS = r"(?:[^\W\d_]|\.(?=\w))(?:[^,;:.()\[\]/]|\.(?=\w)|(?<=\b[sj]r)\.|(?<=\w)/(?=\w))*?"
+# "experience" ends a title ("as a Cook experience required") unless it is part of one: "User
+# Experience Architect", "Customer Experience Manager" (a fixed-width lookbehind each).
+_EXPERIENCE_TITLE = "".join(
+    rf"(?<!\b{word})" for word in ("user", "customer", "guest", "patient", "client", "member")
+)
 _TITLE_END = (
     r"(?=\s+(?:or|and|&|with|in|at|for|to|who|within|on|is|are|required|preferred|desired|"
-    r"role|position|must|should|will|would|experience)\b|\s*(?:[,;:()\[\]!]|(?<!\w)/|/(?!\w))"
-    r"|(?<!\b[sj]r)\s*\.(?!\w)|\s*$)"
+    r"role|position|must|should|will|would)\b|" + _EXPERIENCE_TITLE + r"\s+experience\b"
+    r"|\s*(?:[,;:()\[\]!]|(?<!\w)/|/(?!\w))|(?<!\b[sj]r)\s*\.(?!\w)|\s*$)"
 )
 _ASK = re.compile(
     r"(?:\b" + _YEARS_OF + r"|\bexperience\b|\bworking\b|\bworked\b)"
