@@ -243,6 +243,26 @@ def test_the_longer_spellings_still_find_the_skill(
     assert skill in {hit.name for hit in matcher.find(line)}
 
 
+# Skills that real ads asked for and the taxonomy did not know (a recruiter's tour of rjdb's and
+# Vanetik & Kogan's ads, 2026-12-06): the role lost them to the unrecognised list, and a resume
+# that named them was not credited under the taxonomy's spellings.
+@pytest.mark.parametrize(
+    ("line", "skill"),
+    [
+        ("Proven work experience in JSP and Servlets", "JavaServer Pages"),
+        ("Proven work experience in JSP and Servlets", "Java Servlets"),
+        ("Performance tuning on Oracle 11g and 10g", "Oracle Database"),
+        ("Licensed Dental Hygienist, 6 years in a family practice", "Dental Hygiene"),
+        ("Residential plumbing repair and fixture installation", "Plumbing"),
+        ("Diesel engine maintenance on a fleet of 40 trucks", "Diesel Engine Repair"),
+    ],
+)
+def test_trade_and_web_skills_asked_by_real_ads_are_known(
+    matcher: SkillMatcher, line: str, skill: str
+) -> None:
+    assert skill in {hit.name for hit in matcher.find(line)}
+
+
 def test_statutory_accounting_principles_are_not_the_sap_software(matcher: SkillMatcher) -> None:
     found = [
         hit.name for hit in matcher.find("Applied SAP (Statutory Accounting Principles) and GAAP")
