@@ -18,6 +18,7 @@ from .titles import (
     OCCUPATIONS,
     TITLE_STARTS,
     is_field_label,
+    job_in_sentence,
     job_title,
     labelled_title,
     unlabelled,
@@ -873,6 +874,8 @@ def _position(lines: list[str], r: _Range) -> Position:
     text = unlabelled(unmarked(_title_text(lines, r))) or ""
     text = re.sub(r"\([^)]*\)?", "", text).strip(" \t:-\u2013\u2014|,;")
     text = without_duties(text).strip(" \t:-\u2013\u2014|,;")
+    # A job written as a sentence: "Worked as a MSTR Administrator from 2015-2017. The ...".
+    text = job_in_sentence(text) or text
     parts = [p.strip(" \t.:") for p in _SPLIT_COMPANY.split(text) if p.strip(" \t.:")]
     title = parts[0] if parts else ""
     company = parts[1] if len(parts) > 1 else ""

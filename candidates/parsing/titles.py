@@ -150,6 +150,41 @@ def job_title(raw: str, *, cut_tail: bool = True) -> str | None:
     return _display(text)
 
 
+# --- A job written as a sentence ---------------------------------------------------------------
+
+# "Worked as a MSTR Administrator from 2015-2017", "Gained experience as an Insulation Worker for
+# floor": the job after the last "as", up to a word that opens what follows it, a stop, or the
+# "experience" it was ("as a Metal Worker experience from ..."). "such as",
+# "as well as", "as of", "as part of" and "as needed" name no job.
+_AS_JOB = re.compile(
+    r"(?i)(?<!\bsuch)\s+as\s+(?:an?\s+|the\s+)?"
+    r"(?!(?:well|of|part|per|needed|required|such|follows|possible|usual)\b)"
+    r"(?P<title>[^\W\d_](?:(?!\s+as\s)[^,;:.()!?|])*?)(?:\s+experience)?"
+    r"(?=\s+(?:from|at|in|for|with|by|between|during|since|where|on|within|to|until|till)\b"
+    r"|\s*[,;:.()!?|]|\s*$)"
+)
+MAX_SENTENCE_LEAD_WORDS = 10
+
+
+def job_in_sentence(text: str) -> str | None:
+    """The job a position's sentence names after "as", or None where `text` is no such
+    sentence. What comes before "as" must name no job itself: in "Operations Manager, serving
+    as liaison to the board" the title is the manager's."""
+    match = _AS_JOB.search(" " + text)
+    if not match:
+        return None
+    lead = text[: max(match.start() - 1, 0)]
+    title = match.group("title").strip()
+    if has_occupation(lead) or len(lead.split()) > MAX_SENTENCE_LEAD_WORDS:
+        return None
+    if re.match(r"(?i)(?:and|or|&)\b", title) or len(title.split()) > 6:
+        return None
+    if not has_occupation(title):
+        return None
+    first = title.split()[0]
+    return title[0].upper() + title[1:] if first.isalpha() and first.islower() else title
+
+
 # --- A title among the words a list or a form puts around it ----------------------------------
 
 # A list's marker before a title ("1) Java developer", "2. Sales Associate", "* Financial

@@ -158,7 +158,10 @@ def test_the_employer_named_before_any_heading_is_still_context():
         ("4 years as a Cook and a valid food handler card", [("Cook", 4)]),
         # "Experience" ends a title unless the title is an experience's.
         ("2 years as a Line Cook experience required", [("Line Cook", 2)]),
-        ("3 years of experience as a User Experience Architect", [("User Experience Architect", 3)]),
+        (
+            "3 years of experience as a User Experience Architect",
+            [("User Experience Architect", 3)],
+        ),
         ("Experience as a Guest Experience Agent", [("Guest Experience Agent", None)]),
     ],
 )

@@ -132,6 +132,21 @@ def test_a_label_beside_the_dates_leaves_the_title_to_the_lines_around_it():
     assert titles == ["Senior Network Engineer", "Medical Assistant", "Graphic Designer"]
 
 
+def test_a_job_written_as_a_sentence_is_the_job_not_the_sentence():
+    """Some resumes write each job as a sentence; the title component then compared the role
+    with "Worked as a MSTR Administrator from . The primary ..." (round sixteen)."""
+    text = "\n".join(
+        [
+            "Experience",
+            "Worked as a MSTR Administrator from 2015-2017. The primary duties were upkeep.",
+            "Gained experience as an Insulation Worker for floor work from 2012 to 2015.",
+            "Operations Manager, serving as liaison to the board, 2009 - 2012",
+        ]
+    )
+    titles = [p.title for p in extract_profile(text, today=TODAY).positions]
+    assert titles == ["MSTR Administrator", "Insulation Worker", "Operations Manager"]
+
+
 def test_duties_run_on_after_a_title_are_left_out_of_it():
     """A column layout puts the first duty on the title's line; a form puts it after a colon."""
     text = "\n".join(

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from candidates.parsing.profile import extract_profile
-from candidates.parsing.titles import job_title
+from candidates.parsing.titles import job_in_sentence, job_title
 
 TODAY = date(2026, 6, 1)
 
@@ -123,3 +123,33 @@ def test_a_name_that_opens_the_title_line_is_not_part_of_the_title():
     profile = extract_profile(text, today=TODAY)
     assert profile.name.value == "Leonid Shalaev"
     assert profile.title.value == "Full Stack Developer"
+
+
+@pytest.mark.parametrize(
+    ("text", "job"),
+    [
+        ("Successfully performed as a Survey Researcher from", "Survey Researcher"),
+        ("Acted as an iOS/Android Technical Writer from", "iOS/Android Technical Writer"),
+        ("Worked as a cashier at a grocery chain", "Cashier"),
+        (
+            "Experience in Labor-intensive roles as dealt as an Extraction Worker",
+            "Extraction Worker",
+        ),
+        (
+            "Worked as a Metal Worker and Plastic Worker experience from",
+            "Metal Worker and Plastic Worker",
+        ),
+        # None: a job before "as", an example, a date, or no job after it.
+        ("Operations Manager, serving as liaison to the board", None),
+        ("Used tools such as Excel and Access", None),
+        ("Promoted to Team Lead as of 2019", None),
+        ("Operated various processes as and Tenders", None),
+        (
+            "Support the value of People as a Competitive Advantage by supporting leaders",
+            None,
+        ),
+        ("Sales Associate", None),
+    ],
+)
+def test_a_job_in_a_sentence_is_the_job_after_as(text, job):
+    assert job_in_sentence(text) == job
