@@ -154,14 +154,15 @@ def job_title(raw: str, *, cut_tail: bool = True) -> str | None:
 
 # "Worked as a MSTR Administrator from 2015-2017", "Gained experience as an Insulation Worker for
 # floor": the job after the last "as", up to a word that opens what follows it, a stop, or the
-# "experience" it was ("as a Metal Worker experience from ..."). "such as",
+# "experience" it was ("as a Metal Worker experience from ..."); a full stop inside a word
+# ("ASP.NET") ends nothing. "such as",
 # "as well as", "as of", "as part of" and "as needed" name no job.
 _AS_JOB = re.compile(
     r"(?i)(?<!\bsuch)\s+as\s+(?:an?\s+|the\s+)?"
     r"(?!(?:well|of|part|per|needed|required|such|follows|possible|usual)\b)"
-    r"(?P<title>[^\W\d_](?:(?!\s+as\s)[^,;:.()!?|])*?)(?:\s+experience)?"
+    r"(?P<title>(?:[^\W\d_]|\.(?=\w))(?:(?!\s+as\s)[^,;:.()!?|]|\.(?=\w))*?)(?:\s+experience)?"
     r"(?=\s+(?:from|at|in|for|with|by|between|during|since|where|on|within|to|until|till)\b"
-    r"|\s*[,;:.()!?|]|\s*$)"
+    r"|\s*(?:[,;:()!?|]|\.(?!\w))|\s*$)"
 )
 MAX_SENTENCE_LEAD_WORDS = 10
 

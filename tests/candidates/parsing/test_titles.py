@@ -131,6 +131,8 @@ def test_a_name_that_opens_the_title_line_is_not_part_of_the_title():
         ("Successfully performed as a Survey Researcher from", "Survey Researcher"),
         ("Acted as an iOS/Android Technical Writer from", "iOS/Android Technical Writer"),
         ("Worked as a cashier at a grocery chain", "Cashier"),
+        ("Worked as a C# ASP.NET Developer from", "C# ASP.NET Developer"),
+        ("Worked as a .Net Developer with PostgreSQL", ".Net Developer"),
         (
             "Experience in Labor-intensive roles as dealt as an Extraction Worker",
             "Extraction Worker",
