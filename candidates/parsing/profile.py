@@ -600,7 +600,7 @@ SINCE = re.compile(rf"(?i)\b(?:since|from)\s+(?P<start>{_DATE})(?!\s*(?:-|\u2013
 _EDUCATION_HINT = re.compile(
     r"(?i)\b(university|universit[ée]|college|institute|school|academy|polytechnic|faculty|"
     r"b\.?sc|m\.?sc|ph\.?d|bachelor|master'?s?|mba|degree|diploma|graduat\w*|student|studies|"
-    r"course|courses|bootcamp|ulpan|certificat\w*|technion)\b"
+    r"course|courses|bootcamp|ulpan|certificat\w*|accredit\w*|technion)\b"
 )
 
 
@@ -690,6 +690,9 @@ def _ranges(lines: list[str], today: date) -> list[_Range]:
             # A named end month counts in full; a bare year is taken at mid-year, like a
             # bare start year, so "2017 - 2019" is two years.
             end_index = e_year * 12 + e_month if e_known else e_year * 12 + 6
+            if not e_known and e_year == today.year:
+                # "2015 - 2024" read in March 2024 ends now, not in a June still to come.
+                end_index = min(end_index, now)
             end_label = _label(e_year, e_month, e_known)
         start_index = s_year * 12 + s_month - 1
         if not 1950 <= s_year <= today.year or end_index > now + 1:
@@ -784,6 +787,11 @@ def _is_education(lines: list[str], sections: list[str], r: _Range) -> bool:
     if section in ("experience", "projects"):
         # "Developer, Tel-Ran academy project" is work; only a clear degree line is not.
         return bool(_DEGREE_HINT.search(line))
+    # The job beside the dates speaks before the rest of the line: "2016 - now Senior Engineer,
+    # Structures, ... a secondary school" and "Teacher, Lincoln High School" are jobs.
+    lead = next((p for p in _SPLIT_COMPANY.split(_title_text(lines, r)) if p.strip()), "")
+    if _JOB_WORDS.search(lead) and not _EDUCATION_HINT.search(lead):
+        return bool(_DEGREE_HINT.search(line))
     if _EDUCATION_HINT.search(line):
         return True
     if _JOB_WORDS.search(line):
@@ -876,7 +884,11 @@ def _position(lines: list[str], r: _Range) -> Position:
     text = without_duties(text).strip(" \t:-\u2013\u2014|,;")
     # A job written as a sentence: "Worked as a MSTR Administrator from 2015-2017. The ...".
     text = job_in_sentence(text) or text
-    parts = [p.strip(" \t.:") for p in _SPLIT_COMPANY.split(text) if p.strip(" \t.:")]
+    # A full stop that opens a word is part of it (".NET Developer"), one on its own is not.
+    trimmed = (
+        re.sub(r"^(?:[\s:]|\.(?!\w))+", "", p).rstrip(" \t.:") for p in _SPLIT_COMPANY.split(text)
+    )
+    parts = [p for p in trimmed if p]
     title = parts[0] if parts else ""
     company = parts[1] if len(parts) > 1 else ""
     if company and _JOB_WORDS.search(company) and not _JOB_WORDS.search(title):

@@ -141,10 +141,43 @@ def test_a_job_written_as_a_sentence_is_the_job_not_the_sentence():
             "Worked as a MSTR Administrator from 2015-2017. The primary duties were upkeep.",
             "Gained experience as an Insulation Worker for floor work from 2012 to 2015.",
             "Operations Manager, serving as liaison to the board, 2009 - 2012",
+            "Worked as a .Net Developer with PostgreSQL from 2005 - 2009.",
         ]
     )
     titles = [p.title for p in extract_profile(text, today=TODAY).positions]
-    assert titles == ["MSTR Administrator", "Insulation Worker", "Operations Manager"]
+    assert titles == [
+        "MSTR Administrator",
+        "Insulation Worker",
+        "Operations Manager",
+        ".Net Developer",
+    ]
+
+
+def test_a_job_at_a_school_is_a_job_where_no_heading_says_so():
+    """Without headings, any line naming a school was read as studies: a teacher's every job,
+    and an engineer's whose projects included a school."""
+    text = "\n".join(
+        [
+            "Morag Reid - Teacher",
+            "",
+            "2015 - 2023 Teacher of Mathematics, Hillside Secondary School. Led the Year 9 team.",
+            "2012 - 2015 Structural Engineer, Calder & Moss. Frames for offices and a school.",
+            "2008 - 2012 BSc Physics, University of Leeds",
+            "2007 - 2008 Accredited in Medical Sales, Sales Institute",
+        ]
+    )
+    profile = extract_profile(text, today=TODAY)
+    assert [p.title for p in profile.positions] == ["Teacher of Mathematics", "Structural Engineer"]
+    assert len(profile.education) == 2
+
+
+def test_a_job_ending_this_year_counts_early_in_the_year():
+    """A bare end year is read at mid-year; this year's, read in March, had put the end in the
+    future and the whole job was dropped."""
+    text = "Experience\n2019 - 2024 Payroll Clerk, Unity Healthcare\n"
+    profile = extract_profile(text, today=date(2024, 3, 15))
+    assert [p.title for p in profile.positions] == ["Payroll Clerk"]
+    assert profile.years_experience.value == 4.8  # mid-2019 to March 2024: 57 months
 
 
 def test_duties_run_on_after_a_title_are_left_out_of_it():
