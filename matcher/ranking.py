@@ -21,7 +21,13 @@ from candidates.parsing.profile import (
     extract_profile,
     is_heading,
 )
-from candidates.parsing.titles import has_occupation, unlabelled, unmarked, without_duties
+from candidates.parsing.titles import (
+    has_occupation,
+    is_employer,
+    unlabelled,
+    unmarked,
+    without_duties,
+)
 from matcher import embeddings, lexical, scoring
 from matcher.blind import (
     ADDRESS,
@@ -125,7 +131,10 @@ def _profile_facts(text: str) -> tuple[float | None, list[str], str]:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     headline = clean_title(lines[1]) if len(lines) > 1 and len(lines[1]) <= 100 else None
     if headline:
-        titles.append(headline)  # the line under the name is usually the headline
+        # The line under the name is usually the headline. Kept even where it names no job
+        # ("Professional Overview", "Ashdod, Israel"): refusing those cost livecareer 0.010
+        # held out (round seventeen, docs/scoring.md).
+        titles.append(headline)
     return years, titles, str(profile.name.value or "")
 
 
@@ -210,7 +219,7 @@ def clean_title(raw: str) -> str | None:
         return None
     if is_heading(title) or not _DATE_PART.sub("", title):
         return None
-    if _NOT_TITLE.match(title):
+    if _NOT_TITLE.match(title) or is_employer(title):
         return None
     return title[:100]
 

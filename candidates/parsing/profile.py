@@ -867,7 +867,9 @@ def _title_text(lines: list[str], r: _Range) -> str:
     neighbours = []
     for neighbour in (r.line_no - 1, r.last_line + 1):
         if 0 <= neighbour < len(lines):
-            candidate = lines[neighbour].strip()
+            # "Company Name City , State Health Systems Analyst": the template's stand-ins go,
+            # or the comma between them splits "State Health Systems Analyst" off as the job.
+            candidate = TEMPLATE_EMPLOYER.sub(" ", lines[neighbour]).strip(" \t:-\u2013\u2014|,;")
             if candidate and not RANGE.search(candidate) and len(candidate) < 120:
                 neighbours.append(candidate)
     for candidate in neighbours:

@@ -55,7 +55,7 @@ OCCUPATIONS = _vocabulary(
     neurologist radiologist audiologist epidemiologist physiologist agronomist dietitian optician
     sonographer clinician trader distributor detective sergeant deputy curator archivist observer
     performer demonstrator caretaker ironworker reviewer navigator journeyman craftsman lineman
-    repairman roofer glazier plasterer upholsterer insulator transcriber typist referee
+    wireman repairman roofer glazier plasterer upholsterer insulator transcriber typist referee
     stocker farmworker crewmember liaison coder modeler detailer hauler forester evaluator
     forecaster transporter interventionist methodologist server staff rep selector checker sorter
     creator
@@ -106,6 +106,12 @@ def has_occupation(text: str) -> bool:
     return any(w in OCCUPATIONS or w.rstrip("s") in OCCUPATIONS for w in words) or any(
         part in OCCUPATIONS for w in words for part in w.split("-") if "-" in w
     )
+
+
+def is_employer(text: str) -> bool:
+    """Whether `text` names an employer and no job: "Inetex Ltd", "Raiffeisen Bank Russia", not
+    "Bank Teller"."""
+    return bool(_COMPANY.search(text)) and not has_occupation(text)
 
 
 def _display(title: str) -> str:

@@ -35,6 +35,10 @@ from roles import job_description
         ("May 2010 - Present", None),
         ("Career Advisor", "Career Advisor"),
         ("Contact Center Agent", "Contact Center Agent"),
+        # An employer where the layout puts a title (Vanetik & Kogan's CVs).
+        ("Inetex Ltd", None),
+        ("Raiffeisen Bank Russia", None),
+        ("Bank Teller", "Bank Teller"),
     ],
 )
 def test_a_title_is_cleaned_of_contacts_and_lines_that_are_not_titles(raw, title):

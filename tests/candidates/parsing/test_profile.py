@@ -180,6 +180,21 @@ def test_a_job_ending_this_year_counts_early_in_the_year():
     assert profile.years_experience.value == 4.8  # mid-2019 to March 2024: 57 months
 
 
+def test_a_templates_employer_and_place_beside_a_title_below_its_dates_are_left_out():
+    """The comma in "City , State" split "State Health Systems Analyst" off as the job."""
+    text = "\n".join(
+        [
+            "Experience",
+            "January 2017 to May 2017",
+            "Company Name City , State Health Systems Analyst",
+            "",
+            "Configured and troubleshot claims in real time.",
+        ]
+    )
+    titles = [p.title for p in extract_profile(text, today=TODAY).positions]
+    assert titles == ["Health Systems Analyst"]
+
+
 def test_duties_run_on_after_a_title_are_left_out_of_it():
     """A column layout puts the first duty on the title's line; a form puts it after a colon."""
     text = "\n".join(
