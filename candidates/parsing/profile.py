@@ -296,7 +296,13 @@ _NOT_NAME_WORDS = _words(
 )
 # The sections a person's name opens or sits in ("Contact", "Personal details").
 _NAME_SECTIONS = frozenset({"header", "contact"})
-_NAME_LABEL = re.compile(r"(?i)^\s*(?:full\s+)?name\s*[:\-\u2013]\s*(.+)$")
+_NAME_LABEL = re.compile(
+    r"(?i)^\s*(?:(?:full|first|given|candidate'?s?|first,?\s*and\s*last)\s*)?name\s*[:\-\u2013]\s*(.+)$"
+)
+# A form that asks the family name apart: "First Name: Matias" then "Last Name: Alvarez".
+_LAST_NAME_LABEL = re.compile(r"(?i)^\s*(?:(?:last|family)\s*name|surname)\s*[:\-\u2013]\s*(.+)$")
+# Markdown's emphasis around a form's label: "**Name:** Joel", "_Name:_ Anahit", "*Name*: Heitor".
+_LABEL_EMPHASIS = re.compile(r"(?<!\w)[*_]+(?=\w)|(?<=[\w:])[*_]+")
 # "Linkedin: Nikita Doroshenko Languages: ..." names the person in the link's label.
 _LINK_NAME = re.compile(r"(?i)\blinked\s?in\s*:\s*([^:]+?)(?=\s+\w+\s*:|$)")
 _NAME_WORD = re.compile(r"^[A-Z][a-zA-Z'\-\u00C0-\u024F]*\.?$|^[A-Z\u00C0-\u024F'\-]{2,}$")
@@ -338,6 +344,22 @@ def _name_from_line(line: str) -> str | None:
     return " ".join(w.capitalize() if w.isupper() and len(w) > 2 else w for w in words)
 
 
+_LABELLED_NAME_WORD = re.compile(r"^[^\W\d_][\w'\u2019\-.]*$")
+
+
+def _labelled_name(value: str) -> str | None:
+    """The value of a form's name field, which says what it is: so a name that is also a place
+    or a trade ("Alteo Jordan", "Lyna Teller") or a given name alone ("Firstname: Azariah") is
+    taken, where an unlabelled line would not be."""
+    value = re.sub(r"\s*(?:\(.*|<.*|[,;.]+)$", "", value.strip())
+    words = value.split()
+    if not 1 <= len(words) <= 4 or any(ch.isdigit() for ch in value) or "@" in value:
+        return None
+    if not words[0][0].isupper() or not all(_LABELLED_NAME_WORD.match(w) for w in words):
+        return None
+    return " ".join(w.capitalize() if w.isupper() and len(w) > 2 else w for w in words)
+
+
 def _name_before_title(line: str) -> str | None:
     """The name in "LEONID SHALAEV FULL STACK DEVELOPER with 1+ year experience"."""
     words = line.split()
@@ -355,12 +377,25 @@ def _name_before_title(line: str) -> str | None:
 def _find_name(
     lines: list[str], sections: list[str], email: str | None, skill_lines: set[int]
 ) -> Scalar:
-    for line in lines[:40]:
-        match = _NAME_LABEL.match(line) or _LINK_NAME.search(line)
+    for index, line in enumerate(lines[:40]):
+        form = _LABEL_EMPHASIS.sub("", unmarked(line))
+        match = _NAME_LABEL.match(form)
+        if match:
+            value = match.group(1).strip()
+            following = [unmarked(x) for x in lines[index + 1 : index + 4] if x.strip()][:1]
+            last = (
+                _LAST_NAME_LABEL.match(_LABEL_EMPHASIS.sub("", following[0])) if following else None
+            )
+            if last:
+                value = f"{value} {last.group(1).strip()}"
+            name = _name_from_line(value) or _labelled_name(value)
+            if name:
+                return Scalar(name, 0.95)
+        match = _LINK_NAME.search(line)
         if match:
             name = _name_from_line(match.group(1).strip())
             if name:
-                return Scalar(name, 0.95 if _NAME_LABEL.match(line) else 0.8)
+                return Scalar(name, 0.8)
     seen = 0
     for index, line in enumerate(lines):
         stripped = line.strip()
