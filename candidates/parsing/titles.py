@@ -177,6 +177,9 @@ def job_in_sentence(text: str) -> str | None:
     """The job a position's sentence names after "as", or None where `text` is no such
     sentence. What comes before "as" must name no job itself: in "Operations Manager, serving
     as liaison to the board" the title is the manager's."""
+    # Only the head of the line can hold it (a lead of at most ten words, "as", a title of at
+    # most six), and reading no further keeps a one-line resume of thousands of words cheap.
+    text = " ".join(text.split()[: MAX_SENTENCE_LEAD_WORDS + 10])
     match = _AS_JOB.search(" " + text)
     if not match:
         return None
