@@ -297,7 +297,8 @@ _NOT_NAME_WORDS = _words(
 # The sections a person's name opens or sits in ("Contact", "Personal details").
 _NAME_SECTIONS = frozenset({"header", "contact"})
 _NAME_LABEL = re.compile(
-    r"(?i)^\s*(?:(?:full|first|given|candidate'?s?|first,?\s*and\s*last)\s*)?name\s*[:\-\u2013]\s*(.+)$"
+    r"(?i)^\s*(?:(?:full|first|given|candidate'?s?|first,?\s*and\s*last)\s*)?name"
+    r"\s*[:\-\u2013]\s*(.+)$"
 )
 # A form that asks the family name apart: "First Name: Matias" then "Last Name: Alvarez".
 _LAST_NAME_LABEL = re.compile(r"(?i)^\s*(?:(?:last|family)\s*name|surname)\s*[:\-\u2013]\s*(.+)$")

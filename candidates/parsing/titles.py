@@ -161,8 +161,8 @@ def job_title(raw: str, *, cut_tail: bool = True) -> str | None:
 # "Worked as a MSTR Administrator from 2015-2017", "Gained experience as an Insulation Worker for
 # floor": the job after the last "as", up to a word that opens what follows it, a stop, or the
 # "experience" it was ("as a Metal Worker experience from ..."); a full stop inside a word
-# ("ASP.NET") ends nothing. "such as",
-# "as well as", "as of", "as part of" and "as needed" name no job.
+# ("ASP.NET") ends nothing. "such as", "as well as", "as of", "as part of" and "as needed" name
+# no job.
 _AS_JOB = re.compile(
     r"(?i)(?<!\bsuch)\s+as\s+(?:an?\s+|the\s+)?"
     r"(?!(?:well|of|part|per|needed|required|such|follows|possible|usual)\b)"
