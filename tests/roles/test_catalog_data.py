@@ -218,6 +218,10 @@ def test_words_read_mostly_in_another_sense_are_not_aliases(taxonomy: Taxonomy, 
         ("Deployed over 30 NEC phones and support for NEC PBX", "Electrical Codes"),
         ("Prepare test scenarios in HP ALM and Quality Center", "Liquidity Risk"),
         ("Routers: Cisco ASR 9000", "Speech Recognition"),
+        (
+            "Experience with messaging frameworks such as RabbitMQ, Redis",
+            "Positioning and Messaging",
+        ),
     ],
 )
 def test_a_loose_reading_finds_no_skill(matcher: SkillMatcher, line: str, absent: str) -> None:
