@@ -818,14 +818,15 @@ def _is_education(lines: list[str], sections: list[str], r: _Range) -> bool:
     """Whether a date range belongs to studies rather than a job. The line (with the title
     beside a bare date) speaks first; the section heading decides when the line is silent,
     because converted resumes often carry jobs under a misplaced heading."""
-    line = lines[r.line_no] + " " + _title_text(lines, r)
+    title_text = _title_text(lines, r)
+    line = lines[r.line_no] + " " + title_text
     section = sections[r.line_no]
     if section in ("experience", "projects"):
         # "Developer, Tel-Ran academy project" is work; only a clear degree line is not.
         return bool(_DEGREE_HINT.search(line))
     # The job beside the dates speaks before the rest of the line: "2016 - now Senior Engineer,
     # Structures, ... a secondary school" and "Teacher, Lincoln High School" are jobs.
-    lead = next((p for p in _SPLIT_COMPANY.split(_title_text(lines, r)) if p.strip()), "")
+    lead = next((p for p in _SPLIT_COMPANY.split(title_text) if p.strip()), "")
     if _JOB_WORDS.search(lead) and not _EDUCATION_HINT.search(lead):
         return bool(_DEGREE_HINT.search(line))
     if _EDUCATION_HINT.search(line):
