@@ -306,7 +306,12 @@ _LAST_NAME_LABEL = re.compile(r"(?i)^\s*(?:(?:last|family)\s*name|surname)\s*[:\
 _LABEL_EMPHASIS = re.compile(r"(?<!\w)[*_]+(?=\w)|(?<=[\w:])[*_]+")
 # "Linkedin: Nikita Doroshenko Languages: ..." names the person in the link's label.
 _LINK_NAME = re.compile(r"(?i)\blinked\s?in\s*:\s*([^:]+?)(?=\s+\w+\s*:|$)")
-_NAME_WORD = re.compile(r"^[A-Z][a-zA-Z'\-\u00C0-\u024F]*\.?$|^[A-Z\u00C0-\u024F'\-]{2,}$")
+# A capital, accented ones too ("Élodie", "Øyvind"), and a typeset apostrophe ("O\u2019Connell",
+# as word processors write it) as well as a typed one.
+_NAME_WORD = re.compile(
+    r"^[A-Z\u00C0-\u00D6\u00D8-\u00DE\u0100-\u024F][a-zA-Z'\u2019\-\u00C0-\u024F]*\.?$"
+    r"|^[A-Z\u00C0-\u024F'\u2019\-]{2,}$"
+)
 _LEADING_LABEL = re.compile(r"(?i)^(?:contacts?|resume|cv|curriculum vitae|profile)\s+")
 _HONORIFIC = re.compile(r"^(?:Dr|Mr|Mrs|Ms|Miss|Prof)\.?\s+")
 

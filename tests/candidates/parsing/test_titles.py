@@ -121,6 +121,9 @@ def test_a_heading_or_title_in_capitals_is_not_a_name(first_line):
         ("Personal Information\nFirstname: Azariah\n", "Azariah"),
         ("Personal Information\nName: Alteo Jordan\n", "Alteo Jordan"),
         ("Personal Information\nName: Raul Sanchez,\nEmail: rs@example.com\n", "Raul Sanchez"),
+        # As a word processor types them: a curled apostrophe, an accented capital.
+        ("Cillian O\u2019Connell\nSoftware Engineer\n", "Cillian O\u2019Connell"),
+        ("\u00c9lodie Martin\nAccountant\n", "\u00c9lodie Martin"),
     ],
 )
 def test_names_beside_letters_titles_and_labels_are_found(text, name):
