@@ -259,6 +259,8 @@ def test_the_longer_spellings_still_find_the_skill(
         ("Licensed Dental Hygienist, 6 years in a family practice", "Dental Hygiene"),
         ("Residential plumbing repair and fixture installation", "Plumbing"),
         ("Diesel engine maintenance on a fleet of 40 trucks", "Diesel Engine Repair"),
+        ("Writing & optimizing existing VisualForce, workflow rules, APEX code", "Visualforce"),
+        ("Routing with OSPF, EIGRP and BGP across three sites", "EIGRP"),
     ],
 )
 def test_trade_and_web_skills_asked_by_real_ads_are_known(
