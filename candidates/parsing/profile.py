@@ -347,6 +347,11 @@ def _name_from_line(line: str) -> str | None:
     bare = _HONORIFIC.sub("", line)
     if len(bare.split()) < 2 or all(len(w.rstrip(".")) == 1 for w in words):
         return None
+    return _shown_name(words)
+
+
+def _shown_name(words: list[str]) -> str:
+    """Shouted names in title case; initials and short particles as written."""
     return " ".join(w.capitalize() if w.isupper() and len(w) > 2 else w for w in words)
 
 
@@ -363,7 +368,7 @@ def _labelled_name(value: str) -> str | None:
         return None
     if not words[0][0].isupper() or not all(_LABELLED_NAME_WORD.match(w) for w in words):
         return None
-    return " ".join(w.capitalize() if w.isupper() and len(w) > 2 else w for w in words)
+    return _shown_name(words)
 
 
 def _name_before_title(line: str) -> str | None:
@@ -388,10 +393,8 @@ def _find_name(
         match = _NAME_LABEL.match(form)
         if match:
             value = match.group(1).strip()
-            following = [unmarked(x) for x in lines[index + 1 : index + 4] if x.strip()][:1]
-            last = (
-                _LAST_NAME_LABEL.match(_LABEL_EMPHASIS.sub("", following[0])) if following else None
-            )
+            following = next((x for x in lines[index + 1 : index + 4] if x.strip()), "")
+            last = _LAST_NAME_LABEL.match(_LABEL_EMPHASIS.sub("", unmarked(following)))
             if last:
                 value = f"{value} {last.group(1).strip()}"
             name = _name_from_line(value) or _labelled_name(value)
@@ -874,6 +877,10 @@ TEMPLATE_EMPLOYER = re.compile(
 )
 
 
+def _without_template(line: str) -> str:
+    return TEMPLATE_EMPLOYER.sub(" ", line).strip(" \t:-\u2013\u2014|,;")
+
+
 def _title_text(lines: list[str], r: _Range) -> str:
     line = lines[r.line_no]
     text = TEMPLATE_EMPLOYER.sub(" ", line[: r.span[0]] + " " + line[r.span[1] :])
@@ -898,7 +905,7 @@ def _title_text(lines: list[str], r: _Range) -> str:
         # and the line above is the previous job's last duty, no title. Further down than the
         # next line, a duty is as likely as a title: only one naming a job is taken.
         for gap, below in enumerate(lines[r.last_line + 1 : r.last_line + 4]):
-            candidate = TEMPLATE_EMPLOYER.sub(" ", below).strip(" \t:-\u2013\u2014|,;")
+            candidate = _without_template(below)
             if not candidate or RANGE.search(candidate) or len(candidate) >= 120:
                 continue
             if gap == 0 or _JOB_WORDS.search(candidate):
@@ -911,7 +918,7 @@ def _title_text(lines: list[str], r: _Range) -> str:
         if 0 <= neighbour < len(lines):
             # "Company Name City , State Health Systems Analyst": the template's stand-ins go,
             # or the comma between them splits "State Health Systems Analyst" off as the job.
-            candidate = TEMPLATE_EMPLOYER.sub(" ", lines[neighbour]).strip(" \t:-\u2013\u2014|,;")
+            candidate = _without_template(lines[neighbour])
             if candidate and not RANGE.search(candidate) and len(candidate) < 120:
                 neighbours.append(candidate)
     for candidate in neighbours:
