@@ -18,6 +18,8 @@ from .titles import (
     OCCUPATIONS,
     TITLE_STARTS,
     is_field_label,
+    is_run_on,
+    job_cell,
     job_in_sentence,
     job_title,
     labelled_title,
@@ -881,11 +883,24 @@ def _without_template(line: str) -> str:
     return TEMPLATE_EMPLOYER.sub(" ", line).strip(" \t:-\u2013\u2014|,;")
 
 
+def _neighbour_title(line: str) -> str:
+    """A line near a job's dates as the title it may hold, or "" where it holds none: other
+    dates, a paragraph, or the tail of the previous job's last duty ("with CHI)")."""
+    candidate = _without_template(line)
+    if not candidate or RANGE.search(candidate) or len(candidate) >= 120:
+        return ""
+    return "" if is_run_on(job_cell(candidate)) else candidate
+
+
+def _without_from(text: str) -> str:
+    return re.sub(r"(?i)^(?:from|since)\b\s*|\s*\b(?:from|since)$", "", text).strip()
+
+
 def _title_text(lines: list[str], r: _Range) -> str:
     line = lines[r.line_no]
     text = TEMPLATE_EMPLOYER.sub(" ", line[: r.span[0]] + " " + line[r.span[1] :])
     text = text.strip(" \t:-\u2013\u2014|,;()")
-    text = re.sub(r"(?i)^(?:from|since)\b\s*|\s*\b(?:from|since)$", "", text).strip()
+    text = _without_from(text)
     if is_field_label(text):
         # A form's date field ("Duration: 2013 - 2017") or a template's place ("City , State
         # 03/2019 - Current") says nothing of the job. A form names the job in its own field up
@@ -905,8 +920,8 @@ def _title_text(lines: list[str], r: _Range) -> str:
         # and the line above is the previous job's last duty, no title. Further down than the
         # next line, a duty is as likely as a title: only one naming a job is taken.
         for gap, below in enumerate(lines[r.last_line + 1 : r.last_line + 4]):
-            candidate = _without_template(below)
-            if not candidate or RANGE.search(candidate) or len(candidate) >= 120:
+            candidate = _neighbour_title(below)
+            if not candidate:
                 continue
             if gap == 0 or _JOB_WORDS.search(candidate):
                 return candidate
@@ -918,8 +933,8 @@ def _title_text(lines: list[str], r: _Range) -> str:
         if 0 <= neighbour < len(lines):
             # "Company Name City , State Health Systems Analyst": the template's stand-ins go,
             # or the comma between them splits "State Health Systems Analyst" off as the job.
-            candidate = _without_template(lines[neighbour])
-            if candidate and not RANGE.search(candidate) and len(candidate) < 120:
+            candidate = _neighbour_title(lines[neighbour])
+            if candidate:
                 neighbours.append(candidate)
     for candidate in neighbours:
         if _JOB_WORDS.search(candidate):
@@ -930,7 +945,7 @@ def _title_text(lines: list[str], r: _Range) -> str:
 def _position(lines: list[str], r: _Range) -> Position:
     # Past a form's label: "Role: Network Engineer" holds a title, "Company: Acme Ltd" none;
     # and before the first duty a column layout runs on ("Sushi Chef In charge of ...").
-    text = unlabelled(unmarked(_title_text(lines, r))) or ""
+    text = unlabelled(unmarked(_without_from(job_cell(_title_text(lines, r))))) or ""
     text = re.sub(r"\([^)]*\)?", "", text).strip(" \t:-\u2013\u2014|,;")
     text = without_duties(text).strip(" \t:-\u2013\u2014|,;")
     # A job written as a sentence: "Worked as a MSTR Administrator from 2015-2017. The ...".
@@ -942,6 +957,8 @@ def _position(lines: list[str], r: _Range) -> Position:
     parts = [p for p in trimmed if p]
     title = parts[0] if parts else ""
     company = parts[1] if len(parts) > 1 else ""
+    if is_run_on(title):
+        title = ""
     if company and _JOB_WORDS.search(company) and not _JOB_WORDS.search(title):
         title, company = company, title
     confidence = 0.75 if _JOB_WORDS.search(title) else 0.45

@@ -156,6 +156,45 @@ def job_title(raw: str, *, cut_tail: bool = True) -> str | None:
     return _display(text)
 
 
+# --- A title among other columns, and the rest of a sentence ----------------------------------
+
+# A PDF's columns keep their gap as a run of spaces ("Team Member     Delivered friendly and
+# prompt service"), and so does a date cut out of a line ("the year   occupied as Full Stack Java
+# Developer").
+_CELL_GAP = re.compile(r" {3,}")
+
+
+def job_cell(text: str) -> str:
+    """Of the cells a run of spaces divides `text` into, the first that names a job, else the
+    first: the other columns hold a duty, a place or a date's neighbours, never the title."""
+    cells = [c.strip() for c in _CELL_GAP.split(text) if c.strip()]
+    if len(cells) < 2:
+        return text.strip()
+    return next((c for c in cells if has_occupation(c)), cells[0])
+
+
+# What only continues a sentence: a line break inside a duty leaves its tail on a line of its
+# own, where it can sit beside a job's dates ("with CHI)", "at least possible cost Supply Chain
+# Management", "department to fully develop the advertising campaign").
+_CONTINUES = re.compile(
+    r"(?:with|that|which|who|their|at|to|for|of|and|or|in|on|the|a|an|while|from)\b"
+)
+MAX_LOWER_TITLE_WORDS = 6
+
+
+def is_run_on(text: str) -> bool:
+    """Whether `text` is the rest of a sentence rather than a title: it opens with a lower-case
+    word that only continues a sentence and names no job in its first four words, or it runs
+    past six words and names no job at all. A title written in lower case ("administrative
+    assistant", "kitchen Manager / Catering and events chef") is none."""
+    words = text.split()
+    if not words or not words[0][:1].islower():
+        return False
+    if _CONTINUES.fullmatch(words[0].rstrip(",.;:")):
+        return not has_occupation(" ".join(words[:4]))
+    return len(words) > MAX_LOWER_TITLE_WORDS and not has_occupation(text)
+
+
 # --- A job written as a sentence ---------------------------------------------------------------
 
 # "Worked as a MSTR Administrator from 2015-2017", "Gained experience as an Insulation Worker for
@@ -185,9 +224,12 @@ def job_in_sentence(text: str) -> str | None:
         return None
     lead = text[: max(match.start() - 1, 0)]
     title = match.group("title").strip()
+    if len(title.split()) > 6:
+        # "as Full Stack Java Developer \u2013 Web Services": a dash between spaces ends a long one.
+        title = re.split(r"\s+[-\u2013\u2014]\s", title, maxsplit=1)[0]
     if has_occupation(lead) or len(lead.split()) > MAX_SENTENCE_LEAD_WORDS:
         return None
-    if re.match(r"(?i)(?:and|or|&)\b", title) or len(title.split()) > 6:
+    if re.match(r"(?i)(?:and|or)\b", title) or len(title.split()) > 6:
         return None
     if not has_occupation(title):
         return None

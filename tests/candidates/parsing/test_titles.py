@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from candidates.parsing.profile import extract_profile
-from candidates.parsing.titles import job_in_sentence, job_title
+from candidates.parsing.titles import is_run_on, job_cell, job_in_sentence, job_title
 
 TODAY = date(2026, 6, 1)
 
@@ -164,7 +164,71 @@ def test_a_name_that_opens_the_title_line_is_not_part_of_the_title():
             None,
         ),
         ("Sales Associate", None),
+        # Longer than a title: a dash between spaces ends it.
+        (
+            "occupied as Full Stack Java Developer \u2013 Web Services",
+            "Full Stack Java Developer",
+        ),
+        (
+            "Served as a Human Resources Assistant - Payroll and Benefits",
+            "Human Resources Assistant",
+        ),
     ],
 )
 def test_a_job_in_a_sentence_is_the_job_after_as(text, job):
     assert job_in_sentence(text) == job
+
+
+@pytest.mark.parametrize(
+    ("text", "cell"),
+    [
+        ("Team Member     Delivered friendly and prompt service", "Team Member"),
+        ("Creative Director   PRIMARY", "Creative Director"),
+        (
+            "MT United States   Supervisory Aircraft Flight Instructor",
+            "Supervisory Aircraft Flight Instructor",
+        ),
+        (
+            "the year   occupied as Full Stack Java Developer",
+            "occupied as Full Stack Java Developer",
+        ),
+        ("Senior Data Analyst  Acme", "Senior Data Analyst  Acme"),
+    ],
+)
+def test_a_run_of_spaces_parts_columns_and_the_title_is_the_one_naming_a_job(text, cell):
+    assert job_cell(text) == cell
+
+
+@pytest.mark.parametrize(
+    ("text", "run_on"),
+    [
+        ("with CHI)", True),
+        ("at least possible cost Supply Chain Management and Initiatives", True),
+        ("department to fully develop the advertising campaign", True),
+        ("media while working closely with venue management", True),
+        # A title in lower case, or a tail that still names the job, stays.
+        ("administrative assistant", False),
+        ("kitchen Manager / Catering and events chef", False),
+        ("on Software Development Engineer in Test", False),
+        ("served as a Technical Delivery Manager overseeing project delivery mechanisms", False),
+        ("Department to fully develop the advertising campaign", False),
+    ],
+)
+def test_the_rest_of_a_sentence_is_no_title(text, run_on):
+    assert is_run_on(text) is run_on
+
+
+def test_a_column_layout_and_a_sentence_s_tail_beside_dates_give_the_job():
+    # As the PDF reader lays out a two-column template: the duty runs on after a gap, and the
+    # tail of the previous job's last duty sits on the line above the next job's dates.
+    text = (
+        "Experience\n"
+        "Team Member     Delivered friendly and prompt service to customers. Managed\n"
+        "06/2015 - 08/2017\n"
+        "Served food and drinks.\n"
+        "with CHI)\n"
+        "01/2013 - 05/2015\n"
+        "Assistant Professor\n"
+    )
+    titles = [p.title for p in extract_profile(text, today=TODAY).positions]
+    assert titles == ["Team Member", "Assistant Professor"]
