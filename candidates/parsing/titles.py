@@ -58,7 +58,7 @@ OCCUPATIONS = _vocabulary(
     wireman repairman roofer glazier plasterer upholsterer insulator transcriber typist referee
     stocker farmworker crewmember liaison coder modeler detailer hauler forester evaluator
     forecaster transporter interventionist methodologist server staff rep selector checker sorter
-    creator
+    creator builder setter authorizer
     """
 )
 # Words a title starts with; used to tell "LEONID SHALAEV FULL STACK DEVELOPER" apart.
@@ -198,18 +198,20 @@ def is_run_on(text: str) -> bool:
 # --- A job written as a sentence ---------------------------------------------------------------
 
 # "Worked as a MSTR Administrator from 2015-2017", "Gained experience as an Insulation Worker for
-# floor": the job after the last "as", up to a word that opens what follows it, a stop, or the
+# floor", "Held Position of Senior iOS Mobile Developer": the job after the last "as" (or
+# "position of", "role of", "post of"), up to a word that opens what follows it, a stop, or the
 # "experience" it was ("as a Metal Worker experience from ..."); a full stop inside a word
 # ("ASP.NET") ends nothing. "such as", "as well as", "as of", "as part of" and "as needed" name
 # no job.
 _AS_JOB = re.compile(
-    r"(?i)(?<!\bsuch)\s+as\s+(?:an?\s+|the\s+)?"
+    r"(?i)(?:(?<!\bsuch)\s+as|\s+(?:position|role|post)\s+of)\s+(?:an?\s+|the\s+)?"
     r"(?!(?:well|of|part|per|needed|required|such|follows|possible|usual)\b)"
     r"(?P<title>(?:[^\W\d_]|\.(?=\w))(?:(?!\s+as\s)[^,;:.()!?|]|\.(?=\w))*?)(?:\s+experience)?"
     r"(?=\s+(?:from|at|in|for|with|by|between|during|since|where|on|within|to|until|till)\b"
     r"|\s*(?:[,;:()!?|]|\.(?!\w))|\s*$)"
 )
 MAX_SENTENCE_LEAD_WORDS = 10
+_DOING = re.compile(r"\s+(?:[a-z]+ly\s+)?(?=[a-z]+ing\b)")
 
 
 def job_in_sentence(text: str) -> str | None:
@@ -224,6 +226,12 @@ def job_in_sentence(text: str) -> str | None:
         return None
     lead = text[: max(match.start() - 1, 0)]
     title = match.group("title").strip()
+    # "as a Materials Scientist  applying my critical thinking": a verb in lower case right
+    # after the job starts what was done in it ("Security guards and gambling surveillance
+    # officers", "Market research analyst and marketing specialist" are jobs).
+    doing = _DOING.search(title)
+    if doing and has_occupation(title[: doing.start()].split()[-1]):
+        title = title[: doing.start()].strip()
     if len(title.split()) > 6:
         # "as Full Stack Java Developer \u2013 Web Services": a dash between spaces ends a long one.
         title = re.split(r"\s+[-\u2013\u2014]\s", title, maxsplit=1)[0]

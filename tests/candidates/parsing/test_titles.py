@@ -173,6 +173,27 @@ def test_a_name_that_opens_the_title_line_is_not_part_of_the_title():
             "Served as a Human Resources Assistant - Payroll and Benefits",
             "Human Resources Assistant",
         ),
+        # What was done in the job starts with a verb in lower case; a job can hold one.
+        (
+            "Worked as a Materials Scientist  applying my critical thinking and",
+            "Materials Scientist",
+        ),
+        ("Served as a Manager  effectively addressing every supply chain concern", "Manager"),
+        (
+            "Worked as Security guards and gambling surveillance officers",
+            "Security guards and gambling surveillance officers",
+        ),
+        (
+            "Worked as Market research analyst and marketing specialist",
+            "Market research analyst and marketing specialist",
+        ),
+        (
+            "3 years experienced as a Cutting and slicing machine setters",
+            "Cutting and slicing machine setters",
+        ),
+        # "Position of", "role of" and "post of" name the job as "as" does.
+        ("Held Position of Senior iOS Mobile Developer", "Senior iOS Mobile Developer"),
+        ("Took on the role of a Project Manager at Acme", "Project Manager"),
     ],
 )
 def test_a_job_in_a_sentence_is_the_job_after_as(text, job):
