@@ -371,7 +371,21 @@ def _bounded(text: str, start: int, end: int, term: _Term) -> bool:
                 return False
             if before == ".":
                 return False
+        if len(term.text) == 1 and _letter_pair(text, start, end):
+            return False
     return True
+
+
+def _letter_pair(text: str, start: int, end: int) -> bool:
+    """Whether the letter at `start` is one of two single letters joined by a slash: "L/C" (a
+    letter of credit), "A/C", "C/O"; "C/C++" and "R/Python" name languages."""
+
+    def alone(i: int) -> bool:
+        return not (0 <= i < len(text) and (_is_word_char(text[i]) or text[i] in "+#"))
+
+    if start >= 2 and text[start - 1] == "/" and text[start - 2].isalpha() and alone(start - 3):
+        return True
+    return end + 1 < len(text) and text[end] == "/" and text[end + 1].isalpha() and alone(end + 2)
 
 
 def _reads_as_verb(text: str, start: int, end: int, term: _Term) -> bool:

@@ -222,6 +222,9 @@ def test_words_read_mostly_in_another_sense_are_not_aliases(taxonomy: Taxonomy, 
             "Experience with messaging frameworks such as RabbitMQ, Redis",
             "Positioning and Messaging",
         ),
+        # Two single letters joined by a slash are an abbreviation, not a language.
+        ("Payments of documents presented under L/C.", "C"),
+        ("Serviced A/C units and heat pumps", "C"),
     ],
 )
 def test_a_loose_reading_finds_no_skill(matcher: SkillMatcher, line: str, absent: str) -> None:
@@ -254,6 +257,8 @@ def test_a_loose_reading_finds_no_skill(matcher: SkillMatcher, line: str, absent
         # shown to the recruiter as Budgeting and Auditing missing.
         ("Budget analysis & preparation, budgets", "Budgeting"),
         ("Implemented new software, audits, and inventory controls", "Auditing"),
+        ("Skills: C/C++, Java", "C"),
+        ("R/Python for survival models", "R"),
     ],
 )
 def test_the_taxonomy_finds_a_skill_by_its_other_spellings(
