@@ -173,26 +173,33 @@ def job_cell(text: str) -> str:
     return next((c for c in cells if has_occupation(c)), cells[0])
 
 
-# What only continues a sentence: a line break inside a duty leaves its tail on a line of its
-# own, where it can sit beside a job's dates ("with CHI)", "at least possible cost Supply Chain
-# Management", "department to fully develop the advertising campaign").
+# What only continues a sentence, or opens one with where it happened: a line break inside a
+# duty leaves its tail on a line of its own, where it can sit beside a job's dates ("with CHI)",
+# "at least possible cost Supply Chain Management"), and a date cut out of "At Kirloskar
+# Brothers in Pune since 2016 I led ..." leaves the place before it.
 _CONTINUES = re.compile(
     r"(?:with|that|which|who|their|at|to|for|of|and|or|in|on|the|a|an|while|from)\b"
 )
+_WHERE = re.compile(r"(?:at|in|with|for|from|on|during|since|while)\b")
 MAX_LOWER_TITLE_WORDS = 6
 
 
 def is_run_on(text: str) -> bool:
-    """Whether `text` is the rest of a sentence rather than a title: it opens with a lower-case
-    word that only continues a sentence and names no job in its first four words, or it runs
-    past six words and names no job at all. A title written in lower case ("administrative
-    assistant", "kitchen Manager / Catering and events chef") is none."""
+    """Whether `text` is the rest of a sentence rather than a title: in lower case, it opens
+    with a word that only continues one ("with CHI)") and names no job in its first four words,
+    or runs past six words naming none; with a capital, it opens on where the work was ("At
+    Kirloskar Brothers in Pune") and names no job at all. A title written in lower case
+    ("administrative assistant", "kitchen Manager / Catering and events chef") is none."""
     words = text.split()
-    if not words or not words[0][:1].islower():
+    if not words:
         return False
-    if _CONTINUES.fullmatch(words[0].rstrip(",.;:")):
-        return not has_occupation(" ".join(words[:4]))
-    return len(words) > MAX_LOWER_TITLE_WORDS and not has_occupation(text)
+    first = words[0].rstrip(",.;:")
+    if first[:1].islower():
+        if _CONTINUES.fullmatch(first):
+            return not has_occupation(" ".join(words[:4]))
+        return len(words) > MAX_LOWER_TITLE_WORDS and not has_occupation(text)
+    # With a capital, only a sentence that opens on where the work was and names no job at all.
+    return bool(_WHERE.fullmatch(first.lower())) and not has_occupation(text)
 
 
 # --- A job written as a sentence ---------------------------------------------------------------

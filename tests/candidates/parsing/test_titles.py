@@ -233,6 +233,11 @@ def test_a_run_of_spaces_parts_columns_and_the_title_is_the_one_naming_a_job(tex
         ("on Software Development Engineer in Test", False),
         ("served as a Technical Delivery Manager overseeing project delivery mechanisms", False),
         ("Department to fully develop the advertising campaign", False),
+        # With a capital, only a sentence opening on where the work was, naming no job.
+        ("At Kirloskar Brothers in Pune", True),
+        ("In my previous job as Aerospace Engineer", False),
+        ("The Other Food Preparation and Serving Related Workers", False),
+        ("A 3D UX Virtual Reality Designer", False),
     ],
 )
 def test_the_rest_of_a_sentence_is_no_title(text, run_on):
