@@ -35,7 +35,7 @@ import numpy as np
 
 from matcher import ranker
 
-SCORING_VERSION = 10
+SCORING_VERSION = 11
 
 COMPONENTS = ("semantic", "skills", "lexical", "title")
 
