@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from .titles import (
     OCCUPATIONS,
     TITLE_STARTS,
+    has_occupation,
     is_field_label,
     is_run_on,
     job_cell,
@@ -994,13 +995,23 @@ INSTITUTION = re.compile(
 )
 
 
+def _degree(line: str) -> re.Match[str] | None:
+    """The first degree named on `line`. "Master" before a trade ("Certified Master Chef",
+    "Master Electrician") is a rank in it, not a degree."""
+    for found in DEGREE.finditer(line):
+        rank = found.group(1).lower() == "master"
+        if not (rank and has_occupation(" ".join(line[found.end() :].split()[:1]))):
+            return found
+    return None
+
+
 def _education(lines: list[str], sections: list[str], ranges: list[_Range]) -> list[Education]:
     by_line = {r.line_no: r for r in ranges}
     entries: list[Education] = []
     current: Education | None = None
     for index, line in enumerate(lines):
         in_section = sections[index] == "education"
-        degree = DEGREE.search(line)
+        degree = _degree(line)
         school = INSTITUTION.search(line)
         if not (in_section or degree or school):
             continue

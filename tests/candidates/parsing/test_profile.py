@@ -394,6 +394,21 @@ def test_it_reads_education_with_degree_field_and_institution(matcher):
     assert entry.confidence >= 0.9
 
 
+def test_a_master_of_a_trade_holds_no_master_s_degree():
+    # A livecareer chef's education section, as the PDF reader gives it.
+    text = (
+        "Education\n"
+        "Baltimore Culinary College City , State\n"
+        ", teacher was Richard Rosendale C.M.C Certified Master Chef prep class : 2014\n"
+        "Master of Science in Food Science, Ohio State University 2016\n"
+    )
+    education = extract_profile(text, today=TODAY).education
+    assert [(e.degree, e.institution) for e in education] == [
+        ("", "Baltimore Culinary College"),
+        ("Master", "Ohio State University"),
+    ]
+
+
 def test_it_reads_languages_with_their_levels(matcher):
     profile = extract_profile(docs.RESUME_TEXT, matcher, today=TODAY)
     assert [(lang.language, lang.level) for lang in profile.languages] == [
