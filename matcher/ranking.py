@@ -119,8 +119,10 @@ def profile_facts(text: str) -> tuple[float | None, list[str]]:
     return years, titles
 
 
-def _profile_facts(text: str) -> tuple[float | None, list[str], str]:
-    profile = extract_profile(text)
+def _profile_facts(text: str, matcher: Any = None) -> tuple[float | None, list[str], str]:
+    # With the taxonomy, as intake reads a resume: a line of skills ("Python SQL") is then no
+    # name, where without it the name masked would take those words out of the text.
+    profile = extract_profile(text, matcher)
     value = profile.years_experience.value
     years = float(value) if value is not None else years_of_experience(text)
     # Latest first: the profile lists positions as the resume does, and a resume written oldest
@@ -247,7 +249,7 @@ def resume_features(
 ) -> list[ResumeFeatures]:
     """`embed` is the model's pass; the ranking evaluation gives one that remembers texts it
     has embedded, so a change to what is read around the model costs no second pass."""
-    parsed = [_profile_facts(text) for text in texts]
+    parsed = [_profile_facts(text, matcher) for text in texts]
     # The model reads what it reads in the product: the text without who the person is.
     masked = [
         mask_identity(text, Identity(name=fact[2]))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from candidates.parsing.profile import extract_profile
 from matcher import ranking, scoring
 from matcher.blind import Identity, mask_identity
 from matcher.evaluation.taxonomy import file_skill_matcher
@@ -405,3 +406,16 @@ def test_the_evaluation_reads_a_resumes_titles_as_the_product_does():
     assert features.titles == product
     assert not any("[" in title for title in features.titles)
     assert len(features.title_vectors) == len(features.titles)
+
+
+def test_offline_runs_read_the_name_with_the_taxonomy_as_intake_does():
+    # A two-column CV of Vanetik & Kogan's: without the taxonomy its line of tools read as the
+    # name, and masking that "name" took Python and SQL out of the text the model read.
+    text = (
+        "TOOLS & TECH\nPython SQL\nMicrosoft Excel Tableau Apache Spark\n\n"
+        "LISA POLOTCKAIA\nDATA ANALYST\nPROFILE\nData Analyst with Python and SQL proficiency.\n"
+    )
+    matcher = file_skill_matcher()
+    name = ranking._profile_facts(text, matcher)[2]
+    assert name == extract_profile(text, matcher).name.value == "Lisa Polotckaia"
+    assert "with Python and SQL" in mask_identity(text, Identity(name=name))
