@@ -40,6 +40,8 @@ class _Hit(Protocol):
     def line_no(self) -> int: ...
     @property
     def line(self) -> str: ...
+    @property
+    def surface(self) -> str: ...
 
 
 class SkillFinder(Protocol):
@@ -388,8 +390,24 @@ def _name_before_title(line: str) -> str | None:
     return None
 
 
+def _all_skills(name: str, finder: SkillFinder | None) -> bool:
+    """Whether every word of a would-be name is a skill: "Python SQL" is a line of tools. A
+    name beside a credential ("Keisha Brown, RN", "Robert Lindqvist, CPA") or sharing a word
+    with one ("Julia Roberts") is a person's."""
+    if finder is None:
+        return False
+    # As the line wrote it and in capitals: the name is shown title-cased ("Python Sql").
+    found = {
+        word.lower()
+        for spelling in (name, name.upper())
+        for hit in finder.find(spelling)
+        for word in hit.surface.split()
+    }
+    return all(word.lower() in found for word in name.split())
+
+
 def _find_name(
-    lines: list[str], sections: list[str], email: str | None, skill_lines: set[int]
+    lines: list[str], sections: list[str], email: str | None, finder: SkillFinder | None
 ) -> Scalar:
     for index, line in enumerate(lines[:40]):
         form = _LABEL_EMPHASIS.sub("", unmarked(line))
@@ -416,15 +434,13 @@ def _find_name(
         seen += 1
         if seen > 8:
             break
-        if index + 1 in skill_lines:
-            continue  # "Python SQL" is a skills line, not a person
         if sections[index] not in _NAME_SECTIONS:
             # Under "Skills" or "Highlights", a two-word line in capitals is a skill ("Budget
             # Administration", "Microsoft Office"), never the person.
             continue
         first = stripped.split("\t")[0].strip(" |,")
         name = _name_from_line(first) or _name_before_title(first)
-        if name is None:
+        if name is None or _all_skills(name, finder):
             continue
         confidence = 0.8 if seen == 1 else 0.65
         if email:
@@ -1129,8 +1145,7 @@ def extract_profile(
     profile.links = _find_links(text)
     profile.location = _find_location(lines, sections)
     profile.skills = _skills(text, sections, skill_matcher)
-    skill_lines = {e["line_no"] for s in profile.skills for e in s.lines}
-    profile.name = _find_name(lines, sections, profile.email.value, skill_lines)
+    profile.name = _find_name(lines, sections, profile.email.value, skill_matcher)
     profile.languages = _languages(lines, sections)
 
     ranges = _ranges(lines, today)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from candidates.parsing import extract
 from candidates.parsing.profile import extract_profile
+from matcher.evaluation.taxonomy import file_skill_matcher
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LABELS_PATH = DATA_DIR / "identity_labels.csv"
@@ -220,8 +221,9 @@ def evaluate(
 
 
 def product_extractor(text: str) -> tuple[str, str]:
-    """What the product shows: the profile's name and title."""
-    profile = extract_profile(text)
+    """What the product shows: the profile's name and title, read with the taxonomy as intake
+    reads them (a line of tools is no name)."""
+    profile = extract_profile(text, file_skill_matcher())
     return str(profile.name.value or ""), str(profile.title.value or "")
 
 

@@ -477,6 +477,22 @@ def test_a_skill_listed_under_a_heading_is_not_taken_for_a_name():
     assert contact.name.value == "Grace Hopper"
 
 
+def test_a_line_of_tools_is_no_name_but_a_name_beside_a_credential_is(matcher):
+    # A two-column CV puts its tools above the person; nurses, accountants and pharmacists
+    # write their credentials after their name, and a first name can be a language's.
+    tools = "TOOLS & TECH\nPython SQL\nDocker\n\nLISA POLOTCKAIA\nDATA ANALYST\n"
+    assert extract_profile(tools, matcher, today=TODAY).name.value == "Lisa Polotckaia"
+    credentials = SkillMatcher([(1, "Registered Nurse License", ["RN"]), (2, "CPA", [])])
+    for text, name in [
+        ("Keisha Brown, RN\nEmergency Department Registered Nurse\n", "Keisha Brown"),
+        ("Robert Lindqvist, CPA\nSenior Accountant\n", "Robert Lindqvist"),
+    ]:
+        assert extract_profile(text, credentials, today=TODAY).name.value == name
+    languages = SkillMatcher([(1, "Julia", []), (2, "Ruby", [])])
+    julia = extract_profile("Julia Roberts\nData Scientist\n", languages, today=TODAY)
+    assert julia.name.value == "Julia Roberts"
+
+
 @pytest.mark.parametrize(
     "headline", ["Construction Worker", "Food Server", "Pest Control Tech", "Customer Service Rep"]
 )
