@@ -160,13 +160,14 @@ def job_title(raw: str, *, cut_tail: bool = True) -> str | None:
 
 # A PDF's columns keep their gap as a run of spaces ("Team Member     Delivered friendly and
 # prompt service"), and so does a date cut out of a line ("the year   occupied as Full Stack Java
-# Developer").
-_CELL_GAP = re.compile(r" {3,}")
+# Developer"); a word processor's are tab stops ("Web Developer<tab>Naya Technologies").
+_CELL_GAP = re.compile(r" *\t[ \t]*| {3,}")
 
 
 def job_cell(text: str) -> str:
-    """Of the cells a run of spaces divides `text` into, the first that names a job, else the
-    first: the other columns hold a duty, a place or a date's neighbours, never the title."""
+    """Of the cells a run of spaces or a tab divides `text` into, the first that names a job,
+    else the first: the other columns hold a duty, a place, an employer or a date's neighbours,
+    never the title."""
     cells = [c.strip() for c in _CELL_GAP.split(text) if c.strip()]
     if len(cells) < 2:
         return text.strip()

@@ -214,6 +214,7 @@ def test_a_job_in_a_sentence_is_the_job_after_as(text, job):
             "occupied as Full Stack Java Developer",
         ),
         ("Senior Data Analyst  Acme", "Senior Data Analyst  Acme"),
+        ("Web Developer\tNaya Technologies, migVisor", "Web Developer"),
     ],
 )
 def test_a_run_of_spaces_parts_columns_and_the_title_is_the_one_naming_a_job(text, cell):
