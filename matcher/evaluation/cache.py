@@ -30,7 +30,7 @@ from candidates import parsing
 from candidates.parsing import ParseError, extract
 from matcher import embeddings, lexical, ranking
 from matcher.evaluation import levers
-from matcher.evaluation.taxonomy import SKILLS_DIR
+from matcher.evaluation.taxonomy import SKILLS_DIR, file_skill_matcher
 from matcher.scoring import Mention
 from roles.job_description import extract_job_profile
 
@@ -161,9 +161,18 @@ def parse_files(
     return out
 
 
-def _features_folder() -> Path:
+def _matcher_key(matcher: Any) -> str:
+    # Mentions are stored by skill id, and a database's ids are not the files': a run on a
+    # bootstrapped dev database must not read features written from the files, nor the reverse.
+    if matcher is file_skill_matcher():
+        return ""
+    spellings = sorted(getattr(matcher, "spellings", {}).items())
+    return "-" + hashlib.sha256(repr(spellings).encode("utf-8")).hexdigest()[:12]
+
+
+def _features_folder(matcher: Any) -> Path:
     version = embeddings.model_version().replace("@", "-").replace("+", "-")
-    folder = CACHE_DIR / f"features-{version}-{taxonomy_key()}"
+    folder = CACHE_DIR / f"features-{version}-{taxonomy_key()}{_matcher_key(matcher)}"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
@@ -196,7 +205,7 @@ def resume_features(
     texts: Sequence[str], matcher: Any, *, log: Callable[[str], None] = print
 ) -> list[ranking.ResumeFeatures]:
     """`ranking.resume_features` of each text (profile, masking, embedding, taxonomy), cached."""
-    folder = _features_folder()
+    folder = _features_folder(matcher)
     out: list[ranking.ResumeFeatures | None] = [None] * len(texts)
     todo: list[int] = []
     for i, text in enumerate(texts):
@@ -227,7 +236,7 @@ def roles_from_job_descriptions(
 ) -> list[levers.EvalRole]:
     """`ranking.role_from_job_description` of each text, its two vectors cached, with the
     candidate inputs' role side (`levers`)."""
-    folder = _features_folder()
+    folder = _features_folder(matcher)
     out: list[levers.EvalRole] = []
     pending: list[tuple[int, str]] = []
     for text in texts:

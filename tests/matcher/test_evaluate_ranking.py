@@ -18,6 +18,7 @@ from matcher.evaluation import cache, features, harness, levers, pipeline, runne
 from matcher.evaluation.metrics import average_precision, ndcg_at_k
 from matcher.evaluation.taxonomy import file_skill_categories, file_skill_matcher
 from roles import job_description
+from roles.taxonomy import SkillMatcher
 
 pytestmark = pytest.mark.slow
 
@@ -567,6 +568,18 @@ def test_the_evaluation_remembers_each_text_the_model_read(tmp_path, monkeypatch
     assert np.array_equal(first[1].vectors, second[0].vectors)
     assert np.array_equal(first[0].vectors, first[2].vectors)
     assert np.allclose(second[1].vectors, real(["Welder"])[0].vectors)
+
+
+def test_features_read_with_another_taxonomy_are_cached_apart(tmp_path, monkeypatch):
+    # Mentions are stored by skill id: a bootstrapped dev database numbers its skills otherwise
+    # than the files, and reading the files' cache with its ids would credit the wrong skills.
+    monkeypatch.setattr(cache, "CACHE_DIR", tmp_path)
+    files = file_skill_matcher()
+    renumbered = SkillMatcher(
+        [(10_000 + i, sp[0], sp[1:]) for i, sp in enumerate(files.spellings.values())]
+    )
+    assert cache._features_folder(files) != cache._features_folder(renumbered)
+    assert cache._features_folder(files) == cache._features_folder(file_skill_matcher())
 
 
 def test_a_roles_spread_is_floored_at_a_share_of_the_average_roles():
