@@ -660,6 +660,11 @@ SPLIT_RANGE = re.compile(
     rf"(?:(?P<end>{_DATE})(?![\d/])|(?P<now>{_PRESENT})\b(?![ \t]+(?-i:[a-z])))"
 )
 SINCE = re.compile(rf"(?i)\b(?:since|from)\s+(?P<start>{_DATE})(?!\s*(?:-|\u2013|\u2014|to)\s*\w)")
+# "Worked as a Survey Researcher between 2013 and 2016": "and" joins two dates only after
+# "between" (elsewhere "2015 and 2018" may be two separate years).
+BETWEEN = re.compile(
+    rf"(?i)\bbetween\s+(?P<start>{_DATE})\s+and\s+(?P<end>{_DATE}|{_PRESENT})(?![\d/])"
+)
 _EDUCATION_HINT = re.compile(
     r"(?i)\b(university|universit[ée]|college|institute|school|academy|polytechnic|faculty|"
     r"b\.?sc|m\.?sc|ph\.?d|bachelor|master'?s?|mba|degree|diploma|graduat\w*|student|studies|"
@@ -711,6 +716,7 @@ def _date_pairs(lines: list[str]) -> list[tuple[str, str, int, tuple[int, int], 
     taken: dict[int, list[tuple[int, int]]] = {}
     for line_no, line in enumerate(lines):
         matches = [(m, m.group("end")) for m in RANGE.finditer(line)]
+        matches += [(m, m.group("end")) for m in BETWEEN.finditer(line)]
         spans = taken[line_no] = [m.span() for m, _ in matches]
         # "from 11/2021 till now" is one range, not also an open "from 11/2021".
         matches += [

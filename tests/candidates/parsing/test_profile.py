@@ -339,6 +339,20 @@ def test_overlapping_jobs_are_counted_once():
     assert profile.years_experience.value == round(89 / 12, 1)
 
 
+def test_a_job_written_between_two_dates_is_a_job_and_two_years_are_not():
+    text = _resume(
+        "Experience",
+        "* Worked as a Survey Researcher between 2013 and 2016",
+        "* Between March 2012 and June 2013 I worked as a Line Cook at Bistro 9.",
+        "Awards in 2015 and 2018",
+    )
+    positions = extract_profile(text, today=TODAY).positions
+    assert [(p.title, p.start, p.end) for p in positions] == [
+        ("Survey Researcher", "2013", "2016"),
+        ("Line Cook", "2012-03", "2013-06"),
+    ]
+
+
 def test_dates_on_education_lines_do_not_count_as_experience():
     text = _resume(
         "Backend developer, Foo Ltd, 2020 - 2022",
