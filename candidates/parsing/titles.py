@@ -329,12 +329,15 @@ def unlabelled(text: str) -> str | None:
 
 # Where the first duty starts on a line that begins with the title, as column layouts and forms
 # run them together: a colon ("Inside Sales Representative: Making sales calls"), a phrase that
-# introduces duties ("Sushi Chef In charge of daily operation"), or a capitalised verb in the
+# introduces duties ("Sushi Chef In charge of daily operation"), a capitalised verb in the
 # past tense before a lower-case word ("Electrician Interpreted electrical schematics"), though
-# not an adjective before "and" ("Night Shift Manager - Chilled and Ambient Distribution").
+# not an adjective before "and" ("Night Shift Manager - Chilled and Ambient Distribution"), or
+# "with a", "for a" and the like ("Senior Software Engineer with a focus on socket.io",
+# "Equipment Repairer for a substantial time span").
 _DUTY = re.compile(
     r"\s*(?<!\d):(?!\d)\s*|\s+(?i:in charge of|responsible for|responsibilities|duties)\b"
     r"|\s+(?=[A-Z][a-z]{2,}ed\s+(?!and\b|or\b)[a-z])"
+    r"|\s+(?=(?:with|for)\s+an?\s)"
 )
 # A duty opens with a verb: "Helpdesk Support: Resolving client problems".
 _VERB = re.compile(r"[A-Z][a-z]{2,}(?:ed|ing)\b")

@@ -113,6 +113,10 @@ def test_a_sentence_is_no_title_but_the_title_before_its_full_stop_is(raw, title
         ("Inside Sales Representative : Making sales calls", "Inside Sales Representative"),
         ("Electrician Interpreted wiring diagrams for new builds", "Electrician"),
         ("Site Foreman responsible for two crews", "Site Foreman"),
+        ("Senior Software Engineer with a focus on socket.io", "Senior Software Engineer"),
+        ("Equipment Repairer for a substantial time span", "Equipment Repairer"),
+        # "with" or "for" before no article names part of the job.
+        ("Web Developer with Java and JS", "Web Developer with Java and JS"),
         # An adjective in the title, and a colon after no job, are left alone.
         ("Shift Manager - Chilled and Frozen", "Shift Manager - Chilled and Frozen"),
         ("Combat Engineer: Construction Foreman", "Combat Engineer"),
