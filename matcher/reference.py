@@ -62,14 +62,24 @@ def texts(folder: Path = REFERENCE_DIR) -> tuple[str, ...]:
     return tuple(out)
 
 
+CODE_FILES = (
+    Path(str(blind.__file__)),
+    Path(str(ranking.__file__)),
+    ROOT / "candidates" / "parsing" / "profile.py",
+    ROOT / "candidates" / "parsing" / "titles.py",
+    ROOT / "matcher" / "chunking.py",
+)
+
+
 @cache
 def _code_hash() -> str:
-    """The code behind what the file holds: identity masking (what the model reads), and the
-    profile reading and title cleaning (`ranking.resume_features`) behind the titles and years."""
+    """The code behind what the file holds: identity masking and chunking (what the model
+    reads), and the profile and title reading and title cleaning (`ranking.resume_features`)
+    behind the titles and years. The title rules live in titles.py: without it a change to them
+    left a machine's pool holding titles read the old way."""
     digest = hashlib.sha256()
-    for module in (blind, ranking):
-        digest.update(Path(str(module.__file__)).read_bytes())
-    digest.update((ROOT / "candidates" / "parsing" / "profile.py").read_bytes())
+    for path in CODE_FILES:
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
 

@@ -58,21 +58,22 @@ def parser_key() -> str:
     return _hash_files([p for p in code if p.name not in _NOT_EXTRACTION])
 
 
+READER_FILES = (
+    ROOT / "candidates" / "parsing" / "profile.py",
+    ROOT / "candidates" / "parsing" / "titles.py",
+    ROOT / "roles" / "taxonomy.py",
+    ROOT / "matcher" / "blind.py",
+    ROOT / "matcher" / "chunking.py",
+    ROOT / "matcher" / "ranking.py",
+)
+
+
 @cache
 def taxonomy_key() -> str:
     # Features hold what `ranking.resume_features` reads (the profile's titles and years, the
     # masked text's chunks, the taxonomy's mentions), so a change to any of its readers must
     # re-read them: titles.py, then taxonomy.py, were once left out and a change went unmeasured.
-    reader = ROOT / "candidates" / "parsing"
-    code = [
-        reader / "profile.py",
-        reader / "titles.py",
-        ROOT / "roles" / "taxonomy.py",
-        ROOT / "matcher" / "blind.py",
-        ROOT / "matcher" / "chunking.py",
-        ROOT / "matcher" / "ranking.py",
-    ]
-    return _hash_files([*SKILLS_DIR.glob("*.tsv"), *code])
+    return _hash_files([*SKILLS_DIR.glob("*.tsv"), *READER_FILES])
 
 
 def sha(data: bytes) -> str:
