@@ -390,10 +390,11 @@ def _name_before_title(line: str) -> str | None:
     return None
 
 
-def _all_skills(name: str, finder: SkillFinder | None) -> bool:
-    """Whether every word of a would-be name is a skill: "Python SQL" is a line of tools. A
-    name beside a credential ("Keisha Brown, RN", "Robert Lindqvist, CPA") or sharing a word
-    with one ("Julia Roberts") is a person's."""
+def _names_a_skill(name: str, finder: SkillFinder | None) -> bool:
+    """Whether a would-be name holds a skill past its first word: "Python SQL" is a line of
+    tools, "Centralized Administrative Support" and "Aircraft Hydraulics Journyman" livecareer
+    headings. A name beside a credential ("Keisha Brown, RN", "Robert Lindqvist, CPA") or with a
+    given name that is a language's ("Julia Roberts") is a person's."""
     if finder is None:
         return False
     # As the line wrote it and in capitals: the name is shown title-cased ("Python Sql").
@@ -403,7 +404,8 @@ def _all_skills(name: str, finder: SkillFinder | None) -> bool:
         for hit in finder.find(spelling)
         for word in hit.surface.split()
     }
-    return all(word.lower() in found for word in name.split())
+    skills = [word.lower() in found for word in name.split()]
+    return any(skills[1:]) or all(skills)
 
 
 def _find_name(
@@ -440,7 +442,7 @@ def _find_name(
             continue
         first = stripped.split("\t")[0].strip(" |,")
         name = _name_from_line(first) or _name_before_title(first)
-        if name is None or _all_skills(name, finder):
+        if name is None or _names_a_skill(name, finder):
             continue
         confidence = 0.8 if seen == 1 else 0.65
         if email:
@@ -1022,7 +1024,7 @@ def _degree(line: str) -> re.Match[str] | None:
     "Master Electrician") is a rank in it, not a degree."""
     for found in DEGREE.finditer(line):
         rank = found.group(1).lower() == "master"
-        if not (rank and has_occupation(" ".join(line[found.end() :].split()[:1]))):
+        if not (rank and has_occupation(next(iter(line[found.end() :].split()), ""))):
             return found
     return None
 

@@ -219,6 +219,7 @@ _AS_JOB = re.compile(
     r"|\s*(?:[,;:()!?|]|\.(?!\w))|\s*$)"
 )
 MAX_SENTENCE_LEAD_WORDS = 10
+MAX_SENTENCE_TITLE_WORDS = 6
 _DOING = re.compile(r"\s+(?:[a-z]+ly\s+)?(?=[a-z]+ing\b)")
 
 
@@ -240,12 +241,12 @@ def job_in_sentence(text: str) -> str | None:
     doing = _DOING.search(title)
     if doing and has_occupation(title[: doing.start()].split()[-1]):
         title = title[: doing.start()].strip()
-    if len(title.split()) > 6:
+    if len(title.split()) > MAX_SENTENCE_TITLE_WORDS:
         # "as Full Stack Java Developer \u2013 Web Services": a dash between spaces ends a long one.
         title = re.split(r"\s+[-\u2013\u2014]\s", title, maxsplit=1)[0]
     if has_occupation(lead) or len(lead.split()) > MAX_SENTENCE_LEAD_WORDS:
         return None
-    if re.match(r"(?i)(?:and|or)\b", title) or len(title.split()) > 6:
+    if re.match(r"(?i)(?:and|or)\b", title) or len(title.split()) > MAX_SENTENCE_TITLE_WORDS:
         return None
     if not has_occupation(title):
         return None

@@ -505,6 +505,11 @@ def test_a_line_of_tools_is_no_name_but_a_name_beside_a_credential_is(matcher):
     languages = SkillMatcher([(1, "Julia", []), (2, "Ruby", [])])
     julia = extract_profile("Julia Roberts\nData Scientist\n", languages, today=TODAY)
     assert julia.name.value == "Julia Roberts"
+    # Headlines of livecareer PDFs whose one skill is not their first word.
+    headings = SkillMatcher([(1, "Administrative Support", []), (2, "Hydraulics", [])])
+    for heading in ("Centralized Administrative Support", "Aircraft Hydraulics Journyman"):
+        text = f"{heading}\nSummary\nTwelve years on the job.\n"
+        assert extract_profile(text, headings, today=TODAY).name.value is None
 
 
 @pytest.mark.parametrize(
