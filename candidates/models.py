@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import uuid
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -239,6 +240,15 @@ class Candidate(models.Model):
             ]
             return round(sum(values) / len(values), 2) if values else None
         return None
+
+    @property
+    def present_as_of(self) -> date | None:
+        """The day the file was saved, when its "Present" was counted to then, not to the
+        day it was read."""
+        try:
+            return date.fromisoformat(str((self.profile or {}).get("present_as_of") or ""))
+        except ValueError:
+            return None
 
     @property
     def years_display(self) -> str:

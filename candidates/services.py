@@ -29,7 +29,7 @@ from django.utils import timezone
 from accounts.models import Organisation, User
 from candidates.models import MEMBER_SEPARATOR, Candidate, Document, UploadBatch
 from candidates.parsing.archive import iter_zip_members
-from candidates.parsing.document import Limits
+from candidates.parsing.document import Limits, written_date
 from candidates.parsing.errors import ParseError
 from candidates.parsing.profile import SkillFinder, extract_profile
 from candidates.parsing.sandbox import extract_sandboxed
@@ -384,7 +384,9 @@ def document_parse(*, document_id: int, embed: bool = True) -> Document | None:
 
     # The matcher's hits are frozen dataclasses; the parser's protocol spells its fields as plain
     # attributes, which mypy reads as writable. Same shape at run time.
-    profile = extract_profile(parsed.text, cast("SkillFinder", skill_matcher()))
+    profile = extract_profile(
+        parsed.text, cast("SkillFinder", skill_matcher()), written=written_date(parsed.written)
+    )
     return _document_settle(
         document=document, parsed=parsed, profile=_as_dict(profile), embed=embed
     )

@@ -119,10 +119,12 @@ def profile_facts(text: str) -> tuple[float | None, list[str]]:
     return years, titles
 
 
-def _profile_facts(text: str, matcher: Any = None) -> tuple[float | None, list[str], str]:
+def _profile_facts(
+    text: str, matcher: Any = None, written: date | None = None
+) -> tuple[float | None, list[str], str]:
     # With the taxonomy, as intake reads a resume: a line of skills ("Python SQL") is then no
     # name, where without it the name masked would take those words out of the text.
-    profile = extract_profile(text, matcher)
+    profile = extract_profile(text, matcher, written=written)
     value = profile.years_experience.value
     years = float(value) if value is not None else years_of_experience(text)
     # Latest first: the profile lists positions as the resume does, and a resume written oldest
@@ -246,10 +248,13 @@ def resume_features(
     *,
     total_years: Sequence[float | None] | None = None,
     embed: Callable[[Sequence[str]], list[embeddings.EmbeddedText]] | None = None,
+    written: Sequence[date | None] | None = None,
 ) -> list[ResumeFeatures]:
     """`embed` is the model's pass; the ranking evaluation gives one that remembers texts it
-    has embedded, so a change to what is read around the model costs no second pass."""
-    parsed = [_profile_facts(text, matcher) for text in texts]
+    has embedded, so a change to what is read around the model costs no second pass.
+    `written`: the day each file was saved, as intake reads its "Present" (None: today)."""
+    days = list(written) if written is not None else [None] * len(texts)
+    parsed = [_profile_facts(text, matcher, day) for text, day in zip(texts, days, strict=True)]
     # The model reads what it reads in the product: the text without who the person is.
     masked = [
         mask_identity(text, Identity(name=fact[2]))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from typing import Any
 
 _WORD = re.compile(r"[^\W_]{2,}|\d+", re.UNICODE)
@@ -22,6 +23,9 @@ class ParsedDocument:
     ocr_used: bool = False
     warnings: list[str] = field(default_factory=list)
     encoding: str | None = None
+    # The day the file says it was last saved ("2023-05-14"; its own metadata, "" when it says
+    # nothing): a resume's "Present" means then, not the day it is read.
+    written: str = ""
 
     @property
     def word_count(self) -> int:
@@ -39,7 +43,35 @@ class ParsedDocument:
             ocr_used=bool(data.get("ocr_used", False)),
             warnings=[str(w) for w in data.get("warnings", [])],
             encoding=data.get("encoding"),
+            written=str(data.get("written") or ""),
         )
+
+
+_PDF_DATE = re.compile(r"(?:D:)?((?:19|20)\d\d)(\d\d)(\d\d)")
+
+
+def written_day(value: Any) -> str:
+    """An ISO day from a file's own date stamp (a datetime, or a PDF date "D:20210815..."), or
+    "" when there is none or it is no real day."""
+    if hasattr(value, "year") and hasattr(value, "month") and hasattr(value, "day"):
+        year, month, day = int(value.year), int(value.month), int(value.day)
+    else:
+        match = _PDF_DATE.match(str(value or "").strip())
+        if not match:
+            return ""
+        year, month, day = (int(g) for g in match.groups())
+    try:
+        return date(year, month, day).isoformat() if year >= 1990 else ""
+    except ValueError:
+        return ""
+
+
+def written_date(day: str) -> date | None:
+    """`ParsedDocument.written` as a date (None when the file gave none)."""
+    try:
+        return date.fromisoformat(day) if day else None
+    except ValueError:
+        return None
 
 
 MB = 1024 * 1024

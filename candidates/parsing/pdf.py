@@ -16,7 +16,7 @@ from statistics import median
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from .document import Limits, ParsedDocument, word_count
+from .document import Limits, ParsedDocument, word_count, written_day
 from .errors import ParseError
 
 # A page whose text layer holds fewer characters than this is treated as a scan.
@@ -320,6 +320,7 @@ def render_page(data: bytes, index: int, *, dpi: int = 300):
 def extract_pdf(data: bytes, *, ocr: bool, limits: Limits) -> ParsedDocument:
     pdf = _open(data)
     page_count = len(pdf)
+    written = _written(pdf)
     pdf.close()
     if page_count == 0:
         raise ParseError("corrupt", "This PDF has no pages.")
@@ -351,8 +352,21 @@ def extract_pdf(data: bytes, *, ocr: bool, limits: Limits) -> ParsedDocument:
         ocr_used = True
     text = "\n\n".join(texts[i] for i in sorted(texts) if texts[i])
     return ParsedDocument(
-        text=text, kind="pdf", pages=page_count, ocr_used=ocr_used, warnings=warnings
+        text=text,
+        kind="pdf",
+        pages=page_count,
+        ocr_used=ocr_used,
+        warnings=warnings,
+        written=written,
     )
+
+
+def _written(pdf) -> str:
+    try:
+        metadata = pdf.get_metadata_dict()
+    except pdfium.PdfiumError:
+        return ""  # a damaged information dictionary: the text may still read
+    return written_day(metadata.get("ModDate")) or written_day(metadata.get("CreationDate"))
 
 
 def extract_pdf_pypdf(data: bytes, *, max_pages: int = 50) -> str:

@@ -116,6 +116,9 @@ class Profile:
     positions: list[Position] = field(default_factory=list)
     education: list[Education] = field(default_factory=list)
     languages: list[Language] = field(default_factory=list)
+    # The day a job held at "Present" was counted to, when that is the day the file was saved
+    # rather than the day it was read ("" then).
+    present_as_of: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -743,6 +746,27 @@ def _date_pairs(lines: list[str]) -> list[tuple[str, str, int, tuple[int, int], 
     return sorted(pairs, key=lambda pair: pair[2])
 
 
+def _as_of(lines: list[str], today: date, written: date | None) -> date:
+    """The day a resume's "Present" stands for. A resume read years after it was written
+    would otherwise add those years to the job it then held (2,483 livecareer PDFs, all saved
+    in August 2021, read 5 years long in 2026). The file's date is trusted only when every date
+    the text names lies before it: a template's stamp from before the resume was written, or a
+    bare year ("2023 - Present") that might fall after it, leaves today."""
+    if written is None or written >= today:
+        return today
+    for start, end, *_ in _date_pairs(lines):
+        for token in (start, end):
+            month = _month_of(token)
+            if month is None:
+                continue
+            year, number, known = month
+            if year > written.year or (
+                year == written.year and (not known or number > written.month)
+            ):
+                return today
+    return written
+
+
 def _ranges(lines: list[str], today: date) -> list[_Range]:
     now = today.year * 12 + today.month  # exclusive end for "present"
     out: list[_Range] = []
@@ -1141,13 +1165,21 @@ def _skills(text: str, sections: list[str], finder: SkillFinder | None) -> list[
 
 
 def extract_profile(
-    text: str, skill_matcher: SkillFinder | None = None, *, today: date | None = None
+    text: str,
+    skill_matcher: SkillFinder | None = None,
+    *,
+    today: date | None = None,
+    written: date | None = None,
 ) -> Profile:
-    """The structured profile of one resume's text. `today` anchors "present" in date ranges."""
-    today = today or date.today()
+    """The structured profile of one resume's text. "Present" in a date range means `today`,
+    or `written` (the day the file was last saved) when the text names no later date."""
     lines = text.split("\n")
+    read_on = today or date.today()
+    today = _as_of(lines, read_on, written)
     sections = _sections(lines)
     profile = Profile()
+    if today != read_on:
+        profile.present_as_of = today.isoformat()
     profile.email = _find_email(text)
     profile.phone = _find_phone(lines)
     profile.links = _find_links(text)

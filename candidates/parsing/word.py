@@ -11,10 +11,11 @@ import io
 import zipfile
 
 import docx
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
 
-from .document import ParsedDocument
+from .document import ParsedDocument, written_day
 from .errors import ParseError
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -198,4 +199,21 @@ def extract_docx(data: bytes) -> ParsedDocument:
     sections = list(dict.fromkeys(h for h in headers if h))
     sections.append(body)
     sections.extend(dict.fromkeys(f for f in footers + notes if f))
-    return ParsedDocument(text="\n\n".join(s for s in sections if s), kind="docx", pages=1)
+    return ParsedDocument(
+        text="\n\n".join(s for s in sections if s),
+        kind="docx",
+        pages=1,
+        written=_written(document),
+    )
+
+
+def _written(document) -> str:
+    package = document.part.package
+    try:
+        # Asked for a file without the part, python-docx makes one up stamped with today's
+        # date, which would pass for the day the resume was written.
+        package.part_related_by(RT.CORE_PROPERTIES)
+    except KeyError:
+        return ""
+    properties = document.core_properties
+    return written_day(properties.modified) or written_day(properties.created)

@@ -28,6 +28,7 @@ import numpy as np
 
 from candidates import parsing
 from candidates.parsing import ParseError, extract
+from candidates.parsing.document import written_date
 from matcher import embeddings, lexical, ranking
 from matcher.evaluation import levers
 from matcher.evaluation.taxonomy import SKILLS_DIR, file_skill_matcher
@@ -118,13 +119,15 @@ def embed_texts(texts: Sequence[str]) -> list[embeddings.EmbeddedText]:
     return [e for e in out if e is not None]
 
 
-def _parse_one(path: str) -> tuple[str, str | None, str | None]:
-    """(file hash, text, reason it could not be read): runs in a worker process."""
+def _parse_one(path: str) -> tuple[str, str | None, str, str | None]:
+    """(file hash, text, the day the file says it was saved, reason it could not be read):
+    runs in a worker process."""
     data = Path(path).read_bytes()
     try:
-        return sha(data), extract(data, Path(path).name).text, None
+        parsed = extract(data, Path(path).name)
     except ParseError as exc:
-        return sha(data), None, f"{exc.code}: {exc.message}"
+        return sha(data), None, "", f"{exc.code}: {exc.message}"
+    return sha(data), parsed.text, parsed.written, None
 
 
 def _nice() -> None:
@@ -133,17 +136,19 @@ def _nice() -> None:
 
 def parse_files(
     paths: Sequence[Path], *, workers: int = 2, log: Callable[[str], None] = print
-) -> list[str | None]:
-    """Each file's text as intake extracts it (None when intake refuses it), cached."""
+) -> list[tuple[str | None, str]]:
+    """Each file's text as intake extracts it (None when intake refuses it) and the day the file
+    says it was saved (`ParsedDocument.written`, "" when it says none), cached."""
     folder = CACHE_DIR / f"texts-{parser_key()}"
     folder.mkdir(parents=True, exist_ok=True)
-    out: list[str | None] = [None] * len(paths)
+    out: list[tuple[str | None, str]] = [(None, "")] * len(paths)
     todo: list[int] = []
     hashes = [sha(p.read_bytes()) for p in paths]
     for i, h in enumerate(hashes):
         cached = folder / f"{h}.json"
         if cached.is_file():
-            out[i] = json.loads(cached.read_text(encoding="utf-8"))["text"]
+            stored = json.loads(cached.read_text(encoding="utf-8"))
+            out[i] = (stored["text"], stored.get("written", ""))
         else:
             todo.append(i)
     if todo:
@@ -154,11 +159,12 @@ def parse_files(
                 results = list(pool.map(_parse_one, jobs, chunksize=4))
         else:
             results = [_parse_one(j) for j in jobs]
-        for i, (h, text, reason) in zip(todo, results, strict=True):
+        for i, (h, text, written, reason) in zip(todo, results, strict=True):
             (folder / f"{h}.json").write_text(
-                json.dumps({"text": text, "reason": reason}), encoding="utf-8"
+                json.dumps({"text": text, "written": written, "reason": reason}),
+                encoding="utf-8",
             )
-            out[i] = text
+            out[i] = (text, written)
     return out
 
 
@@ -203,14 +209,25 @@ def _unpack(text: str, data: dict[str, Any]) -> ranking.ResumeFeatures:
 
 
 def resume_features(
-    texts: Sequence[str], matcher: Any, *, log: Callable[[str], None] = print
+    texts: Sequence[str],
+    matcher: Any,
+    *,
+    written: Sequence[str] | None = None,
+    log: Callable[[str], None] = print,
 ) -> list[ranking.ResumeFeatures]:
-    """`ranking.resume_features` of each text (profile, masking, embedding, taxonomy), cached."""
+    """`ranking.resume_features` of each text (profile, masking, embedding, taxonomy), cached.
+    `written`: the day each file says it was saved ("" when none), which intake reads too."""
     folder = _features_folder(matcher)
+    days = list(written) if written is not None else [""] * len(texts)
+    # The day is part of the key: the same text saved on another day reads other years.
+    keys = [
+        sha(f"{text}\0{day}".encode() if day else text.encode())
+        for text, day in zip(texts, days, strict=True)
+    ]
     out: list[ranking.ResumeFeatures | None] = [None] * len(texts)
     todo: list[int] = []
     for i, text in enumerate(texts):
-        cached = folder / f"{sha(text.encode('utf-8'))}.pkl"
+        cached = folder / f"{keys[i]}.pkl"
         if cached.is_file():
             with cached.open("rb") as handle:
                 data = pickle.load(handle)  # noqa: S301 - our own cache, written below
@@ -221,9 +238,14 @@ def resume_features(
         log(f"embedding {len(todo)} resumes (cache: {folder})")
     for start in range(0, len(todo), FEATURE_BATCH):
         batch = todo[start : start + FEATURE_BATCH]
-        made = ranking.resume_features([texts[i] for i in batch], matcher, embed=embed_texts)
+        made = ranking.resume_features(
+            [texts[i] for i in batch],
+            matcher,
+            embed=embed_texts,
+            written=[written_date(days[i]) for i in batch],
+        )
         for i, features in zip(batch, made, strict=True):
-            path = folder / f"{sha(texts[i].encode('utf-8'))}.pkl"
+            path = folder / f"{keys[i]}.pkl"
             tmp = path.with_suffix(".tmp")
             with tmp.open("wb") as handle:
                 pickle.dump(_pack(features), handle)

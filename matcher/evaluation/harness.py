@@ -43,7 +43,9 @@ def build(
 ) -> SetData:
     """Every pair's components and every baseline's scores, through the product's code."""
     started = time.monotonic()
-    resumes = cache.resume_features(evalset.resumes, matcher, log=log)
+    resumes = cache.resume_features(
+        evalset.resumes, matcher, written=evalset.written or None, log=log
+    )
     roles = cache.roles_from_job_descriptions(evalset.jobs, matcher, categories)
     stats = ranking.pool_stats(resumes)  # the set is the organisation's pool
     # The fixed reference pool the `*_fz` inputs read each role against (`matcher.reference`).

@@ -51,6 +51,8 @@ class EvalSet:
     # rjdb: (job, matched resume, unmatched resume) for pairwise accuracy
     pairs: list[tuple[int, int, int]] = field(default_factory=list)
     refused: int = 0  # files intake would not read (never shown to a recruiter, so not ranked)
+    # The day each resume's file says it was saved ("" when it says none; empty for texts).
+    written: list[str] = field(default_factory=list)
 
 
 def _stable(key: str) -> str:
@@ -120,8 +122,9 @@ def livecareer(
     per_category = LIVECAREER_QUICK_PER_CATEGORY if quick else per_category
     if per_category:
         rows = stratified(rows, per_category)
-    texts = cache.parse_files([root / r["path"] for r in rows], log=log)
-    kept = [(r, t) for r, t in zip(rows, texts, strict=True) if t]
+    parsed = cache.parse_files([root / r["path"] for r in rows], log=log)
+    kept = [(r, t) for r, (t, _) in zip(rows, parsed, strict=True) if t]
+    written = [day for t, day in parsed if t]
     categories = [r["category"] for r, _ in kept]
     neighbours: dict[str, set[str]] = {}
     for row in _tsv(LIVECAREER_DATA / "neighbours.tsv"):
@@ -155,6 +158,7 @@ def livecareer(
             "occupations; same category 2, declared neighbour 1"
         ),
         refused=len(rows) - len(kept),
+        written=written,
     )
 
 
@@ -232,7 +236,8 @@ def vanetik(
         (folder / "annotations-for-the-first-30-vacancies.txt").read_text(encoding="utf-8")
     )
     n_cvs = max(len(rows) for rows in annotations.values())
-    texts = cache.parse_files([folder / "CV" / f"{i}.docx" for i in range(1, n_cvs + 1)], log=log)
+    parsed = cache.parse_files([folder / "CV" / f"{i}.docx" for i in range(1, n_cvs + 1)], log=log)
+    texts = [text for text, _ in parsed]
     queries = []
     for who, rows in annotations.items():
         for c, ranks in enumerate(rows):
@@ -247,6 +252,7 @@ def vanetik(
         k=5,
         relevant_at=3.0,
         note=f"{n_cvs} DOCX CVs x {len(jobs)} vacancies ranked by two annotators; gain 4..0",
+        written=[day for _, day in parsed],
     )
 
 

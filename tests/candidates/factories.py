@@ -6,6 +6,7 @@ import hashlib
 import io
 import zipfile
 from collections.abc import Iterable
+from datetime import datetime
 
 import docx
 import factory
@@ -114,8 +115,12 @@ def encrypted_pdf() -> bytes:
     return buffer.getvalue()
 
 
-def resume_docx(**kwargs: str) -> bytes:
+def resume_docx(*, saved: datetime | None = None, **kwargs: str) -> bytes:
+    """`saved`: the day the file says it was last saved (python-docx's template says 2013)."""
     document = docx.Document()
+    if saved is not None:
+        document.core_properties.created = saved
+        document.core_properties.modified = saved
     lines = resume_lines(**kwargs)
     document.add_paragraph(lines[0], style="Title")
     for line in lines[1:]:

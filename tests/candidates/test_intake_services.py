@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
@@ -85,6 +86,23 @@ def test_a_pdf_a_docx_and_a_text_file_each_become_a_candidate(run, alice_org) ->
         assert default_storage.exists(document.file.name)
     assert batch.file_count == 3
     assert batch.rejected_count == 0
+
+
+def test_present_in_an_old_resume_means_the_day_its_file_was_saved(run) -> None:
+    """A resume saved in August 2021 and read today: its current job ran to August 2021, not
+    five more years (every livecareer PDF is such a file)."""
+    _, docs = run(
+        [
+            upload("old.docx", resume_docx(saved=datetime(2021, 8, 8), email="old@example.com")),
+            upload("undated.docx", resume_docx(email="undated@example.com")),
+        ]
+    )
+    old, undated = docs["old.docx"].candidate, docs["undated.docx"].candidate
+    # Mid-2019 to August 2021, and 03/2015 to 11/2018: 26 + 45 months.
+    assert old.years_experience == Decimal("5.9")
+    # python-docx's template stamps 2013, before the dates the text names: read to today.
+    assert undated.years_experience is not None
+    assert undated.years_experience > Decimal("10")
 
 
 def test_the_profile_keeps_a_confidence_and_the_lines_where_each_skill_appears(run) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from django.core.files.storage import default_storage
 from django.test import Client
@@ -14,6 +16,7 @@ from tests.candidates.factories import (
     DocumentFactory,
     UploadBatchFactory,
     media_root,  # noqa: F401
+    resume_docx,
     resume_pdf,
     resume_text,
     taxonomy,  # noqa: F401
@@ -173,6 +176,39 @@ def test_the_candidate_page_shows_the_profile_with_confidences_and_the_text(
     assert "Built Python and Django services on PostgreSQL" in html  # an evidence line
     assert "Analytical Engines Ltd" in html  # the extracted text
     assert reverse("candidates:document_download", args=[good.pk]) in html
+
+
+def test_experience_counted_to_the_day_an_old_file_was_saved_says_so(
+    alice, celery_eager, django_capture_on_commit_callbacks
+) -> None:
+    client = signed_in(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("candidates:candidate_upload"),
+            {"files": [upload("old.docx", resume_docx(saved=datetime(2021, 8, 8)))]},
+        )
+    candidate = Candidate.objects.get(organisation=alice.membership.organisation)
+    url = reverse("candidates:candidate_detail", args=[candidate.pk])
+
+    html = client.get(url).content.decode()
+
+    assert "5.9 years" in html
+    assert "to August 2021, when the file was saved" in html
+    # A recruiter's own figure is not the file's: the note goes.
+    form = {
+        "name": candidate.name,
+        "email": candidate.email,
+        "phone": candidate.phone,
+        "location": candidate.location,
+        "headline": candidate.headline,
+        "years_experience": "8",
+        "links": "\n".join(candidate.links),
+        "skills": ", ".join(candidate.skills),
+    }
+    assert client.post(url, form).status_code == 302
+    corrected = client.get(url).content.decode()
+    assert "8 years" in corrected
+    assert "when the file was saved" not in corrected
 
 
 def test_a_file_name_standing_in_for_an_unread_name_shows_no_confidence(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -580,6 +581,32 @@ def test_features_read_with_another_taxonomy_are_cached_apart(tmp_path, monkeypa
     )
     assert cache._features_folder(files) != cache._features_folder(renumbered)
     assert cache._features_folder(files) == cache._features_folder(file_skill_matcher())
+
+
+def test_the_evaluation_reads_a_resumes_present_as_of_its_files_date_as_intake_does(
+    tmp_path, monkeypatch
+):
+    """The same text saved on two days reads two lengths of experience, each cached apart."""
+    monkeypatch.setattr(cache, "CACHE_DIR", tmp_path)
+    cache._embeddings_folder.cache_clear()
+    text = "Experience\nPayroll Clerk, Harbour Works, March 2019 - Present\nWeekly payroll.\n"
+    matcher = file_skill_matcher()
+    try:
+        saved, undated, again = cache.resume_features(
+            [text, text, text],
+            matcher,
+            written=["2021-08-08", "", "2021-08-08"],
+            log=lambda m: None,
+        )
+    finally:
+        cache._embeddings_folder.cache_clear()
+    assert saved.total_years == 2.5  # March 2019 to August 2021
+    assert again.total_years == 2.5
+    product = ranking.resume_features([text], matcher, written=[date(2021, 8, 8)])[0]
+    assert product.total_years == saved.total_years
+    assert undated.total_years == ranking.resume_features([text], matcher)[0].total_years
+    assert undated.total_years is not None
+    assert undated.total_years > 5
 
 
 def test_a_roles_spread_is_floored_at_a_share_of_the_average_roles():

@@ -9,12 +9,14 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from candidates.parsing import ParseError, extract
+from candidates.parsing.document import written_date
 from matcher import ranking
 from matcher import reference as matcher_reference
 from matcher.evaluation.taxonomy import best_skill_matcher
@@ -28,9 +30,10 @@ class JobRanking:
     results: list[tuple[str, ScoreResult]]
 
 
-def read_resumes(folder: Path, stderr: Any) -> tuple[list[str], list[str]]:
-    """(file names, texts) of the readable resumes; the others are reported on stderr."""
-    names, texts = [], []
+def read_resumes(folder: Path, stderr: Any) -> tuple[list[str], list[str], list[date | None]]:
+    """(file names, texts, the days the files say they were saved) of the readable resumes;
+    the others are reported on stderr."""
+    names, texts, written = [], [], []
     for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
         try:
             parsed = extract(path.read_bytes(), path.name)
@@ -42,13 +45,14 @@ def read_resumes(folder: Path, stderr: Any) -> tuple[list[str], list[str]]:
             continue
         names.append(path.name)
         texts.append(parsed.text)
-    return names, texts
+        written.append(written_date(parsed.written))
+    return names, texts, written
 
 
 def rank_folder(resumes: Path, jobs: list[Path], stderr: Any = sys.stderr) -> list[JobRanking]:
     matcher, categories = best_skill_matcher()
-    names, texts = read_resumes(resumes, stderr)
-    features = ranking.resume_features(texts, matcher) if texts else []
+    names, texts, written = read_resumes(resumes, stderr)
+    features = ranking.resume_features(texts, matcher, written=written) if texts else []
     stats = ranking.pool_stats(features)
     out = []
     for job in jobs:

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import io
+import zipfile
+from datetime import datetime
 
+import docx
 import pypdfium2 as pdfium
 import pytesseract
 import pytest
+from lxml import etree
 from PIL import Image
+from pypdf import PdfWriter
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from candidates.parsing import Limits, ParseError, extract
+from candidates.parsing.document import written_day
 from candidates.parsing.extract import mend
 from candidates.parsing.ocr import tesseract_available
 from candidates.parsing.pdf import extract_pdf_pypdf
@@ -165,6 +171,61 @@ def test_it_reads_docx_body_tables_nested_tables_headers_footers_and_text_boxes_
     assert positions == sorted(positions)
     # The text box is written twice in the file (modern shape and VML fallback); read once.
     assert text.count("Kano office hours") == 1
+
+
+def _without_core_properties(data: bytes) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "docProps/core.xml":
+                continue
+            if item.filename == "_rels/.rels":
+                rels = etree.fromstring(content)
+                for rel in list(rels):
+                    if rel.get("Target", "").endswith("core.xml"):
+                        rels.remove(rel)
+                content = etree.tostring(rels)
+            target.writestr(item, content)
+    return buffer.getvalue()
+
+
+def test_a_word_file_and_a_pdf_say_the_day_they_were_saved():
+    document = docx.Document(io.BytesIO(docs.docx_resume()))
+    document.core_properties.modified = datetime(2021, 8, 8, 14, 30)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    assert extract(buffer.getvalue(), "saved.docx").written == "2021-08-08"
+
+    writer = PdfWriter(clone_from=io.BytesIO(docs.pdf_single_column()))
+    writer.add_metadata({"/CreationDate": "D:20190102030405+00'00'", "/ModDate": "D:20210808"})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    assert extract(buffer.getvalue(), "saved.pdf").written == "2021-08-08"
+
+
+def test_a_file_that_says_no_date_is_read_undated_never_as_today():
+    # Asked for missing properties, python-docx would make up a part stamped with today.
+    assert extract(_without_core_properties(docs.docx_resume()), "bare.docx").written == ""
+    assert extract(" ".join(["word"] * 40).encode(), "plain.txt").written == ""
+
+
+@pytest.mark.parametrize(
+    ("stamp", "day"),
+    [
+        ("D:20210808123456+02'00'", "2021-08-08"),
+        ("20210808", "2021-08-08"),
+        ("D:20211345", ""),  # no thirteenth month
+        ("D:1985", ""),
+        ("Sunday", ""),
+        (None, ""),
+        (datetime(2023, 5, 14, 9, 0), "2023-05-14"),
+        (datetime(1980, 1, 1), ""),  # before any resume a reader holds: a zeroed clock
+    ],
+)
+def test_a_files_date_stamp_is_read_as_a_day_or_not_at_all(stamp, day):
+    assert written_day(stamp) == day
 
 
 def test_it_calls_a_docx_with_broken_xml_corrupt():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import re
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -161,3 +162,21 @@ def test_symbol_font_bullets_read_as_bullets(shared_dir):
     it = extract((pdfs / "INFORMATION-TECHNOLOGY/10641230.pdf").read_bytes(), "10641230.pdf").text
     assert "removal \u2022 MCSA certification" in it
     assert " q " not in it
+
+
+@pytest.mark.slow
+def test_a_job_held_at_present_ends_when_the_file_was_saved_in_2021(shared_dir):
+    """Every livecareer PDF was saved in August 2021: a job "to Current" read in 2026 had five
+    years added to it. Read as intake reads it, no job runs past the day its file was saved."""
+    checked = 0
+    for path in _first_of_each_category(shared_dir):
+        document = extract(path.read_bytes(), path.name)
+        assert document.written.startswith("2021-08"), path.name
+        saved = date.fromisoformat(document.written)
+        for position in extract_profile(document.text, written=saved).positions:
+            if position.end == "present" and re.fullmatch(r"\d{4}-\d{2}", position.start):
+                year, month = (int(part) for part in position.start.split("-"))
+                # Both ends counted: March to August is six months.
+                assert position.months == (saved.year - year) * 12 + saved.month - month + 1
+                checked += 1
+    assert checked >= 10, checked

@@ -180,6 +180,42 @@ def test_a_job_ending_this_year_counts_early_in_the_year():
     assert profile.years_experience.value == 4.8  # mid-2019 to March 2024: 57 months
 
 
+ONE_JOB = "Experience\nData Analyst, Northwind Traders, March 2019 - Present\nBuilt reports.\n"
+
+
+def test_present_means_the_day_the_file_was_saved_when_no_date_in_the_text_is_later():
+    later = date(2026, 12, 6)
+    saved = extract_profile(ONE_JOB, today=later, written=date(2021, 8, 8))
+    assert saved.years_experience.value == 2.5  # March 2019 to August 2021, both in: 30 months
+    assert saved.positions[0].months == 30
+    assert saved.positions[0].end == "present"
+    assert saved.present_as_of == "2021-08-08"
+    unsaved = extract_profile(ONE_JOB, today=later)
+    assert unsaved.years_experience.value == 7.8  # to December 2026: 94 months
+    assert unsaved.present_as_of == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A date after the stamp: the stamp is a template's, not the day it was written.
+        ONE_JOB + "Certified Analyst, 2022\nVolunteer, 2015 - 2023\n",
+        # A bare year in the stamp's own year may lie after it: "2021" is read at mid-year.
+        "Experience\nData Analyst, Northwind Traders, 2021 - Present\nBuilt reports.\n",
+    ],
+)
+def test_a_file_date_the_text_contradicts_leaves_present_as_today(text: str):
+    later = date(2026, 12, 6)
+    stamped = extract_profile(text, today=later, written=date(2021, 5, 1))
+    assert stamped.to_dict() == extract_profile(text, today=later).to_dict()
+
+
+def test_a_file_date_after_today_is_not_read():
+    assert extract_profile(ONE_JOB, today=TODAY, written=date(2030, 1, 1)).to_dict() == (
+        extract_profile(ONE_JOB, today=TODAY).to_dict()
+    )
+
+
 def test_a_templates_employer_and_place_beside_a_title_below_its_dates_are_left_out():
     """The comma in "City , State" split "State Health Systems Analyst" off as the job."""
     text = "\n".join(
