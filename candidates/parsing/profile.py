@@ -601,9 +601,16 @@ _LOCATION_LABEL = re.compile(
 _PLACE = re.compile(r"([A-Z][\w'\-. ]{1,40}),\s*([A-Z][\w'\-. ]{1,30})")
 
 
+# The next field of a contact line: "Residence: Holon Languages: Hebrew", "Ashdod Date of birth:".
+_NEXT_LABEL = re.compile(r"\s+[A-Z][a-z]+(?: [a-z]+){0,3}\s*:")
+
+
 def _clean_place(value: str) -> str:
     value = value.split("\t")[0]
+    if re.match(r"[A-Z][a-z]+\s*:", value):
+        return ""  # the label word began a name of its own: "Location Hunters: -" (a project)
     value = re.split(r"(?i)\s+(?:e-?mail|phone|tel|mobile|cell|linkedin)\b", value)[0]
+    value = _NEXT_LABEL.split(value)[0]
     return value.strip(" ,.|:-\u2013")
 
 
@@ -613,6 +620,11 @@ def _find_location(lines: list[str], sections: list[str]) -> Scalar:
         match = _LOCATION_LABEL.search(line)
         if match:
             place = _clean_place(match.group(1))
+            unlabelled = ":" not in match.group(0)[: match.start(1) - match.start(0)]
+            if unlabelled and (place[:1].islower() or match.group(1).startswith(",")):
+                # Only the line's first word, no label: "Location manager" is a job, and "City ,
+                # State , US" a template's stand-in.
+                continue
             if 2 <= len(place) <= 60 and not EMAIL.search(place):
                 # A label in the contact block is the candidate's; deep in the text it may be
                 # an employer's office.

@@ -180,6 +180,24 @@ def test_a_job_ending_this_year_counts_early_in_the_year():
     assert profile.years_experience.value == 4.8  # mid-2019 to March 2024: 57 months
 
 
+@pytest.mark.parametrize(
+    ("line", "place"),
+    [
+        ("Residence: Holon Languages: Hebrew, English, Russian", "Holon"),
+        ("Tel: Email: City of Residence: Ashdod Date of birth:", "Ashdod"),
+        ("Phone: Email: Residence: Ramat Gan Birthday:", "Ramat Gan"),
+        ("Location: Tel Aviv-Yafo, Israel", "Tel Aviv-Yafo, Israel"),
+        ("Location Hunters: - a tool for finding rentals", None),  # a project's name
+        ("Location manager", None),  # a job
+        ("City , State , US Associates : Society of Clinical Research", None),  # a template
+        ("location: haifa", "haifa"),
+    ],
+)
+def test_a_place_ends_where_the_next_field_of_its_line_begins(line: str, place: str | None):
+    text = _resume("Summary", "Frontend developer", line, "Experience")
+    assert extract_profile(text, today=TODAY).location.value == place
+
+
 ONE_JOB = "Experience\nData Analyst, Northwind Traders, March 2019 - Present\nBuilt reports.\n"
 
 
