@@ -974,8 +974,7 @@ def _title_text(lines: list[str], r: _Range) -> str:
             if labelled_title(unmarked(lines[above])):
                 return lines[above].strip()
     if len(re.sub(r"\W", "", text)) >= 3:
-        beside = _job_beside(lines, r, text)
-        return f"{beside} | {text}" if beside else text
+        return text
     if r.last_line > r.line_no:
         # A column of dates split over lines: the template writes the employer and the title
         # after it ("Company Name City , State Risk Specialist"), past a blank line at times,
@@ -1002,33 +1001,6 @@ def _title_text(lines: list[str], r: _Range) -> str:
         if _JOB_WORDS.search(candidate):
             return candidate
     return neighbours[0] if neighbours else ""
-
-
-MAX_EMPLOYER_WORDS = 5
-
-
-def _job_beside(lines: list[str], r: _Range, beside_dates: str) -> str:
-    """The job on the line above or below dates whose own line holds only the employer, which
-    the title's own line then leaves out: "Raiffeisen Bank Russia Jan 2022 - June 2022" over
-    "Senior Software Developer", or "Linux Kernel Developer" over "4/2016 5/2022, LLC
-    Confident". Only a line that reads as a title whole counts: a duty that names a job
-    ("Mentored junior developers") is none."""
-    if (
-        len(beside_dates.split()) > MAX_EMPLOYER_WORDS
-        or has_occupation(beside_dates)
-        or _JOB_WORDS.search(beside_dates)
-    ):
-        return ""
-    for neighbour in (r.line_no - 1, r.last_line + 1):
-        if not 0 <= neighbour < len(lines):
-            continue
-        candidate = _neighbour_title(lines[neighbour])
-        if candidate and not _VERB_FIRST.match(candidate) and job_title(candidate):
-            return candidate
-    return ""
-
-
-_VERB_FIRST = re.compile(r"[A-Z][a-z]{2,}(?:ed|ing)\b")
 
 
 def _position(lines: list[str], r: _Range) -> Position:

@@ -259,31 +259,3 @@ def test_a_column_layout_and_a_sentence_s_tail_beside_dates_give_the_job():
     )
     titles = [p.title for p in extract_profile(text, today=TODAY).positions]
     assert titles == ["Team Member", "Assistant Professor"]
-
-
-def test_dates_beside_only_the_employer_take_the_job_from_the_next_line():
-    """Two DOCX layouts (Vanetik & Kogan's CVs): the employer beside the dates with the job
-    under them, or the job over a line of dates and employer. Both read the employer as the job
-    until the job was looked for beside the line; a duty naming a job is no title, and a job
-    beside its own dates stays."""
-    text = (
-        "Experience\n"
-        "Raiffeisen Bank Russia Jan 2022 - June 2022\n"
-        "Senior Software Developer\n"
-        "Payments back end in Kotlin.\n"
-        "Linux Kernel Developer\n"
-        "4/2016 5/2022, LLC Confident/SoftProject\n"
-        "Filesystem access control on LSM.\n"
-        "Mentored junior developers\n"
-        "Harbour Freight Ltd 2012 - 2014\n"
-        "Night shifts at the depot.\n"
-        "Waitress, Blue Door Diner 2009 - 2012\n"
-        "Line Cook\n"
-    )
-    jobs = [(p.title, p.company) for p in extract_profile(text, today=TODAY).positions]
-    assert jobs == [
-        ("Senior Software Developer", "Raiffeisen Bank Russia"),
-        ("Linux Kernel Developer", "LLC Confident/SoftProject"),
-        ("Harbour Freight Ltd", ""),
-        ("Waitress", "Blue Door Diner"),
-    ]
