@@ -367,13 +367,29 @@ def _bounded(text: str, start: int, end: int, term: _Term) -> bool:
             return False
         if after == ".":
             nxt = text[end + 1] if end + 1 < len(text) else ""
-            if nxt and (_is_word_char(nxt) or (nxt == " " and text[end + 2 : end + 3].isupper())):
+            if nxt and (_is_word_char(nxt) or (nxt in " \n" and text[end + 2 : end + 3].isupper())):
                 return False
             if before == ".":
                 return False
-        if len(term.text) == 1 and _letter_pair(text, start, end):
+        if len(term.text) == 1 and (_letter_pair(text, start, end) or _labelled(text, start)):
             return False
     return True
+
+
+# Words a lone capital letter names one of, not a language: "Class C" (a driving licence),
+# "Area C", "Part C", "Vitamin C", "Hepatitis C", "Schedule C", "Grade C".
+_LETTER_LABELS = _words(
+    "class area part grade level type vitamin hepatitis schedule section tier category division "
+    "unit zone block building plan option appendix exhibit phase group team ward room suite lot "
+    "form series size shift step stage wing gate hall license licence"
+)
+_LAST_WORD = re.compile(r"([^\W\d_]+)[ \t]+$")
+
+
+def _labelled(text: str, start: int) -> bool:
+    """Whether the letter at `start` is the one of a named series: "Class C", "Area C"."""
+    match = _LAST_WORD.search(text, max(0, start - 20), start)
+    return match is not None and match.group(1).lower() in _LETTER_LABELS
 
 
 def _letter_pair(text: str, start: int, end: int) -> bool:

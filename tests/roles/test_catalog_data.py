@@ -225,6 +225,10 @@ def test_words_read_mostly_in_another_sense_are_not_aliases(taxonomy: Taxonomy, 
         # Two single letters joined by a slash are an abbreviation, not a language.
         ("Payments of documents presented under L/C.", "C"),
         ("Serviced A/C units and heat pumps", "C"),
+        # One of a named series, and a name's initial at a line's end.
+        ("Driver's License Class C - Standard Driver's License", "C"),
+        ("Certified Professional Controller in Area C of Seattle ARTCC", "C"),
+        ("Cooper R.\nSnook is the head supervisor", "R"),
     ],
 )
 def test_a_loose_reading_finds_no_skill(matcher: SkillMatcher, line: str, absent: str) -> None:
