@@ -35,7 +35,7 @@ import numpy as np
 
 from matcher import ranker
 
-SCORING_VERSION = 11
+SCORING_VERSION = 12
 
 COMPONENTS = ("semantic", "skills", "lexical", "title")
 
