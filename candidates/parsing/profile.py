@@ -727,11 +727,19 @@ def _label(year: int, month: int, known: bool) -> str:
     return f"{year}-{month:02d}" if known else str(year)
 
 
+_HAS_DIGIT = re.compile(r"\d")
+
+
 def _date_pairs(lines: list[str]) -> list[tuple[str, str, int, tuple[int, int], int]]:
     """(start token, end token, line, span on that line, last line) of each range written."""
     pairs = []
     taken: dict[int, list[tuple[int, int]]] = {}
     for line_no, line in enumerate(lines):
+        if not _HAS_DIGIT.search(line):
+            # Every date form holds digits; most of a resume's lines hold none, and these three
+            # scans were the reader's largest cost.
+            taken[line_no] = []
+            continue
         matches = [(m, m.group("end")) for m in RANGE.finditer(line)]
         matches += [(m, m.group("end")) for m in BETWEEN.finditer(line)]
         spans = taken[line_no] = [m.span() for m, _ in matches]
