@@ -362,11 +362,16 @@ def extract_pdf(data: bytes, *, ocr: bool, limits: Limits) -> ParsedDocument:
 
 
 def _written(pdf) -> str:
-    try:
-        metadata = pdf.get_metadata_dict()
-    except pdfium.PdfiumError:
-        return ""  # a damaged information dictionary: the text may still read
-    return written_day(metadata.get("ModDate")) or written_day(metadata.get("CreationDate"))
+    for key in ("ModDate", "CreationDate"):
+        try:
+            day = written_day(pdf.get_metadata_value(key))
+        except (pdfium.PdfiumError, UnicodeDecodeError, ValueError):
+            # A damaged information dictionary (a lone UTF-16 surrogate, say) costs the date,
+            # never the text, which may still read.
+            continue
+        if day:
+            return day
+    return ""
 
 
 def extract_pdf_pypdf(data: bytes, *, max_pages: int = 50) -> str:

@@ -213,7 +213,9 @@ def _written(document) -> str:
         # Asked for a file without the part, python-docx makes one up stamped with today's
         # date, which would pass for the day the resume was written.
         package.part_related_by(RT.CORE_PROPERTIES)
-    except KeyError:
+        properties = document.core_properties
+        return written_day(properties.modified) or written_day(properties.created)
+    except (KeyError, ValueError):
+        # No properties part, or two of them (a hostile package): the date is lost, never the
+        # text.
         return ""
-    properties = document.core_properties
-    return written_day(properties.modified) or written_day(properties.created)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import datetime
 
@@ -21,6 +22,7 @@ from candidates.parsing.document import written_day
 from candidates.parsing.extract import mend
 from candidates.parsing.ocr import tesseract_available
 from candidates.parsing.pdf import extract_pdf_pypdf
+from tests.candidates.factories import resume_pdf
 
 from . import documents as docs
 
@@ -205,9 +207,21 @@ def test_a_word_file_and_a_pdf_say_the_day_they_were_saved():
     assert extract(buffer.getvalue(), "saved.pdf").written == "2021-08-08"
 
 
+def _two_core_properties(rels: bytes) -> bytes:
+    found = re.search(rb"<Relationship [^>]*core-properties[^>]*/>", rels)
+    assert found is not None
+    twin = re.sub(rb'Id="[^"]+"', b'Id="rIdTwin"', found.group(0))
+    return rels.replace(found.group(0), found.group(0) + twin)
+
+
 def test_a_file_that_says_no_date_is_read_undated_never_as_today():
     # Asked for missing properties, python-docx would make up a part stamped with today.
     assert extract(_without_core_properties(docs.docx_resume()), "bare.docx").written == ""
+    # Two properties parts, which python-docx refuses to choose between: no date, the text.
+    twins = docs.docx_copy_with(docs.docx_resume(), "_rels/.rels", _two_core_properties)
+    document = extract(twins, "twins.docx")
+    assert document.written == ""
+    assert "Backend Engineer, Paystack, 2018 - present" in document.text
     assert extract(" ".join(["word"] * 40).encode(), "plain.txt").written == ""
 
 
@@ -519,3 +533,28 @@ def test_bullets_drawn_in_a_symbol_font_are_bullets_not_letters():
     assert "\u2022 Trained new staff; \u2022 Employee of the month" in text
     # Not before a capital, or not alone: words and symbols as written.
     assert "§ 1983 claims, n = 30 patients, Vitamin D v Placebo, Ø 25 mm pipe" in text
+
+
+def _with_stamp(data: bytes, key: bytes, value: bytes) -> bytes:
+    """The PDF with one date stamp's string replaced by `value`, padded to the same length so
+    every offset in the file still holds."""
+    found = re.search(rb"/" + key + rb" \((D:[^)]*)\)", data)
+    assert found is not None
+    size = len(found.group(0)) - len(key) - 2
+    replacement = value + b"0" * (size - len(value) - 1) + b">"
+    return data[: found.start()] + b"/" + key + b" " + replacement + data[found.end() :]
+
+
+def test_a_pdf_date_stamp_that_will_not_decode_costs_that_date_never_the_text():
+    # A lone UTF-16 surrogate (D800) in a stamp: pdfium hands it back and decoding it raises.
+    lone_surrogate = b"<FEFFD8000041"
+    data = resume_pdf()  # reportlab's invariant mode stamps both dates 2000-01-01
+    assert extract(data, "plain.pdf").written == "2000-01-01"
+    odd = _with_stamp(data, b"ModDate", lone_surrogate)
+
+    document = extract(odd, "odd.pdf")
+
+    assert document.written == "2000-01-01"  # the other stamp
+    assert document.word_count >= 30
+    odder = _with_stamp(odd, b"CreationDate", lone_surrogate)
+    assert extract(odder, "odder.pdf").written == ""
