@@ -180,6 +180,13 @@ class SkillMatcher:
                         language_words.add(variant.lower())
                     self._add(ci_terms, cs_terms, skill_id, name, variant, canonical, language)
         self._language_words = frozenset(language_words)
+        # Skills of a technical category: the company a spelling like "networking" must keep
+        # to mean the technical skill (None without categories: every mention stands).
+        self._technical = (
+            None
+            if categories is None
+            else frozenset(i for i, c in categories.items() if c in TECHNICAL_CATEGORIES)
+        )
         for key, term in ci_terms.items():
             self._ci.add_word(key, term)
         for key, term in cs_terms.items():
@@ -257,7 +264,7 @@ class SkillMatcher:
             chosen.append((start, end, term))
         chosen.sort(key=lambda c: c[0])
         line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
-        hits = []
+        hits: list[SkillHit] = []
         for start, end, term in chosen:
             idx = bisect.bisect_right(line_starts, start) - 1
             line_start = line_starts[idx]
@@ -274,7 +281,20 @@ class SkillMatcher:
                     line=line.strip(),
                 )
             )
-        return hits
+        return self._with_company(hits) if self._technical is not None else hits
+
+    def _with_company(self, hits: list[SkillHit]) -> list[SkillHit]:
+        """Without a technical skill within `COMPANY_LINES` lines, a spelling that is also an
+        everyday word of other trades names no technical skill: a salesperson's "networking
+        and building the brand" is no Computer Networking; "- Networking" among "- Cisco" and
+        "- Linux" is."""
+        technical = self._technical or frozenset()
+        near = [h.line_no for h in hits if h.skill_id in technical and not _needs_company(h)]
+        return [
+            h
+            for h in hits
+            if not _needs_company(h) or any(abs(h.line_no - n) <= COMPANY_LINES for n in near)
+        ]
 
     def skill_ids(self, text: str) -> set[int]:
         return {hit.skill_id for hit in self.find(text)}
@@ -319,6 +339,28 @@ class SkillMatcher:
         # One of a list of languages: "English and Spanish with", "Arabic/English customer".
         joined = words[-1] in (",", "/", "&", "and", "or")
         return not (joined and len(words) >= 2 and words[-2] in self._language_words)
+
+
+# Categories whose skills vouch for a neighbouring "networking" meaning computer networks.
+TECHNICAL_CATEGORIES = frozenset(
+    {
+        "Cloud & DevOps",
+        "Software Engineering",
+        "Security",
+        "Databases",
+        "Programming Languages",
+        "Frameworks & Libraries",
+        "Data & Machine Learning",
+    }
+)
+# Spellings that are also an everyday word of other trades ("networking" at events); a mention
+# counts only with a technical skill within this many lines.
+NEEDS_COMPANY = frozenset({"networking"})
+COMPANY_LINES = 2
+
+
+def _needs_company(hit: SkillHit) -> bool:
+    return hit.surface.lower() in NEEDS_COMPANY
 
 
 def _clean(spelling: str) -> str:

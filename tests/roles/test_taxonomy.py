@@ -293,3 +293,29 @@ def test_the_adjective_check_leaves_other_categories_alone(languages: SkillMatch
 
 def test_without_categories_every_language_name_is_found() -> None:
     assert names(SkillMatcher(LANGUAGES), "Managed French clients") == ["French"]
+
+
+def test_networking_counts_as_the_technical_skill_only_beside_a_technical_one() -> None:
+    matcher = SkillMatcher(
+        [
+            (1, "Computer Networking", ["networking", "network administration"]),
+            (2, "Linux", []),
+            (3, "Cold Calling", []),
+        ],
+        categories={1: "Cloud & DevOps", 2: "Cloud & DevOps", 3: "Sales & Marketing"},
+    )
+    # A salesperson's networking, with a sales skill beside it, is no computer networking.
+    assert names(matcher, "Cold Calling and networking at trade shows") == ["Cold Calling"]
+    assert names(matcher, "Networking and Partnership Development") == []
+    # Among technical skills, a line or two away, it is.
+    assert names(matcher, "Skills\n- Networking\n- Backups\n- Linux") == [
+        "Computer Networking",
+        "Linux",
+    ]
+    assert names(matcher, "Network administration and networking support") == [
+        "Computer Networking",
+        "Computer Networking",
+    ]
+    # Built without categories (an offline tool's matcher), every mention stands.
+    plain = SkillMatcher([(1, "Computer Networking", ["networking"])])
+    assert names(plain, "networking at trade shows") == ["Computer Networking"]
