@@ -281,20 +281,7 @@ class SkillMatcher:
                     line=line.strip(),
                 )
             )
-        return self._with_company(hits) if self._technical is not None else hits
-
-    def _with_company(self, hits: list[SkillHit]) -> list[SkillHit]:
-        """Without a technical skill within `COMPANY_LINES` lines, a spelling that is also an
-        everyday word of other trades names no technical skill: a salesperson's "networking
-        and building the brand" is no Computer Networking; "- Networking" among "- Cisco" and
-        "- Linux" is."""
-        technical = self._technical or frozenset()
-        near = [h.line_no for h in hits if h.skill_id in technical and not _needs_company(h)]
-        return [
-            h
-            for h in hits
-            if not _needs_company(h) or any(abs(h.line_no - n) <= COMPANY_LINES for n in near)
-        ]
+        return _with_company(hits, self._technical) if self._technical is not None else hits
 
     def skill_ids(self, text: str) -> set[int]:
         return {hit.skill_id for hit in self.find(text)}
@@ -361,6 +348,19 @@ COMPANY_LINES = 2
 
 def _needs_company(hit: SkillHit) -> bool:
     return hit.surface.lower() in NEEDS_COMPANY
+
+
+def _with_company(hits: list[SkillHit], technical: frozenset[int]) -> list[SkillHit]:
+    """Without a technical skill within `COMPANY_LINES` lines, a spelling that is also an
+    everyday word of other trades names no technical skill: a salesperson's "networking and
+    building the brand" is no Computer Networking; "- Networking" among "- Cisco" and "- Linux"
+    is."""
+    near = [h.line_no for h in hits if h.skill_id in technical and not _needs_company(h)]
+    return [
+        h
+        for h in hits
+        if not _needs_company(h) or any(abs(h.line_no - n) <= COMPANY_LINES for n in near)
+    ]
 
 
 def _clean(spelling: str) -> str:

@@ -53,8 +53,8 @@ _PDF_DATE = re.compile(r"(?:D:)?((?:19|20)\d\d)(\d\d)(\d\d)")
 def written_day(value: Any) -> str:
     """An ISO day from a file's own date stamp (a datetime, or a PDF date "D:20210815..."), or
     "" when there is none or it is no real day."""
-    if hasattr(value, "year") and hasattr(value, "month") and hasattr(value, "day"):
-        year, month, day = int(value.year), int(value.month), int(value.day)
+    if isinstance(value, date):  # a datetime too
+        year, month, day = value.year, value.month, value.day
     else:
         match = _PDF_DATE.match(str(value or "").strip())
         if not match:

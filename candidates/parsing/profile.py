@@ -730,7 +730,10 @@ def _label(year: int, month: int, known: bool) -> str:
 _HAS_DIGIT = re.compile(r"\d")
 
 
-def _date_pairs(lines: list[str]) -> list[tuple[str, str, int, tuple[int, int], int]]:
+_DatePair = tuple[str, str, int, tuple[int, int], int]
+
+
+def _date_pairs(lines: list[str]) -> list[_DatePair]:
     """(start token, end token, line, span on that line, last line) of each range written."""
     pairs = []
     taken: dict[int, list[tuple[int, int]]] = {}
@@ -766,7 +769,7 @@ def _date_pairs(lines: list[str]) -> list[tuple[str, str, int, tuple[int, int], 
     return sorted(pairs, key=lambda pair: pair[2])
 
 
-def _as_of(lines: list[str], today: date, written: date | None) -> date:
+def _as_of(pairs: list[_DatePair], today: date, written: date | None) -> date:
     """The day a resume's "Present" stands for. A resume read years after it was written
     would otherwise add those years to the job it then held (2,483 livecareer PDFs, all saved
     in August 2021, read 5 years long in 2026). The file's date is trusted only when every date
@@ -774,7 +777,7 @@ def _as_of(lines: list[str], today: date, written: date | None) -> date:
     bare year ("2023 - Present") that might fall after it, leaves today."""
     if written is None or written >= today:
         return today
-    for start, end, *_ in _date_pairs(lines):
+    for start, end, *_ in pairs:
         for token in (start, end):
             month = _month_of(token)
             if month is None:
@@ -787,10 +790,10 @@ def _as_of(lines: list[str], today: date, written: date | None) -> date:
     return written
 
 
-def _ranges(lines: list[str], today: date) -> list[_Range]:
+def _ranges(pairs: list[_DatePair], today: date) -> list[_Range]:
     now = today.year * 12 + today.month  # exclusive end for "present"
     out: list[_Range] = []
-    for start_token, end_token, line_no, span, last_line in _date_pairs(lines):
+    for start_token, end_token, line_no, span, last_line in pairs:
         start = _month_of(start_token)
         if start is None:
             continue
@@ -1195,7 +1198,9 @@ def extract_profile(
     or `written` (the day the file was last saved) when the text names no later date."""
     lines = text.split("\n")
     read_on = today or date.today()
-    today = _as_of(lines, read_on, written)
+    # The date scans are the reader's largest cost: read once, for "Present" and the ranges.
+    pairs = _date_pairs(lines)
+    today = _as_of(pairs, read_on, written)
     sections = _sections(lines)
     profile = Profile()
     if today != read_on:
@@ -1208,7 +1213,7 @@ def extract_profile(
     profile.name = _find_name(lines, sections, profile.email.value, skill_matcher)
     profile.languages = _languages(lines, sections)
 
-    ranges = _ranges(lines, today)
+    ranges = _ranges(pairs, today)
     studies = [r for r in ranges if _is_education(lines, sections, r)]
     work = [r for r in ranges if r not in studies and not _is_pastime(lines, sections, r)]
     undated = _durations(lines, sections, ranges)
