@@ -137,9 +137,9 @@ def _raw_model(texts: list[str]) -> float:
         for start in range(0, len(offsets), body):
             end = min(start + body, len(offsets))
             pieces.append(text[offsets[start][0] : offsets[end - 1][1]])
-    model.encode(pieces[:16], batch_size=32, show_progress_bar=False)
+    model.encode(pieces[:16], batch_size=embeddings.BATCH_SIZE, show_progress_bar=False)
     started = time.perf_counter()
-    model.encode(pieces, batch_size=32, show_progress_bar=False)
+    model.encode(pieces, batch_size=embeddings.BATCH_SIZE, show_progress_bar=False)
     return time.perf_counter() - started
 
 

@@ -62,6 +62,28 @@ def test_chunk_vectors_match_what_the_model_gives_the_same_text(model):
 
 
 @pytest.mark.slow
+def test_a_text_repeated_in_a_batch_goes_through_the_model_once(model, monkeypatch):
+    rows: list[int] = []
+    forward = model.forward
+
+    def counting(features, *args, **kwargs):
+        rows.append(int(features["input_ids"].shape[0]))
+        return forward(features, *args, **kwargs)
+
+    monkeypatch.setattr(model, "forward", counting)
+    texts = ["Registered Nurse", "Sous chef", "Registered Nurse", "Registered Nurse"]
+    result = embeddings.embed_texts(texts)
+    monkeypatch.undo()
+    assert sum(rows) == 2
+    assert [len(r.vectors) for r in result] == [1, 1, 1, 1]
+    assert np.array_equal(result[0].vectors, result[2].vectors)
+    assert np.array_equal(result[0].vectors, result[3].vectors)
+    for text, got in zip(texts, result, strict=True):
+        alone = embeddings.embed_text(text).vectors[0]
+        assert float(got.vectors[0] @ alone) > 0.9999
+
+
+@pytest.mark.slow
 def test_vectors_survive_a_round_trip_through_bytes(model):
     vectors = embeddings.embed_texts(["Sous chef", "Staff accountant"])[0].vectors
     assert np.array_equal(embeddings.from_bytes(embeddings.to_bytes(vectors)), vectors)
