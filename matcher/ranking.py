@@ -18,6 +18,7 @@ import numpy as np
 from candidates.parsing.profile import (
     MONTH_NAME,
     TEMPLATE_EMPLOYER,
+    extract_positions,
     extract_profile,
     is_heading,
 )
@@ -127,9 +128,19 @@ def _profile_facts(
     profile = extract_profile(text, matcher, written=written)
     value = profile.years_experience.value
     years = float(value) if value is not None else years_of_experience(text)
+    return years, _titles(text, profile.positions), str(profile.name.value or "")
+
+
+def titles_of(text: str) -> list[str]:
+    """`profile_facts(text)[1]`, reading only the positions: the titles of a masked text whose
+    profile was read before it was masked."""
+    return _titles(text, extract_positions(text))
+
+
+def _titles(text: str, positions: Sequence[Any]) -> list[str]:
     # Latest first: the profile lists positions as the resume does, and a resume written oldest
     # first would otherwise be levelled and titled by the job it started with.
-    latest = sorted(profile.positions, key=_recency, reverse=True)
+    latest = sorted(positions, key=_recency, reverse=True)
     positions = [clean_title(p.title) for p in latest if getattr(p, "title", "")]
     titles = [t for t in positions if t][: MAX_TITLES - 1]
     lines = [line.strip() for line in text.splitlines() if line.strip()]
@@ -139,7 +150,7 @@ def _profile_facts(
         # ("Professional Overview", "Ashdod, Israel"): refusing those cost livecareer 0.010
         # held out (round seventeen, docs/scoring.md).
         titles.append(headline)
-    return years, titles, str(profile.name.value or "")
+    return titles
 
 
 def _recency(position: Any) -> tuple[int, int]:
@@ -263,7 +274,7 @@ def resume_features(
     # Titles read from the masked text, as the product reads a candidate's
     # (`services.matches._candidate_titles`): masking a title read from the raw text turned the
     # name under the first line into a title "[name]" (100 of rjdb's 2,000 resumes).
-    facts = [(fact[0], profile_facts(text)[1]) for text, fact in zip(masked, parsed, strict=True)]
+    facts = [(fact[0], titles_of(text)) for text, fact in zip(masked, parsed, strict=True)]
     # Resumes and their titles share one pass through the model (and its batches).
     flat_titles = [t for _, titles in facts for t in titles]
     both = (embed or embeddings.embed_texts)([*masked, *flat_titles])

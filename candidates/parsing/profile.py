@@ -1187,6 +1187,34 @@ def _skills(text: str, sections: list[str], finder: SkillFinder | None) -> list[
 # --- Entry point ----------------------------------------------------------------------------
 
 
+def _dated(
+    lines: list[str], sections: list[str], pairs: list[_DatePair], today: date
+) -> tuple[list[_Range], list[_Range], list[Position]]:
+    """The date ranges of jobs and of studies, and the jobs given only a length."""
+    ranges = _ranges(pairs, today)
+    studies = [r for r in ranges if _is_education(lines, sections, r)]
+    work = [r for r in ranges if r not in studies and not _is_pastime(lines, sections, r)]
+    return work, studies, _durations(lines, sections, ranges)
+
+
+def _positions(lines: list[str], work: list[_Range], undated: list[Position]) -> list[Position]:
+    positions = [_position(lines, r) for r in work] + undated
+    return sorted(positions, key=lambda p: p.line_no)[:25]
+
+
+def extract_positions(
+    text: str, *, today: date | None = None, written: date | None = None
+) -> list[Position]:
+    """`extract_profile(...).positions` without reading the rest of the profile: ranking reads
+    the titles of a resume's masked copy after its profile, and the contacts, name, skills and
+    education it would read again cost as much as the positions (docs/performance.md)."""
+    lines = text.split("\n")
+    pairs = _date_pairs(lines)
+    as_of = _as_of(pairs, today or date.today(), written)
+    work, _, undated = _dated(lines, _sections(lines), pairs, as_of)
+    return _positions(lines, work, undated)
+
+
 def extract_profile(
     text: str,
     skill_matcher: SkillFinder | None = None,
@@ -1213,12 +1241,8 @@ def extract_profile(
     profile.name = _find_name(lines, sections, profile.email.value, skill_matcher)
     profile.languages = _languages(lines, sections)
 
-    ranges = _ranges(pairs, today)
-    studies = [r for r in ranges if _is_education(lines, sections, r)]
-    work = [r for r in ranges if r not in studies and not _is_pastime(lines, sections, r)]
-    undated = _durations(lines, sections, ranges)
-    positions = [_position(lines, r) for r in work] + undated
-    profile.positions = sorted(positions, key=lambda p: p.line_no)[:25]
+    work, studies, undated = _dated(lines, sections, pairs, today)
+    profile.positions = _positions(lines, work, undated)
     name_line = _name_line(lines, profile.name.value)
     profile.title = _find_title(lines, work, name_line)
     profile.education = _education(lines, sections, studies)

@@ -301,10 +301,10 @@ def _corrected_headline(candidate: Candidate) -> str:
 
 
 def _candidate_titles(candidate: Candidate, masked: str) -> list[str]:
-    """The titles the evaluation reads (`ranking.profile_facts`), plus a headline the recruiter
+    """The titles the evaluation reads (`ranking.titles_of`), plus a headline the recruiter
     corrected. Intake's own headline stays out: every ranking figure was measured without it,
     and reading it in place of the line under the name measured no better (docs/parsing.md)."""
-    titles = ranking.profile_facts(masked)[1]
+    titles = ranking.titles_of(masked)
     headline = _corrected_headline(candidate)
     if headline and headline not in titles:
         titles = [headline, *titles][: ranking.MAX_TITLES]

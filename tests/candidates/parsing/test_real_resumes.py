@@ -19,7 +19,7 @@ import pytest
 from lxml import etree
 
 from candidates.parsing import extract
-from candidates.parsing.profile import extract_profile
+from candidates.parsing.profile import extract_positions, extract_profile
 from roles.taxonomy import SkillMatcher
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -154,3 +154,17 @@ def test_it_reports_profile_fill_rates_for_the_real_resumes(parsed, artifacts_di
     # course lists, single years), so experience is found for most but not all.
     assert filled["skills"] == total
     assert filled["years_experience"] >= 0.7 * total
+
+
+def test_the_positions_alone_are_the_profiles_positions(parsed):
+    """Ranking reads a masked copy's positions without the rest of its profile
+    (`extract_positions`): they must be the very positions the whole profile reads."""
+    matcher = _taxonomy_matcher()
+    today, written = date(2023, 6, 1), date(2021, 3, 9)
+    compared = 0
+    for document in parsed.values():
+        for day in (None, written):
+            whole = extract_profile(document.text, matcher, today=today, written=day).positions
+            assert extract_positions(document.text, today=today, written=day) == whole
+            compared += len(whole)
+    assert compared >= 65  # the resumes really have positions to compare
