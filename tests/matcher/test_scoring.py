@@ -374,3 +374,15 @@ def test_a_score_is_made_from_the_values_it_stores_so_its_points_add_up_to_it():
     assert sum(points.values()) == pytest.approx(result.score, abs=0.05)
     stored = [scoring.evidence_to_json(e) for e in result.evidence]
     assert scoring.rescore(components=result.components, evidence=stored).score == result.score
+
+
+def test_stored_evidence_reads_back_whole_and_older_rows_take_the_defaults():
+    result = score(mentions(DJANGO), role_vector=unit(0, 1, 0))
+    stored = [scoring.evidence_to_json(e) for e in result.evidence]
+    assert [scoring.evidence_from_json(s) for s in stored] == result.evidence
+    # A row stored before a field existed, and one carrying a derived key the dataclass lacks.
+    older = {"skill_id": 7, "name": "Django", "status": "missing", "weight": 3, "must_have": True}
+    read = scoring.evidence_from_json({**older, "missing_must_have": True})
+    defaults = (read.line, read.line_no, read.credit, read.years, read.min_years)
+    assert defaults == ("", None, 0.0, None, None)
+    assert read.missing_must_have
