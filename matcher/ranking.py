@@ -241,8 +241,25 @@ def clean_title(raw: str) -> str | None:
 
 def embed_titles(titles: Sequence[Sequence[str]]) -> list[np.ndarray]:
     """Each candidate's title vectors; all titles go through the model in shared batches."""
+    return embed_with_titles([], titles)[1]
+
+
+def embed_with_titles(
+    texts: Sequence[str],
+    titles: Sequence[Sequence[str]],
+    embed: Callable[[Sequence[str]], list[embeddings.EmbeddedText]] | None = None,
+) -> tuple[list[embeddings.EmbeddedText], list[np.ndarray]]:
+    """The texts' chunk vectors and each group's title vectors, from one pass through the model:
+    short titles fill the batches the texts leave part empty, and a title repeated across the
+    group is read once (`embeddings._forward`)."""
     flat = [t for group in titles for t in group]
-    embedded = embeddings.embed_texts(flat)
+    both = (embed or embeddings.embed_texts)([*texts, *flat])
+    return both[: len(texts)], _title_rows(both[len(texts) :], titles)
+
+
+def _title_rows(
+    embedded: Sequence[embeddings.EmbeddedText], titles: Sequence[Sequence[str]]
+) -> list[np.ndarray]:
     out, cursor = [], 0
     for group in titles:
         # Counted per group, so a title the tokenizer reads as nothing drops only itself and
@@ -275,17 +292,7 @@ def resume_features(
     # (`services.matches._candidate_titles`): masking a title read from the raw text turned the
     # name under the first line into a title "[name]" (100 of rjdb's 2,000 resumes).
     facts = [(fact[0], titles_of(text)) for text, fact in zip(masked, parsed, strict=True)]
-    # Resumes and their titles share one pass through the model (and its batches).
-    flat_titles = [t for _, titles in facts for t in titles]
-    both = (embed or embeddings.embed_texts)([*masked, *flat_titles])
-    embedded = both[: len(texts)]
-    title_vectors, cursor = [], len(texts)
-    for _, titles in facts:
-        rows = [e.vectors[0] for e in both[cursor : cursor + len(titles)] if len(e.vectors)]
-        title_vectors.append(
-            np.stack(rows) if rows else np.zeros((0, embeddings.DIMENSIONS), np.float32)
-        )
-        cursor += len(titles)
+    embedded, title_vectors = embed_with_titles(masked, [titles for _, titles in facts], embed)
     out = []
     for i, (text, emb) in enumerate(zip(texts, embedded, strict=True)):
         terms = lexical.tokens(text)

@@ -271,9 +271,8 @@ def _embed_batch(
     batch: Sequence[Candidate], inputs: Mapping[int, str]
 ) -> list[tuple[Candidate, dict[str, Any]]]:
     """The embedding rows' fields for a batch, computed with the model, nothing stored."""
-    embedded = embeddings.embed_texts([inputs[c.pk] for c in batch])
     titles = [_candidate_titles(c, inputs[c.pk]) for c in batch]
-    title_vectors = ranking.embed_titles(titles)
+    embedded, title_vectors = ranking.embed_with_titles([inputs[c.pk] for c in batch], titles)
     out = []
     for candidate, emb, names, tvecs in zip(batch, embedded, titles, title_vectors, strict=True):
         out.append(
