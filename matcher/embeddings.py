@@ -134,7 +134,7 @@ def max_tokens() -> int:
 
 
 def _forward(windows: list[list[int]]) -> np.ndarray:
-    """Embeds token-id windows (without special tokens), longest first to limit padding."""
+    """Embeds token-id windows (without special tokens), one row each."""
     # A batch of resumes repeats short texts (the same job title read from many of them): each
     # distinct window goes through the model once.
     slot_of: dict[tuple[int, ...], int] = {}
@@ -145,6 +145,7 @@ def _forward(windows: list[list[int]]) -> np.ndarray:
 
 
 def _forward_distinct(windows: list[list[int]]) -> np.ndarray:
+    """The model's pass over the windows, longest first to limit padding."""
     # torch loads only in a process that embeds (a worker), never in a web process.
     import torch  # noqa: PLC0415
 

@@ -141,8 +141,8 @@ def _titles(text: str, positions: Sequence[Any]) -> list[str]:
     # Latest first: the profile lists positions as the resume does, and a resume written oldest
     # first would otherwise be levelled and titled by the job it started with.
     latest = sorted(positions, key=_recency, reverse=True)
-    positions = [clean_title(p.title) for p in latest if getattr(p, "title", "")]
-    titles = [t for t in positions if t][: MAX_TITLES - 1]
+    cleaned = [clean_title(p.title) for p in latest if getattr(p, "title", "")]
+    titles = [t for t in cleaned if t][: MAX_TITLES - 1]
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     headline = clean_title(lines[1]) if len(lines) > 1 and len(lines[1]) <= 100 else None
     if headline:
