@@ -131,9 +131,9 @@ def _raw_model(texts: list[str]) -> float:
     body = embeddings.max_tokens() - 2
     pieces: list[str] = []
     for text in texts:
-        offsets = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)[
-            "offset_mapping"
-        ]
+        offsets = tokenizer(
+            text, add_special_tokens=False, return_offsets_mapping=True, verbose=False
+        )["offset_mapping"]
         for start in range(0, len(offsets), body):
             end = min(start + body, len(offsets))
             pieces.append(text[offsets[start][0] : offsets[end - 1][1]])

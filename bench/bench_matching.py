@@ -119,7 +119,7 @@ def bench_ingest(n: int, rounds: int = 3) -> dict[str, float]:
     pieces: list[str] = []
     token_count = 0
     for text in texts:
-        enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
+        enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
         offsets = enc["offset_mapping"]
         token_count += len(offsets)
         for start in range(0, len(offsets), body):
