@@ -133,18 +133,18 @@ def max_tokens() -> int:
     return int(get_model().get_max_seq_length() or DEFAULT_MAX_TOKENS)
 
 
-def _forward(windows: list[list[int]]) -> np.ndarray:
+def _forward(windows: Sequence[Sequence[int]]) -> np.ndarray:
     """Embeds token-id windows (without special tokens), one row each."""
     # A batch of resumes repeats short texts (the same job title read from many of them): each
     # distinct window goes through the model once.
     slot_of: dict[tuple[int, ...], int] = {}
     slots = [slot_of.setdefault(tuple(w), len(slot_of)) for w in windows]
     if len(slot_of) < len(windows):
-        return _forward_distinct([list(w) for w in slot_of])[slots]
+        return _forward_distinct(list(slot_of))[slots]
     return _forward_distinct(windows)
 
 
-def _forward_distinct(windows: list[list[int]]) -> np.ndarray:
+def _forward_distinct(windows: Sequence[Sequence[int]]) -> np.ndarray:
     """The model's pass over the windows, longest first to limit padding."""
     # torch loads only in a process that embeds (a worker), never in a web process.
     import torch  # noqa: PLC0415

@@ -239,11 +239,6 @@ def clean_title(raw: str) -> str | None:
     return title[:100]
 
 
-def embed_titles(titles: Sequence[Sequence[str]]) -> list[np.ndarray]:
-    """Each candidate's title vectors; all titles go through the model in shared batches."""
-    return embed_with_titles([], titles)[1]
-
-
 def embed_with_titles(
     texts: Sequence[str],
     titles: Sequence[Sequence[str]],
@@ -291,12 +286,12 @@ def resume_features(
     # Titles read from the masked text, as the product reads a candidate's
     # (`services.matches._candidate_titles`): masking a title read from the raw text turned the
     # name under the first line into a title "[name]" (100 of rjdb's 2,000 resumes).
-    facts = [(fact[0], titles_of(text)) for text, fact in zip(masked, parsed, strict=True)]
-    embedded, title_vectors = embed_with_titles(masked, [titles for _, titles in facts], embed)
+    titles = [titles_of(text) for text in masked]
+    embedded, title_vectors = embed_with_titles(masked, titles, embed)
     out = []
     for i, (text, emb) in enumerate(zip(texts, embedded, strict=True)):
         terms = lexical.tokens(text)
-        years = total_years[i] if total_years is not None else facts[i][0]
+        years = total_years[i] if total_years is not None else parsed[i][0]
         out.append(
             ResumeFeatures(
                 text=text,
@@ -306,7 +301,7 @@ def resume_features(
                 n_terms=len(terms),
                 total_years=years,
                 title_vectors=title_vectors[i],
-                titles=facts[i][1],
+                titles=titles[i],
             )
         )
     return out

@@ -133,9 +133,11 @@ def test_a_plain_text_resume_with_no_title_line_is_scored(
 
 def test_nothing_to_embed_gives_nothing_back_and_titles_keep_their_owner():
     assert embeddings.embed_texts([]) == []
-    groups = ranking.embed_titles([[], ["Mechanical Engineer"], [], ["Nurse", "Ward Sister"]])
+    groups = ranking.embed_with_titles(
+        [], [[], ["Mechanical Engineer"], [], ["Nurse", "Ward Sister"]]
+    )[1]
     assert [len(g) for g in groups] == [0, 1, 0, 2]
-    alone = ranking.embed_titles([["Nurse"]])[0]
+    alone = ranking.embed_with_titles([], [["Nurse"]])[1][0]
     assert groups[3][0] == pytest.approx(alone[0], abs=1e-5)
 
 
