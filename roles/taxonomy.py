@@ -281,7 +281,7 @@ class SkillMatcher:
                     line=line.strip(),
                 )
             )
-        return _with_company(hits, self._technical) if self._technical is not None else hits
+        return _with_company(hits, self._technical, text) if self._technical is not None else hits
 
     def skill_ids(self, text: str) -> set[int]:
         return {hit.skill_id for hit in self.find(text)}
@@ -341,26 +341,45 @@ TECHNICAL_CATEGORIES = frozenset(
     }
 )
 # Spellings that are also an everyday word of other trades ("networking" at events); a mention
-# counts only with a technical skill within this many lines.
+# counts only with a technical skill within this many lines. A lone letter standing as an item of
+# a list needs the same company (`_list_letter`).
 NEEDS_COMPANY = frozenset({"networking"})
 COMPANY_LINES = 2
+_LIST_MARKS = ",;|"
+_CODING_CUE = re.compile(r"(?i)\b(?:programming|languages?|coding|code)\b")
 
 
-def _needs_company(hit: SkillHit) -> bool:
-    return hit.surface.lower() in NEEDS_COMPANY
+def _needs_company(hit: SkillHit, text: str) -> bool:
+    return hit.surface.lower() in NEEDS_COMPANY or _list_letter(hit, text)
 
 
-def _with_company(hits: list[SkillHit], technical: frozenset[int]) -> list[SkillHit]:
+def _list_letter(hit: SkillHit, text: str) -> bool:
+    """A one-letter name as one item of a list: a keyword list's "Ads, C, content, Copywriting"
+    or "budgets, C, CONVERSION" is no programmer's C, where "Programming: Java, C, C++" is, by its
+    company. "Wrote firmware in C" is a sentence and needs none."""
+    if hit.end - hit.start != 1:
+        return False
+    line_start = text.rfind("\n", 0, hit.start) + 1
+    if _CODING_CUE.search(text, line_start, hit.start):
+        return False  # "Languages: C, R", "Programming - C, Perl"
+    after = text[hit.end : hit.end + 3].lstrip(" ")
+    before = text[max(0, hit.start - 3) : hit.start].rstrip(" ")
+    return (after[:1] in _LIST_MARKS and after[:1] != "") or (
+        before[-1:] in _LIST_MARKS and before[-1:] != ""
+    )
+
+
+def _with_company(hits: list[SkillHit], technical: frozenset[int], text: str) -> list[SkillHit]:
     """Without a technical skill within `COMPANY_LINES` lines, a spelling that is also an
     everyday word of other trades names no technical skill: a salesperson's "networking and
     building the brand" is no Computer Networking; "- Networking" among "- Cisco" and "- Linux"
     is."""
-    near = [h.line_no for h in hits if h.skill_id in technical and not _needs_company(h)]
-    return [
-        h
-        for h in hits
-        if not _needs_company(h) or any(abs(h.line_no - n) <= COMPANY_LINES for n in near)
-    ]
+    alone = [_needs_company(h, text) for h in hits]
+    if not any(alone):
+        return hits
+    paired = list(zip(hits, alone, strict=True))
+    near = [h.line_no for h, a in paired if h.skill_id in technical and not a]
+    return [h for h, a in paired if not a or any(abs(h.line_no - n) <= COMPANY_LINES for n in near)]
 
 
 def _clean(spelling: str) -> str:
@@ -403,6 +422,8 @@ def _bounded(text: str, start: int, end: int, term: _Term) -> bool:
         return False
     if before == "@" or (before == "#" and _is_word_char(first)):
         return False  # emails, handles and hashtags
+    if _LETTER_FIRST.match(term.text) and before in ("&", "-", "'", "\u2019"):
+        return False  # "Objective-C programming" is no "C programming"
     if _SHORT_ALPHA.match(term.text):
         # One or two letters: not a piece of "R&D", "C-suite", "AT&T", "O'Brien" or an initial.
         if after in ("&", "-", "'", "\u2019") or before in ("&", "-", "'", "\u2019"):
@@ -413,9 +434,29 @@ def _bounded(text: str, start: int, end: int, term: _Term) -> bool:
                 return False
             if before == ".":
                 return False
-        if len(term.text) == 1 and (_letter_pair(text, start, end) or _labelled(text, start)):
+        if len(term.text) == 1 and _not_a_language(text, start, end):
             return False
     return True
+
+
+def _not_a_language(text: str, start: int, end: int) -> bool:
+    """Whether the lone capital at `start` is plainly some other letter (round twenty of
+    docs/scoring.md): a drive ("C:\\Users"), the end of a bracketed abbreviation ("IR(ME)R"),
+    an author's initial ("Parekh R., Chaudhary R."), one of a series before or after its word
+    ("Class C", "C class"), or one of two letters joined by "/" or "&" ("L/C", "R & D")."""
+    after = text[end : end + 2]
+    if after in (":\\", ":/") or (start > 0 and text[start - 1] == ")"):
+        return True
+    if (
+        after[:1] == "."
+        and text[end + 1 : end + 2] in (",", ";")
+        and _CAPITALISED_BEFORE.search(text, max(0, start - 30), start)
+    ):
+        return True
+    following = _LETTER_FOLLOWER.match(text, end)
+    if following and following.group(1).lower() in _LETTER_LABELS:
+        return True
+    return _letter_pair(text, start, end) or _labelled(text, start)
 
 
 # Words a lone capital letter names one of, not a language: "Class C" (a driving licence),
@@ -426,6 +467,14 @@ _LETTER_LABELS = _words(
     "form series size shift step stage wing gate hall license licence"
 )
 _LAST_WORD = re.compile(r"([^\W\d_]+)[ \t]+$")
+_LETTER_FOLLOWER = re.compile(r"[ \t]+([^\W\d_]+)")
+# A single letter, then a slash or an ampersand (spaced or not), on the letter's left or right.
+_JOINED_BEFORE = re.compile(r"[A-Za-z](?:/| ?& ?)$")
+_JOINED_AFTER = re.compile(r"(?:/| ?& ?)[A-Za-z]")
+# A surname just before an initial: "Parekh R.,".
+_CAPITALISED_BEFORE = re.compile(r"\b[A-Z][a-z]+ $")
+# A spelling whose first word is a lone letter: "C programming", "R language".
+_LETTER_FIRST = re.compile(r"^[A-Za-z] ")
 
 
 def _labelled(text: str, start: int) -> bool:
@@ -435,15 +484,18 @@ def _labelled(text: str, start: int) -> bool:
 
 
 def _letter_pair(text: str, start: int, end: int) -> bool:
-    """Whether the letter at `start` is one of two single letters joined by a slash: "L/C" (a
-    letter of credit), "A/C", "C/O"; "C/C++" and "R/Python" name languages."""
+    """Whether the letter at `start` is one of two single letters joined by a slash or an
+    ampersand: "L/C" (a letter of credit), "A/C", "R & D", "Gage R & R", "H& R Block"; "C/C++",
+    "R/Python" and "C & C#" name languages."""
 
     def alone(i: int) -> bool:
         return not (0 <= i < len(text) and (_is_word_char(text[i]) or text[i] in "+#"))
 
-    if start >= 2 and text[start - 1] == "/" and text[start - 2].isalpha() and alone(start - 3):
+    before = _JOINED_BEFORE.search(text, max(0, start - 4), start)
+    if before and alone(before.start() - 1):
         return True
-    return end + 1 < len(text) and text[end] == "/" and text[end + 1].isalpha() and alone(end + 2)
+    after = _JOINED_AFTER.match(text, end)
+    return after is not None and alone(after.end())
 
 
 def _reads_as_verb(text: str, start: int, end: int, term: _Term) -> bool:

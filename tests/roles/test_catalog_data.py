@@ -229,10 +229,41 @@ def test_words_read_mostly_in_another_sense_are_not_aliases(taxonomy: Taxonomy, 
         ("Driver's License Class C - Standard Driver's License", "C"),
         ("Certified Professional Controller in Area C of Seattle ARTCC", "C"),
         ("Cooper R.\nSnook is the head supervisor", "R"),
+        # Round twenty: letters that are some other letter, read on real resumes.
+        ("Maintain daily communications with R & D Engineering", "R"),
+        ("Quality tools: Statistical Process Control, Gage R & R", "R"),
+        ("Completed US Individual Income Tax Course by H& R Block 1982", "R"),
+        ("SIROT Olivier C:\\Users\\Documents\\CV_Nov2015.docx", "C"),
+        ("Bitewing radiographs under IR(ME)R; intraoral photographs", "R"),
+        ('Parekh R., Chaudhary R., Ingle A. (PhD), "Reliability of Joints"', "R"),
+        ("Grew sales in C class Dealers 13% in two US regions", "C"),
+        ("Proficient in Objective-C programming", "C"),
     ],
 )
 def test_a_loose_reading_finds_no_skill(matcher: SkillMatcher, line: str, absent: str) -> None:
     assert absent not in {hit.name for hit in matcher.find(line)}
+
+
+@pytest.mark.parametrize(
+    ("line", "letter"),
+    [
+        ("Ads, C, content, Content Development, Copywriting, client", None),
+        ("ACF, budgeting, C, ca, cooking, customer service", None),
+        ("Auto-Cad, C, C++, clients, HAZOP, ISO 9001, Logic", "C"),
+        ("Skills: Python, R, SQL, statistics, machine learning", "R"),
+    ],
+)
+def test_a_letter_in_a_keyword_list_is_a_language_only_among_technical_skills(
+    taxonomy: Taxonomy, line: str, letter: str | None
+) -> None:
+    # Livecareer's keyword lists, as the product reads them (with the skills' categories).
+    rows = list(enumerate(taxonomy.skills))
+    product = SkillMatcher(
+        ((i, row.name, row.aliases) for i, row in rows),
+        categories={i: row.category for i, row in rows},
+    )
+    letters = {hit.name for hit in product.find(line)} & {"C", "R"}
+    assert letters == ({letter} if letter else set())
 
 
 @pytest.mark.parametrize(

@@ -92,6 +92,29 @@ def test_single_letters_inside_abbreviations_and_names_are_ignored(matcher: Skil
     assert names(matcher, "Written in C; statistics in R") == ["C", "R"]
 
 
+def test_a_letter_in_a_list_counts_only_in_technical_company(matcher: SkillMatcher) -> None:
+    technical = SkillMatcher(
+        [(1, "C", []), (2, "R", []), (3, "C++", []), (4, "Copywriting", []), (5, "SPSS", [])],
+        categories={
+            1: "Programming Languages",
+            2: "Programming Languages",
+            3: "Programming Languages",
+            4: "Marketing",
+            5: "Programming Languages",
+        },
+    )
+    assert names(technical, "Ads, C, content, Copywriting") == ["Copywriting"]
+    assert names(technical, "Skills: C, C++") == ["C", "C++"]
+    assert names(technical, "statistics (R, SPSS)") == ["R", "SPSS"]
+    assert names(technical, "Languages: C, R") == ["C", "R"]
+    # Two lines off is still company; a letter in a sentence needs none.
+    assert names(technical, "budgets, C, cost analysis\n\nSPSS") == ["C", "SPSS"]
+    assert names(technical, "Wrote firmware in C") == ["C"]
+    # The same letters with one ampersand between them and a language beside it.
+    assert names(technical, "R & D") == []
+    assert names(technical, "C & C++") == ["C", "C++"]
+
+
 def test_word_boundaries_are_respected(matcher: SkillMatcher) -> None:
     assert names(matcher, "JavaScript and Javanese") == ["JavaScript"]
     assert names(matcher, "Java-based tools") == ["Java"]
