@@ -238,8 +238,10 @@ class SkillMatcher:
         if self._has_ci:
             for end, term in self._ci.iter(lowered):
                 start = end - len(term.text) + 1
-                if _bounded(original, start, end + 1, term) and not self._reads_as_adjective(
-                    original, start, end + 1, term
+                if (
+                    _bounded(original, start, end + 1, term)
+                    and not self._reads_as_adjective(original, start, end + 1, term)
+                    and not _another_trades(original, start, end + 1, term)
                 ):
                     candidates.append((start, end + 1, term))
         if self._has_cs:
@@ -496,6 +498,24 @@ def _letter_pair(text: str, start: int, end: int) -> bool:
         return True
     after = _JOINED_AFTER.match(text, end)
     return after is not None and alone(after.end())
+
+
+# Spellings that name another trade's thing where that trade's words share their line: an
+# electrician's "EMT and rigid conduit" is electrical metallic tubing, no EMT certificate.
+_OTHER_TRADES = {
+    "emt": _words("conduit conduits rigid pvc imc raceway raceways tubing bend bending bender"),
+}
+_LINE_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _another_trades(text: str, start: int, end: int, term: _Term) -> bool:
+    words = _OTHER_TRADES.get(term.text)
+    if words is None:
+        return False
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start : line_end if line_end != -1 else len(text)]
+    return any(w.lower() in words for w in _LINE_WORD.findall(line))
 
 
 def _reads_as_verb(text: str, start: int, end: int, term: _Term) -> bool:

@@ -238,6 +238,9 @@ def test_words_read_mostly_in_another_sense_are_not_aliases(taxonomy: Taxonomy, 
         ('Parekh R., Chaudhary R., Ingle A. (PhD), "Reliability of Joints"', "R"),
         ("Grew sales in C class Dealers 13% in two US regions", "C"),
         ("Proficient in Objective-C programming", "C"),
+        # Round twenty-one: an electrician's tubing is no EMT certificate.
+        ("Bend and run EMT, rigid and PVC conduit; pull wire", "EMT Certification"),
+        ("Contractors: warehouse and retail builds, EMT/rigid, 480V MCCs", "EMT Certification"),
     ],
 )
 def test_a_loose_reading_finds_no_skill(matcher: SkillMatcher, line: str, absent: str) -> None:
@@ -277,6 +280,7 @@ def test_a_letter_in_a_keyword_list_is_a_language_only_among_technical_skills(
         ("Cardiac rehab exercise programs", "Rehabilitation"),
         ("PSM I certified", "Professional Scrum Master"),
         ("Built CNNs for image classification", "Convolutional Neural Networks"),
+        ("Certified EMT, five years on an ambulance crew", "EMT Certification"),
         # Skills that real ads asked for and the taxonomy did not know (a recruiter's tour of
         # rjdb's and Vanetik & Kogan's ads): the role lost them to the unrecognised list, and a
         # resume that named them was not credited under the taxonomy's spellings.
