@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import importlib
 import io
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
 
 import pytest
 from PIL import Image
 
-from candidates.parsing import Limits, ParseError, extract, sandbox
+from candidates.parsing import Limits, ParseError, child, extract, sandbox
 from candidates.parsing.sandbox import _result, extract_sandboxed
 
 from . import documents as docs
@@ -151,3 +154,29 @@ def test_it_works_from_a_daemonic_process_like_a_celery_prefork_child(warm):
     worker.join(timeout=30)
     assert status == "ok", payload
     assert "Certified Kubernetes Administrator" in payload
+
+
+@pytest.mark.parametrize("kind", sorted(child._PRELOAD))
+def test_every_module_a_child_preloads_exists(kind):
+    # The cold child imports these before its memory cap and fails the file on an ImportError;
+    # the warm reader skips one quietly, so a misspelt name would only cost speed there.
+    for module in child._PRELOAD[kind]:
+        assert importlib.import_module(module).__name__ == module
+
+
+def test_the_warm_reader_loads_each_kinds_reader_before_it_forks():
+    # A forked child then finds its reader loaded instead of importing it for every file.
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from candidates.parsing import forkserver; forkserver._preload(); "
+            "print(' '.join(sorted(sys.modules)))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=sandbox.PROJECT_ROOT,
+    ).stdout.split()
+    for reader in ("candidates.parsing.pdf", "candidates.parsing.word", "candidates.parsing.text"):
+        assert reader in loaded
