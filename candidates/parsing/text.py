@@ -23,7 +23,8 @@ _LATIN_SINGLE_BYTE = frozenset(
     {
         "latin_1", "iso8859_1", "iso8859_2", "iso8859_3", "iso8859_4", "iso8859_9",
         "iso8859_10", "iso8859_13", "iso8859_14", "iso8859_15", "iso8859_16", "cp1250", "cp1252",
-        "cp1254", "cp1257", "mac_roman", "mac_latin2", "cp850", "cp437",
+        "cp1254", "cp1257", "mac_roman", "mac_latin2", "mac_iceland", "mac_turkish", "cp850",
+        "cp437", "cp775", "cp852", "cp857", "cp858", "cp860", "cp861", "cp863", "cp865",
     }
 )  # fmt: skip
 

@@ -269,6 +269,18 @@ def test_it_decodes_text_in_common_encodings(encoding, bom):
     assert "Apache Kafka" in result.text
 
 
+def test_a_short_windows_text_is_read_as_windows_1252_not_a_dos_code_page():
+    # charset-normalizer takes these bytes for cp775 (Baltic DOS): "Renķe M³ller".
+    text = (
+        "Renée Müller\nCafé manager, March 2019 - Present, São Paulo\n"
+        "Led a team of twelve baristas and cut waste by a fifth over two years.\n"
+        "Ordered stock, kept the accounts and trained every new starter.\n"
+    )
+    result = extract(text.encode("cp1252"), "cv.txt")
+    assert result.text.startswith("Renée Müller\nCafé manager")
+    assert "São Paulo" in result.text
+
+
 def test_it_decodes_latin1_text_without_mojibake():
     text = docs.RESUME_TEXT + "\nGeschäftsführer der Müller GmbH, Straße 5, Köln."
     result = extract(text.encode("latin-1"), "lebenslauf.md")
