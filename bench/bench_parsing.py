@@ -5,8 +5,10 @@ Pillow), so the figures are reproducible on any machine with the project install
 
 Prints, per format: files per second and the median (p50) and 99th-percentile (p99) time per
 file for `candidates.parsing.extract` in-process; then pypdfium2 (our layout-aware reader) beside
-pypdf's `extract_text` on the very same PDFs; then each hostile file through
-`extract_sandboxed`, with its outcome and the peak resident memory of the child that read it.
+pypdf's `extract_text` on the very same PDFs; then each format through the warm reader (a
+child forked per file, as the worker reads) beside in-process, file by file; then each hostile
+file through `extract_sandboxed`, with its outcome and the peak resident memory of the child
+that read it.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ if str(ROOT) not in sys.path:
 from candidates.parsing import Limits, extract  # noqa: E402
 from candidates.parsing.ocr import tesseract_available  # noqa: E402
 from candidates.parsing.pdf import extract_pdf, extract_pdf_pypdf  # noqa: E402
+from candidates.parsing.sandbox import extract_sandboxed  # noqa: E402
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 FIRST = ["Maria", "Daniel", "Joana", "Wei", "Amara", "Lukas", "Priya", "Omar", "Sofia", "Kenji"]
@@ -194,6 +197,32 @@ def run_pdf_baseline(corpora: dict[str, list[bytes]]) -> None:
         )
 
 
+def run_warm_reader(corpora: dict[str, list[bytes]]) -> None:
+    """Each file through the warm reader (a child forked per file, as the worker reads) beside
+    the same file in-process, taking turns file by file: what isolating a file costs."""
+    print(f"\n{'warm reader':<20}{'in-process ms':>15}{'forked ms':>11}{'cost ms':>9}")
+    for label, (filename, _) in FORMATS.items():
+        corpus = corpora.get(label, [])
+        if not corpus or "OCR" in label:
+            continue
+        extract_sandboxed(corpus[0], filename, timeout_s=30, memory_mb=1024, warm=True)
+        inside, forked = [], []
+        for data in corpus:
+            inside.append(timed(lambda d=data, f=filename: extract(d, f)))
+            forked.append(
+                timed(
+                    lambda d=data, f=filename: extract_sandboxed(
+                        d, f, timeout_s=30, memory_mb=1024, warm=True
+                    )
+                )
+            )
+        p50_in, p50_fork = statistics.median(inside), statistics.median(forked)
+        print(
+            f"{label:<20}{p50_in * 1000:>15.1f}{p50_fork * 1000:>11.1f}"
+            f"{(p50_fork - p50_in) * 1000:>9.1f}"
+        )
+
+
 def hostile_corpus() -> list[tuple[str, str, bytes]]:
     rng = random.Random(7)
     good_pdf = make_pdf(resume_lines(rng))
@@ -274,6 +303,7 @@ def main(argv: list[str]) -> None:
     print(f"python {sys.version.split()[0]}; {count} files per format, {ocr_count} for OCR")
     corpora = run_formats(count, ocr_count, rng)
     run_pdf_baseline(corpora)
+    run_warm_reader(corpora)
     run_hostile(memory_mb=512)
 
 
