@@ -663,7 +663,9 @@ _DATE = (
 _PRESENT = r"(?:present|now|current(?:ly)?|today|to date|date|ongoing|till now|until now|nowadays)"
 RANGE = re.compile(
     # Resumes exported from PDF often lose the dash: "4/2016 5/2022", "Feb. 2012 Present".
-    rf"(?i)(?<![\d/.])(?P<start>{_DATE})(?:\s*(?:-+|\u2013|\u2014|to|until|till|through|~)\s*|\s+)"
+    rf"(?i)(?<![\d/.])(?P<start>{_DATE})(?:\s*(?:-+|\u2013|\u2014|to|until|till|through|~)\s*"
+    # A form's own fields: "From: 01/2017 To: 03/2020", "From: 2017 - To: 2020".
+    r"|\s*(?:[-\u2013\u2014]\s*)?(?:to|until|till)\s*:\s*|\s+)"
     rf"(?P<end>{_DATE}|{_PRESENT})(?![\d/])"
 )
 # A PDF column of dates comes out one piece a line: "October 2011\nto\nAugust 2015", or split
@@ -965,7 +967,7 @@ def _neighbour_title(line: str) -> str:
 
 
 def _without_from(text: str) -> str:
-    return re.sub(r"(?i)^(?:from|since)\b\s*|\s*\b(?:from|since)$", "", text).strip()
+    return re.sub(r"(?i)^(?:from|since)\b\s*:?\s*|\s*\b(?:from|since)\s*:?$", "", text).strip()
 
 
 def _title_text(lines: list[str], r: _Range) -> str:
@@ -973,11 +975,12 @@ def _title_text(lines: list[str], r: _Range) -> str:
     text = TEMPLATE_EMPLOYER.sub(" ", line[: r.span[0]] + " " + line[r.span[1] :])
     text = text.strip(" \t:-\u2013\u2014|,;()")
     text = _without_from(text)
-    if is_field_label(text):
-        # A form's date field ("Duration: 2013 - 2017") or a template's place ("City , State
-        # 03/2019 - Current") says nothing of the job. A form names the job in its own field up
-        # to three lines above ("Role: Network Engineer", then "Company: ..."); else the title
-        # is looked for around the line, as for dates alone.
+    if not text or is_field_label(unmarked(text)):
+        # A form's date field ("Duration: 2013 - 2017", "From: 2017 To: 2020"), a template's
+        # place ("City , State 03/2019 - Current") or nothing says nothing of the job. A form
+        # names the job in its own field up to three lines above ("Role: Network Engineer",
+        # then "Company: ..."); else the title is looked for around the line, as for dates
+        # alone.
         text = ""
         for above in range(r.line_no - 1, max(r.line_no - 4, -1), -1):
             if not lines[above].strip() or RANGE.search(lines[above]):

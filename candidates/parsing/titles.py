@@ -282,7 +282,10 @@ FIELD_LABEL = re.compile(
     r"|contacts?(?: details| information| info)?|(?:home |postal |street )?address|location"
     r"|city|state|country|nationality|citizenship|date of birth|dob|birth ?date|age|gender|sex"
     r"|marital status|linkedin|github|website|portfolio|facebook|twitter|(?:career )?objective"
-    r"|company(?: name)?|employer|organi[sz]ation|client|duration|period|tenure|time ?frame"
+    r"|company(?: name)?|employer|organi[sz]ation|client|(?:job |time |employment )?duration"
+    r"|(?:time |employment )?period|term|tenure|time ?frame|experience|from|to|until|till"
+    # A range's length beside it: "2015 - 2016 (1 year)", "(2 yrs 3 mos)".
+    r"|\d+(?:\.\d+)?\+? ?(?:years?|yrs?|months?|mos?)(?: \d+ ?(?:months?|mos?))?"
     r"|dates?(?: employed| of employment)?|employment (?:dates|period)|years?(?: of service)?"
     r"|responsibilities|duties|achievements|references|availability|salary|notice period"
 )

@@ -132,6 +132,43 @@ def test_a_label_beside_the_dates_leaves_the_title_to_the_lines_around_it():
     assert titles == ["Senior Network Engineer", "Medical Assistant", "Graphic Designer"]
 
 
+def test_a_forms_own_date_fields_are_read_and_name_no_job():
+    """Round twenty-two: forms label their dates "From: ... To: ...", "Term :", "Time Period:"
+    or "Years:", and put a range's length beside it; each of those was the job, or no range."""
+    text = "\n".join(
+        [
+            "Experience",
+            "Position: Data Engineer",
+            "Company: Acme Analytics",
+            "From: 01/2019 To: 03/2022",
+            "",
+            "Title : Lead ETL Tester",
+            "Term : 2017 - 2019",
+            "",
+            "**Role:** Android Developer",
+            "**Time Period:** (2015 - 2017)",
+            "",
+            "Job title: Codec Engineer",
+            "Job duration: 2013 - 2015",
+            "",
+            "Position: SAP CRM Developer",
+            "2011 - 2013 (2 years)",
+            "",
+            "Role: Help Desk Analyst",
+            "Experience: 2009 - 2011",
+        ]
+    )
+    positions = extract_profile(text, today=TODAY).positions
+    assert [(p.title, p.start, p.end) for p in positions] == [
+        ("Data Engineer", "2019-01", "2022-03"),
+        ("Lead ETL Tester", "2017", "2019"),
+        ("Android Developer", "2015", "2017"),
+        ("Codec Engineer", "2013", "2015"),
+        ("SAP CRM Developer", "2011", "2013"),
+        ("Help Desk Analyst", "2009", "2011"),
+    ]
+
+
 def test_a_job_written_as_a_sentence_is_the_job_not_the_sentence():
     """Some resumes write each job as a sentence; the title component then compared the role
     with "Worked as a MSTR Administrator from . The primary ..." (round sixteen)."""
