@@ -35,7 +35,7 @@ import numpy as np
 
 from matcher import ranker
 
-SCORING_VERSION = 12
+SCORING_VERSION = 13
 
 COMPONENTS = ("semantic", "skills", "lexical", "title")
 
