@@ -347,7 +347,7 @@ TECHNICAL_CATEGORIES = frozenset(
 # a list needs the same company (`_list_letter`).
 NEEDS_COMPANY = frozenset({"networking"})
 COMPANY_LINES = 2
-_LIST_MARKS = ",;|"
+_LIST_MARKS = (",", ";", "|")
 _CODING_CUE = re.compile(r"(?i)\b(?:programming|languages?|coding|code)\b")
 
 
@@ -366,9 +366,7 @@ def _list_letter(hit: SkillHit, text: str) -> bool:
         return False  # "Languages: C, R", "Programming - C, Perl"
     after = text[hit.end : hit.end + 3].lstrip(" ")
     before = text[max(0, hit.start - 3) : hit.start].rstrip(" ")
-    return (after[:1] in _LIST_MARKS and after[:1] != "") or (
-        before[-1:] in _LIST_MARKS and before[-1:] != ""
-    )
+    return after.startswith(_LIST_MARKS) or before.endswith(_LIST_MARKS)
 
 
 def _with_company(hits: list[SkillHit], technical: frozenset[int], text: str) -> list[SkillHit]:
