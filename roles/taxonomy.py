@@ -116,6 +116,8 @@ _SECOND_WORD = re.compile(r" +([^\W\d_]+)")
 _WORDS_BEFORE = re.compile(r"[^\W\d_]+|[,/&]")
 
 _SHORT_ALPHA = re.compile(r"^[A-Za-z]{1,2}$")
+# Marks that join a short name into something longer: "R&D", "C-suite", "O'Brien".
+_JOINERS = ("&", "-", "'", "\u2019")
 _SPACES = str.maketrans({"\t": " ", "\u00a0": " ", "\u2009": " ", "\u202f": " "})
 
 
@@ -422,11 +424,11 @@ def _bounded(text: str, start: int, end: int, term: _Term) -> bool:
         return False
     if before == "@" or (before == "#" and _is_word_char(first)):
         return False  # emails, handles and hashtags
-    if _LETTER_FIRST.match(term.text) and before in ("&", "-", "'", "\u2019"):
+    if _LETTER_FIRST.match(term.text) and before in _JOINERS:
         return False  # "Objective-C programming" is no "C programming"
     if _SHORT_ALPHA.match(term.text):
         # One or two letters: not a piece of "R&D", "C-suite", "AT&T", "O'Brien" or an initial.
-        if after in ("&", "-", "'", "\u2019") or before in ("&", "-", "'", "\u2019"):
+        if after in _JOINERS or before in _JOINERS:
             return False
         if after == ".":
             nxt = text[end + 1] if end + 1 < len(text) else ""

@@ -283,7 +283,7 @@ FIELD_LABEL = re.compile(
     r"|city|state|country|nationality|citizenship|date of birth|dob|birth ?date|age|gender|sex"
     r"|marital status|linkedin|github|website|portfolio|facebook|twitter|(?:career )?objective"
     r"|company(?: name)?|employer|organi[sz]ation|client|(?:job |time |employment )?duration"
-    r"|(?:time |employment )?period|term|tenure|time ?frame|experience|from|to|until|till"
+    r"|(?:time )?period|term|tenure|time ?frame|experience|from|to|until|till"
     # A range's length beside it: "2015 - 2016 (1 year)", "(2 yrs 3 mos)".
     r"|\d+(?:\.\d+)?\+? ?(?:years?|yrs?|months?|mos?)(?: \d+ ?(?:months?|mos?))?"
     r"|dates?(?: employed| of employment)?|employment (?:dates|period)|years?(?: of service)?"
