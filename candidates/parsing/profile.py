@@ -18,6 +18,7 @@ from .titles import (
     OCCUPATIONS,
     TITLE_STARTS,
     has_occupation,
+    is_employer,
     is_field_label,
     is_run_on,
     job_cell,
@@ -966,6 +967,24 @@ def _neighbour_title(line: str) -> str:
     return "" if is_run_on(job_cell(candidate)) else candidate
 
 
+def _is_place(text: str) -> bool:
+    """Whether `text` is only a town, or an employer, and its US state's code or its country
+    ("Rugby ND", "Durham, NC", "Raiffeisen Bank Russia"), naming no job: what templates put
+    beside a job's dates, with the title on a line of its own. A job's word keeps the text a
+    title ("Sales Associate GA", "IT Support, UK")."""
+    words = text.replace(",", " ").split()
+    if not 2 <= len(words) <= 5 or not all(w[:1].isupper() for w in words):
+        return False
+    # An acronym before the place is a field's ("IT Support, UK"), not a town's.
+    if any(w.isupper() for w in words[:-1]) or has_occupation(text) or _JOB_WORDS.search(text):
+        return False
+    return (
+        words[-1] in US_STATES
+        or words[-1].lower() in COUNTRIES
+        or " ".join(words[-2:]).lower() in COUNTRIES
+    )
+
+
 def _without_from(text: str) -> str:
     return re.sub(r"(?i)^(?:from|since)\b\s*:?\s*|\s*\b(?:from|since)\s*:?$", "", text).strip()
 
@@ -975,6 +994,13 @@ def _title_text(lines: list[str], r: _Range) -> str:
     text = TEMPLATE_EMPLOYER.sub(" ", line[: r.span[0]] + " " + line[r.span[1] :])
     text = text.strip(" \t:-\u2013\u2014|,;()")
     text = _without_from(text)
+    if _is_place(text) and r.line_no and not is_heading(lines[r.line_no - 1]):
+        # Where and when sit under the job's own line ("- Maintenance Worker, Machinery Inc.",
+        # then "Rugby ND, January 2015 - March 2017"); the line below is the next job's. Under a
+        # heading, the text beside the dates is all there is of the job ("Data Analytics NJ").
+        over = _neighbour_title(lines[r.line_no - 1])
+        if over:
+            return over
     if not text or is_field_label(unmarked(text)):
         # A form's date field ("Duration: 2013 - 2017", "From: 2017 To: 2020"), a template's
         # place ("City , State 03/2019 - Current") or nothing says nothing of the job. A form
@@ -1017,6 +1043,37 @@ def _title_text(lines: list[str], r: _Range) -> str:
     return neighbours[0] if neighbours else ""
 
 
+_SPACED_DASH = re.compile(r"\s+[-\u2013\u2014]\s+")
+_INSTITUTION_WORD = re.compile(
+    r"\b(?:University|College|Institute|School|Academy|Polytechnic|Center|Centre|Hospital|Clinic)\b"
+)
+# A dash that belongs to the title, kept from the split between a title and its employer.
+_OWN_DASH = "\u2010"
+
+
+def _own_dashes(text: str) -> str:
+    """`text` with the spaced dashes that are part of its title written as `_OWN_DASH`: after a
+    bare rank ("Director - Quality Engineering", "Physician - Pathologist", "Architect - except
+    naval", O*NET's way), where the rank alone says little and an employer would carry its
+    marker ("Manager - Acme Inc", "Educator - Center for the Gifted" keep their split); and up
+    to a part that opens on "and" or "or" ("Shipping - Receiving - and Inventory Clerk"), which
+    only continues the title."""
+    pieces = _SPACED_DASH.split(text)
+    if len(pieces) < 2:
+        return text
+    keep = 1
+    rank = pieces[0].strip().lower()
+    if rank in OCCUPATIONS or rank.removesuffix("s") in OCCUPATIONS:
+        after = _SPLIT_COMPANY.split(pieces[1])[0]
+        keep = 1 if is_employer(after) or _INSTITUTION_WORD.search(after) else 2
+    for index, piece in enumerate(pieces[1:], start=2):
+        if re.match(r"(?:and|or|&)\s", piece):
+            keep = index
+    if keep == 1:
+        return text
+    return f" {_OWN_DASH} ".join(pieces[:keep]) + "".join(f" - {p}" for p in pieces[keep:])
+
+
 def _position(lines: list[str], r: _Range) -> Position:
     # Past a form's label: "Role: Network Engineer" holds a title, "Company: Acme Ltd" none;
     # and before the first duty a column layout runs on ("Sushi Chef In charge of ...").
@@ -1024,12 +1081,12 @@ def _position(lines: list[str], r: _Range) -> Position:
     text = re.sub(r"\([^)]*\)?", "", text).strip(" \t:-\u2013\u2014|,;")
     text = without_duties(text).strip(" \t:-\u2013\u2014|,;")
     # A job written as a sentence: "Worked as a MSTR Administrator from 2015-2017. The ...".
-    text = job_in_sentence(text) or text
+    text = _own_dashes(job_in_sentence(text) or text)
     # A full stop that opens a word is part of it (".NET Developer"), one on its own is not.
     trimmed = (
         re.sub(r"^(?:[\s:]|\.(?!\w))+", "", p).rstrip(" \t.:") for p in _SPLIT_COMPANY.split(text)
     )
-    parts = [p for p in trimmed if p]
+    parts = [p.replace(_OWN_DASH, "-") for p in trimmed if p]
     title = parts[0] if parts else ""
     company = parts[1] if len(parts) > 1 else ""
     if is_run_on(title):

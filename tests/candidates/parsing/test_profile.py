@@ -132,6 +132,59 @@ def test_a_label_beside_the_dates_leaves_the_title_to_the_lines_around_it():
     assert titles == ["Senior Network Engineer", "Medical Assistant", "Graphic Designer"]
 
 
+def test_a_place_beside_the_dates_leaves_the_title_to_the_line_above():
+    """Round twenty-three: templates write "Rugby ND, January 2015 - March 2017" under the job;
+    the town was read as the job. A job's word beside the place keeps it a title."""
+    text = "\n".join(
+        [
+            "## Experience",
+            "- Maintenance Worker - Machinery, Machinery Inc.",
+            "     Rugby ND, January 2015 - March 2017",
+            "- Log Grader, Timber Tech Solutions",
+            "     Myrtle Beach SC, April 2010 - May 2015",
+            "Warehouse Lead",
+            "Haifa, Israel 2008 - 2010",
+            "Sales Associate GA 2006 - 2008",
+            "IT Support, UK 2004 - 2006",
+        ]
+    )
+    positions = extract_profile(text, today=TODAY).positions
+    assert [(p.title, p.start) for p in positions] == [
+        ("Maintenance Worker", "2015-01"),
+        ("Log Grader", "2010-04"),
+        ("Warehouse Lead", "2008"),
+        ("Sales Associate GA", "2006"),
+        ("IT Support", "2004"),
+    ]
+
+
+def test_a_titles_own_dashes_stay_in_the_title():
+    """Round twenty-four: O*NET's titles reach resumes with their commas as dashes ("Textile -
+    apparel - and furnishings workers") and ranks before their field ("Director - Quality
+    Engineering"); the split between title and employer kept only the first word. An employer
+    after a rank keeps its split."""
+    text = "\n".join(
+        [
+            "Experience",
+            "Director - Quality Engineering, Northwind Labs (2018 - 2022)",
+            "Shipping - Receiving - and Inventory Clerk (2015 - 2018)",
+            "Architect - except naval (2012 - 2015)",
+            "Manager - Acme Inc (2010 - 2012)",
+            "Educator - Center for the Highly Gifted (2008 - 2010)",
+            "Sales Associate - Walmart (2006 - 2008)",
+        ]
+    )
+    positions = extract_profile(text, today=TODAY).positions
+    assert [(p.title, p.company) for p in positions] == [
+        ("Director - Quality Engineering", "Northwind Labs"),
+        ("Shipping - Receiving - and Inventory Clerk", ""),
+        ("Architect - except naval", ""),
+        ("Manager", "Acme Inc"),
+        ("Educator", "Center for the Highly Gifted"),
+        ("Sales Associate", "Walmart"),
+    ]
+
+
 def test_a_forms_own_date_fields_are_read_and_name_no_job():
     """Round twenty-two: forms label their dates "From: ... To: ...", "Term :", "Time Period:"
     or "Years:", and put a range's length beside it; each of those was the job, or no range."""
