@@ -182,12 +182,13 @@ class SkillMatcher:
                         language_words.add(variant.lower())
                     self._add(ci_terms, cs_terms, skill_id, name, variant, canonical, language)
         self._language_words = frozenset(language_words)
-        # Skills of a technical category: the company a spelling like "networking" must keep
-        # to mean the technical skill (None without categories: every mention stands).
-        self._technical = (
+        # The company a spelling like "networking" or "CX" must keep to mean its skill: any
+        # technical skill for a technical one, else a skill of its own category (None without
+        # categories: every mention stands).
+        self._kinds = (
             None
             if categories is None
-            else frozenset(i for i, c in categories.items() if c in TECHNICAL_CATEGORIES)
+            else {i: "technical" if c in TECHNICAL_CATEGORIES else c for i, c in categories.items()}
         )
         for key, term in ci_terms.items():
             self._ci.add_word(key, term)
@@ -285,7 +286,7 @@ class SkillMatcher:
                     line=line.strip(),
                 )
             )
-        return _with_company(hits, self._technical, text) if self._technical is not None else hits
+        return _with_company(hits, self._kinds, text) if self._kinds is not None else hits
 
     def skill_ids(self, text: str) -> set[int]:
         return {hit.skill_id for hit in self.find(text)}
@@ -345,16 +346,24 @@ TECHNICAL_CATEGORIES = frozenset(
     }
 )
 # Spellings that are also an everyday word of other trades ("networking" at events); a mention
-# counts only with a technical skill within this many lines. A lone letter standing as an item of
-# a list needs the same company (`_list_letter`).
+# counts only with a skill of its kind (`_with_company`) within this many lines. A lone letter
+# standing as an item of a list needs the same company (`_list_letter`), and so do two-letter
+# acronyms that other trades use for something else, as written: "TS" is a top-secret clearance
+# ("TS//SCI") or a sales team's code ("Account Executive TS"), "CX" a calculator or a workout
+# ("TI Nspire CX", "CX Worx"), "BQ" a bank's report code ("BL 1, BC, BQ").
 NEEDS_COMPANY = frozenset({"networking"})
+NEEDS_COMPANY_AS_WRITTEN = frozenset({"TS", "CX", "BQ"})
 COMPANY_LINES = 2
 _LIST_MARKS = (",", ";", "|")
 _CODING_CUE = re.compile(r"(?i)\b(?:programming|languages?|coding|code)\b")
 
 
 def _needs_company(hit: SkillHit, text: str) -> bool:
-    return hit.surface.lower() in NEEDS_COMPANY or _list_letter(hit, text)
+    return (
+        hit.surface.lower() in NEEDS_COMPANY
+        or hit.surface in NEEDS_COMPANY_AS_WRITTEN
+        or _list_letter(hit, text)
+    )
 
 
 def _list_letter(hit: SkillHit, text: str) -> bool:
@@ -371,17 +380,25 @@ def _list_letter(hit: SkillHit, text: str) -> bool:
     return after.startswith(_LIST_MARKS) or before.endswith(_LIST_MARKS)
 
 
-def _with_company(hits: list[SkillHit], technical: frozenset[int], text: str) -> list[SkillHit]:
-    """Without a technical skill within `COMPANY_LINES` lines, a spelling that is also an
-    everyday word of other trades names no technical skill: a salesperson's "networking and
-    building the brand" is no Computer Networking; "- Networking" among "- Cisco" and "- Linux"
-    is."""
+def _with_company(hits: list[SkillHit], kinds: Mapping[int, str], text: str) -> list[SkillHit]:
+    """Without a skill of its kind within `COMPANY_LINES` lines, a spelling that is also an
+    everyday word of other trades names no skill: a salesperson's "networking and building the
+    brand" is no Computer Networking; "- Networking" among "- Cisco" and "- Linux" is, and
+    "Golang / JS / TS" is TypeScript."""
     alone = [_needs_company(h, text) for h in hits]
     if not any(alone):
         return hits
     paired = list(zip(hits, alone, strict=True))
-    near = [h.line_no for h, a in paired if h.skill_id in technical and not a]
-    return [h for h, a in paired if not a or any(abs(h.line_no - n) <= COMPANY_LINES for n in near)]
+    near: dict[str | None, list[int]] = {}
+    for h, a in paired:
+        if not a:
+            near.setdefault(kinds.get(h.skill_id), []).append(h.line_no)
+
+    def accompanied(hit: SkillHit) -> bool:
+        lines = near.get(kinds.get(hit.skill_id), [])
+        return any(abs(hit.line_no - n) <= COMPANY_LINES for n in lines)
+
+    return [h for h, a in paired if not a or accompanied(h)]
 
 
 def _clean(spelling: str) -> str:

@@ -318,6 +318,40 @@ def test_without_categories_every_language_name_is_found() -> None:
     assert names(SkillMatcher(LANGUAGES), "Managed French clients") == ["French"]
 
 
+def test_a_two_letter_acronym_of_other_trades_needs_a_skill_of_its_kind_nearby() -> None:
+    """Round twenty-five: "TS//SCI" is a clearance, "TI Nspire CX" a calculator, "BL 1, BC, BQ"
+    a bank's report codes; among skills of their own kind they are TypeScript, Customer
+    Experience and BigQuery."""
+    matcher = SkillMatcher(
+        [
+            (1, "TypeScript", ["TS"]),
+            (2, "JavaScript", ["JS"]),
+            (3, "Customer Experience", ["CX"]),
+            (4, "Customer Journey Mapping", []),
+            (5, "Google BigQuery", ["BQ"]),
+            (6, "Cold Calling", []),
+        ],
+        categories={
+            1: "Programming Languages",
+            2: "Programming Languages",
+            3: "Sales & Marketing",
+            4: "Sales & Marketing",
+            5: "Data & Machine Learning",
+            6: "Sales & Marketing",
+        },
+    )
+    assert names(matcher, "Intelligence Analyst TS//SCI") == []
+    assert names(matcher, "Bought TI Nspire CX graphing calculators") == []
+    assert names(matcher, "Regulatory reports: BL 1, BC, BQ") == []
+    assert names(matcher, "Full Stack Developer (Golang / JS / TS)") == ["JavaScript", "TypeScript"]
+    assert names(matcher, "CX strategy and Customer Journey Mapping") == [
+        "Customer Experience",
+        "Customer Journey Mapping",
+    ]
+    # A skill of another kind is no company: a sales skill does not make "TS" TypeScript.
+    assert names(matcher, "Cold Calling for the TS team") == ["Cold Calling"]
+
+
 def test_networking_counts_as_the_technical_skill_only_beside_a_technical_one() -> None:
     matcher = SkillMatcher(
         [
