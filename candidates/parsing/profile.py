@@ -1043,35 +1043,51 @@ def _title_text(lines: list[str], r: _Range) -> str:
     return neighbours[0] if neighbours else ""
 
 
-_SPACED_DASH = re.compile(r"\s+[-\u2013\u2014]\s+")
+# Where a title and its employer part: a spaced dash or a comma (`_SPLIT_COMPANY` also parts
+# at "at", "@" and "|", which no title holds).
+_SEPARATOR = re.compile(r"(\s+[-\u2013\u2014]\s+|\s*,\s*)")
 _INSTITUTION_WORD = re.compile(
     r"\b(?:University|College|Institute|School|Academy|Polytechnic|Center|Centre|Hospital|Clinic)\b"
 )
-# A dash that belongs to the title, kept from the split between a title and its employer.
-_OWN_DASH = "\u2010"
+# A dash or a comma that belongs to the title, kept from the split between a title and its
+# employer, and written back after it.
+_OWN = {"-": "\u2010", ",": "\u201a"}
+_MAX_ITEM_WORDS = 6
 
 
-def _own_dashes(text: str) -> str:
-    """`text` with the spaced dashes that are part of its title written as `_OWN_DASH`: after a
-    bare rank ("Director - Quality Engineering", "Physician - Pathologist", "Architect - except
-    naval", O*NET's way), where the rank alone says little and an employer would carry its
-    marker ("Manager - Acme Inc", "Educator - Center for the Gifted" keep their split); and up
-    to a part that opens on "and" or "or" ("Shipping - Receiving - and Inventory Clerk"), which
-    only continues the title."""
-    pieces = _SPACED_DASH.split(text)
-    if len(pieces) < 2:
+def _own_separators(text: str) -> str:
+    """`text` with the separators that are part of its title written as `_OWN`'s marks: a
+    spaced dash after a bare rank ("Director - Quality Engineering", "Physician - Pathologist",
+    "Architect - except naval", O*NET's way), where the rank alone says little and an employer
+    would carry its marker ("Manager - Acme Inc", "Educator - Center for the Gifted" keep their
+    split); and dashes or commas up to a part that opens on "and" or "or" ("Shipping -
+    Receiving - and Inventory Clerk"; after commas, "Nursing Assistants, Orderlies, and
+    Psychiatric Aides", when that part names a job), which only continues the title."""
+    pieces = _SEPARATOR.split(text)
+    parts, separators = pieces[0::2], pieces[1::2]
+    if len(parts) < 2:
         return text
     keep = 1
-    rank = pieces[0].strip().lower()
-    if rank in OCCUPATIONS or rank.removesuffix("s") in OCCUPATIONS:
-        after = _SPLIT_COMPANY.split(pieces[1])[0]
+    rank = parts[0].strip().lower()
+    if "," not in separators[0] and (rank in OCCUPATIONS or rank.removesuffix("s") in OCCUPATIONS):
+        after = _SPLIT_COMPANY.split(parts[1])[0]  # "Quality Engineering at XYZ Corp"
         keep = 1 if is_employer(after) or _INSTITUTION_WORD.search(after) else 2
-    for index, piece in enumerate(pieces[1:], start=2):
-        if re.match(r"(?:and|or|&)\s", piece):
+    for index, part in enumerate(parts[1:], start=2):
+        # Commas also list a duty's objects ("prospecting, forecasting, and closing"): there the
+        # last item must be a short one naming a job.
+        commas = any("," in sep for sep in separators[: index - 1])
+        item = not commas or (len(part.split()) <= _MAX_ITEM_WORDS and has_occupation(part))
+        if re.match(r"(?:and|or|&)\s", part) and item:
             keep = index
     if keep == 1:
         return text
-    return f" {_OWN_DASH} ".join(pieces[:keep]) + "".join(f" - {p}" for p in pieces[keep:])
+    own = [_OWN["," if "," in sep else "-"] for sep in separators[: keep - 1]]
+    title = parts[0] + "".join(
+        f" {mark} {part}" for mark, part in zip(own, parts[1:keep], strict=True)
+    )
+    return title + "".join(
+        sep + part for sep, part in zip(separators[keep - 1 :], parts[keep:], strict=True)
+    )
 
 
 def _position(lines: list[str], r: _Range) -> Position:
@@ -1081,12 +1097,12 @@ def _position(lines: list[str], r: _Range) -> Position:
     text = re.sub(r"\([^)]*\)?", "", text).strip(" \t:-\u2013\u2014|,;")
     text = without_duties(text).strip(" \t:-\u2013\u2014|,;")
     # A job written as a sentence: "Worked as a MSTR Administrator from 2015-2017. The ...".
-    text = _own_dashes(job_in_sentence(text) or text)
+    text = _own_separators(job_in_sentence(text) or text)
     # A full stop that opens a word is part of it (".NET Developer"), one on its own is not.
     trimmed = (
         re.sub(r"^(?:[\s:]|\.(?!\w))+", "", p).rstrip(" \t.:") for p in _SPLIT_COMPANY.split(text)
     )
-    parts = [p.replace(_OWN_DASH, "-") for p in trimmed if p]
+    parts = [p.replace(" \u2010 ", " - ").replace(" \u201a ", ", ") for p in trimmed if p]
     title = parts[0] if parts else ""
     company = parts[1] if len(parts) > 1 else ""
     if is_run_on(title):

@@ -159,10 +159,11 @@ def test_a_place_beside_the_dates_leaves_the_title_to_the_line_above():
 
 
 def test_a_titles_own_dashes_stay_in_the_title():
-    """Round twenty-four: O*NET's titles reach resumes with their commas as dashes ("Textile -
-    apparel - and furnishings workers") and ranks before their field ("Director - Quality
-    Engineering"); the split between title and employer kept only the first word. An employer
-    after a rank keeps its split."""
+    """Rounds twenty-four and twenty-six: O*NET's titles reach resumes with their commas, or
+    dashes for them ("Textile - apparel - and furnishings workers"), and ranks before their field
+    ("Director - Quality Engineering"); the split between title and employer kept only the first
+    word. An employer after a rank keeps its split, and a list after commas is the title only
+    when its last item names a job."""
     text = "\n".join(
         [
             "Experience",
@@ -172,6 +173,8 @@ def test_a_titles_own_dashes_stay_in_the_title():
             "Manager - Acme Inc (2010 - 2012)",
             "Educator - Center for the Highly Gifted (2008 - 2010)",
             "Sales Associate - Walmart (2006 - 2008)",
+            "Nursing Assistants, Orderlies, and Psychiatric Aides (2004 - 2006)",
+            "Sales Associate, Target, and Walmart (2002 - 2004)",
         ]
     )
     positions = extract_profile(text, today=TODAY).positions
@@ -182,6 +185,8 @@ def test_a_titles_own_dashes_stay_in_the_title():
         ("Manager", "Acme Inc"),
         ("Educator", "Center for the Highly Gifted"),
         ("Sales Associate", "Walmart"),
+        ("Nursing Assistants, Orderlies, and Psychiatric Aides", ""),
+        ("Sales Associate", "Target"),
     ]
 
 
