@@ -158,7 +158,7 @@ def test_a_place_beside_the_dates_leaves_the_title_to_the_line_above():
     ]
 
 
-def test_a_titles_own_dashes_stay_in_the_title():
+def test_a_titles_own_dashes_and_commas_stay_in_the_title():
     """Rounds twenty-four and twenty-six: O*NET's titles reach resumes with their commas, or
     dashes for them ("Textile - apparel - and furnishings workers"), and ranks before their field
     ("Director - Quality Engineering"); the split between title and employer kept only the first
