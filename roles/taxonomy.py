@@ -395,7 +395,8 @@ def _with_company(hits: list[SkillHit], kinds: Mapping[int, str], text: str) -> 
             near.setdefault(kinds.get(h.skill_id), []).append(h.line_no)
 
     def accompanied(hit: SkillHit) -> bool:
-        lines = near.get(kinds.get(hit.skill_id), [])
+        kind = kinds.get(hit.skill_id)
+        lines = near.get(kind, []) if kind is not None else []
         return any(abs(hit.line_no - n) <= COMPANY_LINES for n in lines)
 
     return [h for h, a in paired if not a or accompanied(h)]

@@ -1043,8 +1043,8 @@ def _title_text(lines: list[str], r: _Range) -> str:
     return neighbours[0] if neighbours else ""
 
 
-# Where a title and its employer part: a spaced dash or a comma (`_SPLIT_COMPANY` also parts
-# at "at", "@" and "|", which no title holds).
+# The marks at which `_SPLIT_COMPANY` parts a title from its employer that a title may also hold:
+# a spaced dash and a comma ("at", "@" and "|" are never a title's own).
 _SEPARATOR = re.compile(r"(\s+[-\u2013\u2014]\s+|\s*,\s*)")
 _INSTITUTION_WORD = re.compile(
     r"\b(?:University|College|Institute|School|Academy|Polytechnic|Center|Centre|Hospital|Clinic)\b"
