@@ -350,9 +350,10 @@ TECHNICAL_CATEGORIES = frozenset(
 # standing as an item of a list needs the same company (`_list_letter`), and so do two-letter
 # acronyms that other trades use for something else, as written: "TS" is a top-secret clearance
 # ("TS//SCI") or a sales team's code ("Account Executive TS"), "CX" a calculator or a workout
-# ("TI Nspire CX", "CX Worx"), "BQ" a bank's report code ("BL 1, BC, BQ").
+# ("TI Nspire CX", "CX Worx"), "BQ" a bank's report code ("BL 1, BC, BQ"); and "Cypress", the
+# test framework, is far more often a college, a company or a rock ("Cypress College").
 NEEDS_COMPANY = frozenset({"networking"})
-NEEDS_COMPANY_AS_WRITTEN = frozenset({"TS", "CX", "BQ"})
+NEEDS_COMPANY_AS_WRITTEN = frozenset({"TS", "CX", "BQ", "Cypress"})
 COMPANY_LINES = 2
 _LIST_MARKS = (",", ";", "|")
 _CODING_CUE = re.compile(r"(?i)\b(?:programming|languages?|coding|code)\b")

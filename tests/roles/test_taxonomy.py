@@ -352,6 +352,19 @@ def test_a_two_letter_acronym_of_other_trades_needs_a_skill_of_its_kind_nearby()
     assert names(matcher, "Cold Calling for the TS team") == ["Cold Calling"]
 
 
+def test_cypress_is_the_test_framework_only_among_technical_skills() -> None:
+    """Round twenty-seven: eight of the nine "Cypress" on the real corpus are a college, a high
+    school, a company or a sandstone."""
+    matcher = SkillMatcher(
+        [(1, "Cypress", ["Cypress.io"]), (2, "React", []), (3, "Accounting", [])],
+        categories={1: "Frameworks & Libraries", 2: "Frameworks & Libraries", 3: "Finance"},
+    )
+    assert names(matcher, "Accounting Certificate, 1995 Cypress Community College") == [
+        "Accounting"
+    ]
+    assert names(matcher, "Stack: React, Redux, Material-UI, Cypress.") == ["React", "Cypress"]
+
+
 def test_networking_counts_as_the_technical_skill_only_beside_a_technical_one() -> None:
     matcher = SkillMatcher(
         [
