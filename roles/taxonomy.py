@@ -390,14 +390,15 @@ def _with_company(hits: list[SkillHit], kinds: Mapping[int, str], text: str) -> 
     if not any(alone):
         return hits
     paired = list(zip(hits, alone, strict=True))
-    near: dict[str | None, list[int]] = {}
+    # The lines of each kind's plain mentions; an uncategorised skill keeps no company.
+    near: dict[str, list[int]] = {}
     for h, a in paired:
-        if not a:
-            near.setdefault(kinds.get(h.skill_id), []).append(h.line_no)
+        kind = kinds.get(h.skill_id)
+        if not a and kind is not None:
+            near.setdefault(kind, []).append(h.line_no)
 
     def accompanied(hit: SkillHit) -> bool:
-        kind = kinds.get(hit.skill_id)
-        lines = near.get(kind, []) if kind is not None else []
+        lines = near.get(kinds.get(hit.skill_id, ""), [])
         return any(abs(hit.line_no - n) <= COMPANY_LINES for n in lines)
 
     return [h for h, a in paired if not a or accompanied(h)]

@@ -1049,9 +1049,9 @@ _SEPARATOR = re.compile(r"(\s+[-\u2013\u2014]\s+|\s*,\s*)")
 _INSTITUTION_WORD = re.compile(
     r"\b(?:University|College|Institute|School|Academy|Polytechnic|Center|Centre|Hospital|Clinic)\b"
 )
-# A dash or a comma that belongs to the title, kept from the split between a title and its
-# employer, and written back after it.
-_OWN = {"-": "\u2010", ",": "\u201a"}
+# A dash or a comma that belongs to the title, as written back after the split between a title
+# and its employer, and as marked so that the split passes it.
+_OWN = {" - ": " \u2010 ", ", ": " \u201a "}
 _MAX_ITEM_WORDS = 6
 
 
@@ -1081,13 +1081,17 @@ def _own_separators(text: str) -> str:
             keep = index
     if keep == 1:
         return text
-    own = [_OWN["," if "," in sep else "-"] for sep in separators[: keep - 1]]
-    title = parts[0] + "".join(
-        f" {mark} {part}" for mark, part in zip(own, parts[1:keep], strict=True)
-    )
+    own = [_OWN[", " if "," in sep else " - "] for sep in separators[: keep - 1]]
+    title = parts[0] + "".join(mark + part for mark, part in zip(own, parts[1:keep], strict=True))
     return title + "".join(
         sep + part for sep, part in zip(separators[keep - 1 :], parts[keep:], strict=True)
     )
+
+
+def _written_back(part: str) -> str:
+    for plain, mark in _OWN.items():
+        part = part.replace(mark, plain)
+    return part
 
 
 def _position(lines: list[str], r: _Range) -> Position:
@@ -1102,7 +1106,7 @@ def _position(lines: list[str], r: _Range) -> Position:
     trimmed = (
         re.sub(r"^(?:[\s:]|\.(?!\w))+", "", p).rstrip(" \t.:") for p in _SPLIT_COMPANY.split(text)
     )
-    parts = [p.replace(" \u2010 ", " - ").replace(" \u201a ", ", ") for p in trimmed if p]
+    parts = [_written_back(p) for p in trimmed if p]
     title = parts[0] if parts else ""
     company = parts[1] if len(parts) > 1 else ""
     if is_run_on(title):
