@@ -10,6 +10,7 @@ import ftfy
 from .detect import detect_kind
 from .document import Limits, ParsedDocument, word_count
 from .errors import ParseError
+from .split_words import rejoin_split_words
 
 DEFAULT_LIMITS = Limits()
 
@@ -199,6 +200,7 @@ def _normalise(text: str) -> str:
     text = re.sub(r"[ \t\u00a0\u2000-\u200a\u202f]+", lambda m: "\t" if "\t" in m[0] else " ", text)
     text = re.sub(r" *\n *", "\n", text)
     text = _SYMBOL_FONT_BULLET.sub("\u2022", text)
+    text = rejoin_split_words(text)
     text = drop_template_text(text)
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip()

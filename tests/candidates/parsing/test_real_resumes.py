@@ -168,3 +168,17 @@ def test_the_positions_alone_are_the_profiles_positions(parsed):
             assert extract_positions(document.text, today=today, written=day) == whole
             compared += len(whole)
     assert compared >= 65  # the resumes really have positions to compare
+
+
+def test_the_resume_whose_words_were_split_reads_its_skills_and_dates(shared_dir):
+    # CV 36, a Word file converted from a PDF, reads "Skills: J ava, J ava 8 , T ypeScript" and
+    # "December 2 019 - p resent": no skill of its list and no job's dates until its words were
+    # joined again (`split_words`).
+    path = next(p for p in _resumes(shared_dir) if p.stem == "36")
+    text = extract(path.read_bytes(), path.name).text
+    assert "Spring, Spring Boot, NodeJs, Apache Camel" in text
+    assert "I was responsible for building the backend" in text
+    skills = {hit.name for hit in _taxonomy_matcher().find(text)}
+    assert {"Java", "Spring Boot", "Kubernetes", "Docker", "Jenkins", "MongoDB"} <= skills
+    starts = [p.start for p in extract_positions(text)]
+    assert starts[:2] == ["2019-12", "2019-06"]
