@@ -67,6 +67,7 @@ CODE_FILES = (
     Path(str(ranking.__file__)),
     ROOT / "candidates" / "parsing" / "profile.py",
     ROOT / "candidates" / "parsing" / "titles.py",
+    ROOT / "roles" / "words.py",
     ROOT / "matcher" / "chunking.py",
 )
 
@@ -74,9 +75,10 @@ CODE_FILES = (
 @cache
 def _code_hash() -> str:
     """The code behind what the file holds: identity masking and chunking (what the model
-    reads), and the profile and title reading and title cleaning (`ranking.resume_features`)
-    behind the titles and years. The title rules live in titles.py: without it a change to them
-    left a machine's pool holding titles read the old way."""
+    reads), and the profile and title reading and title cleaning (`ranking.resume_features`,
+    with `roles.words`' occupation qualifiers) behind the titles and years. The title rules
+    live in titles.py: without it a change to them left a machine's pool holding titles read the
+    old way."""
     digest = hashlib.sha256()
     for path in CODE_FILES:
         digest.update(path.read_bytes())

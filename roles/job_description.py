@@ -30,7 +30,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from roles.words import tokens
+from roles.words import tokens, without_qualifier
 
 if TYPE_CHECKING:
     from roles.models import Role
@@ -57,7 +57,7 @@ _HEADING_OPTIONAL = re.compile(
 )
 _HEADING_OTHER = re.compile(
     r"^\W*(responsibilities|what you(?:'ll| will)? (?:do|be doing|work on)|"
-    r"(?:essential |key |main |your )?duties|essential functions|who we are|the job|"
+    r"(?:essential |key |main |your )?(?:duties|tasks)|essential functions|who we are|the job|"
     r"about (?:us|the role|the company|the job)|benefits|perks|what we offer|"
     r"what's in it for you|top reasons|detailed info|the role|overview|summary|salary|"
     r"(?:job|position|role) (?:summary|overview|purpose)|primary purpose|how to apply)"
@@ -251,8 +251,9 @@ _REQUISITION = re.compile(
 
 
 def title_without_codes(title: str) -> str:
-    """The title without a requisition or reference code after it."""
-    stripped = _REQUISITION.sub("", title).strip()
+    """The title without a requisition or reference code, or an occupation's qualifier ("...,
+    Except Special Education"), after it."""
+    stripped = without_qualifier(_REQUISITION.sub("", title).strip())
     return stripped or title
 
 
@@ -300,8 +301,9 @@ def _guess_title(lines: list[str]) -> str:
         # ("Cutting - punching - and press machine setters - operators - and tenders - ...").
         if labelled:
             text = text.rstrip(".")
+        text = title_without_codes(text)
         if len(text) <= (MAX_LABELLED_TITLE if labelled else 80) and not text.endswith("."):
-            return title_without_codes(text)
+            return text
     return "Custom role"
 
 

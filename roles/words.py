@@ -38,3 +38,34 @@ def tokens(text: str) -> list[str]:
     """Lower-cased words without stop words; a trailing full stop is not part of a word."""
     found = (t.lower().rstrip(".-/") for t in _TOKEN.findall(text))
     return [t for t in found if len(t) > 1 and t not in STOPWORDS and not t.isdigit()]
+
+
+# What an occupation's title says it is not, or that it is the rest of its group, as O*NET writes
+# its titles and as ads and resumes copy them ("Elementary School Teachers, Except Special
+# Education", "Interviewers - except eligibility and loan", "Engineers - all other"). Compared
+# with candidates' titles, "Special Education" found the very teachers the title leaves out. An
+# "Including" list names kinds of the job ("Fine Artists, Including Painters") and stays.
+_TITLE_QUALIFIER = re.compile(
+    r"\s*(?:,|\s[-\u2013\u2014])\s*(?:(?P<rest>all other)\b|(?:except|excluding)\b)", re.IGNORECASE
+)
+_TITLE_PART = re.compile(r"\s*(?:,|\s[-\u2013\u2014]\s)\s*")
+
+
+def without_qualifier(title: str) -> str:
+    """The title without an "except ..." or "all other" qualifier. What follows the qualifier
+    beyond a comma or a dash (an employer, dates) stays, unless the qualifier is a list whose
+    last item opens with "and" or "or" ("Except Legal, Medical, and Executive", or with dashes for
+    the commas)."""
+    found = _TITLE_QUALIFIER.search(title)
+    if found is None:
+        return title
+    end = found.end()
+    if not found.group("rest"):
+        parts = list(_TITLE_PART.finditer(title, end))
+        end = parts[0].start() if parts else len(title)
+        for i, part in enumerate(parts):
+            if re.match(r"(?i)(?:and|or)\b", title[part.end() :]):
+                end = parts[i + 1].start() if i + 1 < len(parts) else len(title)
+                break
+    stripped = (title[: found.start()] + title[end:]).strip()
+    return stripped or title

@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
+from roles.words import without_qualifier
+
 from .titles import (
     OCCUPATIONS,
     TITLE_STARTS,
@@ -1101,7 +1103,7 @@ def _position(lines: list[str], r: _Range) -> Position:
     text = re.sub(r"\([^)]*\)?", "", text).strip(" \t:-\u2013\u2014|,;")
     text = without_duties(text).strip(" \t:-\u2013\u2014|,;")
     # A job written as a sentence: "Worked as a MSTR Administrator from 2015-2017. The ...".
-    text = _own_separators(job_in_sentence(text) or text)
+    text = _own_separators(without_qualifier(job_in_sentence(text) or text))
     # A full stop that opens a word is part of it (".NET Developer"), one on its own is not.
     trimmed = (
         re.sub(r"^(?:[\s:]|\.(?!\w))+", "", p).rstrip(" \t.:") for p in _SPLIT_COMPANY.split(text)

@@ -62,6 +62,7 @@ def parser_key() -> str:
 READER_FILES = (
     ROOT / "candidates" / "parsing" / "profile.py",
     ROOT / "candidates" / "parsing" / "titles.py",
+    ROOT / "roles" / "words.py",
     ROOT / "roles" / "taxonomy.py",
     ROOT / "matcher" / "blind.py",
     ROOT / "matcher" / "chunking.py",

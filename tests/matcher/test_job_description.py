@@ -289,6 +289,13 @@ def test_a_heading_that_only_says_job_title_labels_the_line_below():
         ("Skills required for the position:\nPython, Docker", "Custom role"),
         ("We build parcel software.\nSkills required for the position\n- Docker", "Custom role"),
         ("Primary Purpose: Development of our parcel software", "Custom role"),
+        # An O*NET occupation read as an ad: its title too long to be one, a sentence, then
+        # "Tasks", once read as the title.
+        (
+            "Sales Representatives, Wholesale and Manufacturing, Technical and Scientific "
+            "Products and Services\n\nSell goods for wholesalers.\n\nTasks\n- Answer questions",
+            "Custom role",
+        ),
     ],
 )
 def test_the_title_is_read_without_its_label_and_never_from_a_heading(opening, title):
@@ -328,6 +335,36 @@ def test_a_one_paragraph_ad_that_opens_with_its_requirements_has_no_title_but_it
     ],
 )
 def test_a_requisition_code_after_the_title_is_not_part_of_it(first_line, title):
+    ad = f"{first_line}\n\nWe run servers in Python.\n\nRequirements\n- Python"
+    assert extract_job_profile(ad, MATCHER).title == title
+
+
+@pytest.mark.parametrize(
+    ("first_line", "title"),
+    [
+        # O*NET's titles, as ads and the evaluation's O*NET queries copy them: the qualifier
+        # named the very people the title leaves out, and made one title too long to be one.
+        ("Elementary School Teachers, Except Special Education", "Elementary School Teachers"),
+        (
+            "Sales Representatives, Wholesale and Manufacturing, Except Technical and "
+            "Scientific Products",
+            "Sales Representatives, Wholesale and Manufacturing",
+        ),
+        ("Material moving worker - All Other", "Material moving worker"),
+        ("Interviewers - except eligibility and loan", "Interviewers"),
+        (
+            "Secretaries and Administrative Assistants, Except Legal, Medical, and Executive",
+            "Secretaries and Administrative Assistants",
+        ),
+        # A list of the job's kinds is part of the title; "except" inside one is a word.
+        (
+            "Fine Artists, Including Painters, Sculptors, and Illustrators",
+            "Fine Artists, Including Painters, Sculptors, and Illustrators",
+        ),
+        ("Everything-except-Java Developer", "Everything-except-Java Developer"),
+    ],
+)
+def test_an_occupations_qualifier_after_the_title_is_not_part_of_it(first_line, title):
     ad = f"{first_line}\n\nWe run servers in Python.\n\nRequirements\n- Python"
     assert extract_job_profile(ad, MATCHER).title == title
 

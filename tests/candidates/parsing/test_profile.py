@@ -163,7 +163,8 @@ def test_a_titles_own_dashes_and_commas_stay_in_the_title():
     dashes for them ("Textile - apparel - and furnishings workers"), and ranks before their field
     ("Director - Quality Engineering"); the split between title and employer kept only the first
     word. An employer after a rank keeps its split, and a list after commas is the title only
-    when its last item names a job."""
+    when its last item names a job. O*NET's qualifier ("- except naval") is no part of the title
+    (session 25), nor an employer."""
     text = "\n".join(
         [
             "Experience",
@@ -181,12 +182,35 @@ def test_a_titles_own_dashes_and_commas_stay_in_the_title():
     assert [(p.title, p.company) for p in positions] == [
         ("Director - Quality Engineering", "Northwind Labs"),
         ("Shipping - Receiving - and Inventory Clerk", ""),
-        ("Architect - except naval", ""),
+        ("Architect", ""),
         ("Manager", "Acme Inc"),
         ("Educator", "Center for the Highly Gifted"),
         ("Sales Associate", "Walmart"),
         ("Nursing Assistants, Orderlies, and Psychiatric Aides", ""),
         ("Sales Associate", "Target"),
+    ]
+
+
+def test_an_occupations_qualifier_is_neither_title_nor_employer():
+    """Session 25: O*NET's "all other" and "except ..." reach resumes after a dash or a comma; read
+    as the employer or as title words, they matched the jobs the qualifier leaves out."""
+    text = "\n".join(
+        [
+            "Experience",
+            "Engineers - all other, Acme Corp (2016 - 2021)",
+            "Pump operators - except wellhead pumpers (2011 - 2016)",
+            "Interviewers, Except Eligibility and Loan - Northwind Inc (2009 - 2011)",
+            "Textile - apparel - and furnishings workers - all other (2006 - 2008)",
+            "Secretaries - except legal - medical - and executive, Globex (2004 - 2006)",
+        ]
+    )
+    positions = extract_profile(text, today=TODAY).positions
+    assert [(p.title, p.company) for p in positions] == [
+        ("Engineers", "Acme Corp"),
+        ("Pump operators", ""),
+        ("Interviewers", "Northwind Inc"),
+        ("Textile - apparel - and furnishings workers", ""),
+        ("Secretaries", "Globex"),
     ]
 
 
