@@ -35,7 +35,7 @@ import numpy as np
 
 from matcher import ranker
 
-SCORING_VERSION = 14
+SCORING_VERSION = 15
 
 COMPONENTS = ("semantic", "skills", "lexical", "title")
 
