@@ -891,7 +891,9 @@ def asked_experience(text: str) -> list[ListedSkill]:
     found: dict[tuple[str, ...], ListedSkill] = {}
     for line, section in requirement_lines(text):
         for m in _ASK.finditer(line):
-            title = _asked_title(line, m)
+            # "2 years as a Human resources assistant - except payroll and timekeeping": a
+            # resume that held the job need not write what it is not.
+            title = without_qualifier(_asked_title(line, m))
             if _NOT_A_JOB.search(title):
                 continue
             words = tuple(tokens(title))

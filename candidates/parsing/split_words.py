@@ -58,6 +58,8 @@ _SPLIT_LINES_IN_A_DOCUMENT = 3
 
 
 def rejoin_split_words(text: str) -> str:
+    """`text` with the split words of the lines that show the pattern joined; every other line,
+    and a text that shows it nowhere, as it was."""
     lines = text.split("\n")
     marks = [sum(_is_rest(h, r) for h, r in _SPLIT.findall(line)) for line in lines]
     if max(marks, default=0) < _MARKS_ON_A_LINE:

@@ -163,6 +163,15 @@ def test_the_employer_named_before_any_heading_is_still_context():
             [("User Experience Architect", 3)],
         ),
         ("Experience as a Guest Experience Agent", [("Guest Experience Agent", None)]),
+        # An occupation's qualifier is no part of the job asked for.
+        (
+            "2 years as a Human resources assistant - except payroll and timekeeping.",
+            [("Human resources assistant", 2)],
+        ),
+        (
+            "4 years as a Life - physical - and social science technicians - all other",
+            [("Life - physical - and social science technicians", 4)],
+        ),
     ],
 )
 def test_an_asked_job_is_read_whole_with_its_years_however_written(item, asked):
