@@ -987,6 +987,16 @@ def _is_place(text: str) -> bool:
     )
 
 
+def _is_tool_list(text: str) -> bool:
+    """Whether `text` is a list of three or more short items naming no job ("Java, TypeScript,
+    Spring Boot, NodeJs"): the tools a layout writes beside a job's dates, its title a line
+    above."""
+    items = [i for i in re.split(r"\s*[,;]\s*", text.strip(" -\u2013\u2014")) if i]
+    if len(items) < 3 or any(len(i.split()) > 3 for i in items):
+        return False
+    return not any(_JOB_WORDS.search(i) or has_occupation(i) for i in items)
+
+
 def _without_from(text: str) -> str:
     return re.sub(r"(?i)^(?:from|since)\b\s*:?\s*|\s*\b(?:from|since)\s*:?$", "", text).strip()
 
@@ -996,6 +1006,12 @@ def _title_text(lines: list[str], r: _Range) -> str:
     text = TEMPLATE_EMPLOYER.sub(" ", line[: r.span[0]] + " " + line[r.span[1] :])
     text = text.strip(" \t:-\u2013\u2014|,;()")
     text = _without_from(text)
+    if _is_tool_list(text) and r.line_no:
+        # A list of tools beside the dates: the title is the line above only if that names a
+        # job in a few words; else the list stays what is read.
+        over = _neighbour_title(lines[r.line_no - 1])
+        if over and len(over.split()) <= 8 and (_JOB_WORDS.search(over) or has_occupation(over)):
+            return over
     if _is_place(text) and r.line_no and not is_heading(lines[r.line_no - 1]):
         # Where and when sit under the job's own line ("- Maintenance Worker, Machinery Inc.",
         # then "Rugby ND, January 2015 - March 2017"); the line below is the next job's. Under a

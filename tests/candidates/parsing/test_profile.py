@@ -214,6 +214,31 @@ def test_an_occupations_qualifier_is_neither_title_nor_employer():
     ]
 
 
+def test_a_list_of_tools_beside_the_dates_takes_the_title_from_the_line_above():
+    """Session 25: a layout (the Vanetik & Kogan set's CV 36) writes each job's tools after its
+    dates, the title a line above; the first tool was read as the job. The line above is the
+    title only when it names a job in a few words: a duty there leaves the list as it is read."""
+    text = "\n".join(
+        [
+            "Experience",
+            "Globex (Berlin)",
+            "Software Engineer",
+            "December 2019 - present - Java, TypeScript, Spring Boot, Docker",
+            "Initech (Austin) Built the billing system and its reports for the finance team",
+            "June 2016 - November 2019 - Python, Django, Celery",
+            "",
+            "Line Cook",
+            "2014 - 2016 - grill, fryer, prep",
+        ]
+    )
+    positions = extract_profile(text, today=TODAY).positions
+    assert [(p.title, p.company) for p in positions] == [
+        ("Software Engineer", ""),
+        ("Python", "Django"),
+        ("Line Cook", ""),
+    ]
+
+
 def test_a_forms_own_date_fields_are_read_and_name_no_job():
     """Round twenty-two: forms label their dates "From: ... To: ...", "Term :", "Time Period:"
     or "Years:", and put a range's length beside it; each of those was the job, or no range."""

@@ -180,5 +180,8 @@ def test_the_resume_whose_words_were_split_reads_its_skills_and_dates(shared_dir
     assert "I was responsible for building the backend" in text
     skills = {hit.name for hit in _taxonomy_matcher().find(text)}
     assert {"Java", "Spring Boot", "Kubernetes", "Docker", "Jenkins", "MongoDB"} <= skills
-    starts = [p.start for p in extract_positions(text)]
-    assert starts[:2] == ["2019-12", "2019-06"]
+    positions = extract_positions(text)
+    assert [p.start for p in positions][:2] == ["2019-12", "2019-06"]
+    # Its dates are followed by the job's tools, its titles a line above (`_is_tool_list`).
+    assert "Engineer" in positions[0].title
+    assert "Java Developer" in [p.title for p in positions]
