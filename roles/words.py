@@ -1,4 +1,5 @@
-"""The words of a text as RoleMatch compares them: lower-cased, without stop words.
+"""The words of a text as RoleMatch compares them: lower-cased, without stop words; and a
+title without the qualifier an occupation's name carries ("..., Except Special Education").
 
 Pure. It lives here, below `matcher`, because reading the skills a job description lists
 (`roles.job_description.listed_skills`) must count and compare words exactly as the lexical
@@ -46,7 +47,8 @@ def tokens(text: str) -> list[str]:
 # with candidates' titles, "Special Education" found the very teachers the title leaves out. An
 # "Including" list names kinds of the job ("Fine Artists, Including Painters") and stays.
 _TITLE_QUALIFIER = re.compile(
-    r"\s*(?:,|\s[-\u2013\u2014])\s*(?:(?P<rest>all other)\b|(?:except|excluding)\b)", re.IGNORECASE
+    r"\s*(?:,|\s[-\u2013\u2014])\s*(?:(?P<all_other>all other)\b|(?:except|excluding)\b)",
+    re.IGNORECASE,
 )
 _TITLE_PART = re.compile(r"\s*(?:,|\s[-\u2013\u2014]\s)\s*")
 
@@ -60,7 +62,7 @@ def without_qualifier(title: str) -> str:
     if found is None:
         return title
     end = found.end()
-    if not found.group("rest"):
+    if not found.group("all_other"):
         parts = list(_TITLE_PART.finditer(title, end))
         end = parts[0].start() if parts else len(title)
         for i, part in enumerate(parts):
