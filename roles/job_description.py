@@ -289,6 +289,8 @@ def _guess_title(lines: list[str]) -> str:
         if not text or _TITLE_LABEL.match(text):
             labelled = labelled or bool(text)
             continue
+        if not any(c.isalnum() for c in text):
+            continue  # a stray mark above the ad (":", "---")
         unlabelled = _TITLE_PREFIX.sub("", text).strip("#* ")
         labelled, text = labelled or unlabelled != text, unlabelled
         lead = _HEADING_LEAD.match(text)

@@ -285,6 +285,9 @@ def test_a_heading_that_only_says_job_title_labels_the_line_below():
         ("## Job Title\n- Financial Analyst (Excel Expert)", "Financial Analyst (Excel Expert)"),
         ("**Job Title:** Installation Representative", "Installation Representative"),
         ("- Job title: Systems Engineering Manager", "Systems Engineering Manager"),
+        # A stray mark above the ad is no title (two rjdb ads open with ":").
+        (":\n\nJob Title: Coil Winders", "Coil Winders"),
+        (":\n\n##### Job Title:\nFPGA Engineer", "FPGA Engineer"),
         (
             "Job Title\nCutting - punching - and press machine setters - operators - and "
             "tenders - metal and plastic.",
