@@ -251,9 +251,8 @@ _REQUISITION = re.compile(
 
 
 def title_without_codes(title: str) -> str:
-    """The title without a requisition or reference code, or an occupation's qualifier ("...,
-    Except Special Education"), after it."""
-    stripped = without_qualifier(_REQUISITION.sub("", title).strip())
+    """The title without a requisition or reference code after it."""
+    stripped = _REQUISITION.sub("", title).strip()
     return stripped or title
 
 
@@ -303,7 +302,9 @@ def _guess_title(lines: list[str]) -> str:
         # ("Cutting - punching - and press machine setters - operators - and tenders - ...").
         if labelled:
             text = text.rstrip(".")
-        text = title_without_codes(text)
+        # An occupation's qualifier goes before the length is judged: "Sales Representatives,
+        # Wholesale and Manufacturing, Except Technical and Scientific Products" is a title.
+        text = without_qualifier(title_without_codes(text))
         if len(text) <= (MAX_LABELLED_TITLE if labelled else 80) and not text.endswith("."):
             return text
     return "Custom role"

@@ -51,6 +51,7 @@ _TITLE_QUALIFIER = re.compile(
     re.IGNORECASE,
 )
 _TITLE_PART = re.compile(r"\s*(?:,|\s[-\u2013\u2014]\s)\s*")
+_LAST_ITEM = re.compile(r"(?:and|or)\b", re.IGNORECASE)
 
 
 def without_qualifier(title: str) -> str:
@@ -66,7 +67,7 @@ def without_qualifier(title: str) -> str:
         parts = list(_TITLE_PART.finditer(title, end))
         end = parts[0].start() if parts else len(title)
         for i, part in enumerate(parts):
-            if re.match(r"(?i)(?:and|or)\b", title[part.end() :]):
+            if _LAST_ITEM.match(title, part.end()):
                 end = parts[i + 1].start() if i + 1 < len(parts) else len(title)
                 break
     stripped = (title[: found.start()] + title[end:]).strip()

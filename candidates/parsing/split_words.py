@@ -125,11 +125,10 @@ def _alone_cost(word: str, *, wholly_split: bool) -> float:
 
 
 def _join_cost(head: str, rest: str) -> float:
-    if head.isdigit():
+    letters = _letters(rest)
+    if head.isdigit() or len(letters) != 1:
         return 0.0
-    if len(_letters(rest)) == 1:
-        return 0.0 if (head + _letters(rest)).lower() in _TWO_LETTER_WORDS else 0.6
-    return 0.0
+    return 0.0 if (head + letters).lower() in _TWO_LETTER_WORDS else 0.6
 
 
 def _rejoin(line: str, *, wholly_split: bool) -> str:

@@ -158,6 +158,10 @@ def test_a_place_beside_the_dates_leaves_the_title_to_the_line_above():
     ]
 
 
+def _titles_and_employers(lines: list[str]) -> list[tuple[str, str]]:
+    return [(p.title, p.company) for p in extract_profile("\n".join(lines), today=TODAY).positions]
+
+
 def test_a_titles_own_dashes_and_commas_stay_in_the_title():
     """Rounds twenty-four and twenty-six: O*NET's titles reach resumes with their commas, or
     dashes for them ("Textile - apparel - and furnishings workers"), and ranks before their field
@@ -165,21 +169,18 @@ def test_a_titles_own_dashes_and_commas_stay_in_the_title():
     word. An employer after a rank keeps its split, and a list after commas is the title only
     when its last item names a job. O*NET's qualifier ("- except naval") is no part of the title
     (session 25), nor an employer."""
-    text = "\n".join(
-        [
-            "Experience",
-            "Director - Quality Engineering, Northwind Labs (2018 - 2022)",
-            "Shipping - Receiving - and Inventory Clerk (2015 - 2018)",
-            "Architect - except naval (2012 - 2015)",
-            "Manager - Acme Inc (2010 - 2012)",
-            "Educator - Center for the Highly Gifted (2008 - 2010)",
-            "Sales Associate - Walmart (2006 - 2008)",
-            "Nursing Assistants, Orderlies, and Psychiatric Aides (2004 - 2006)",
-            "Sales Associate, Target, and Walmart (2002 - 2004)",
-        ]
-    )
-    positions = extract_profile(text, today=TODAY).positions
-    assert [(p.title, p.company) for p in positions] == [
+    lines = [
+        "Experience",
+        "Director - Quality Engineering, Northwind Labs (2018 - 2022)",
+        "Shipping - Receiving - and Inventory Clerk (2015 - 2018)",
+        "Architect - except naval (2012 - 2015)",
+        "Manager - Acme Inc (2010 - 2012)",
+        "Educator - Center for the Highly Gifted (2008 - 2010)",
+        "Sales Associate - Walmart (2006 - 2008)",
+        "Nursing Assistants, Orderlies, and Psychiatric Aides (2004 - 2006)",
+        "Sales Associate, Target, and Walmart (2002 - 2004)",
+    ]
+    assert _titles_and_employers(lines) == [
         ("Director - Quality Engineering", "Northwind Labs"),
         ("Shipping - Receiving - and Inventory Clerk", ""),
         ("Architect", ""),
@@ -194,18 +195,15 @@ def test_a_titles_own_dashes_and_commas_stay_in_the_title():
 def test_an_occupations_qualifier_is_neither_title_nor_employer():
     """Session 25: O*NET's "all other" and "except ..." reach resumes after a dash or a comma; read
     as the employer or as title words, they matched the jobs the qualifier leaves out."""
-    text = "\n".join(
-        [
-            "Experience",
-            "Engineers - all other, Acme Corp (2016 - 2021)",
-            "Pump operators - except wellhead pumpers (2011 - 2016)",
-            "Interviewers, Except Eligibility and Loan - Northwind Inc (2009 - 2011)",
-            "Textile - apparel - and furnishings workers - all other (2006 - 2008)",
-            "Secretaries - except legal - medical - and executive, Globex (2004 - 2006)",
-        ]
-    )
-    positions = extract_profile(text, today=TODAY).positions
-    assert [(p.title, p.company) for p in positions] == [
+    lines = [
+        "Experience",
+        "Engineers - all other, Acme Corp (2016 - 2021)",
+        "Pump operators - except wellhead pumpers (2011 - 2016)",
+        "Interviewers, Except Eligibility and Loan - Northwind Inc (2009 - 2011)",
+        "Textile - apparel - and furnishings workers - all other (2006 - 2008)",
+        "Secretaries - except legal - medical - and executive, Globex (2004 - 2006)",
+    ]
+    assert _titles_and_employers(lines) == [
         ("Engineers", "Acme Corp"),
         ("Pump operators", ""),
         ("Interviewers", "Northwind Inc"),
@@ -218,21 +216,18 @@ def test_a_list_of_tools_beside_the_dates_takes_the_title_from_the_line_above():
     """Session 25: a layout (the Vanetik & Kogan set's CV 36) writes each job's tools after its
     dates, the title a line above; the first tool was read as the job. The line above is the
     title only when it names a job in a few words: a duty there leaves the list as it is read."""
-    text = "\n".join(
-        [
-            "Experience",
-            "Globex (Berlin)",
-            "Software Engineer",
-            "December 2019 - present - Java, TypeScript, Spring Boot, Docker",
-            "Initech (Austin) Built the billing system and its reports for the finance team",
-            "June 2016 - November 2019 - Python, Django, Celery",
-            "",
-            "Line Cook",
-            "2014 - 2016 - grill, fryer, prep",
-        ]
-    )
-    positions = extract_profile(text, today=TODAY).positions
-    assert [(p.title, p.company) for p in positions] == [
+    lines = [
+        "Experience",
+        "Globex (Berlin)",
+        "Software Engineer",
+        "December 2019 - present - Java, TypeScript, Spring Boot, Docker",
+        "Initech (Austin) Built the billing system and its reports for the finance team",
+        "June 2016 - November 2019 - Python, Django, Celery",
+        "",
+        "Line Cook",
+        "2014 - 2016 - grill, fryer, prep",
+    ]
+    assert _titles_and_employers(lines) == [
         ("Software Engineer", ""),
         ("Python", "Django"),
         ("Line Cook", ""),
