@@ -129,8 +129,12 @@ def section_matrices(
     return cover, top
 
 
-def title_matrix(roles: Sequence[RoleFeatures], resumes: Sequence[ResumeFeatures]) -> np.ndarray:
-    """Best title cosine; NaN where the resume has no title or the role none."""
+def title_matrix(
+    roles: Sequence[RoleFeatures], resumes: Sequence[ResumeFeatures], *, latest: bool = False
+) -> np.ndarray:
+    """Best title cosine; NaN where the resume has no title or the role none. With `latest`
+    (round thirty), the cosine of the resume's first title only: its latest job's, or its
+    headline where no job has a title (`ranking._titles` lists them in that order)."""
     out = np.full((len(roles), len(resumes)), np.nan)
     with_title = [j for j, r in enumerate(roles) if r.title_vector is not None]
     if not with_title:
@@ -138,7 +142,8 @@ def title_matrix(roles: Sequence[RoleFeatures], resumes: Sequence[ResumeFeatures
     role_v = np.stack([np.asarray(roles[j].title_vector, np.float32) for j in with_title])
     for i, r in enumerate(resumes):
         if len(r.title_vectors):
-            out[with_title, i] = (role_v @ np.asarray(r.title_vectors, np.float32).T).max(1)
+            vectors = np.asarray(r.title_vectors, np.float32)[: 1 if latest else None]
+            out[with_title, i] = (role_v @ vectors.T).max(1)
     return out
 
 
@@ -243,8 +248,9 @@ def pairs_matrix(
 
 # Candidate inputs also read against the reference pool: round four's word pairs (`levers`),
 # round five's BM25 share (a product component the chosen design leaves out), round six's
-# skill coverage with the experience the ad asks for, and that experience alone.
-LEVER_REFERENCE_INPUTS = ("pairs", "bm25", "skills_asked", "asked")
+# skill coverage with the experience the ad asks for, and that experience alone; round thirty's
+# latest title.
+LEVER_REFERENCE_INPUTS = ("pairs", "bm25", "skills_asked", "asked", "title_latest")
 
 
 def component_matrices(
@@ -267,6 +273,7 @@ def component_matrices(
         "semantic": top,
         "semantic_mean": pooled,
         "title": title_matrix(roles, resumes),
+        "title_latest": title_matrix(roles, resumes, latest=True),
         "skills": skills_matrix(roles, resumes),
         "skills_asked": skills_matrix(roles, resumes, skills="with_asked"),
         "asked": skills_matrix(roles, resumes, skills="asked"),

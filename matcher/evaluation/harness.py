@@ -938,6 +938,17 @@ CANDIDATE_DESIGNS = (
         )
         for suffix in levers.SD_FLOORS
     ),
+    # Round thirty (session 26), written before either was scored: how recent the matching job
+    # is. The title input is the best cosine over the resume's latest three jobs and its
+    # headline, so an accountant of ten years ago who now drives a truck reads as an accountant
+    # as fully as one who is one today. The cosine of the latest title alone (`features.
+    # title_matrix(latest=True)`), read against the reference pool like the rest, beside the
+    # best title or in its place.
+    Design(features=(*INCUMBENT_FEATURES, "title_latest_fz"), c=0.05),
+    Design(
+        features=tuple("title_latest_fz" if f == "title_fz" else f for f in INCUMBENT_FEATURES),
+        c=0.05,
+    ),
 )
 
 
