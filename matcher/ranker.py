@@ -46,6 +46,8 @@ FEATURES = (
     "semantic_mean_fz",
     "title_fz",
     "skills_fz",
+    # Since version 16: the latest job's title alone, beside the best of the titles held.
+    "title_latest_fz",
 )
 # Which recruiter-facing component each input belongs to, for re-weighting and contributions.
 COMPONENT_OF = {
@@ -62,6 +64,7 @@ COMPONENT_OF = {
     "semantic_mean_fz": "semantic",
     "title_fz": "title",
     "skills_fz": "skills",
+    "title_latest_fz": "title",
 }
 
 
@@ -118,13 +121,14 @@ class Ranker:
 
 # The components also read against their role's reference pool (`matcher.reference`), and where
 # each one's raw value sits in a result's components.
-REFERENCE_INPUTS = ("lexical", "semantic", "semantic_mean", "title", "skills")
+REFERENCE_INPUTS = ("lexical", "semantic", "semantic_mean", "title", "skills", "title_latest")
 RAW_KEY = {
     "lexical": "lexical_raw",
     "semantic": "semantic_cosine",
     "semantic_mean": "semantic_mean_cosine",
     "title": "title_cosine",
     "skills": "skills",
+    "title_latest": "title_latest_cosine",
 }
 
 

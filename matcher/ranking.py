@@ -374,6 +374,11 @@ def score_one(
             if role.title_vector is not None
             else None
         ),
+        latest_title_cos=(
+            scoring.latest_title_cosine(resume.title_vectors, role.title_vector)
+            if role.title_vector is not None
+            else None
+        ),
         level=scoring.level_gap(role.title, resume.titles[0]) if resume.titles else None,
         weights=weights,
         reference=reference,

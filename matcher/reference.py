@@ -229,8 +229,10 @@ def role_stats(
         values["semantic_mean"].append(scoring.pooled_cosine(resume.vectors, role.vector))
         if role.title_vector is not None:
             title = scoring.title_cosine(resume.title_vectors, role.title_vector)
-            if title is not None:
+            latest = scoring.latest_title_cosine(resume.title_vectors, role.title_vector)
+            if title is not None and latest is not None:
                 values["title"].append(title)
+                values["title_latest"].append(latest)
         evidence = scoring.skill_evidence(
             role.skills,
             ranking.skill_mentions(role, resume),

@@ -8,7 +8,8 @@ Four components, each in [0, 1]:
   must-haves counting double and minimum years checked against the resume's own evidence;
 - lexical: the role's words in the resume, weighted by rarity in the organisation's pool
   (`matcher.lexical`);
-- title: how close the job titles the candidate held are to the role's title (embeddings).
+- title: how close the job titles the candidate held, and its latest one, are to the role's title
+  (embeddings).
 
 The score is their weighted mean times 100, lowered by a share (`level` weight) for each level the
 candidate's latest title sits below the role's (a trainee or assistant for a regular role, a
@@ -35,7 +36,7 @@ import numpy as np
 
 from matcher import ranker
 
-SCORING_VERSION = 15
+SCORING_VERSION = 16
 
 COMPONENTS = ("semantic", "skills", "lexical", "title")
 
@@ -288,6 +289,16 @@ def title_cosine(title_vectors: np.ndarray, role_title_vector: np.ndarray) -> fl
         return None
     sims = np.asarray(title_vectors, np.float32) @ np.asarray(role_title_vector, np.float32)
     return float(sims.max())
+
+
+def latest_title_cosine(title_vectors: np.ndarray, role_title_vector: np.ndarray) -> float | None:
+    """The cosine of the candidate's first title (its latest job's, or its headline where no job
+    has a title: `ranking._titles`' order) with the role's title; None without any. Beside the
+    best title, so that an accountant of ten years ago who drives a truck today reads less of an
+    accountant than one who is one now (scoring version 16, docs/scoring.md)."""
+    if len(title_vectors) == 0:
+        return None
+    return title_cosine(np.asarray(title_vectors)[:1], role_title_vector)
 
 
 def lexical_component(raw: float) -> float:
@@ -567,13 +578,15 @@ def score_candidate(
     lexical_raw: float,
     total_years: float | None = None,
     title_cos: float | None = None,
+    latest_title_cos: float | None = None,
     level: int | None = None,
     weights: Mapping[str, Any] | None = None,
     bm25: float | None = None,
     reference: Mapping[str, float] | None = None,
 ) -> ScoreResult:
     """`reference`: the role's average and spread of each component over the reference pool
-    (`matcher.reference.role_stats`), kept in the components so re-weighting reads them too."""
+    (`matcher.reference.role_stats`), kept in the components so re-weighting reads them too.
+    `title_cos` is the best of the candidate's titles, `latest_title_cos` its latest one's."""
     readable = text_is_readable(text)
     evidence = skill_evidence(role_skills, mentions, readable=readable, total_years=total_years)
     cosine = semantic_cosine(chunk_vectors, role_vector)
@@ -584,6 +597,9 @@ def score_candidate(
         "title": title_component(title_cos) if title_cos is not None else None,
         "level_gap": float(level) if level is not None else None,
         "title_cosine": round(title_cos, 4) if title_cos is not None else None,
+        "title_latest_cosine": (
+            round(latest_title_cos, 4) if latest_title_cos is not None else None
+        ),
         "semantic_cosine": round(cosine, 4),
         "semantic_mean_cosine": round(pooled_cosine(chunk_vectors, role_vector), 4),
         "lexical_raw": round(lexical_raw, 4),

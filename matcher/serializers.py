@@ -236,9 +236,11 @@ class MatchResultSerializer(serializers.Serializer):
         child=serializers.FloatField(allow_null=True),
         help_text=(
             "Each component's 0-1 value (semantic, skills, lexical, title), the raw values "
-            "behind them, level_gap: how many levels the latest job title sits below the "
-            "role's, and <name>_ref_mean / <name>_ref_sd: the role's average and spread of "
-            "that raw value over the fixed reference pool the score reads it against."
+            "behind them (the title's are title_cosine, the best of the job titles held, and "
+            "title_latest_cosine, the latest one's), level_gap: how many levels the latest job "
+            "title sits below the role's, and <name>_ref_mean / <name>_ref_sd: the role's "
+            "average and spread of that raw value over the fixed reference pool the score "
+            "reads it against."
         ),
     )
     evidence = EvidenceListField(source="result.evidence")

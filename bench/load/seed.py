@@ -114,6 +114,7 @@ def match_seed(*, org: Organisation, user: User, role: Role, count: int) -> Matc
             "title": scoring.title_component(title),
             "level_gap": float(rng.choice([0, 0, 0, 1, 2])),
             "title_cosine": round(title, 4),
+            "title_latest_cosine": round(title, 4),
             "semantic_cosine": round(cosine, 4),
             "semantic_mean_cosine": round(cosine - 0.05, 4),
             "lexical_raw": round(lexical, 4),

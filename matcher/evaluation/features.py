@@ -248,9 +248,9 @@ def pairs_matrix(
 
 # Candidate inputs also read against the reference pool: round four's word pairs (`levers`),
 # round five's BM25 share (a product component the chosen design leaves out), round six's
-# skill coverage with the experience the ad asks for, and that experience alone; round thirty's
-# latest title.
-LEVER_REFERENCE_INPUTS = ("pairs", "bm25", "skills_asked", "asked", "title_latest")
+# skill coverage with the experience the ad asks for, and that experience alone. (Round thirty's
+# latest title is a product input since version 16, in `REFERENCE_INPUTS`.)
+LEVER_REFERENCE_INPUTS = ("pairs", "bm25", "skills_asked", "asked")
 
 
 def component_matrices(

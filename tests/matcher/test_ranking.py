@@ -423,3 +423,44 @@ def test_offline_runs_read_the_name_with_the_taxonomy_as_intake_does():
     name = ranking._profile_facts(text, matcher)[2]
     assert name == extract_profile(text, matcher).name.value == "Lisa Polotckaia"
     assert "with Python and SQL" in mask_identity(text, Identity(name=name))
+
+
+def _career(latest: tuple[str, str], earlier: tuple[str, str]) -> str:
+    (title, employer), (old_title, old_employer) = latest, earlier
+    return "\n".join(
+        [
+            "[name]",
+            "",
+            "Experience",
+            f"{title}, {employer} (2018 - present)",
+            "- Day-to-day work of the job",
+            f"{old_title}, {old_employer} (2009 - 2018)",
+            "- Day-to-day work of the job",
+        ]
+    )
+
+
+def test_a_matching_latest_job_counts_for_more_than_the_same_job_held_years_ago():
+    """Scoring version 16: the best of the titles held reads the same whichever job came last;
+    the latest title, read beside it, puts the candidate who does the job today above the one
+    who did it a decade ago."""
+    matcher = file_skill_matcher()
+    role = ranking.role_from_job_description(
+        "Staff Accountant\n\nReconcile accounts and prepare the monthly close.", matcher
+    )
+    today, decade_ago = ranking.resume_features(
+        [
+            _career(("Staff Accountant", "Harbour Works"), ("Truck Driver", "Dale Haulage")),
+            _career(("Truck Driver", "Dale Haulage"), ("Staff Accountant", "Harbour Works")),
+        ],
+        matcher,
+    )
+    assert today.titles[:2] == decade_ago.titles[1::-1] == ["Staff Accountant", "Truck Driver"]
+    stats = ranking.pool_stats([today, decade_ago])
+    now, then = (ranking.score_one(role, r, stats) for r in (today, decade_ago))
+    assert now.components["title_cosine"] == then.components["title_cosine"]
+    assert now.components["title_latest_cosine"] == now.components["title_cosine"]
+    assert then.components["title_latest_cosine"] < now.components["title_latest_cosine"] - 0.2
+    points_now, points_then = (scoring.contributions(r.components) for r in (now, then))
+    assert points_now["title"] > points_then["title"]
+    assert now.score > then.score

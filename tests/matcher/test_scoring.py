@@ -309,7 +309,7 @@ def test_a_title_that_cannot_be_read_neither_helps_nor_hurts():
         )
     }
     for name in ranker.REFERENCE_INPUTS:
-        if name != "title":
+        if name not in ("title", "title_latest"):
             components[ranker.RAW_KEY[name]] = model.fill[ranker.mean_key(name)]
     intercept, parts = scoring.fused_parts(components)
     average = scoring.calibrated(intercept + sum(parts.values()) - parts["title"])

@@ -368,7 +368,7 @@ def test_the_drawer_opened_on_its_own_is_a_page_with_the_same_evidence(
         assert "HX-Request" in response["Vary"]
 
 
-TITLES_READ = "Job titles read from the resume:"
+TITLES_READ = "Job titles read from the resume, the latest first:"
 NO_TITLE_READ = "No job title could be read from the resume"
 
 
