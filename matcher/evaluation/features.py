@@ -79,6 +79,19 @@ def lexical_matrix(
     return out, bm25
 
 
+def first_chunk_matrix(
+    roles: Sequence[RoleFeatures], resumes: Sequence[ResumeFeatures]
+) -> np.ndarray:
+    """Round thirty-one: the cosine of the role's vector with the resume's first window (its
+    top: headline, summary, and in most layouts the latest job); NaN for a resume without one."""
+    out = np.full((len(roles), len(resumes)), np.nan)
+    role_v = np.stack([np.asarray(r.vector, np.float32) for r in roles])
+    for i, r in enumerate(resumes):
+        if len(r.vectors):
+            out[:, i] = role_v @ np.asarray(r.vectors[0], np.float32)
+    return out
+
+
 def semantic_matrices(
     roles: Sequence[RoleFeatures], resumes: Sequence[ResumeFeatures]
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -249,8 +262,9 @@ def pairs_matrix(
 # Candidate inputs also read against the reference pool: round four's word pairs (`levers`),
 # round five's BM25 share (a product component the chosen design leaves out), round six's
 # skill coverage with the experience the ad asks for, and that experience alone. (Round thirty's
-# latest title is a product input since version 16, in `REFERENCE_INPUTS`.)
-LEVER_REFERENCE_INPUTS = ("pairs", "bm25", "skills_asked", "asked")
+# latest title is a product input since version 16, in `REFERENCE_INPUTS`.) Round thirty-one's
+# first window.
+LEVER_REFERENCE_INPUTS = ("pairs", "bm25", "skills_asked", "asked", "semantic_first")
 
 
 def component_matrices(
@@ -272,6 +286,7 @@ def component_matrices(
         "bm25": bm25,
         "semantic": top,
         "semantic_mean": pooled,
+        "semantic_first": first_chunk_matrix(roles, resumes),
         "title": title_matrix(roles, resumes),
         "title_latest": title_matrix(roles, resumes, latest=True),
         "skills": skills_matrix(roles, resumes),

@@ -954,6 +954,12 @@ CANDIDATE_DESIGNS = (
         features=tuple("title_latest_fz" if f == "title_fz" else f for f in INCUMBENT_FEATURES),
         c=0.05,
     ),
+    # Round thirty-one (session 26), written before it was scored, on version 16's design: the
+    # same idea for meaning. The semantic inputs read the best two windows and the whole resume,
+    # wherever the matching work sits; most resumes open with a headline, a summary and the
+    # latest job. The cosine of the role's vector with the resume's first window
+    # (`features.first_chunk_matrix`), read against the reference pool, beside the rest.
+    Design(features=(*INCUMBENT_FEATURES, "title_latest_fz", "semantic_first_fz"), c=0.05),
 )
 
 
