@@ -958,7 +958,9 @@ CANDIDATE_DESIGNS = (
     # same idea for meaning. The semantic inputs read the best two windows and the whole resume,
     # wherever the matching work sits; most resumes open with a headline, a summary and the
     # latest job. The cosine of the role's vector with the resume's first window
-    # (`features.first_chunk_matrix`), read against the reference pool, beside the rest.
+    # (`features.first_chunk_matrix`), read against the reference pool, beside the rest. Not
+    # adopted: mean -0.0001 (-0.007 to +0.007), the labelled set -0.003 outside the noise
+    # (docs/scoring.md).
     Design(features=(*INCUMBENT_FEATURES, "title_latest_fz", "semantic_first_fz"), c=0.05),
 )
 
