@@ -21,6 +21,7 @@ from matcher.evaluation import levers
 from matcher.evaluation.levers import TOP_LINES, EvalRole
 from matcher.ranker import REFERENCE_INPUTS
 from matcher.ranking import ResumeFeatures, RoleFeatures
+from roles import words
 
 RAW = ("lexical", "semantic", "semantic_mean", "title", "skills", "level_gap")
 
@@ -160,6 +161,53 @@ def title_matrix(
     return out
 
 
+def title_mean_matrix(
+    roles: Sequence[RoleFeatures], resumes: Sequence[ResumeFeatures]
+) -> np.ndarray:
+    """Round thirty-two: the mean cosine of the role's title with every title the resume holds
+    (its latest three jobs and headline), how much of the career is in the role's line of work
+    rather than whether any of it is; NaN where either has no title."""
+    out = np.full((len(roles), len(resumes)), np.nan)
+    with_title = [j for j, r in enumerate(roles) if r.title_vector is not None]
+    if not with_title:
+        return out
+    role_v = np.stack([np.asarray(roles[j].title_vector, np.float32) for j in with_title])
+    for i, r in enumerate(resumes):
+        if len(r.title_vectors):
+            out[with_title, i] = (role_v @ np.asarray(r.title_vectors, np.float32).T).mean(1)
+    return out
+
+
+def _title_words(title: str) -> set[str]:
+    # A crude plural fold, for this lever only: O*NET titles are plural ("Accountants") and a
+    # resume's singular; round fourteen's fold of every word lost, so none of the product's
+    # other readings is changed by it.
+    return {
+        w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+        for w in words.tokens(words.without_qualifier(title))
+    }
+
+
+def title_words_matrix(
+    roles: Sequence[RoleFeatures], resumes: Sequence[ResumeFeatures], stats: lexical.PoolStats
+) -> np.ndarray:
+    """Round thirty-two: the share of the role title's words, each weighed by its rarity over
+    the pool (`stats.idf`), that the resume's titles use: "Mechanical Engineer" shares only the
+    common "engineer" with "Machine Learning Engineer", whatever their vectors say. NaN where
+    the role's title has no word or the resume no title."""
+    out = np.full((len(roles), len(resumes)), np.nan)
+    held = [set().union(*map(_title_words, r.titles)) if r.titles else None for r in resumes]
+    for j, role in enumerate(roles):
+        weights = {w: stats.idf(w) for w in _title_words(role.title)}
+        total = sum(weights.values())
+        if total <= 0:
+            continue
+        for i, found in enumerate(held):
+            if found is not None:
+                out[j, i] = sum(v for w, v in weights.items() if w in found) / total
+    return out
+
+
 def skills_matrix(
     roles: Sequence[RoleFeatures],
     resumes: Sequence[ResumeFeatures],
@@ -263,8 +311,16 @@ def pairs_matrix(
 # round five's BM25 share (a product component the chosen design leaves out), round six's
 # skill coverage with the experience the ad asks for, and that experience alone. (Round thirty's
 # latest title is a product input since version 16, in `REFERENCE_INPUTS`.) Round thirty-one's
-# first window.
-LEVER_REFERENCE_INPUTS = ("pairs", "bm25", "skills_asked", "asked", "semantic_first")
+# first window. Round thirty-two's mean title and the role title's words in the resume's titles.
+LEVER_REFERENCE_INPUTS = (
+    "pairs",
+    "bm25",
+    "skills_asked",
+    "asked",
+    "semantic_first",
+    "title_mean",
+    "title_words",
+)
 
 
 def component_matrices(
@@ -289,6 +345,8 @@ def component_matrices(
         "semantic_first": first_chunk_matrix(roles, resumes),
         "title": title_matrix(roles, resumes),
         "title_latest": title_matrix(roles, resumes, latest=True),
+        "title_mean": title_mean_matrix(roles, resumes),
+        "title_words": title_words_matrix(roles, resumes, stats),
         "skills": skills_matrix(roles, resumes),
         "skills_asked": skills_matrix(roles, resumes, skills="with_asked"),
         "asked": skills_matrix(roles, resumes, skills="asked"),

@@ -962,6 +962,19 @@ CANDIDATE_DESIGNS = (
     # adopted: mean -0.0001 (-0.007 to +0.007), the labelled set -0.003 outside the noise
     # (docs/scoring.md).
     Design(features=(*INCUMBENT_FEATURES, "title_latest_fz", "semantic_first_fz"), c=0.05),
+    # Round thirty-two (session 27), written before either was scored, on version 16's design:
+    # two more readings of the titles, which carry most of the fit. The mean cosine over every
+    # title the resume holds (`features.title_mean_matrix`): a career spent in the role's line
+    # of work beside one job in it. And the role title's own words found in the resume's titles,
+    # each weighed by its rarity (`features.title_words_matrix`): the vectors of "Mechanical
+    # Engineer" and "Machine Learning Engineer" lie close, their rare words do not. Each read
+    # against the reference pool, beside the rest; and both.
+    Design(features=(*INCUMBENT_FEATURES, "title_latest_fz", "title_mean_fz"), c=0.05),
+    Design(features=(*INCUMBENT_FEATURES, "title_latest_fz", "title_words_fz"), c=0.05),
+    Design(
+        features=(*INCUMBENT_FEATURES, "title_latest_fz", "title_mean_fz", "title_words_fz"),
+        c=0.05,
+    ),
 )
 
 
