@@ -968,7 +968,8 @@ CANDIDATE_DESIGNS = (
     # of work beside one job in it. And the role title's own words found in the resume's titles,
     # each weighed by its rarity (`features.title_words_matrix`): the vectors of "Mechanical
     # Engineer" and "Machine Learning Engineer" lie close, their rare words do not. Each read
-    # against the reference pool, beside the rest; and both.
+    # against the reference pool, beside the rest; and both. None was adopted: each lost on rjdb
+    # outside the noise, and no mean gained (docs/scoring.md).
     Design(features=(*INCUMBENT_FEATURES, "title_latest_fz", "title_mean_fz"), c=0.05),
     Design(features=(*INCUMBENT_FEATURES, "title_latest_fz", "title_words_fz"), c=0.05),
     Design(
