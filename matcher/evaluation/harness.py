@@ -137,6 +137,9 @@ class Design:
     shape: str = "linear"
     # Round nine: sets whose queries the fit leaves out (they are still scored held out).
     unfitted: tuple[str, ...] = ()
+    # Round thirty-three: the knee of `ranker.squashed` for the inputs read against the
+    # reference pool, or None.
+    squash: float | None = None
 
     @property
     def label(self) -> str:
@@ -144,7 +147,8 @@ class Design:
             return f"{self.objective} [{', '.join(self.features)}]"
         shaped = "" if self.shape == "linear" else f" {self.shape}"
         left = f" not fitted on {', '.join(self.unfitted)}" if self.unfitted else ""
-        return f"{self.objective}{shaped} C={self.c}{left} [{', '.join(self.features)}]"
+        squash = f" squash={self.squash}" if self.squash is not None else ""
+        return f"{self.objective}{shaped} C={self.c}{squash}{left} [{', '.join(self.features)}]"
 
     @property
     def product_reads(self) -> bool:
@@ -288,14 +292,21 @@ def rank_fusion(sd: SetData, names: Sequence[str]) -> np.ndarray:
 
 
 def input_tensor(
-    raw: Mapping[str, np.ndarray], names: Sequence[str], fill: Mapping[str, float]
+    raw: Mapping[str, np.ndarray],
+    names: Sequence[str],
+    fill: Mapping[str, float],
+    squash: float | None = None,
 ) -> np.ndarray:
+    """The inputs of every pair, as `ranker.input_values` reads one: an input read against the
+    reference pool through `ranker.squashed`, an absent one as its `fill`."""
     layers = []
     for name in names:
         if name == "title_missing":
             layers.append(np.isnan(raw["title"]).astype(float))
             continue
         m = raw[name]
+        if squash is not None and name.endswith("_fz"):
+            m = squash * np.arcsinh(m / squash)
         layers.append(np.where(np.isnan(m), fill.get(name, 0.0), m))
     return np.stack(layers, axis=-1)
 
@@ -454,7 +465,7 @@ def fit(sets: Sequence[SetData], design: Design, seed: int = SEED) -> ranker_mod
     names = design.features
     rng = np.random.default_rng(seed)
     unread = dict.fromkeys(names, np.nan)
-    per_set = [_samples(sd, input_tensor(sd.raw, names, unread), rng) for sd in sets]
+    per_set = [_samples(sd, input_tensor(sd.raw, names, unread, design.squash), rng) for sd in sets]
     fill = _sample_fills(per_set, names, _fills(sets, names))
     filler = np.asarray([fill.get(n, 0.0) for n in names])
     per_set = [
@@ -507,11 +518,12 @@ def fit(sets: Sequence[SetData], design: Design, seed: int = SEED) -> ranker_mod
         calib_b=0.0,
         fill=fill,
         meta=_fit_meta(sets, design, seed),
+        squash=design.squash,
     )
 
 
 def fused_matrix(sd: SetData, model: ranker_mod.Ranker) -> np.ndarray:
-    x = input_tensor(sd.raw, model.features, model.fill)
+    x = input_tensor(sd.raw, model.features, model.fill, model.squash)
     return model.fused(x.reshape(-1, x.shape[-1])).reshape(x.shape[:2])
 
 
@@ -976,6 +988,15 @@ CANDIDATE_DESIGNS = (
         features=(*INCUMBENT_FEATURES, "title_latest_fz", "title_mean_fz", "title_words_fz"),
         c=0.05,
     ),
+    # Round thirty-three (session 27), written before either was scored, on version 16's
+    # design: far readings pulled in. Each input read against the reference pool is divided by
+    # its role's spread there, and on a role whose words or skills the pool hardly uses that
+    # spread is tiny: one input then stands 20 to 40 deviations out, drowns the others (rjdb's
+    # unmatched resume wins on shared words while missing two skills) and pins the score near
+    # 100 (round fifteen's intern). Each such input through `ranker.squashed` (knee *
+    # asinh(z / knee), strictly increasing) with a knee of 2 or of 4 deviations, before the fit.
+    Design(features=(*INCUMBENT_FEATURES, "title_latest_fz"), c=0.05, squash=2.0),
+    Design(features=(*INCUMBENT_FEATURES, "title_latest_fz"), c=0.05, squash=4.0),
 )
 
 
