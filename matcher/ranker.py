@@ -80,9 +80,6 @@ class Ranker:
     calib_b: float
     fill: dict[str, float] = field(default_factory=dict)  # value of an input that is absent
     meta: dict[str, Any] = field(default_factory=dict)
-    # Each input read against the reference pool passes through `squashed` with this knee, or
-    # none (round thirty-three, docs/scoring.md). `mean`, `scale` and `fill` are in its units.
-    squash: float | None = None
 
     def standardised(self, x: np.ndarray) -> np.ndarray:
         return (x - self.mean) / self.scale
@@ -105,7 +102,6 @@ class Ranker:
             "calibration": {"a": round(self.calib_a, 6), "b": round(self.calib_b, 6)},
             "fill": {k: round(float(v), 6) for k, v in self.fill.items()},
             "meta": self.meta,
-            **({"squash": self.squash} if self.squash is not None else {}),
         }
 
     @classmethod
@@ -120,16 +116,7 @@ class Ranker:
             calib_b=float(data["calibration"]["b"]),
             fill=dict(data.get("fill", {})),
             meta=dict(data.get("meta", {})),
-            squash=float(data["squash"]) if data.get("squash") is not None else None,
         )
-
-
-def squashed(value: float, knee: float | None) -> float:
-    """A standardised input pulled in beyond `knee` deviations (knee * asinh(value / knee)):
-    near the role's average it reads as it is, far out it grows like a logarithm, so a role
-    whose pool hardly uses its words cannot let one input stand 30 deviations out and drown the
-    rest. Strictly increasing, so more of an input still means more score."""
-    return value if knee is None else knee * math.asinh(value / knee)
 
 
 # The components also read against their role's reference pool (`matcher.reference`), and where
@@ -202,12 +189,7 @@ def input_values(components: Mapping[str, Any], ranker: Ranker) -> dict[str, flo
     out = {}
     for name in ranker.features:
         value = _input(components, name, fill)
-        if value is None:
-            out[name] = float(fill.get(name, 0.0))
-        elif name.endswith("_fz"):
-            out[name] = squashed(float(value), ranker.squash)
-        else:
-            out[name] = float(value)
+        out[name] = float(value) if value is not None else float(fill.get(name, 0.0))
     return out
 
 

@@ -111,12 +111,7 @@ def evaluate(
 def _design_args(model: ranker_mod.Ranker) -> dict[str, Any]:
     label = str(model.meta.get("design", "pairwise C=1.0"))
     objective, c = label.split()[0], float(label.split()[1].removeprefix("C="))
-    return {
-        "objective": objective,
-        "c": c,
-        "unfitted": tuple(model.meta.get("unfitted", ())),
-        "squash": model.squash,
-    }
+    return {"objective": objective, "c": c, "unfitted": tuple(model.meta.get("unfitted", ()))}
 
 
 def calibration_check(sd: harness.SetData, scores: np.ndarray) -> dict[str, dict[str, float]]:
