@@ -176,14 +176,15 @@ class BaseSkillRowFormSet(BaseFormSet):
             out[skill_id] = {"remove": True} if change.get("weight") == 0 else change
         return out
 
-    def listed_skill_changes(self) -> list[str]:
-        """The names of the skills listed in the ad (outside the taxonomy) changed here."""
+    def listed_skill_changes(self) -> dict[str, dict[str, Any]]:
+        """The changes to the skills the ad lists outside the taxonomy, by name, for
+        `roles.services.custom_role_update`'s `listed` (a weight of 0 takes one off)."""
         changed = self.skill_weights()
-        return [
-            str(form.initial["name"])
+        return {
+            str(form.initial["name"]): changed[str(form.skill_id)]
             for form in self.forms
             if form.skill_id < 0 and str(form.skill_id) in changed
-        ]
+        }
 
 
 # formset_factory only sets the form and the counts on a subclass of the formset it is given.

@@ -211,7 +211,10 @@ class CustomRoleDetailApi(APIView):
     @extend_schema(
         operation_id="custom_roles_update",
         tags=["custom roles"],
-        summary="Change a custom role's title, skill weights, must-haves and minimum years",
+        summary=(
+            "Change a custom role's title, skill weights, must-haves and minimum years, those "
+            "of the skills its job description lists outside the taxonomy included"
+        ),
         request=CustomRoleUpdateInSerializer,
         responses={**json_response(CustomRoleSerializer), **problems(400, 404)},
         examples=[
@@ -237,10 +240,15 @@ class CustomRoleDetailApi(APIView):
                 actor=request.user,
                 title=data.validated_data.get("title"),
                 skills=data.validated_data.get("skills"),
+                listed={
+                    entry["name"]: {k: v for k, v in entry.items() if k != "name"}
+                    for entry in data.validated_data.get("listed_skills") or []
+                },
             )
         except ValueError as exc:
+            field = "listed_skills" if isinstance(exc, services.ListedSkillRefused) else "skills"
             raise Problem(
-                "validation-error", str(exc), extra={"errors": {"skills": [str(exc)]}}
+                "validation-error", str(exc), extra={"errors": {field: [str(exc)]}}
             ) from exc
         return Response(CustomRoleSerializer(_custom_role(request, pk)).data)
 

@@ -770,6 +770,9 @@ class ListedSkill:
     name: str
     weight: int
     min_years: int | None = None  # the years an ad asks of a job it names (`asked_experience`)
+    # Required of every candidate: never read from an ad, set only by a recruiter's saved
+    # change (`Role.listed_skill_changes`).
+    must_have: bool = False
 
 
 _COMMAND_WORD = re.compile(r"(?:" + _COMMAND + r")", re.IGNORECASE)

@@ -149,6 +149,12 @@ class Role(models.Model):
     # What the O*NET import wrote last, per field, as a hash: a field whose current value no
     # longer matches was edited by a curator and is never overwritten again.
     import_hashes = models.JSONField(default=dict, blank=True, editable=False)
+    # An organisation's own role only: what its recruiters changed of the skills its ad lists
+    # outside the taxonomy (`roles.selectors.role_listed_skills` applies it). Those skills are
+    # read again from the description, numbered in the order it lists them, so a change is kept
+    # by the skill's case-folded name: {"weight": 0-5, "must_have": bool, "min_years": int or
+    # null}, any of them; weight 0 takes the skill off the role.
+    listed_skill_changes = models.JSONField(default=dict, blank=True, editable=False)
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

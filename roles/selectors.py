@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from dataclasses import replace
 from typing import Any
 
 from django.core.cache import cache
@@ -78,10 +79,36 @@ def skill_matcher() -> SkillMatcher:
 
 def role_listed_skills(*, role: Role, matcher: SkillMatcher | None = None) -> list[ListedSkill]:
     """The skills the role's description lists under its requirements that the taxonomy does not
-    know. A match scores them beside the role's own skills (`matcher.ranking.listed_skills`);
-    they follow the description, and a match's re-weighting can set any of them to 0. Pass
-    `matcher` to read many roles with one taxonomy check."""
-    return listed_skills(role.description or "", matcher or skill_matcher())
+    know, with what the organisation saved of them (`Role.listed_skill_changes`; one weighted 0
+    is left out). A match scores them beside the role's own skills; they follow the
+    description, and a match's re-weighting can set any of them to 0. Pass `matcher` to read
+    many roles with one taxonomy check."""
+    listed = listed_skills(role.description or "", matcher or skill_matcher())
+    saved = role.listed_skill_changes or {}
+    out = []
+    for skill in listed:
+        change = saved.get(listed_skill_key(skill.name), {})
+        kept = replace(
+            skill,
+            **{k: change[k] for k in ("weight", "must_have", "min_years") if k in change},
+        )
+        if kept.weight > 0:
+            out.append(kept)
+    return out
+
+
+def role_listed_skill_keys(*, role: Role) -> set[str]:
+    """The `listed_skill_key` of every skill the role's ad lists outside the taxonomy, those
+    weighted 0 included."""
+    return {
+        listed_skill_key(s.name) for s in listed_skills(role.description or "", skill_matcher())
+    }
+
+
+def listed_skill_key(name: str) -> str:
+    """How `Role.listed_skill_changes` names a listed skill: the ad may write it "SAP ERP" on
+    one reading and "SAP ERP." on another, or change its case."""
+    return " ".join(name.casefold().split()).rstrip(".")
 
 
 def role_skill_notes(*, role: Role) -> dict[int, str]:

@@ -74,6 +74,9 @@ class ListedSkillSerializer(serializers.Serializer):
             "Desk Administrator'), the years asked; null otherwise."
         ),
     )
+    must_have = serializers.BooleanField(
+        read_only=True, help_text="Required of every candidate: only when your organisation set it."
+    )
 
 
 class ListedSkillsMixin(serializers.Serializer):
@@ -228,10 +231,31 @@ class SkillChangeInSerializer(serializers.Serializer):
     )
 
 
+class ListedSkillChangeInSerializer(serializers.Serializer):
+    name = serializers.CharField(
+        max_length=200, help_text="As the role's `listed_skills` names it (case does not matter)."
+    )
+    weight = serializers.IntegerField(
+        min_value=0, max_value=5, required=False, help_text="0 takes the skill off the role."
+    )
+    must_have = serializers.BooleanField(required=False)
+    min_years = serializers.IntegerField(
+        min_value=0, max_value=RoleSkill.MAX_MIN_YEARS, required=False, allow_null=True
+    )
+
+
 class CustomRoleUpdateInSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, required=False)
     skills = SkillChangeInSerializer(
         many=True,
         required=False,
         help_text="Skills to add or change; a skill not listed keeps its settings.",
+    )
+    listed_skills = ListedSkillChangeInSerializer(
+        many=True,
+        required=False,
+        help_text=(
+            "Skills the job description lists outside the taxonomy (the role's `listed_skills`) "
+            "to re-weigh, require or take off, by name; the description itself is unchanged."
+        ),
     )

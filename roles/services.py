@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -22,7 +23,7 @@ from roles.models import (
     Skill,
     unique_slug,
 )
-from roles.selectors import role_cache_invalidate
+from roles.selectors import listed_skill_key, role_cache_invalidate, role_listed_skill_keys
 
 
 def _invalidate(role: Role) -> None:
@@ -126,6 +127,10 @@ class RoleInUse(ValueError):
     """A custom role that matches were scored against: they keep pointing at it."""
 
 
+class ListedSkillRefused(ValueError):
+    """A change to a skill the role's ad lists that cannot be kept, with the reason."""
+
+
 @transaction.atomic
 def custom_role_update(
     *,
@@ -133,15 +138,25 @@ def custom_role_update(
     actor: Any = None,
     title: str | None = None,
     skills: list[dict[str, Any]] | None = None,
+    listed: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Role:
     """Edits an organisation's own role: its title and its skill profile.
 
     Each entry of `skills` names a `skill` (a Skill) and any of `weight`, `must_have`,
-    `min_years`, or `remove=True`; what an entry leaves out keeps its current value. Matches
-    already run keep the profile they were scored with (their snapshot)."""
+    `min_years`, or `remove=True`; what an entry leaves out keeps its current value. `listed`
+    does the same for the skills its ad lists outside the taxonomy, by name (see
+    `role_listed_skills`), a weight of 0 taking one off. Matches already run keep the profile
+    they were scored with (their snapshot)."""
     if role.organisation_id is None:
         raise ValueError("Catalog roles are edited by curators, not through this service.")
+    # One edit of a role at a time, each reading what the last one left: two recruiters saving
+    # at once both keep their changes, and `save` below writes back no title, version or
+    # listed changes read before the other's commit.
+    Role.objects.select_for_update().only("pk").get(pk=role.pk)
+    role.refresh_from_db()
     before = _custom_profile(role)
+    if listed:
+        role.listed_skill_changes = _listed_merged(role, listed)
     if title is not None:
         title = title.strip()
         if not title:
@@ -173,7 +188,45 @@ def custom_role_update(
 
 def _custom_profile(role: Role) -> tuple[Any, ...]:
     rows = RoleSkill.objects.filter(role=role).order_by("skill_id")
-    return role.title, tuple(rows.values_list("skill_id", "weight", "must_have", "min_years"))
+    saved = Role.objects.filter(pk=role.pk).values_list("listed_skill_changes", flat=True)
+    return (
+        role.title,
+        tuple(rows.values_list("skill_id", "weight", "must_have", "min_years")),
+        saved.first(),
+    )
+
+
+def _listed_merged(role: Role, listed: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """`role.listed_skill_changes` with `listed` written over it, each value checked as a
+    role's own skill's is (ValueError with a reason): a name the ad does not list is refused
+    rather than kept for a skill that is not there."""
+    names = role_listed_skill_keys(role=role)
+    merged = dict(role.listed_skill_changes or {})
+    for name, change in listed.items():
+        key = listed_skill_key(name)
+        if key not in names:
+            raise ListedSkillRefused(f"The role's job description does not list “{name}”.")
+        entry = dict(merged.get(key, {}))
+        if "weight" in change:
+            weight = change["weight"]
+            if isinstance(weight, bool) or not isinstance(weight, int) or not 0 <= weight <= 5:
+                raise ListedSkillRefused("A listed skill's weight is a whole number from 0 to 5.")
+            entry["weight"] = weight
+        if "must_have" in change:
+            entry["must_have"] = bool(change["must_have"])
+        if "min_years" in change:
+            years = change["min_years"]
+            if years is not None and (
+                isinstance(years, bool)
+                or not isinstance(years, int)
+                or not 0 <= years <= RoleSkill.MAX_MIN_YEARS
+            ):
+                raise ListedSkillRefused(
+                    f"Minimum years are a whole number from 0 to {RoleSkill.MAX_MIN_YEARS}."
+                )
+            entry["min_years"] = years or None
+        merged[key] = entry
+    return merged
 
 
 @transaction.atomic

@@ -9,18 +9,21 @@ from django.db.models import Count, Q, QuerySet
 
 from accounts.models import Organisation
 from candidates.models import Document
-from matcher import ranking
 from matcher.models import Decision, Match, MatchResult
+from matcher.scoring import RoleSkillSpec
 from matcher.selectors.workspace import BEST_FIRST, WORST_FIRST, ranked
-from roles.selectors import skill_matcher
+from roles.selectors import role_listed_skills, skill_matcher
 
 
 def role_skill_profile(role: Any) -> list[dict[str, Any]]:
     """The role's skills as a match scores them: its own (`RoleSkill`, must-haves first), then
-    those its description lists that the taxonomy does not know (`ranking.listed_skills`,
-    negative ids)."""
+    those its description lists that the taxonomy does not know (negative ids), with what the
+    organisation saved of them (`roles.selectors.role_listed_skills`)."""
     role_skills = role.role_skills.select_related("skill").order_by("-must_have", "-weight")
-    listed = ranking.listed_skills(role.description or "", skill_matcher())
+    listed = [
+        RoleSkillSpec(s.skill_id, s.name, s.weight, s.must_have, s.min_years)
+        for s in role_listed_skills(role=role, matcher=skill_matcher())
+    ]
     return [
         *(
             {

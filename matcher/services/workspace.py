@@ -16,7 +16,7 @@ from matcher.models.matches import Decision, Match
 from matcher.models.workspace import CandidateReveal, WorkspaceSettings
 from matcher.services.matches import MatchError
 from roles.models import Role
-from roles.selectors import custom_role_list
+from roles.selectors import custom_role_list, listed_skill_key, role_listed_skill_keys
 from roles.services import custom_role_update
 
 
@@ -122,13 +122,19 @@ class RoleSaveRefused(ValueError):
 
 
 def role_profile_save(
-    *, org: Organisation, user: User, role: Role, changes: Mapping[int, Mapping[str, Any]]
+    *,
+    org: Organisation,
+    user: User,
+    role: Role,
+    changes: Mapping[int, Mapping[str, Any]],
+    listed: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Role:
     """Keeps a skill profile reviewed on the new-match page on the role, for later matches.
 
     Through the API's own edit (`custom_role_update`), so the role's history records who changed
     what, as a PATCH would. `changes` are by skill id (`SkillRowFormSet.role_skill_changes`); a
-    skill the role stopped listing meanwhile is left alone rather than added back."""
+    skill the role stopped listing meanwhile is left alone rather than added back. `listed`:
+    the skills its ad lists outside the taxonomy, by name (`listed_skill_changes`)."""
     if not custom_role_list(org=org).filter(pk=role.pk).exists():
         raise RoleSaveRefused(
             "Only your organisation's own roles keep weights for later matches; catalog roles "
@@ -143,4 +149,8 @@ def role_profile_save(
         for skill_id, change in changes.items()
         if skill_id in skills
     ]
-    return custom_role_update(role=role, actor=user, skills=entries)
+    names = role_listed_skill_keys(role=role)
+    kept = {
+        name: change for name, change in (listed or {}).items() if listed_skill_key(name) in names
+    }
+    return custom_role_update(role=role, actor=user, skills=entries, listed=kept)

@@ -120,7 +120,6 @@ def _new_match_context(
         context["skills"] = [
             {**row, "note": notes.get(row["skill_id"], "")} for row in context["skills"]
         ]
-    context["has_listed_skills"] = any(row["skill_id"] < 0 for row in context["skills"])
     return context
 
 
@@ -215,36 +214,27 @@ def _save_to_role(
 ) -> None:
     changes = skills.role_skill_changes()
     listed = skills.listed_skill_changes()
-    said: list[str] = []
-    if changes:
-        try:
-            ws_services.role_profile_save(
-                org=request.organisation, user=request.user, role=role, changes=changes
-            )
-        except ValueError as exc:
-            messages.error(
-                request,
-                f"The match started, but your weights were not saved to {role.title}: {exc}",
-            )
-            return
-        names = {row["skill_id"]: row["name"] for row in skills.rows()}
-        removed = [names[pk] for pk, change in changes.items() if change.get("remove")]
-        said.append(f"Saved your weights to {role.title}: its next matches start from them.")
-        if removed:
-            said.append(
-                f"{_in_words(removed)}, weighted 0, {'is' if len(removed) == 1 else 'are'} "
-                "no longer on the role."
-            )
-    elif listed:
-        said.append(f"Nothing was saved to {role.title}.")
-    else:
-        said.append(f"{role.title} already has these weights: nothing to save.")
-    if listed:
-        one = len(listed) == 1
+    if not (changes or listed):
+        messages.success(request, f"{role.title} already has these weights: nothing to save.")
+        return
+    try:
+        ws_services.role_profile_save(
+            org=request.organisation, user=request.user, role=role, changes=changes, listed=listed
+        )
+    except ValueError as exc:
+        messages.error(
+            request,
+            f"The match started, but your weights were not saved to {role.title}: {exc}",
+        )
+        return
+    names = {row["skill_id"]: row["name"] for row in skills.rows()}
+    removed = [names[pk] for pk, change in changes.items() if change.get("remove")]
+    removed += [name for name, change in listed.items() if change.get("weight") == 0]
+    said = [f"Saved your weights to {role.title}: its next matches start from them."]
+    if removed:
         said.append(
-            f"{_in_words(listed)} {'is' if one else 'are'} listed in the ad outside our skills "
-            f"and follow{'s' if one else ''} its text: your "
-            f"{'change to it applies' if one else 'changes to them apply'} to this match only."
+            f"{_in_words(removed)}, weighted 0, {'is' if len(removed) == 1 else 'are'} "
+            "no longer on the role."
         )
     messages.success(request, " ".join(said))
 

@@ -223,6 +223,72 @@ def test_weights_must_haves_and_years_are_updated(alice_api, alice_org, taxonomy
     assert [s["skill"]["name"] for s in removed.json()["skills"]] == ["Python"]
 
 
+def test_a_listed_skill_is_reweighed_required_or_taken_off_by_name(alice_api, taxonomy) -> None:
+    """The requirements the taxonomy does not know are read again from the description each
+    time, so a PATCH keeps its changes by name; the description itself is not rewritten."""
+    ad = JOB.replace(
+        "Nice to have:", "- Incident management: on call one week in six\nNice to have:"
+    )
+    ad += "- Vendor negotiation\n"
+    body = alice_api.post("/api/v1/custom-roles/", {"job_description": ad}, format="json").json()
+    url = f"/api/v1/custom-roles/{body['id']}/"
+    version = body["version"]
+    changed = alice_api.patch(
+        url,
+        {
+            "listed_skills": [
+                {"name": "incident MANAGEMENT", "weight": 5, "must_have": True, "min_years": 2},
+                {"name": "Vendor negotiation", "weight": 0},
+            ]
+        },
+        format="json",
+    )
+    assert changed.status_code == 200, changed.json()
+    listed = changed.json()["listed_skills"]
+    assert [(s["name"], s["weight"], s["must_have"], s["min_years"]) for s in listed] == [
+        ("Incident management", 5, True, 2)
+    ]
+    assert changed.json()["version"] == version + 1
+    assert changed.json()["description"] == body["description"]
+    role = Role.objects.get(pk=body["id"])
+    scored = [s for s in role_skill_profile(role) if s["skill_id"] < 0]
+    assert scored == [
+        {
+            "skill_id": -1,
+            "name": "Incident management",
+            "weight": 5,
+            "must_have": True,
+            "min_years": 2,
+        }
+    ]
+    # Weighed up again, a skill taken off comes back; the other keeps its change.
+    back = alice_api.patch(
+        url, {"listed_skills": [{"name": "Vendor negotiation", "weight": 2}]}, format="json"
+    ).json()["listed_skills"]
+    assert [(s["name"], s["weight"], s["must_have"]) for s in back] == [
+        ("Incident management", 5, True),
+        ("Vendor negotiation", 2, False),
+    ]
+
+
+def test_a_listed_skill_the_description_does_not_list_is_refused(alice_api, taxonomy) -> None:
+    body = alice_api.post("/api/v1/custom-roles/", {"job_description": JOB}, format="json").json()
+    url = f"/api/v1/custom-roles/{body['id']}/"
+    response = alice_api.patch(
+        url, {"listed_skills": [{"name": "Juggling", "weight": 4}]}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"]["listed_skills"] == [
+        "The role's job description does not list “Juggling”."
+    ]
+    role = Role.objects.get(pk=body["id"])
+    assert (role.listed_skill_changes, role.version) == ({}, body["version"])
+    too_heavy = alice_api.patch(
+        url, {"listed_skills": [{"name": "Juggling", "weight": 6}]}, format="json"
+    )
+    assert too_heavy.status_code == 400
+
+
 def test_an_edit_that_changes_the_profile_is_a_new_version(alice_api, alice_org, taxonomy) -> None:
     role = make_role("Platform", organisation=alice_org, skills=[("Python", 3, False)])
     first = role.version

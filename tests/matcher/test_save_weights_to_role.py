@@ -70,6 +70,13 @@ def _reviewed(of: Role, **changes: object) -> dict[str, object]:
     return {"weight_-1": 3, **_profile(of, **changes)}
 
 
+def _start(post, of: Role, candidate, *, save: bool, **changes: object):  # noqa: F811
+    """Runs a match from the new-match page as sent with these changes, saving them if asked."""
+    ticked = {"save_to_role": "on"} if save else {}
+    form = {"role": of.pk, "candidates": [candidate.pk], **ticked, **_reviewed(of, **changes)}
+    return post(reverse("matcher:match_new"), form, follow=True)
+
+
 def test_the_page_offers_to_save_to_the_organisations_own_role(client, alice, own_role):
     client.force_login(alice)
     page = _page(client, own_role)
@@ -134,7 +141,7 @@ def test_saved_weights_are_on_the_role_and_on_the_next_new_match_page(
     assert 'name="save_to_role" aria-describedby="save-to-role-help">' in page  # unticked again
 
 
-def test_a_skill_weighted_0_leaves_the_role_and_a_listed_skill_stays_with_the_match(
+def test_a_skill_weighted_0_leaves_the_role_and_so_does_one_the_ad_lists(
     client,
     post,  # noqa: F811
     alice,
@@ -145,24 +152,55 @@ def test_a_skill_weighted_0_leaves_the_role_and_a_listed_skill_stays_with_the_ma
 ):
     client.force_login(alice)
     sql = skills["SQL"]
-    data = _reviewed(own_role, **{f"weight_{sql.pk}": 0, "weight_-1": 0})
-    response = post(
-        reverse("matcher:match_new"),
-        {"role": own_role.pk, "candidates": [pool[0].pk], "save_to_role": "on", **data},
-        follow=True,
-    )
+    response = _start(post, own_role, pool[0], save=True, **{f"weight_{sql.pk}": 0, "weight_-1": 0})
     html = response.content.decode()
-    assert "SQL, weighted 0, is no longer on the role." in html
-    assert "Incident command is listed in the ad" in html
-    assert "your change to it applies to this match only" in html
+    assert "SQL and Incident command, weighted 0, are no longer on the role." in html
     assert "SQL" not in _weights(own_role)
-    # This match scored SQL at 0 from the snapshot it took before the save.
+    assert own_role.description == JOB_AD  # the ad itself is left as it was written
+    # This match scored both at 0 from the snapshot it took before the save.
     match = Match.objects.get()
     assert match.weights["skill_weights"][str(sql.pk)] == {"weight": 0}
-    assert any(s["skill_id"] == sql.pk for s in match.role_snapshot["skills"])
+    assert match.weights["skill_weights"]["-1"] == {"weight": 0}
+    assert any(s["name"] == "Incident command" for s in match.role_snapshot["skills"])
     page = _page(client, own_role)
     assert f'name="weight_{sql.pk}"' not in page
-    assert _shown(page, -1)[0] == "3"
+    assert "Incident command" not in page
+
+
+def test_a_skill_the_ad_lists_keeps_its_saved_weight_and_must_have_for_later_matches(
+    client,
+    post,  # noqa: F811
+    alice,
+    funded,  # noqa: F811
+    own_role,
+    pool,  # noqa: F811
+):
+    client.force_login(alice)
+    assert _shown(_page(client, own_role), -1) == ("3", False, "")
+    version = own_role.version
+    changed = {"weight_-1": 5, "must_-1": "on", "years_-1": 2}
+    response = _start(post, own_role, pool[0], save=True, **changed)
+    assert f"Saved your weights to {own_role.title}" in response.content.decode()
+    own_role.refresh_from_db()
+    assert own_role.listed_skill_changes == {
+        "incident command": {"weight": 5, "must_have": True, "min_years": 2}
+    }
+    assert own_role.version == version + 1  # a profile scored differently is a new version
+    assert own_role.history.first().history_user == alice
+    # The next match starts from it, on the page and in what it scores.
+    assert _shown(_page(client, own_role), -1) == ("5", True, "2")
+    _start(post, own_role, pool[1], save=False, **changed)  # the page as it now shows
+    second = Match.objects.latest("pk")
+    assert "-1" not in second.weights.get("skill_weights", {})  # nothing changed on the page
+    listed = next(s for s in second.role_snapshot["skills"] if s["skill_id"] == -1)
+    assert listed == {
+        "skill_id": -1,
+        "name": "Incident command",
+        "weight": 5,
+        "must_have": True,
+        "min_years": 2,
+    }
+    assert second.role_version == version + 1
 
 
 def test_ticked_without_a_change_saves_nothing_and_says_so(
