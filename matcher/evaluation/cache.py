@@ -308,7 +308,28 @@ def roles_from_job_descriptions(
             with open(target, "wb") as handle:
                 pickle.dump({"vector": role.vector, "title_vector": role.title_vector}, handle)
     _role_line_vectors(out, folder)
+    _role_focus_vectors(out, folder)
     return out
+
+
+def _role_focus_vectors(roles: Sequence[levers.EvalRole], folder: Path) -> None:
+    """Each role's `levers.focus_text`, embedded (cached by its text)."""
+    pending: list[tuple[levers.EvalRole, str, Path]] = []
+    for role in roles:
+        text = levers.focus_text(role.title, role.skills)
+        if not text:
+            continue
+        path = folder / f"focus-{sha(text.encode())}.pkl"
+        if path.is_file():
+            with path.open("rb") as handle:
+                role.focus_vector = pickle.load(handle)  # noqa: S301 - our own cache
+        else:
+            pending.append((role, text, path))
+    embedded = embed_texts([text for _, text, _ in pending]) if pending else []
+    for (role, _, path), emb in zip(pending, embedded, strict=True):
+        role.focus_vector = embeddings.pooled(emb.vectors)
+        with path.open("wb") as handle:
+            pickle.dump(role.focus_vector, handle)
 
 
 def _role_line_vectors(roles: Sequence[levers.EvalRole], folder: Path) -> None:

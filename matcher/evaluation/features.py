@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -114,6 +115,21 @@ def semantic_matrices(
         top[:, i] = np.sort(block, axis=1)[:, n - k :].mean(1)
         pooled[:, i] = role_v @ embeddings.pooled(c)
     return top, pooled
+
+
+def focus_matrix(roles: Sequence[EvalRole], resumes: Sequence[ResumeFeatures]) -> np.ndarray:
+    """Round thirty-four: `semantic_matrices`' best-chunks cosine, read with the role's
+    `focus_vector` (its title and skills in a line) instead of the whole ad's; NaN for a role
+    without one."""
+    with_focus = [j for j, r in enumerate(roles) if r.focus_vector is not None]
+    out = np.full((len(roles), len(resumes)), np.nan)
+    if not with_focus:
+        return out
+    focused = [
+        replace(roles[j], vector=np.asarray(roles[j].focus_vector, np.float32)) for j in with_focus
+    ]
+    out[with_focus] = semantic_matrices(focused, resumes)[0]
+    return out
 
 
 def section_matrices(
@@ -312,6 +328,7 @@ def pairs_matrix(
 # skill coverage with the experience the ad asks for, and that experience alone. (Round thirty's
 # latest title is a product input since version 16, in `REFERENCE_INPUTS`.) Round thirty-one's
 # first window. Round thirty-two's mean title and the role title's words in the resume's titles.
+# Round thirty-four's meaning read with the role's title and skills in a line.
 LEVER_REFERENCE_INPUTS = (
     "pairs",
     "bm25",
@@ -320,6 +337,7 @@ LEVER_REFERENCE_INPUTS = (
     "semantic_first",
     "title_mean",
     "title_words",
+    "semantic_focus",
 )
 
 
@@ -343,6 +361,7 @@ def component_matrices(
         "semantic": top,
         "semantic_mean": pooled,
         "semantic_first": first_chunk_matrix(roles, resumes),
+        "semantic_focus": focus_matrix(roles, resumes),
         "title": title_matrix(roles, resumes),
         "title_latest": title_matrix(roles, resumes, latest=True),
         "title_mean": title_mean_matrix(roles, resumes),

@@ -1022,6 +1022,20 @@ CANDIDATE_DESIGNS = (
     # (docs/scoring.md); its matched resume among 2,000 is found by how far out it reads.
     Design(features=(*INCUMBENT_FEATURES, "title_latest_fz"), c=0.05, squash=2.0),
     Design(features=(*INCUMBENT_FEATURES, "title_latest_fz"), c=0.05, squash=4.0),
+    # Round thirty-four (session 27), written before either was scored, on version 16's
+    # design: meaning read with the job alone. The role's vector pools the whole ad, where an
+    # employer's story, benefits and boilerplate can outweigh the job (the O*NET texts are long
+    # and generic). The best two windows' cosine with the embedding of the role said in a line,
+    # its title and its skills' names (`levers.focus_text`, `features.focus_matrix`), read
+    # against the reference pool, beside the ad's meaning or in its place.
+    Design(features=(*INCUMBENT_FEATURES, "title_latest_fz", "semantic_focus_fz"), c=0.05),
+    Design(
+        features=tuple(
+            "semantic_focus_fz" if f == "semantic_fz" else f
+            for f in (*INCUMBENT_FEATURES, "title_latest_fz")
+        ),
+        c=0.05,
+    ),
 )
 
 

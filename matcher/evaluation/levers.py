@@ -86,6 +86,17 @@ class EvalRole(RoleFeatures):
     # held. Empty since round thirteen moved them into the product's skills
     # (`roles.job_description.asked_experience`), so round six's rows read version 7's coverage.
     asked: list[RoleSkillSpec] = field(default_factory=list)
+    # Round thirty-four: `focus_text` embedded, or None for a role with neither title nor skills.
+    focus_vector: np.ndarray | None = None
+
+
+def focus_text(title: str, skills: Sequence[RoleSkillSpec]) -> str:
+    """Round thirty-four: the role said in a line, its title and the names of its skills, the
+    heaviest first ("Payroll Clerk. Payroll, ADP, Excel, ..."). The role's vector reads the whole
+    ad, where an employer's story and benefits can outweigh the job; this one reads the job."""
+    names = [s.name for s in sorted(skills, key=lambda s: (-s.weight, not s.must_have))]
+    parts = [title.strip(), ", ".join(dict.fromkeys(names))]
+    return ". ".join(p for p in parts if p)
 
 
 def role_lines(text: str) -> list[str]:
