@@ -1027,7 +1027,8 @@ CANDIDATE_DESIGNS = (
     # employer's story, benefits and boilerplate can outweigh the job (the O*NET texts are long
     # and generic). The best two windows' cosine with the embedding of the role said in a line,
     # its title and its skills' names (`levers.focus_text`, `features.focus_matrix`), read
-    # against the reference pool, beside the ad's meaning or in its place.
+    # against the reference pool, beside the ad's meaning or in its place. Neither adopted: the
+    # mean gained +0.0025 and +0.0033, both inside the noise (docs/scoring.md).
     Design(features=(*INCUMBENT_FEATURES, "title_latest_fz", "semantic_focus_fz"), c=0.05),
     Design(
         features=tuple(
