@@ -69,6 +69,29 @@ _MUST_WORDS = re.compile(
     r"minimum|at least|proven|demonstrated|solid|strong|expert|proficien\w*)\b",
     re.IGNORECASE,
 )
+# "Need" is a demand as a verb ("needs an HR generalist", "you will need to", "is needed") and
+# none as a noun ("each customer's needs", "students with different needs"), which ads use
+# as often (round thirty-six, docs/scoring.md).
+_NEED = re.compile(r"need(?:ed|s)?", re.IGNORECASE)
+_NEED_AS_VERB_AFTER = re.compile(
+    r"\s+(?:to|a|an|the|at\s+least|someone|somebody|experience|knowledge|skills?|\d)\b",
+    re.IGNORECASE,
+)
+_NEED_AS_VERB_BEFORE = re.compile(r"\b(?:is|are|be|been|was|were|will|we|you)\s+$", re.IGNORECASE)
+
+
+def _demands(sentence: str) -> bool:
+    """Whether the sentence words a requirement (`_MUST_WORDS`), "need" counting only as a verb."""
+    for found in _MUST_WORDS.finditer(sentence):
+        if not _NEED.fullmatch(found.group(0)):
+            return True
+        if _NEED_AS_VERB_AFTER.match(sentence, found.end()) or _NEED_AS_VERB_BEFORE.search(
+            sentence, max(0, found.start() - 12), found.start()
+        ):
+            return True
+    return False
+
+
 _OPTIONAL_WORDS = re.compile(
     r"\b(preferred|prefer(?:ably)?|a plus|plus|nice to have|bonus|desirable|ideally|"
     r"familiarity|exposure|advantage(?:ous)?|beneficial|optional|would be great)\b",
@@ -375,11 +398,20 @@ def sections_of(lines: list[str]) -> tuple[list[str], list[bool], int]:
 
 
 def _tally_hit(
-    tally: _Tally, hit: SkillHit, sentence: str, *, section: str, demanded: bool, early: bool
+    tally: _Tally,
+    hit: SkillHit,
+    sentence: str,
+    *,
+    section: str,
+    demanded: bool,
+    early: bool,
+    preamble: bool = False,
 ) -> None:
-    """Adds one mention to the skill's tally: where it is, how it is worded, what years."""
+    """Adds one mention to the skill's tally: where it is, how it is worded, what years. In the
+    `preamble` (the lines before the first heading, about the employer: "A company of 800
+    employees needs an HR generalist") wording requires nothing: it restates the title."""
     wording_optional = bool(_OPTIONAL_WORDS.search(sentence))
-    wording_must = bool(_MUST_WORDS.search(sentence)) and not wording_optional
+    wording_must = not preamble and _demands(sentence) and not wording_optional
     optional = section == OPTIONAL or wording_optional
     points = 1.0
     if section == REQUIRED:
@@ -493,6 +525,7 @@ def extract_job_profile(
             section=sections[line_index] if line_index < len(sections) else NEUTRAL,
             demanded=line_index < len(demanded) and demanded[line_index],
             early=line_index < total_lines * 0.25,
+            preamble=line_index < preamble_end,
         )
     soft = {
         sid for sid, category in (categories or {}).items() if category.lower() in SOFT_CATEGORIES

@@ -81,6 +81,21 @@ def test_nice_to_haves_are_optional_and_weigh_less():
     assert skills["Kubernetes"].weight < skills["Python"].weight
 
 
+def test_a_skill_the_title_names_weighs_like_a_must_have_but_is_required_only_by_the_body():
+    """The title names the job ("Redis Engineer"), which a candidate's own titles answer; a
+    resume rarely writes it as a skill, so the title alone requires nothing (round
+    thirty-five, docs/scoring.md)."""
+    named = "Redis Engineer\n\nRequirements\n- Redis clusters in production\n- Docker\n"
+    skills = {s.name: s for s in extract_job_profile(named, MATCHER).skills}
+    assert (skills["Redis"].weight, skills["Redis"].must_have) == (5, False)
+    assert skills["Redis"].weight > skills["Docker"].weight
+    required = named.replace("- Redis clusters", "- Redis clusters are required")
+    skills = {s.name: s for s in extract_job_profile(required, MATCHER).skills}
+    assert (skills["Redis"].weight, skills["Redis"].must_have) == (5, True)
+    only_named = {s.name: s for s in extract_job_profile("Redis Engineer\n", MATCHER).skills}
+    assert (only_named["Redis"].weight, only_named["Redis"].must_have) == (4, False)
+
+
 def test_alternatives_are_not_each_a_must_have():
     skills = profile()
     assert not skills["Django"].must_have
