@@ -548,10 +548,32 @@ _OR_GAP = re.compile(r"^\s*(?:,|/|,?\s*or|,?\s*and/or)\s*$", re.IGNORECASE)
 _COMMA_GAP = re.compile(r"^\s*,\s*$")
 
 
+# Round thirty-six's reading: one item of a list that ends in "or", whatever the other items
+# are. "At least 2 years in financial analysis, FP&A or corporate finance" accepts any of the
+# three, though only the last is a skill of the taxonomy. Within a clause (up to ".", ";",
+# ":" or a bracket): more items and an "or" after the skill, or an "or" just before it.
+_CLAUSE_END = re.compile(r"[.;:()\n]")
+# No two runs of spaces side by side: a column of spaces pasted from a spreadsheet would make
+# each try quadratic.
+_MORE_ITEMS_THEN_OR = re.compile(r"(?:\s*,[^,]{0,40}?)*(?:\s*,)?\s*\bor\s+\S", re.IGNORECASE)
+_ENDS_IN_OR = re.compile(r"(?:^|[\s,])or$", re.IGNORECASE)
+
+
+def _in_an_or_list(text: str, hit: SkillHit) -> bool:
+    start = max(text.rfind(mark, 0, hit.start) for mark in ".;:()\n") + 1
+    end_match = _CLAUSE_END.search(text, hit.end)
+    end = end_match.start() if end_match else len(text)
+    if _MORE_ITEMS_THEN_OR.match(text, hit.end, end):
+        return True
+    before = text[start : hit.start].rstrip()
+    return bool(_ENDS_IN_OR.search(before)) and bool(before[:-2].strip(" ,"))
+
+
 def _alternatives(text: str, hits: list[SkillHit]) -> set[int]:
     """Hits listed as alternatives ("SAP, NetSuite or QuickBooks", "SolidWorks/Creo"): runs of
-    skills separated only by commas, slashes or "or", with at least one "or" or slash."""
-    out: set[int] = set()
+    skills separated only by commas, slashes or "or", with at least one "or" or slash; and
+    any skill that is one item of a list ending in "or" (`_in_an_or_list`)."""
+    out: set[int] = {id(h) for h in hits if _in_an_or_list(text, h)}
     run: list[SkillHit] = []
     has_or = False
 

@@ -96,6 +96,37 @@ def test_a_skill_the_title_names_weighs_like_a_must_have_but_is_required_only_by
     assert (only_named["Redis"].weight, only_named["Redis"].must_have) == (4, False)
 
 
+@pytest.mark.parametrize(
+    ("line", "required"),
+    [
+        ("- Adapt the API for customers with different needs, including Docker users", False),
+        ("- Understand each team's Docker needs", False),
+        ("- You will need Docker daily", True),
+        ("- Docker is needed", True),
+        ("- We need someone fluent in Docker", True),
+        ("- Needs to run Docker in production", True),
+    ],
+)
+def test_need_requires_as_a_verb_and_not_as_a_noun(line, required):
+    ad = f"Backend Developer\n\nResponsibilities\n{line}\n"
+    skills = {s.name: s for s in extract_job_profile(ad, MATCHER).skills}
+    assert skills["Docker"].must_have is required
+
+
+def test_the_employers_opening_lines_require_nothing():
+    """Before the first heading the ad speaks of the employer; a demand there restates the
+    title ("A company of 800 employees needs a Redis engineer"), it lists no requirement."""
+    ad = (
+        "Redis Engineer\n\nOur company of 800 employees needs a Redis engineer.\n\n"
+        "Requirements\n- Docker\n- Redis clusters\n"
+    )
+    skills = {s.name: s for s in extract_job_profile(ad, MATCHER).skills}
+    assert not skills["Redis"].must_have
+    required = ad.replace("- Redis clusters", "- Redis clusters are a must")
+    skills = {s.name: s for s in extract_job_profile(required, MATCHER).skills}
+    assert skills["Redis"].must_have
+
+
 def test_alternatives_are_not_each_a_must_have():
     skills = profile()
     assert not skills["Django"].must_have
