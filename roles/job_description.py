@@ -448,12 +448,12 @@ def _tally_hit(
 def _skill_of(tally: _Tally, *, in_title: bool, soft: bool) -> ExtractedSkill:
     raw = 1.0 + tally.score + (1.5 if in_title else 0.0)
     weight = max(1, min(5, round(raw)))
-    # A skill the title names ("Human Resources Generalist", "Financial Analyst") weighs as a
-    # must-have does, but is required only where the ad's body requires it: the title names
+    # A skill the title names ("HR Generalist Skills" in "Human Resources Generalist") weighs
+    # as a must-have does, but is required only where the ad's body requires it: the title names
     # the job, which the candidate's own titles answer (the title component), and a resume
-    # rarely writes the job's name as a skill. Required by the title alone, 143 of the 527
-    # same-category livecareer resumes scoring 70 or more read "Possible, missing must-have"
-    # (round thirty-five, docs/scoring.md).
+    # rarely writes the job's name as a skill: required by the title alone, 11 same-category
+    # livecareer resumes scoring 70 or more read "Possible, missing must-have" (round
+    # thirty-five, docs/scoring.md).
     must = tally.must and not tally.optional_only
     if in_title and not tally.optional_only:
         weight = max(weight, 4)
