@@ -451,8 +451,8 @@ def _skill_of(tally: _Tally, *, in_title: bool, soft: bool) -> ExtractedSkill:
     # A skill the title names ("HR Generalist Skills" in "Human Resources Generalist") weighs
     # as a must-have does, but is required only where the ad's body requires it: the title names
     # the job, which the candidate's own titles answer (the title component), and a resume
-    # rarely writes the job's name as a skill: required by the title alone, 11 same-category
-    # livecareer resumes scoring 70 or more read "Possible, missing must-have" (round
+    # rarely writes the job's name as a skill (required by the title alone, it left 11
+    # same-category livecareer resumes scoring 70 or more "Possible, missing must-have"; round
     # thirty-five, docs/scoring.md).
     must = tally.must and not tally.optional_only
     if in_title and not tally.optional_only:
@@ -548,7 +548,7 @@ _OR_GAP = re.compile(r"^\s*(?:,|/|,?\s*or|,?\s*and/or)\s*$", re.IGNORECASE)
 _COMMA_GAP = re.compile(r"^\s*,\s*$")
 
 
-# Round thirty-six's reading: one item of a list that ends in "or", whatever the other items
+# Round thirty-seven's reading: one item of a list that ends in "or", whatever the other items
 # are. "At least 2 years in financial analysis, FP&A or corporate finance" accepts any of the
 # three, though only the last is a skill of the taxonomy. Within a clause (up to ".", ";",
 # ":" or a bracket): more items and an "or" after the skill, or an "or" just before it.

@@ -160,11 +160,17 @@ def section_matrices(
 
 
 def title_matrix(
-    roles: Sequence[RoleFeatures], resumes: Sequence[ResumeFeatures], *, latest: bool = False
+    roles: Sequence[RoleFeatures],
+    resumes: Sequence[ResumeFeatures],
+    *,
+    latest: bool = False,
+    mean: bool = False,
 ) -> np.ndarray:
     """Best title cosine; NaN where the resume has no title or the role none. With `latest`
     (round thirty), the cosine of the resume's first title only: its latest job's, or its
-    headline where no job has a title (`ranking._titles` lists them in that order)."""
+    headline where no job has a title (`ranking._titles` lists them in that order). With
+    `mean` (round thirty-two), the mean over the titles held instead of the best: how much of
+    the career is in the role's line of work rather than whether any of it is."""
     out = np.full((len(roles), len(resumes)), np.nan)
     with_title = [j for j, r in enumerate(roles) if r.title_vector is not None]
     if not with_title:
@@ -173,24 +179,8 @@ def title_matrix(
     for i, r in enumerate(resumes):
         if len(r.title_vectors):
             vectors = np.asarray(r.title_vectors, np.float32)[: 1 if latest else None]
-            out[with_title, i] = (role_v @ vectors.T).max(1)
-    return out
-
-
-def title_mean_matrix(
-    roles: Sequence[RoleFeatures], resumes: Sequence[ResumeFeatures]
-) -> np.ndarray:
-    """Round thirty-two: the mean cosine of the role's title with every title the resume holds
-    (its latest three jobs and headline), how much of the career is in the role's line of work
-    rather than whether any of it is; NaN where either has no title."""
-    out = np.full((len(roles), len(resumes)), np.nan)
-    with_title = [j for j, r in enumerate(roles) if r.title_vector is not None]
-    if not with_title:
-        return out
-    role_v = np.stack([np.asarray(roles[j].title_vector, np.float32) for j in with_title])
-    for i, r in enumerate(resumes):
-        if len(r.title_vectors):
-            out[with_title, i] = (role_v @ np.asarray(r.title_vectors, np.float32).T).mean(1)
+            cosines = role_v @ vectors.T
+            out[with_title, i] = cosines.mean(1) if mean else cosines.max(1)
     return out
 
 
@@ -364,7 +354,7 @@ def component_matrices(
         "semantic_focus": focus_matrix(roles, resumes),
         "title": title_matrix(roles, resumes),
         "title_latest": title_matrix(roles, resumes, latest=True),
-        "title_mean": title_mean_matrix(roles, resumes),
+        "title_mean": title_matrix(roles, resumes, mean=True),
         "title_words": title_words_matrix(roles, resumes, stats),
         "skills": skills_matrix(roles, resumes),
         "skills_asked": skills_matrix(roles, resumes, skills="with_asked"),

@@ -999,7 +999,7 @@ CANDIDATE_DESIGNS = (
     Design(features=(*INCUMBENT_FEATURES, "title_latest_fz", "semantic_first_fz"), c=0.05),
     # Round thirty-two (session 27), written before either was scored, on version 16's design:
     # two more readings of the titles, which carry most of the fit. The mean cosine over every
-    # title the resume holds (`features.title_mean_matrix`): a career spent in the role's line
+    # title the resume holds (`features.title_matrix(mean=True)`): a career spent in the role's line
     # of work beside one job in it. And the role title's own words found in the resume's titles,
     # each weighed by its rarity (`features.title_words_matrix`): the vectors of "Mechanical
     # Engineer" and "Machine Learning Engineer" lie close, their rare words do not. Each read
