@@ -152,8 +152,7 @@ def custom_role_update(
     # One edit of a role at a time, each reading what the last one left: two recruiters saving
     # at once both keep their changes, and `save` below writes back no title, version or
     # listed changes read before the other's commit.
-    Role.objects.select_for_update().only("pk").get(pk=role.pk)
-    role.refresh_from_db()
+    role.refresh_from_db(from_queryset=Role.objects.select_for_update())
     before = _custom_profile(role)
     if listed:
         role.listed_skill_changes = _listed_merged(role, listed)
@@ -188,11 +187,12 @@ def custom_role_update(
 
 def _custom_profile(role: Role) -> tuple[Any, ...]:
     rows = RoleSkill.objects.filter(role=role).order_by("skill_id")
-    saved = Role.objects.filter(pk=role.pk).values_list("listed_skill_changes", flat=True)
+    # The role is read fresh under its lock and `_listed_merged` returns a new dict, so the
+    # object's own fields are what is stored, before the edit and after.
     return (
         role.title,
         tuple(rows.values_list("skill_id", "weight", "must_have", "min_years")),
-        saved.first(),
+        role.listed_skill_changes,
     )
 
 
