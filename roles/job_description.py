@@ -78,16 +78,46 @@ _NEED_AS_VERB_AFTER = re.compile(
     re.IGNORECASE,
 )
 _NEED_AS_VERB_BEFORE = re.compile(r"\b(?:is|are|be|been|was|were|will|we|you)\s+$", re.IGNORECASE)
+# "Necessary" is said of the candidate when it is predicated ("Python is necessary", "Forklift
+# certification necessary.") or qualifies what one brings ("necessary skills"); said of the
+# work ("ensure that necessary termination paperwork is completed", "take necessary action")
+# it asks nothing of anyone (round thirty-eight, docs/scoring.md).
+_NECESSARY = re.compile(r"necessary", re.IGNORECASE)
+_NECESSARY_BEFORE = re.compile(
+    r"\b(?:is|are|be|been|was|were)\s+(?:(?:also|absolutely|strictly)\s+)?$", re.IGNORECASE
+)
+_NECESSARY_AFTER = re.compile(
+    r"\s*(?:[.;:!]|$)|\s+(?:skills?|experience|qualifications?|knowledge|abilit(?:y|ies)|"
+    r"competenc(?:y|ies)|certifications?|licen[cs]es?|education|training|degrees?|credentials?)\b",
+    re.IGNORECASE,
+)
+# "Other duties as required", "travel when needed", "overtime if necessary": how often the work
+# calls for something, never what a candidate must hold. Taken out before the wording is read.
+_AS_CALLED_FOR = re.compile(
+    r"\b(?:as|if|when|where|whenever|wherever)\s+(?:(?:deemed|it\s+is|is)\s+)?"
+    r"(?:necessary|needed|required|requested)\b",
+    re.IGNORECASE,
+)
 
 
 def _demands(sentence: str) -> bool:
-    """Whether the sentence words a requirement (`_MUST_WORDS`), "need" counting only as a verb."""
+    """Whether the sentence words a requirement (`_MUST_WORDS`): "need" counting only as a verb,
+    "necessary" only of the candidate, and "as required" and its kind not at all."""
+    sentence = _AS_CALLED_FOR.sub(" ", sentence)
     for found in _MUST_WORDS.finditer(sentence):
-        if not _NEED.fullmatch(found.group(0)):
-            return True
-        if _NEED_AS_VERB_AFTER.match(sentence, found.end()) or _NEED_AS_VERB_BEFORE.search(
-            sentence, max(0, found.start() - 12), found.start()
-        ):
+        word = found.group(0)
+        start, end = found.span()
+        if _NEED.fullmatch(word):
+            if _NEED_AS_VERB_AFTER.match(sentence, end) or _NEED_AS_VERB_BEFORE.search(
+                sentence, max(0, start - 12), start
+            ):
+                return True
+        elif _NECESSARY.fullmatch(word):
+            if _NECESSARY_AFTER.match(sentence, end) or _NECESSARY_BEFORE.search(
+                sentence, max(0, start - 24), start
+            ):
+                return True
+        else:
             return True
     return False
 
@@ -427,7 +457,11 @@ def _tally_hit(
         section == REQUIRED
         and not optional
         and (
-            re.search(r"\b(must|required|essential|mandatory)\b", sentence, re.IGNORECASE)
+            re.search(
+                r"\b(must|required|essential|mandatory)\b",
+                _AS_CALLED_FOR.sub(" ", sentence),
+                re.IGNORECASE,
+            )
             or demanded
         )
     ):

@@ -113,6 +113,51 @@ def test_need_requires_as_a_verb_and_not_as_a_noun(line, required):
     assert skills["Docker"].must_have is required
 
 
+@pytest.mark.parametrize(
+    ("line", "required"),
+    [
+        ("- Ensure the necessary Docker images are rebuilt", False),
+        ("- Take necessary action when Docker hosts fail", False),
+        ("- Docker is necessary", True),
+        ("- Docker is absolutely necessary", True),
+        ("- Docker experience necessary.", True),
+        ("- Necessary skills: Docker", True),
+    ],
+)
+def test_necessary_requires_when_said_of_the_candidate_not_of_the_work(line, required):
+    ad = f"Backend Developer\n\nResponsibilities\n{line}\n"
+    skills = {s.name: s for s in extract_job_profile(ad, MATCHER).skills}
+    assert skills["Docker"].must_have is required
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "- Other duties as required, including Docker upgrades",
+        "- Rebuild Docker images when needed",
+        "- Patch Docker hosts if necessary",
+        "- Run Docker releases as deemed necessary",
+    ],
+)
+def test_how_often_the_work_calls_for_something_requires_nothing(line):
+    """ "As required", "when needed": how often a task comes, not what a candidate must hold,
+    in the duties and in a requirements section alike."""
+    ad = f"Backend Developer\n\nResponsibilities\n{line}\n"
+    skills = {s.name: s for s in extract_job_profile(ad, MATCHER).skills}
+    assert not skills["Docker"].must_have
+    in_requirements = f"Backend Developer\n\nRequirements\n{line}\n- Python\n"
+    skills = {s.name: s for s in extract_job_profile(in_requirements, MATCHER).skills}
+    assert not skills["Docker"].must_have
+    demanded = line.replace("- ", "- Must know Docker. ", 1)
+    skills = {
+        s.name: s
+        for s in extract_job_profile(
+            f"Backend Developer\n\nResponsibilities\n{demanded}\n", MATCHER
+        ).skills
+    }
+    assert skills["Docker"].must_have
+
+
 def test_the_employers_opening_lines_require_nothing():
     """Before the first heading the ad speaks of the employer; a demand there restates the
     title ("A company of 800 employees needs a Redis engineer"), it lists no requirement."""
