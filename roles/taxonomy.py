@@ -351,8 +351,10 @@ TECHNICAL_CATEGORIES = frozenset(
 # acronyms that other trades use for something else, as written: "TS" is a top-secret clearance
 # ("TS//SCI") or a sales team's code ("Account Executive TS"), "CX" a calculator or a workout
 # ("TI Nspire CX", "CX Worx"), "BQ" a bank's report code ("BL 1, BC, BQ"); and "Cypress", the
-# test framework, is far more often a college, a company or a rock ("Cypress College").
-NEEDS_COMPANY = frozenset({"networking"})
+# test framework, is far more often a college, a company or a rock ("Cypress College"). A
+# "rancher" raises cattle ("a Farmer, rancher, or other agricultural manager") far more often
+# than Kubernetes clusters with Rancher (round thirty-nine).
+NEEDS_COMPANY = frozenset({"networking", "rancher"})
 NEEDS_COMPANY_AS_WRITTEN = frozenset({"TS", "CX", "BQ", "Cypress"})
 COMPANY_LINES = 2
 _LIST_MARKS = (",", ";", "|")

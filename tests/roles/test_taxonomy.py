@@ -365,6 +365,17 @@ def test_cypress_is_the_test_framework_only_among_technical_skills() -> None:
     assert names(matcher, "Stack: React, Redux, Material-UI, Cypress.") == ["React", "Cypress"]
 
 
+def test_rancher_is_the_container_platform_only_among_technical_skills() -> None:
+    """Round thirty-nine: rjdb's farm managers are "Farmer, rancher, or other agricultural
+    manager", which is no Rancher Kubernetes."""
+    matcher = SkillMatcher(
+        [(1, "Rancher", ["Rancher Kubernetes"]), (2, "Kubernetes", []), (3, "Farm Management", [])],
+        categories={1: "Cloud & DevOps", 2: "Cloud & DevOps", 3: "Agriculture"},
+    )
+    assert names(matcher, "5 years as a Farmer, rancher, or other agricultural manager") == []
+    assert names(matcher, "Ran Kubernetes clusters with Rancher") == ["Kubernetes", "Rancher"]
+
+
 def test_networking_counts_as_the_technical_skill_only_beside_a_technical_one() -> None:
     matcher = SkillMatcher(
         [
