@@ -436,19 +436,24 @@ def _tally_hit(
     demanded: bool,
     early: bool,
     preamble: bool = False,
+    alternative: bool = False,
 ) -> None:
     """Adds one mention to the skill's tally: where it is, how it is worded, what years. In the
     `preamble` (the lines before the first heading, about the employer: "A company of 800
-    employees needs an HR generalist") wording requires nothing: it restates the title."""
+    employees needs an HR generalist") wording requires nothing: it restates the title. An
+    `alternative` ("2 years in financial analysis, FP&A or corporate finance") weighs as worded
+    but requires nothing alone, however plainly the skill is named elsewhere ("A corporate
+    finance team is looking for..."; round forty, docs/scoring.md)."""
     wording_optional = bool(_OPTIONAL_WORDS.search(sentence))
     wording_must = not preamble and _demands(sentence) and not wording_optional
     optional = section == OPTIONAL or wording_optional
+    requires = not alternative
     points = 1.0
     if section == REQUIRED:
         points += 1.0
     if wording_must:
         points += 1.0
-        tally.must = True
+        tally.must = tally.must or requires
     if optional:
         points -= 0.75
     else:
@@ -465,7 +470,7 @@ def _tally_hit(
             or demanded
         )
     ):
-        tally.must = True
+        tally.must = tally.must or requires
     if early:
         points += 0.25
     tally.score += points
@@ -474,7 +479,7 @@ def _tally_hit(
         tally.min_years = max(tally.min_years or 0, years)
         # "5+ years of Python" under Requirements is a requirement, however it is worded.
         if section == REQUIRED:
-            tally.must = True
+            tally.must = tally.must or requires
     if not tally.line or (wording_must and not optional):
         tally.line = hit.line.strip()[:300]
 
@@ -560,6 +565,7 @@ def extract_job_profile(
             demanded=line_index < len(demanded) and demanded[line_index],
             early=line_index < total_lines * 0.25,
             preamble=line_index < preamble_end,
+            alternative=id(hit) in alternatives,
         )
     soft = {
         sid for sid, category in (categories or {}).items() if category.lower() in SOFT_CATEGORIES

@@ -178,6 +178,23 @@ def test_alternatives_are_not_each_a_must_have():
     assert not skills["Flask"].must_have
 
 
+def test_an_alternative_stays_one_wherever_else_the_skill_is_named():
+    """Round forty: "2 years in Django or Flask" asks for either; naming Django plainly in the
+    employer's lines or the duties does not make the requirement Django's alone."""
+    ad = (
+        "Backend Developer\n\nOur Django team is growing.\n\nResponsibilities\n"
+        "- Build Django services\n\nRequirements\n- At least 2 years of Django or Flask\n"
+        "- Python is a must\n"
+    )
+    skills = {s.name: s for s in extract_job_profile(ad, MATCHER).skills}
+    assert not skills["Django"].must_have
+    assert not skills["Flask"].must_have
+    assert skills["Python"].must_have
+    demanded = ad.replace("- Build Django services", "- Django is required")
+    skills = {s.name: s for s in extract_job_profile(demanded, MATCHER).skills}
+    assert skills["Django"].must_have
+
+
 def test_the_employers_description_and_soft_skills_are_not_requirements():
     skills = profile()
     assert "Logistics" not in skills
