@@ -586,6 +586,7 @@ def extract_job_profile(
 
 _OR_GAP = re.compile(r"^\s*(?:,|/|,?\s*or|,?\s*and/or)\s*$", re.IGNORECASE)
 _COMMA_GAP = re.compile(r"^\s*,\s*$")
+_SLASH_GAP = re.compile(r"^\s*/\s*$")
 
 
 # Round thirty-seven's reading: one item of a list that ends in "or", whatever the other items
@@ -610,26 +611,36 @@ def _in_an_or_list(text: str, hit: SkillHit) -> bool:
 
 
 def _alternatives(text: str, hits: list[SkillHit]) -> set[int]:
-    """Hits listed as alternatives ("SAP, NetSuite or QuickBooks", "SolidWorks/Creo"): runs of
-    skills separated only by commas, slashes or "or", with at least one "or" or slash; and
-    any skill that is one item of a list ending in "or" (`_in_an_or_list`)."""
+    """Hits listed as alternatives: the two skills a slash joins ("SolidWorks/Creo"), the items
+    of a list up to the one after its "or" ("SAP, NetSuite or QuickBooks"), and any skill that
+    is one item of a list ending in "or" (`_in_an_or_list`). A slash joins only its two, not
+    the list around them ("Puppet, AWS, Git/GitHub, Linux and virtualization" requires Linux),
+    and a comma after the item that follows "or" starts another list ("Adobe XD or Sketch,
+    Photoshop and Illustrator" requires Photoshop; round forty-one, docs/scoring.md)."""
     out: set[int] = {id(h) for h in hits if _in_an_or_list(text, h)}
     run: list[SkillHit] = []
-    has_or = False
+    # Index in `run` of the last hit of the item after the run's latest "or"; -1 before one.
+    after_or = -1
 
     def close() -> None:
-        if len(run) >= 2 and has_or:
-            out.update(id(h) for h in run)
+        if after_or >= 1:
+            out.update(id(h) for h in run[: after_or + 1])
 
     for hit in hits:
-        if run and run[-1].line_no == hit.line_no:
-            gap = text[run[-1].end : hit.start]
-            if _OR_GAP.match(gap):
-                has_or = has_or or not _COMMA_GAP.match(gap)
-                run.append(hit)
-                continue
-        close()
-        run, has_or = [hit], False
+        gap = text[run[-1].end : hit.start] if run and run[-1].line_no == hit.line_no else None
+        if gap is not None and _SLASH_GAP.match(gap):
+            out.update((id(run[-1]), id(hit)))
+            if after_or == len(run) - 1:
+                after_or += 1  # "Excel or SolidWorks/Creo": the slash pair is the one item
+            run.append(hit)
+        elif gap is not None and _COMMA_GAP.match(gap) and after_or < 0:
+            run.append(hit)
+        elif gap is not None and _OR_GAP.match(gap) and not _COMMA_GAP.match(gap):
+            run.append(hit)
+            after_or = len(run) - 1
+        else:
+            close()
+            run, after_or = [hit], -1
     close()
     return out
 

@@ -195,6 +195,23 @@ def test_an_alternative_stays_one_wherever_else_the_skill_is_named():
     assert skills["Django"].must_have
 
 
+@pytest.mark.parametrize(
+    ("line", "either", "required"),
+    [
+        ("- Must know Docker, Django/Flask and Redis", {"Django", "Flask"}, {"Docker", "Redis"}),
+        ("- Must know Django or Flask, Docker and Redis", {"Django", "Flask"}, {"Docker", "Redis"}),
+        ("- Must know Docker, Django or Flask", {"Docker", "Django", "Flask"}, set()),
+        ("- Must know Docker or Django/Flask, Redis", {"Docker", "Django", "Flask"}, {"Redis"}),
+    ],
+)
+def test_a_slash_joins_its_two_and_a_list_ends_after_the_item_after_or(line, either, required):
+    """Round forty-one: a slash or an "or" makes alternatives of what it joins, not of the
+    whole list it stands in."""
+    ad = f"Backend Developer\n\nRequirements\n{line}\n"
+    skills = {s.name: s for s in extract_job_profile(ad, MATCHER).skills}
+    assert {n for n in either | required if skills[n].must_have} == required
+
+
 def test_the_employers_description_and_soft_skills_are_not_requirements():
     skills = profile()
     assert "Logistics" not in skills
