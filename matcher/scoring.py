@@ -36,7 +36,7 @@ import numpy as np
 
 from matcher import ranker
 
-SCORING_VERSION = 17
+SCORING_VERSION = 18
 
 COMPONENTS = ("semantic", "skills", "lexical", "title")
 

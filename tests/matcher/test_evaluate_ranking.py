@@ -145,7 +145,8 @@ def test_the_vectorised_components_are_the_products_pair_by_pair():
                 j, i
             ] == gap
     # Each role's components standardised against the pool (here the resumes scored); the
-    # raw values agree to 1e-4, which a small spread magnifies.
+    # raw values agree to 1e-4 (the product rounds its components), which a small spread
+    # magnifies: a z of 32 off a spread of 0.004 moves by 0.01, hence the relative tolerance.
     keys = {
         "lexical": "lexical_raw",
         "semantic": "semantic_cosine",
@@ -171,6 +172,7 @@ def test_the_vectorised_components_are_the_products_pair_by_pair():
                 raw[f"{name}_fz"][j],
                 levers.reference_z(values, values[::2]),
                 atol=1e-2,
+                rtol=1e-3,
                 equal_nan=True,
             )
             # ...and the product's own reading of its stored components, as re-weighting does
@@ -222,13 +224,13 @@ def test_the_quick_run_reports_every_scorer_on_all_four_sets(quick_run):
     assert set(livecareer["groups"]) == {"jd", "onet"}
 
 
-# Not met yet (docs/scoring.md, "The targets, plainly"): scoring version 17's quick form measures
-# RoleMatch minus the best baseline at livecareer +0.097, rjdb +0.015, labelled -0.005 and Vanetik
-# & Kogan -0.046 nDCG, and rjdb pairwise accuracy 0.930 (0.936 on all 1,000 jobs), not 0.95.
+# Not met yet (docs/scoring.md, "The targets, plainly"): scoring version 18's quick form measures
+# RoleMatch minus the best baseline at livecareer +0.096, rjdb +0.015, labelled -0.004 and Vanetik
+# & Kogan -0.051 nDCG, and rjdb pairwise accuracy 0.930 (0.938 on all 1,000 jobs), not 0.95.
 # Strict, so the day the scorer reaches the target this test fails until the marker goes.
 @pytest.mark.xfail(
     strict=True,
-    reason="issue #13 not met: quick form labelled -0.005, vanetik -0.046 nDCG below the best "
+    reason="issue #13 not met: quick form labelled -0.004, vanetik -0.051 nDCG below the best "
     "baseline, rjdb pairwise 0.930 < 0.95 (docs/scoring.md)",
 )
 def test_the_quick_run_puts_rolematch_at_or_above_the_best_baseline_on_every_set(quick_run):
