@@ -105,17 +105,7 @@ def test_a_skill_the_title_names_weighs_like_a_must_have_but_is_required_only_by
         ("- Docker is needed", True),
         ("- We need someone fluent in Docker", True),
         ("- Needs to run Docker in production", True),
-    ],
-)
-def test_need_requires_as_a_verb_and_not_as_a_noun(line, required):
-    ad = f"Backend Developer\n\nResponsibilities\n{line}\n"
-    skills = {s.name: s for s in extract_job_profile(ad, MATCHER).skills}
-    assert skills["Docker"].must_have is required
-
-
-@pytest.mark.parametrize(
-    ("line", "required"),
-    [
+        # "Necessary" only of the candidate, not of the work (round thirty-eight).
         ("- Ensure the necessary Docker images are rebuilt", False),
         ("- Take necessary action when Docker hosts fail", False),
         ("- Docker is necessary", True),
@@ -124,7 +114,9 @@ def test_need_requires_as_a_verb_and_not_as_a_noun(line, required):
         ("- Necessary skills: Docker", True),
     ],
 )
-def test_necessary_requires_when_said_of_the_candidate_not_of_the_work(line, required):
+def test_need_and_necessary_require_only_when_said_of_the_candidate(line, required):
+    """A demand only as a verb ("we need"), not as a noun ("each team's needs"); "necessary"
+    only said of the candidate, not of the work."""
     ad = f"Backend Developer\n\nResponsibilities\n{line}\n"
     skills = {s.name: s for s in extract_job_profile(ad, MATCHER).skills}
     assert skills["Docker"].must_have is required
