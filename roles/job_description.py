@@ -584,7 +584,7 @@ def extract_job_profile(
     )
 
 
-_OR_GAP = re.compile(r"^\s*(?:,|/|,?\s*or|,?\s*and/or)\s*$", re.IGNORECASE)
+_OR_GAP = re.compile(r"^\s*,?\s*(?:or|and/or)\s*$", re.IGNORECASE)
 _COMMA_GAP = re.compile(r"^\s*,\s*$")
 _SLASH_GAP = re.compile(r"^\s*/\s*$")
 
@@ -635,7 +635,7 @@ def _alternatives(text: str, hits: list[SkillHit]) -> set[int]:
             run.append(hit)
         elif gap is not None and _COMMA_GAP.match(gap) and after_or < 0:
             run.append(hit)
-        elif gap is not None and _OR_GAP.match(gap) and not _COMMA_GAP.match(gap):
+        elif gap is not None and _OR_GAP.match(gap):
             run.append(hit)
             after_or = len(run) - 1
         else:
