@@ -82,7 +82,6 @@ _NEED_AS_VERB_BEFORE = re.compile(r"\b(?:is|are|be|been|was|were|will|we|you)\s+
 # certification necessary.") or qualifies what one brings ("necessary skills"); said of the
 # work ("ensure that necessary termination paperwork is completed", "take necessary action")
 # it asks nothing of anyone (round thirty-eight, docs/scoring.md).
-_NECESSARY = re.compile(r"necessary", re.IGNORECASE)
 _NECESSARY_BEFORE = re.compile(
     r"\b(?:is|are|be|been|was|were)\s+(?:(?:also|absolutely|strictly)\s+)?$", re.IGNORECASE
 )
@@ -92,7 +91,8 @@ _NECESSARY_AFTER = re.compile(
     re.IGNORECASE,
 )
 # "Other duties as required", "travel when needed", "overtime if necessary": how often the work
-# calls for something, never what a candidate must hold. Taken out before the wording is read.
+# calls for something, never what a candidate must hold. `_tally_hit` takes it out of a
+# sentence before the wording is read.
 _AS_CALLED_FOR = re.compile(
     r"\b(?:as|if|when|where|whenever|wherever)\s+(?:(?:deemed|it\s+is|is)\s+)?"
     r"(?:necessary|needed|required|requested)\b",
@@ -102,8 +102,8 @@ _AS_CALLED_FOR = re.compile(
 
 def _demands(sentence: str) -> bool:
     """Whether the sentence words a requirement (`_MUST_WORDS`): "need" counting only as a verb,
-    "necessary" only of the candidate, and "as required" and its kind not at all."""
-    sentence = _AS_CALLED_FOR.sub(" ", sentence)
+    "necessary" only of the candidate. `sentence` comes without "as required" and its kind
+    (`_AS_CALLED_FOR`)."""
     for found in _MUST_WORDS.finditer(sentence):
         word = found.group(0)
         start, end = found.span()
@@ -112,7 +112,7 @@ def _demands(sentence: str) -> bool:
                 sentence, max(0, start - 12), start
             ):
                 return True
-        elif _NECESSARY.fullmatch(word):
+        elif word.lower() == "necessary":
             if _NECESSARY_AFTER.match(sentence, end) or _NECESSARY_BEFORE.search(
                 sentence, max(0, start - 24), start
             ):
@@ -445,7 +445,8 @@ def _tally_hit(
     but requires nothing alone, however plainly the skill is named elsewhere ("A corporate
     finance team is looking for..."; round forty, docs/scoring.md)."""
     wording_optional = bool(_OPTIONAL_WORDS.search(sentence))
-    wording_must = not preamble and _demands(sentence) and not wording_optional
+    said = _AS_CALLED_FOR.sub(" ", sentence)
+    wording_must = not preamble and _demands(said) and not wording_optional
     optional = section == OPTIONAL or wording_optional
     requires = not alternative
     points = 1.0
@@ -461,14 +462,7 @@ def _tally_hit(
     if (
         section == REQUIRED
         and not optional
-        and (
-            re.search(
-                r"\b(must|required|essential|mandatory)\b",
-                _AS_CALLED_FOR.sub(" ", sentence),
-                re.IGNORECASE,
-            )
-            or demanded
-        )
+        and (re.search(r"\b(must|required|essential|mandatory)\b", said, re.IGNORECASE) or demanded)
     ):
         tally.must = tally.must or requires
     if early:
@@ -593,7 +587,8 @@ _SLASH_GAP = re.compile(r"^\s*/\s*$")
 # are. "At least 2 years in financial analysis, FP&A or corporate finance" accepts any of the
 # three, though only the last is a skill of the taxonomy. Within a clause (up to ".", ";",
 # ":" or a bracket): more items and an "or" after the skill, or an "or" just before it.
-_CLAUSE_END = re.compile(r"[.;:()\n]")
+_CLAUSE_MARKS = ".;:()\n"
+_CLAUSE_END = re.compile(f"[{re.escape(_CLAUSE_MARKS)}]")
 # No two runs of spaces side by side: a column of spaces pasted from a spreadsheet would make
 # each try quadratic.
 _MORE_ITEMS_THEN_OR = re.compile(r"(?:\s*,[^,]{0,40}?)*(?:\s*,)?\s*\bor\s+\S", re.IGNORECASE)
@@ -601,7 +596,7 @@ _ENDS_IN_OR = re.compile(r"(?:^|[\s,])or$", re.IGNORECASE)
 
 
 def _in_an_or_list(text: str, hit: SkillHit) -> bool:
-    start = max(text.rfind(mark, 0, hit.start) for mark in ".;:()\n") + 1
+    start = max(text.rfind(mark, 0, hit.start) for mark in _CLAUSE_MARKS) + 1
     end_match = _CLAUSE_END.search(text, hit.end)
     end = end_match.start() if end_match else len(text)
     if _MORE_ITEMS_THEN_OR.match(text, hit.end, end):
