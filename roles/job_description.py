@@ -582,6 +582,52 @@ _OR_GAP = re.compile(r"^\s*,?\s*(?:or|and/or)\s*$", re.IGNORECASE)
 _COMMA_GAP = re.compile(r"^\s*,\s*$")
 _SLASH_GAP = re.compile(r"^\s*/\s*$")
 
+# Round forty-two: pairs a slash joins as one stack, not as a choice. "C#/.NET" asks for C# on
+# .NET, "Word/Excel/PowerPoint" for all three, "CPR/First Aid" for the one course that
+# certifies both; "SolidWorks/Creo" and "Linux/Unix" stay either. A language with its own
+# platform or dialect, markup with its styling and scripts, a tool with its host, an office
+# suite's programs, the two sides of one trade. Written from the trades' usage, before any ad
+# was read for it (docs/scoring.md). Canonical names of roles/data/skills.
+USED_TOGETHER = frozenset(
+    frozenset(pair)
+    for pair in [
+        ("C#", ".NET"),
+        ("C#", "ASP.NET"),
+        (".NET", "ASP.NET"),
+        ("Visual Basic .NET", ".NET"),
+        ("Java", "Jakarta EE"),
+        ("Java", "Java Servlets"),
+        ("Java", "JavaServer Pages"),
+        ("Java Servlets", "JavaServer Pages"),
+        ("HTML", "CSS"),
+        ("HTML", "JavaScript"),
+        ("CSS", "JavaScript"),
+        ("User Interface Design", "User Experience Design"),
+        ("ETL", "Data Warehousing"),
+        ("Git", "GitHub"),
+        ("Git", "GitLab"),
+        ("Git", "Bitbucket"),
+        ("Docker", "Kubernetes"),
+        ("Microsoft Excel", "VBA"),
+        ("SQL", "PL/SQL"),
+        ("Oracle Database", "PL/SQL"),
+        ("SQL", "T-SQL"),
+        ("Microsoft SQL Server", "T-SQL"),
+        ("SSIS", "SSRS"),
+        ("SSIS", "SSAS"),
+        ("SSRS", "SSAS"),
+        ("Microsoft Word", "Microsoft Excel"),
+        ("Microsoft Word", "Microsoft PowerPoint"),
+        ("Microsoft Word", "Microsoft Outlook"),
+        ("Microsoft Excel", "Microsoft PowerPoint"),
+        ("Microsoft Excel", "Microsoft Outlook"),
+        ("Microsoft PowerPoint", "Microsoft Outlook"),
+        ("Accounts Payable", "Accounts Receivable"),
+        ("BLS", "First Aid"),
+        ("BLS", "ACLS"),
+    ]
+)
+
 
 # Round thirty-seven's reading: one item of a list that ends in "or", whatever the other items
 # are. "At least 2 years in financial analysis, FP&A or corporate finance" accepts any of the
@@ -611,7 +657,8 @@ def _alternatives(text: str, hits: list[SkillHit]) -> set[int]:
     is one item of a list ending in "or" (`_in_an_or_list`). A slash joins only its two, not
     the list around them ("Puppet, AWS, Git/GitHub, Linux and virtualization" requires Linux),
     and a comma after the item that follows "or" starts another list ("Adobe XD or Sketch,
-    Photoshop and Illustrator" requires Photoshop; round forty-one, docs/scoring.md)."""
+    Photoshop and Illustrator" requires Photoshop; round forty-one, docs/scoring.md). A slash
+    between two of `USED_TOGETHER` ("C#/.NET") joins them as one item, a choice of neither."""
     out: set[int] = {id(h) for h in hits if _in_an_or_list(text, h)}
     run: list[SkillHit] = []
     # Index in `run` of the last hit of the item after the run's latest "or"; -1 before one.
@@ -624,7 +671,8 @@ def _alternatives(text: str, hits: list[SkillHit]) -> set[int]:
     for hit in hits:
         gap = text[run[-1].end : hit.start] if run and run[-1].line_no == hit.line_no else None
         if gap is not None and _SLASH_GAP.match(gap):
-            out.update((id(run[-1]), id(hit)))
+            if frozenset((run[-1].name, hit.name)) not in USED_TOGETHER:
+                out.update((id(run[-1]), id(hit)))
             if after_or == len(run) - 1:
                 after_or += 1  # "Excel or SolidWorks/Creo": the slash pair is the one item
             run.append(hit)

@@ -8,8 +8,10 @@ import pytest
 
 from matcher import ranking
 from matcher.services.matches import role_snapshot
+from roles.catalog_files import read_taxonomy
 from roles.job_description import (
     SOFT_CATEGORIES,
+    USED_TOGETHER,
     asked_experience,
     extract_job_profile,
     listed_skills,
@@ -194,14 +196,23 @@ def test_an_alternative_stays_one_wherever_else_the_skill_is_named():
         ("- Must know Django or Flask, Docker and Redis", {"Django", "Flask"}, {"Docker", "Redis"}),
         ("- Must know Docker, Django or Flask", {"Docker", "Django", "Flask"}, set()),
         ("- Must know Docker or Django/Flask, Redis", {"Docker", "Django", "Flask"}, {"Redis"}),
+        ("- Must know Docker/Kubernetes and Redis", set(), {"Docker", "Kubernetes", "Redis"}),
+        ("- Must know Redis or Docker/Kubernetes", {"Redis", "Docker", "Kubernetes"}, set()),
     ],
 )
 def test_a_slash_joins_its_two_and_a_list_ends_after_the_item_after_or(line, either, required):
     """Round forty-one: a slash or an "or" makes alternatives of what it joins, not of the
-    whole list it stands in."""
+    whole list it stands in. Round forty-two: a slash between two used together (Docker and
+    Kubernetes) joins one item, a choice of neither, though it may be one item of a choice."""
     ad = f"Backend Developer\n\nRequirements\n{line}\n"
     skills = {s.name: s for s in extract_job_profile(ad, MATCHER).skills}
     assert {n for n in either | required if skills[n].must_have} == required
+
+
+def test_every_pair_used_together_names_two_skills_of_the_taxonomy():
+    """A misspelt name in the list would never match and fail silently."""
+    names = {row.name for row in read_taxonomy().skills}
+    assert {name for pair in USED_TOGETHER for name in pair} <= names
 
 
 def test_the_employers_description_and_soft_skills_are_not_requirements():
