@@ -88,6 +88,8 @@ def test_single_letters_match_only_as_written(matcher: SkillMatcher) -> None:
 def test_single_letters_inside_abbreviations_and_names_are_ignored(matcher: SkillMatcher) -> None:
     assert names(matcher, "Led R&D for C-suite clients, with John R. Smith at AT&T") == []
     assert names(matcher, "Class C licence; Vitamin C; Part C of the plan") == []
+    assert names(matcher, "Hep C screening; issued the C of A for each lot") == []
+    assert names(matcher, "Working knowledge of C") == ["C"]
     # The language after a word that names no series is still the language.
     assert names(matcher, "Written in C; statistics in R") == ["C", "R"]
 
