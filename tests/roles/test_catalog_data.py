@@ -434,3 +434,16 @@ def test_a_payroll_ads_cpp_is_the_payroll_certification_not_c_plus_plus(
         "C++",
         "C++",
     ]
+
+
+def test_a_tellers_and_a_shop_assistants_everyday_words_name_their_skills(
+    matcher: SkillMatcher,
+) -> None:
+    """Round forty-four: 'Cash Handling' was found only as its name or a teller's terms."""
+    line = "Handled cash, balanced cash drawers and ran the cash register for customer relations"
+    assert [hit.name for hit in matcher.find(line)] == [
+        "Cash Handling",
+        "Cash Handling",
+        "Cash Register Operation",
+        "Customer Service",
+    ]
