@@ -478,7 +478,7 @@ def _not_a_language(text: str, start: int, end: int) -> bool:
     ):
         return True
     following = _LETTER_FOLLOWER.match(text, end)
-    if following and following.group(1).lower() in _LETTER_LABELS | _LETTER_OF:
+    if following and following.group(1).lower() in _LETTER_FOLLOWERS:
         return True
     return _letter_pair(text, start, end) or _labelled(text, start)
 
@@ -490,9 +490,9 @@ _LETTER_LABELS = _words(
     "division unit zone block building plan option appendix exhibit phase group team ward room "
     "suite lot form series size shift step stage wing gate hall license licence"
 )
-# After the letter only: a certificate's initials, "C of A" (of analysis), "C of O" (of
+# After the letter, "of" too: a certificate's initials, "C of A" (of analysis), "C of O" (of
 # occupancy). Before it, "of" is the language's own company ("knowledge of C").
-_LETTER_OF = _words("of")
+_LETTER_FOLLOWERS = _LETTER_LABELS | _words("of")
 _LAST_WORD = re.compile(r"([^\W\d_]+)[ \t]+$")
 _LETTER_FOLLOWER = re.compile(r"[ \t]+([^\W\d_]+)")
 # A single letter, then a slash or an ampersand (spaced or not), on the letter's left or right.
