@@ -100,6 +100,10 @@ _AS_CALLED_FOR = re.compile(
 )
 
 
+# Under a Requirements heading, these words make a requirement whatever else the sentence says.
+_REQUIRED_WORDS = re.compile(r"\b(must|required|essential|mandatory)\b", re.IGNORECASE)
+
+
 def _demands(sentence: str) -> bool:
     """Whether the sentence words a requirement (`_MUST_WORDS`): "need" counting only as a verb,
     "necessary" only of the candidate. `sentence` comes without "as required" and its kind
@@ -448,32 +452,29 @@ def _tally_hit(
     said = _AS_CALLED_FOR.sub(" ", sentence)
     wording_must = not preamble and _demands(said) and not wording_optional
     optional = section == OPTIONAL or wording_optional
-    requires = not alternative
     points = 1.0
     if section == REQUIRED:
         points += 1.0
     if wording_must:
         points += 1.0
-        tally.must = tally.must or requires
     if optional:
         points -= 0.75
     else:
         tally.optional_only = False
-    if (
-        section == REQUIRED
-        and not optional
-        and (re.search(r"\b(must|required|essential|mandatory)\b", said, re.IGNORECASE) or demanded)
-    ):
-        tally.must = tally.must or requires
     if early:
         points += 0.25
     tally.score += points
     years = _years_for(sentence)
     if years is not None and not optional:
         tally.min_years = max(tally.min_years or 0, years)
+    under_requirements = section == REQUIRED and not optional
+    if not alternative and (
+        wording_must
+        or (under_requirements and (demanded or _REQUIRED_WORDS.search(said) is not None))
         # "5+ years of Python" under Requirements is a requirement, however it is worded.
-        if section == REQUIRED:
-            tally.must = tally.must or requires
+        or (under_requirements and years is not None)
+    ):
+        tally.must = True
     if not tally.line or (wording_must and not optional):
         tally.line = hit.line.strip()[:300]
 
@@ -583,7 +584,7 @@ _COMMA_GAP = re.compile(r"^\s*,\s*$")
 _SLASH_GAP = re.compile(r"^\s*/\s*$")
 
 # Round forty-two: pairs a slash joins as one stack, not as a choice. "C#/.NET" asks for C# on
-# .NET, "Word/Excel/PowerPoint" for all three, "CPR/First Aid" for the one course that
+# .NET, "MS Word/Excel/PowerPoint" for all three, "CPR/First Aid" for the one course that
 # certifies both; "SolidWorks/Creo" and "Linux/Unix" stay either. A language with its own
 # platform or dialect, markup with its styling and scripts, a tool with its host, an office
 # suite's programs, the two sides of one trade. Written from the trades' usage, before any ad
