@@ -286,6 +286,7 @@ class SkillMatcher:
                     line=line.strip(),
                 )
             )
+        hits = _in_suite(hits, text)
         return _with_company(hits, self._kinds, text) if self._kinds is not None else hits
 
     def skill_ids(self, text: str) -> set[int]:
@@ -359,6 +360,43 @@ NEEDS_COMPANY_AS_WRITTEN = frozenset({"TS", "CX", "BQ", "Cypress"})
 COMPANY_LINES = 2
 _LIST_MARKS = (",", ";", "|")
 _CODING_CUE = re.compile(r"(?i)\b(?:programming|languages?|coding|code)\b")
+
+
+# Microsoft's apps whose one-word names are everyday words ("a word of thanks", "the 2024
+# Outlook", "Access Control") name the app only with another app of the suite a line or two away:
+# "MS Office (Word, Excel, Outlook)", "Word/Excel", a skills column of "- Word" over "- Excel".
+# By canonical name, like the ad reader's pairs used together (round forty-five).
+SUITE_WORDS = frozenset({"Word", "Outlook", "Access"})
+OFFICE_SUITE = frozenset(
+    {
+        "Microsoft Office",
+        "Microsoft Word",
+        "Microsoft Excel",
+        "Microsoft PowerPoint",
+        "Microsoft Outlook",
+        "Microsoft Access",
+    }
+)
+# "Word processing" is the typing trade, whichever program it used.
+_NOT_THE_APP = re.compile(r" +(?:processing|processor|processors)\b", re.IGNORECASE)
+
+
+def _in_suite(hits: list[SkillHit], text: str) -> list[SkillHit]:
+    loose = [h.surface in SUITE_WORDS and h.name in OFFICE_SUITE for h in hits]
+    if not any(loose):
+        return hits
+    apps = [
+        h.line_no
+        for h, bare in zip(hits, loose, strict=True)
+        if not bare and h.name in OFFICE_SUITE
+    ]
+
+    def in_suite(hit: SkillHit) -> bool:
+        return not _NOT_THE_APP.match(text, hit.end) and any(
+            abs(hit.line_no - n) <= COMPANY_LINES for n in apps
+        )
+
+    return [h for h, bare in zip(hits, loose, strict=True) if not bare or in_suite(h)]
 
 
 def _needs_company(hit: SkillHit, text: str) -> bool:

@@ -402,3 +402,37 @@ def test_networking_counts_as_the_technical_skill_only_beside_a_technical_one() 
     # Built without categories (an offline tool's matcher), every mention stands.
     plain = SkillMatcher([(1, "Computer Networking", ["networking"])])
     assert names(plain, "networking at trade shows") == ["Computer Networking"]
+
+
+def test_word_outlook_and_access_are_the_apps_only_beside_another_of_the_suite() -> None:
+    """Round forty-five: "MS Office (Word, Excel, Outlook)" names three apps, where "a word of
+    thanks", "the market Outlook" and "Access Control" name none."""
+    matcher = SkillMatcher(
+        [
+            (1, "Microsoft Word", ["MS Word", "Word"]),
+            (2, "Microsoft Excel", ["Excel", "MS Excel"]),
+            (3, "Microsoft Outlook", ["MS Outlook", "Outlook"]),
+            (4, "Microsoft Access", ["MS Access", "Access"]),
+            (5, "Microsoft Office", ["MS Office"]),
+            (6, "Physical Security", ["access control systems"]),
+        ]
+    )
+    assert names(matcher, "MS Office (Word, Excel, Outlook)") == [
+        "Microsoft Office",
+        "Microsoft Word",
+        "Microsoft Excel",
+        "Microsoft Outlook",
+    ]
+    assert names(matcher, "Proficient in Word/Excel") == ["Microsoft Word", "Microsoft Excel"]
+    assert names(matcher, "Skills\n- Access\n- Word\n- Excel") == [
+        "Microsoft Access",
+        "Microsoft Word",
+        "Microsoft Excel",
+    ]
+    # Alone, or beside each other only, they are everyday words.
+    assert names(matcher, "Wrote the Economic Outlook newsletter") == []
+    assert names(matcher, "Managed Access Control and Word of Mouth campaigns") == []
+    assert names(matcher, "Word, Outlook") == []
+    # Too far from the suite, or the typing trade.
+    assert names(matcher, "Excel\n\n\n\nPress Access badge") == ["Microsoft Excel"]
+    assert names(matcher, "Word processing, Excel") == ["Microsoft Excel"]
