@@ -224,7 +224,7 @@ def skills_matrix(
     where a line, or a wrapped line and the next, uses all its words: `ranking.listed_mentions`,
     its years those that quote claims); NaN for a role without skills. `skills`: "product"
     reads the role's skills, "with_asked" adds round six's `EvalRole.asked`, "asked" reads
-    those alone."""
+    those alone, "musts" round forty-six's must-haves alone (NaN for a role without any)."""
     readable = np.array([scoring.text_is_readable(r.text) for r in resumes])
     total_years = [r.total_years for r in resumes]
     per_skill: dict[Any, tuple[np.ndarray, list[float | None]]] = {}
@@ -268,7 +268,12 @@ def skills_matrix(
     out = np.full((len(roles), len(resumes)), np.nan)
     for j, role in enumerate(roles):
         asked = list(getattr(role, "asked", ()))
-        specs = {"product": role.skills, "with_asked": [*role.skills, *asked], "asked": asked}
+        specs = {
+            "product": role.skills,
+            "with_asked": [*role.skills, *asked],
+            "asked": asked,
+            "musts": [s for s in role.skills if s.must_have],
+        }
         if not specs[skills]:
             continue
         got = np.zeros(len(resumes))
@@ -318,7 +323,8 @@ def pairs_matrix(
 # skill coverage with the experience the ad asks for, and that experience alone. (Round thirty's
 # latest title is a product input since version 16, in `REFERENCE_INPUTS`.) Round thirty-one's
 # first window. Round thirty-two's mean title and the role title's words in the resume's titles.
-# Round thirty-four's meaning read with the role's title and skills in a line.
+# Round thirty-four's meaning read with the role's title and skills in a line. Round
+# forty-six's coverage of the must-haves alone.
 LEVER_REFERENCE_INPUTS = (
     "pairs",
     "bm25",
@@ -328,6 +334,7 @@ LEVER_REFERENCE_INPUTS = (
     "title_mean",
     "title_words",
     "semantic_focus",
+    "musts",
 )
 
 
@@ -359,6 +366,7 @@ def component_matrices(
         "skills": skills_matrix(roles, resumes),
         "skills_asked": skills_matrix(roles, resumes, skills="with_asked"),
         "asked": skills_matrix(roles, resumes, skills="asked"),
+        "musts": skills_matrix(roles, resumes, skills="musts"),
         "level_gap": level_matrix(roles, resumes),
     }
     if reference and pair_weights is None:

@@ -1037,6 +1037,14 @@ CANDIDATE_DESIGNS = (
         ),
         c=0.05,
     ),
+    # Round forty-six (session 30), written before it was scored, on version 16's design: what
+    # the ad requires, read alone. The skill coverage weighs a must-have twice an
+    # ordinary skill, in one number with the rest, so a resume missing two of an ad's
+    # requirements can still outread one that has them on its words and meaning (rjdb's
+    # unmatched resume is its matched one with listed skills taken out). The coverage of the
+    # must-haves alone (`features.skills_matrix(skills="musts")`), read against the reference
+    # pool, beside the rest; a role that requires nothing reads the pool's average there.
+    Design(features=(*INCUMBENT_FEATURES, "title_latest_fz", "musts_fz"), c=0.05),
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from datetime import date
@@ -364,6 +365,38 @@ def test_the_skills_matrix_reads_the_asked_experience_as_the_product_scores_it()
     evidence = {e.name: e for e in ranking.score_one(role, resumes[0], stats).evidence}
     desk = evidence["Help Desk Administrator"]
     assert (desk.status, desk.years, desk.min_years) == (scoring.FOUND, 3.0, 3)
+
+
+def test_the_must_haves_input_is_the_coverage_of_the_required_skills_alone():
+    """Round forty-six's lever: `skills_matrix(skills="musts")` is the product's coverage of a
+    role holding only the ad's must-haves, pair by pair; NaN for a role that requires nothing."""
+    matcher = file_skill_matcher()
+    ad = (
+        "Data Analyst\n\nRequirements\n- SQL is required\n- Tableau is required\n\n"
+        "Nice to have\n- Python\n- Looker\n"
+    )
+    role = levers.eval_role(ranking.role_from_job_description(ad, matcher), matcher)
+    required = [s for s in role.skills if s.must_have]
+    assert {s.name for s in required} == {"SQL", "Tableau"}
+    assert any(not s.must_have for s in role.skills)
+    about = (
+        "\nSummary\nA calm and careful analyst who keeps records tidy, answers questions "
+        "patiently, writes clear notes for the next person, and likes to learn from the people "
+        "around her every single working day.\n"
+    )
+    texts = [
+        "Jo Smith" + about + "Skills\n- SQL, Tableau",
+        "Al Jones" + about + "Skills\n- SQL, Python, Looker",
+        "Bo Brown" + about + "Skills\n- Python, Looker",
+    ]
+    resumes = ranking.resume_features(texts, matcher)
+    musts = features.skills_matrix([role], resumes, skills="musts")[0]
+    only_required = dataclasses.replace(role, skills=required)
+    np.testing.assert_allclose(musts, features.skills_matrix([only_required], resumes)[0])
+    # Both requirements, one, none: the nice-to-haves count nothing here.
+    assert musts.tolist() == [1.0, 0.5, 0.0]
+    nothing_required = dataclasses.replace(role, skills=[s for s in role.skills if not s.must_have])
+    assert np.isnan(features.skills_matrix([nothing_required], resumes, skills="musts")).all()
 
 
 def test_the_skills_matrix_finds_listed_skills_on_lines_as_the_product_does():
