@@ -296,7 +296,7 @@ def resume_features(
             ResumeFeatures(
                 text=text,
                 vectors=emb.vectors,
-                mentions=mentions_from_hits(matcher.find(text)),
+                mentions=mentions_from_hits(matcher.find_claimed(text)),
                 terms=Counter(terms),
                 n_terms=len(terms),
                 total_years=years,

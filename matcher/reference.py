@@ -158,7 +158,7 @@ def _load(path: Path, pool_texts: Sequence[str], matcher: Any) -> list[ranking.R
             ranking.ResumeFeatures(
                 text=text,
                 vectors=vectors[i],
-                mentions=ranking.mentions_from_hits(matcher.find(text)),
+                mentions=ranking.mentions_from_hits(matcher.find_claimed(text)),
                 terms=Counter(terms),
                 n_terms=len(terms),
                 total_years=None if np.isnan(years[i]) else float(years[i]),
@@ -179,6 +179,8 @@ class _NoSkills:
 
     def find(self, text: str) -> list[Any]:
         return []
+
+    find_claimed = find
 
 
 def ensure_built(folder: Path | None = None) -> str:

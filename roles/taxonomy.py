@@ -21,7 +21,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import ahocorasick
 
@@ -168,6 +168,7 @@ class SkillMatcher:
         # carry the spellings its text does not use (tried in the ranking evaluation:
         # matcher.evaluation.levers.expanded_query).
         self.spellings: dict[int, tuple[str, ...]] = {}
+        self._suite_ids: dict[str, int] = {}
         ci_terms: dict[str, _Term] = {}
         cs_terms: dict[str, _Term] = {}
         language_words: set[str] = set()
@@ -175,6 +176,8 @@ class SkillMatcher:
             self.skill_count += 1
             spellings = [(name, True)] + [(a, False) for a in aliases]
             self.spellings[skill_id] = tuple(raw for raw, _ in spellings)
+            if name in SUITE_NAMES:
+                self._suite_ids.setdefault(name, skill_id)
             language = categories is not None and categories.get(skill_id) == SPOKEN_LANGUAGES
             for raw, canonical in spellings:
                 for variant in _variants(_clean(raw)):
@@ -292,6 +295,11 @@ class SkillMatcher:
     def skill_ids(self, text: str) -> set[int]:
         return {hit.skill_id for hit in self.find(text)}
 
+    def find_claimed(self, text: str) -> list[SkillHit]:
+        """What a resume claims: its mentions (`find`), with what a suite's name says of its
+        apps and the apps of their suite (`claimed`). An ad's text goes through `find` alone."""
+        return claimed(self.find(text), self._suite_ids)
+
     def _reads_as_adjective(self, text: str, start: int, end: int, term: _Term) -> bool:
         """A language's name running into an ordinary word: "Japanese payroll", "French clients"."""
         if not term.adjective_like:
@@ -397,6 +405,41 @@ def _in_suite(hits: list[SkillHit], text: str) -> list[SkillHit]:
         )
 
     return [h for h, bare in zip(hits, loose, strict=True) if not bare or in_suite(h)]
+
+
+# A resume's "Proficient in MS Office" claims the suite's everyday apps, as a recruiter reads
+# it, and naming two of those apps ("Word, Excel") claims the suite (round forty-seven). Access
+# is left out: only some editions carry it. Only a resume's claims: an ad asking for MS Office
+# asks for the suite, not for four more requirements.
+SUITE = "Microsoft Office"
+SUITE_APPS = ("Microsoft Word", "Microsoft Excel", "Microsoft PowerPoint", "Microsoft Outlook")
+SUITE_NAMES = frozenset({SUITE, *SUITE_APPS})
+
+
+def claimed(hits: list[SkillHit], suite_ids: Mapping[str, int]) -> list[SkillHit]:
+    """`hits` with each suite mention standing also for every app of it the text does not name
+    (on the suite's line, so the evidence quotes it), or, without one, the first of two or more
+    different apps standing also for the suite. `suite_ids`: the taxonomy's id of each name."""
+    names = {h.name for h in hits}
+    suites = [h for h in hits if h.name == SUITE]
+    if suites:
+        extra = [
+            replace(h, skill_id=suite_ids[app], name=app)
+            for h in suites
+            for app in SUITE_APPS
+            if app in suite_ids and app not in names
+        ]
+    else:
+        apps = [h for h in hits if h.name in SUITE_APPS]
+        two = len({h.name for h in apps}) >= 2
+        extra = (
+            [replace(apps[0], skill_id=suite_ids[SUITE], name=SUITE)]
+            if two and SUITE in suite_ids
+            else []
+        )
+    if not extra:
+        return hits
+    return sorted([*hits, *extra], key=lambda h: h.start)
 
 
 def _needs_company(hit: SkillHit, text: str) -> bool:

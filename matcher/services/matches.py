@@ -963,7 +963,7 @@ def _score_one(
     features = ranking.ResumeFeatures(
         text=text,
         vectors=embeddings.from_bytes(bytes(row.vectors), row.dimensions),
-        mentions=ranking.mentions_from_hits(finder.find(text)),
+        mentions=ranking.mentions_from_hits(finder.find_claimed(text)),
         terms=Counter(terms),
         n_terms=len(terms),
         total_years=(

@@ -464,3 +464,50 @@ def test_a_matching_latest_job_counts_for_more_than_the_same_job_held_years_ago(
     points_now, points_then = (scoring.contributions(r.components) for r in (now, then))
     assert points_now["title"] > points_then["title"]
     assert now.score > then.score
+
+
+def test_a_resume_claiming_ms_office_has_its_apps_and_the_ad_asks_only_what_it_names():
+    """Round forty-seven: "Proficient in MS Office" shows Word, Excel and Outlook found on its
+    own line; "Word, Excel, PowerPoint" shows Office found. An ad that asks for MS Office asks
+    for the suite alone."""
+    matcher = file_skill_matcher()
+    role = ranking.role_from_job_description(
+        "Office Administrator\n\nRequirements\n"
+        "- Proficiency in Microsoft Word, Excel and Outlook is required\n"
+        "- Experience with MS Office is required\n",
+        matcher,
+    )
+    assert {s.name for s in role.skills if s.must_have} >= {
+        "Microsoft Word",
+        "Microsoft Excel",
+        "Microsoft Outlook",
+        "Microsoft Office",
+    }
+    suite_only = ranking.role_from_job_description(
+        "Receptionist\n\nRequirements\n- Proficient in MS Office\n", matcher
+    )
+    assert [s.name for s in suite_only.skills] == ["Microsoft Office"]
+    common = (
+        "\nAnswered the phones of a busy front desk, kept the diaries of three directors,"
+        " ordered supplies and welcomed visitors to the office every day for six years."
+    )
+    suite, apps, neither = ranking.resume_features(
+        [
+            "Receptionist\nProficient in MS Office and Salesforce" + common,
+            "Receptionist\nSkills: Word, Excel, PowerPoint" + common,
+            "Receptionist\nSkills: typing, filing" + common,
+        ],
+        matcher,
+    )
+    stats = ranking.pool_stats([suite, apps, neither])
+    claims = {e.name: e for e in ranking.score_one(role, suite, stats).evidence}
+    for app in ("Microsoft Word", "Microsoft Excel", "Microsoft Outlook"):
+        assert claims[app].status == scoring.FOUND
+        assert claims[app].line == "Proficient in MS Office and Salesforce"
+    named = {e.name: e for e in ranking.score_one(role, apps, stats).evidence}
+    assert named["Microsoft Office"].status == scoring.FOUND
+    assert named["Microsoft Office"].line == "Skills: Word, Excel, PowerPoint"
+    # PowerPoint is not asked; Outlook is, and naming other apps does not claim it.
+    assert named["Microsoft Outlook"].status == scoring.MISSING
+    nothing = {e.name: e for e in ranking.score_one(role, neither, stats).evidence}
+    assert all(nothing[n].status == scoring.MISSING for n in claims)

@@ -19,6 +19,9 @@ class _Finder:
     def find(self, text):
         return self.inner.find(text)
 
+    def find_claimed(self, text):
+        return self.inner.find_claimed(text)
+
 
 def test_the_pool_is_the_packaged_resumes_and_its_file_is_there_once_built():
     texts = reference.texts()

@@ -436,3 +436,40 @@ def test_word_outlook_and_access_are_the_apps_only_beside_another_of_the_suite()
     # Too far from the suite, or the typing trade.
     assert names(matcher, "Excel\n\n\n\nPress Access badge") == ["Microsoft Excel"]
     assert names(matcher, "Word processing, Excel") == ["Microsoft Excel"]
+
+
+def test_a_suite_claims_its_apps_and_two_apps_claim_the_suite() -> None:
+    """Round forty-seven, `find_claimed` (a resume's reading): each suite mention stands for
+    the apps the text does not name, on the suite's own span; one app alone claims nothing."""
+    matcher = SkillMatcher(
+        [
+            (1, "Microsoft Office", ["MS Office"]),
+            (2, "Microsoft Word", ["MS Word", "Word"]),
+            (3, "Microsoft Excel", ["Excel"]),
+            (4, "Microsoft PowerPoint", ["PowerPoint"]),
+            (5, "Microsoft Outlook", ["Outlook"]),
+            (6, "Microsoft Access", ["Access"]),
+            (7, "Salesforce", []),
+        ]
+    )
+    hits = matcher.find_claimed("Salesforce and MS Office (Excel)")
+    assert [(h.name, h.surface) for h in hits] == [
+        ("Salesforce", "Salesforce"),
+        ("Microsoft Office", "MS Office"),
+        ("Microsoft Word", "MS Office"),
+        ("Microsoft PowerPoint", "MS Office"),
+        ("Microsoft Outlook", "MS Office"),
+        ("Microsoft Excel", "Excel"),
+    ]
+    assert [(h.name, h.surface) for h in matcher.find_claimed("Excel, PowerPoint")] == [
+        ("Microsoft Excel", "Excel"),
+        ("Microsoft Office", "Excel"),
+        ("Microsoft PowerPoint", "PowerPoint"),
+    ]
+    # One app, or an app and Access (not in every edition), claims no suite; `find` claims nothing.
+    assert [h.name for h in matcher.find_claimed("Advanced Excel")] == ["Microsoft Excel"]
+    assert [h.name for h in matcher.find_claimed("MS Word, Access")] == [
+        "Microsoft Word",
+        "Microsoft Access",
+    ]
+    assert [h.name for h in matcher.find("MS Office")] == ["Microsoft Office"]
