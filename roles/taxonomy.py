@@ -176,7 +176,7 @@ class SkillMatcher:
             self.skill_count += 1
             spellings = [(name, True)] + [(a, False) for a in aliases]
             self.spellings[skill_id] = tuple(raw for raw, _ in spellings)
-            if name in SUITE_NAMES:
+            if name in OFFICE_SUITE:
                 self._suite_ids.setdefault(name, skill_id)
             language = categories is not None and categories.get(skill_id) == SPOKEN_LANGUAGES
             for raw, canonical in spellings:
@@ -370,21 +370,15 @@ _LIST_MARKS = (",", ";", "|")
 _CODING_CUE = re.compile(r"(?i)\b(?:programming|languages?|coding|code)\b")
 
 
-# Microsoft's apps whose one-word names are everyday words ("a word of thanks", "the 2024
-# Outlook", "Access Control") name the app only with another app of the suite a line or two away:
-# "MS Office (Word, Excel, Outlook)", "Word/Excel", a skills column of "- Word" over "- Excel".
-# By canonical name, like the ad reader's pairs used together (round forty-five).
+# Microsoft's office suite and its apps, by canonical name like the ad reader's pairs used
+# together; Access is in only some editions of the suite.
+SUITE = "Microsoft Office"
+SUITE_APPS = ("Microsoft Word", "Microsoft Excel", "Microsoft PowerPoint", "Microsoft Outlook")
+OFFICE_SUITE = frozenset({SUITE, *SUITE_APPS, "Microsoft Access"})
+# Apps whose one-word names are everyday words ("a word of thanks", "the 2024 Outlook", "Access
+# Control") name the app only with another of the suite a line or two away: "MS Office (Word,
+# Excel, Outlook)", "Word/Excel", a skills column of "- Word" over "- Excel" (round forty-five).
 SUITE_WORDS = frozenset({"Word", "Outlook", "Access"})
-OFFICE_SUITE = frozenset(
-    {
-        "Microsoft Office",
-        "Microsoft Word",
-        "Microsoft Excel",
-        "Microsoft PowerPoint",
-        "Microsoft Outlook",
-        "Microsoft Access",
-    }
-)
 # "Word processing" is the typing trade, whichever program it used.
 _NOT_THE_APP = re.compile(r" +(?:processing|processor|processors)\b", re.IGNORECASE)
 
@@ -407,15 +401,9 @@ def _in_suite(hits: list[SkillHit], text: str) -> list[SkillHit]:
     return [h for h, bare in zip(hits, loose, strict=True) if not bare or in_suite(h)]
 
 
-# A resume's "Proficient in MS Office" claims the suite's everyday apps, as a recruiter reads
-# it, and naming two of those apps ("Word, Excel") claims the suite (round forty-seven). Access
-# is left out: only some editions carry it. Only a resume's claims: an ad asking for MS Office
-# asks for the suite, not for four more requirements.
-SUITE = "Microsoft Office"
-SUITE_APPS = ("Microsoft Word", "Microsoft Excel", "Microsoft PowerPoint", "Microsoft Outlook")
-SUITE_NAMES = frozenset({SUITE, *SUITE_APPS})
-
-
+# A resume's "Proficient in MS Office" claims the apps of every edition, as a recruiter reads
+# it, and naming two of them ("Word, Excel") claims the suite (round forty-seven). Only a
+# resume's claims: an ad asking for MS Office asks for the suite, not for four more requirements.
 def claimed(hits: list[SkillHit], suite_ids: Mapping[str, int]) -> list[SkillHit]:
     """`hits` with each suite mention standing also for every app of it the text does not name
     (on the suite's line, so the evidence quotes it), or, without one, the first of two or more
