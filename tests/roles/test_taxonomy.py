@@ -406,7 +406,7 @@ def test_networking_counts_as_the_technical_skill_only_beside_a_technical_one() 
 
 def test_word_outlook_and_access_are_the_apps_only_beside_another_of_the_suite() -> None:
     """Round forty-five: "MS Office (Word, Excel, Outlook)" names three apps, where "a word of
-    thanks", "the market Outlook" and "Access Control" name none."""
+    thanks", "the Economic Outlook" and "Access Control" name none."""
     matcher = SkillMatcher(
         [
             (1, "Microsoft Word", ["MS Word", "Word"]),
