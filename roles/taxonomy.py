@@ -394,9 +394,7 @@ def _in_suite(hits: list[SkillHit], text: str) -> list[SkillHit]:
     ]
 
     def in_suite(hit: SkillHit) -> bool:
-        return not _NOT_THE_APP.match(text, hit.end) and any(
-            abs(hit.line_no - n) <= COMPANY_LINES for n in apps
-        )
+        return not _NOT_THE_APP.match(text, hit.end) and _near(hit.line_no, apps)
 
     return [h for h, bare in zip(hits, loose, strict=True) if not bare or in_suite(h)]
 
@@ -469,10 +467,14 @@ def _with_company(hits: list[SkillHit], kinds: Mapping[int, str], text: str) -> 
             near.setdefault(kind, []).append(h.line_no)
 
     def accompanied(hit: SkillHit) -> bool:
-        lines = near.get(kinds.get(hit.skill_id, ""), [])
-        return any(abs(hit.line_no - n) <= COMPANY_LINES for n in lines)
+        return _near(hit.line_no, near.get(kinds.get(hit.skill_id, ""), []))
 
     return [h for h, a in paired if not a or accompanied(h)]
+
+
+def _near(line_no: int, lines: Iterable[int]) -> bool:
+    """Whether a mention on `line_no` has company on one of `lines`, at most `COMPANY_LINES` off."""
+    return any(abs(line_no - n) <= COMPANY_LINES for n in lines)
 
 
 def _clean(spelling: str) -> str:
