@@ -818,6 +818,27 @@ _ITEM_LEAD = re.compile(r"^(.{2,60}?)(?::\s|\s+-\s|\s+\u2013\s)")
 # "At least 3 years of HR experience" asks for years, "Degree in finance or business" for
 # either of two things; neither is a skill a resume shows by using all the words.
 _NOT_A_SKILL = re.compile(r"\d|\byears?\b|\bor\b|/", re.IGNORECASE)
+# What an item asks of the candidate's hours, travel, body or papers is a condition of the job,
+# not a skill a resume shows: "Able to work nights and weekends", "Willing to travel", "Able to
+# stand for long periods", "Reliable transportation", "US citizenship required". As skills they
+# read "missing" for nearly every candidate and crowd the drawer; the recruiter asks them at
+# interview. Movement verbs count only after a willingness ("Able to lift heavy objects"), so a
+# "Lift truck" or "Climbing gear" item stays a skill; travel likewise ("Travel planning" is an
+# assistant's skill). Written from how ads word their conditions (round forty-eight).
+_CONDITION = re.compile(
+    r"\b(?:nights|weekends|evenings|holidays|overnights?|on[- ]call|shifts|"
+    r"(?:rotating|night|evening|weekend|split|graveyard)\s+shifts?|"
+    r"work(?:ing)?\s+overtime|overtime\s+as\s+(?:needed|required)|"
+    r"flexible\s+(?:schedule|hours)|schedule\s+flexibility|"
+    r"reliable\s+(?:transportation|vehicle|car)|"
+    r"(?:u\.?s\.?|american|canadian|british)\s+citizen(?:ship)?|citizenship\s+(?:is\s+)?required|"
+    r"(?:authori[sz]ed|eligible|legally\s+able)\s+to\s+work|physically\s+(?:fit|able))\b"
+    r"|^(?:must\s+be\s+)?(?:(?:physically\s+)?able|ability|capable|willing(?:ness)?|"
+    r"available|availability|prepared|ready|open)\s+to\s+(?:\w+\s+){0,2}?"
+    r"(?:travel|relocate|commute|stand|sit|walk|lift|carry|bend|kneel|climb|crawl|push|pull|"
+    r"reach|stoop)\b",
+    re.IGNORECASE,
+)
 
 
 # How well or how much of a skill an item asks for, before the skill itself: "Advanced knowledge
@@ -963,7 +984,7 @@ def listed_skills(text: str, matcher: SkillMatcher) -> list[ListedSkill]:
         body = item.group(1).strip()
         lead = _ITEM_LEAD.match(body)
         item_text = (lead.group(1) if lead else body).strip().rstrip(".;,")
-        if _NOT_A_SKILL.search(item_text):
+        if _NOT_A_SKILL.search(item_text) or _CONDITION.search(item_text):
             continue
         # The length rules measure the skill, not the praise of it before: "Knowledgeable about
         # Patriot Act Regulations" is as short a skill as "Patriot Act Regulations".

@@ -677,6 +677,41 @@ def test_a_listed_skill_that_stop_words_would_empty_of_its_meaning_is_not_listed
     assert all(ranking.listed_span(tuple(tokens(name)), gauges) is None for name in listed)
 
 
+def test_a_condition_of_the_job_is_no_listed_skill():
+    ad = "\n".join(
+        [
+            "Aircraft Maintenance Technician",
+            "",
+            "Requirements",
+            "- Able to work nights and weekends",
+            "- Willing to travel",
+            "- Must be able to stand for long periods",
+            "- Available to work rotating shifts",
+            "- Flexible schedule",
+            "- Reliable transportation",
+            "- US citizenship required",
+            "- Authorized to work in the United States",
+            "- Physically fit",
+            "- Sheet metal repair",
+            # The same words as a trade's skills, with no willingness asked: still skills.
+            "- Lift truck operation",
+            "- Travel planning",
+            "- Overtime calculations",
+            "- Shift supervision",
+            "- Citizenship applications",
+        ]
+    )
+    listed = [s.name for s in listed_skills(ad, MATCHER)]
+    assert listed == [
+        "Sheet metal repair",
+        "Lift truck operation",
+        "Travel planning",
+        "Overtime calculations",
+        "Shift supervision",
+        "Citizenship applications",
+    ]
+
+
 def test_numbered_and_bulleted_headings_still_open_their_sections():
     ad = "\n".join(
         [
