@@ -826,7 +826,7 @@ _NOT_A_SKILL = re.compile(r"\d|\byears?\b|\bor\b|/", re.IGNORECASE)
 # "Lift truck" or "Climbing gear" item stays a skill; travel likewise ("Travel planning" is an
 # assistant's skill). Written from how ads word their conditions (round forty-eight).
 _CONDITION = re.compile(
-    r"\b(?:nights|weekends|evenings|holidays|overnights?|on[- ]call|shifts|"
+    r"\b(?:nights|weekends|evenings|saturdays|sundays|holidays|overnights?|on[- ]call|shifts|"
     r"(?:rotating|night|evening|weekend|split|graveyard)\s+shifts?|"
     r"work(?:ing)?\s+overtime|overtime\s+as\s+(?:needed|required)|"
     r"flexible\s+(?:schedule|hours)|schedule\s+flexibility|"

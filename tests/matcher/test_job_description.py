@@ -684,6 +684,7 @@ def test_a_condition_of_the_job_is_no_listed_skill():
             "",
             "Requirements",
             "- Able to work nights and weekends",
+            "- Able to work some Saturdays",
             "- Willing to travel",
             "- Must be able to stand for long periods",
             "- Available to work rotating shifts",
