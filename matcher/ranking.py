@@ -177,6 +177,10 @@ _NOT_TITLE = re.compile(
     r"|activities|additional|information|publications|phone|e-?mail|mobile|tel|address|linkedin"
     r"|contact)\b\W*)+$"
 )
+# A line that opens on the job's duties names them, not the job: "Duties included construction
+# activities including framing" (a livecareer PDF's line after an employer's place, round
+# forty-nine). "Duty Manager" is a job; "Duties" is none.
+_DUTIES_FIRST = re.compile(r"(?i)^(?:duties|responsibilities|responsible\s+for|tasks)\b")
 # A full stop that ends a sentence, not an abbreviation's ("Sr.", "Admin. Assistant", "U.S."):
 # the word before it is lower-case, six letters long, or an occupation that no other follows
 # ("operating system. Additional Programming", "Pastry Cook. Baked bread").
@@ -234,7 +238,7 @@ def clean_title(raw: str) -> str | None:
         return None
     if is_heading(title) or not _DATE_PART.sub("", title):
         return None
-    if _NOT_TITLE.match(title) or is_employer(title):
+    if _NOT_TITLE.match(title) or is_employer(title) or _DUTIES_FIRST.match(title):
         return None
     return title[:100]
 

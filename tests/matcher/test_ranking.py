@@ -93,6 +93,10 @@ def test_a_forms_labels_are_read_past_or_refused(raw, title):
         ("Senior Accountant.", "Senior Accountant"),
         ("media while working closely with the venue team", None),
         ("Willing to relocate closer to the office.", None),
+        # A line that opens on its duties (a tour's livecareer PDF), not a duty's own job.
+        ("Duties included construction activities including framing", None),
+        ("Responsibilities: scheduling and payroll", None),
+        ("Duty Manager", "Duty Manager"),
         # An abbreviation's full stop, or a lower-case start on a title, is no sentence.
         ("Sr. Accountant", "Sr. Accountant"),
         ("Admin. Assistant", "Admin. Assistant"),
