@@ -296,6 +296,9 @@ def test_a_letter_in_a_keyword_list_is_a_language_only_among_technical_skills(
         # shown to the recruiter as Budgeting and Auditing missing.
         ("Budget analysis & preparation, budgets", "Budgeting"),
         ("Implemented new software, audits, and inventory controls", "Auditing"),
+        # Round fifty: a livecareer general accountant who "maintain[s] general ledgers" was
+        # shown the must-have General Ledger missing (round fourteen's tour had found it too).
+        ("Responsibilities: Maintain general ledgers, bookkeeping", "General Ledger"),
         ("Skills: C/C++, Java", "C"),
         ("R/Python for survival models", "R"),
     ],
