@@ -375,28 +375,58 @@ _CODING_CUE = re.compile(r"(?i)\b(?:programming|languages?|coding|code)\b")
 SUITE = "Microsoft Office"
 SUITE_APPS = ("Microsoft Word", "Microsoft Excel", "Microsoft PowerPoint", "Microsoft Outlook")
 OFFICE_SUITE = frozenset({SUITE, *SUITE_APPS, "Microsoft Access"})
+# Adobe's design apps, by canonical name: a designer lists them together ("Photoshop,
+# Illustrator, InDesign").
+ADOBE_APPS = frozenset(
+    {
+        "Adobe Creative Cloud",
+        "Adobe Photoshop",
+        "Adobe Illustrator",
+        "Adobe InDesign",
+        "Adobe After Effects",
+        "Adobe Premiere Pro",
+        "Adobe Lightroom",
+        "Adobe Acrobat",
+        "Adobe Dreamweaver",
+        "Adobe XD",
+    }
+)
 # Apps whose one-word names are everyday words ("a word of thanks", "the 2024 Outlook", "Access
-# Control") name the app only with another of the suite a line or two away: "MS Office (Word,
-# Excel, Outlook)", "Word/Excel", a skills column of "- Word" over "- Excel" (round forty-five).
-SUITE_WORDS = frozenset({"Word", "Outlook", "Access"})
+# Control") or a trade ("a children's book illustrator") name the app only with another of its
+# suite a line or two away: "MS Office (Word, Excel, Outlook)", "Word/Excel", a skills column of
+# "- Word" over "- Excel" (round forty-five), "Photoshop, Illustrator and InDesign" (round
+# fifty-one). Keyed by the name as written, lower case.
+SUITE_WORDS = {
+    "word": OFFICE_SUITE,
+    "outlook": OFFICE_SUITE,
+    "access": OFFICE_SUITE,
+    "illustrator": ADOBE_APPS,
+}
 # "Word processing" is the typing trade, whichever program it used.
 _NOT_THE_APP = re.compile(r" +(?:processing|processor|processors)\b", re.IGNORECASE)
 
 
-def _in_suite(hits: list[SkillHit], text: str) -> list[SkillHit]:
-    loose = [h.surface in SUITE_WORDS and h.name in OFFICE_SUITE for h in hits]
-    if not any(loose):
-        return hits
-    apps = [
-        h.line_no
-        for h, bare in zip(hits, loose, strict=True)
-        if not bare and h.name in OFFICE_SUITE
-    ]
+def _suite_of_bare_name(hit: SkillHit) -> frozenset[str] | None:
+    suite = SUITE_WORDS.get(hit.surface.lower())
+    return suite if suite is not None and hit.name in suite else None
 
-    def in_suite(hit: SkillHit) -> bool:
+
+def _in_suite(hits: list[SkillHit], text: str) -> list[SkillHit]:
+    bare = [_suite_of_bare_name(h) for h in hits]
+    if not any(bare):
+        return hits
+
+    def in_suite(hit: SkillHit, suite: frozenset[str]) -> bool:
+        apps = [
+            h.line_no
+            for h, alone in zip(hits, bare, strict=True)
+            if alone is None and h.name in suite
+        ]
         return not _NOT_THE_APP.match(text, hit.end) and _near(hit.line_no, apps)
 
-    return [h for h, bare in zip(hits, loose, strict=True) if not bare or in_suite(h)]
+    return [
+        h for h, suite in zip(hits, bare, strict=True) if suite is None or in_suite(h, suite)
+    ]
 
 
 # A resume's "Proficient in MS Office" claims the apps of every edition, as a recruiter reads

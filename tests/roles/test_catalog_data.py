@@ -218,6 +218,8 @@ def test_words_read_mostly_in_another_sense_are_not_aliases(taxonomy: Taxonomy, 
         ("Deployed over 30 NEC phones and support for NEC PBX", "Electrical Codes"),
         ("Prepare test scenarios in HP ALM and Quality Center", "Liquidity Risk"),
         ("Routers: Cisco ASR 9000", "Speech Recognition"),
+        # Round fifty-one: a designer's and a marketer's files, not coins.
+        ("Design print and digital assets: brochures, banners", "Cryptocurrency"),
         (
             "Experience with messaging frameworks such as RabbitMQ, Redis",
             "Positioning and Messaging",

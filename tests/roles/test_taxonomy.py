@@ -438,6 +438,32 @@ def test_word_outlook_and_access_are_the_apps_only_beside_another_of_the_suite()
     assert names(matcher, "Word processing, Excel") == ["Microsoft Excel"]
 
 
+def test_illustrator_is_adobes_app_only_beside_another_adobe_app() -> None:
+    """Round fifty-one: a designer's "Photoshop, Illustrator and InDesign" names three apps; a
+    children's book illustrator names a trade."""
+    matcher = SkillMatcher(
+        [
+            (1, "Adobe Photoshop", ["Photoshop"]),
+            (2, "Adobe Illustrator", ["Illustrator CC", "Illustrator"]),
+            (3, "Adobe InDesign", ["InDesign"]),
+            (4, "Microsoft Word", ["MS Word", "Word"]),
+        ]
+    )
+    assert names(matcher, "Adobe Photoshop, Illustrator and InDesign") == [
+        "Adobe Photoshop",
+        "Adobe Illustrator",
+        "Adobe InDesign",
+    ]
+    assert names(matcher, "Skills\n- Sketch\n- illustrator\n- Photoshop") == [
+        "Adobe Illustrator",
+        "Adobe Photoshop",
+    ]
+    assert names(matcher, "Freelance illustrator of children's books") == []
+    # Another suite's app vouches for none of Adobe's.
+    assert names(matcher, "Illustrator; Word") == []
+    assert names(matcher, "Illustrator CC") == ["Adobe Illustrator"]
+
+
 def test_a_suite_claims_its_apps_and_two_apps_claim_the_suite() -> None:
     """Round forty-seven, `find_claimed` (a resume's reading): each suite mention stands for
     the apps the text does not name, on the suite's own span; one app alone claims nothing."""
