@@ -388,6 +388,25 @@ def test_a_templates_employer_and_place_beside_a_title_below_its_dates_are_left_
     assert titles == ["Health Systems Analyst"]
 
 
+def test_a_templates_place_before_its_employer_is_no_title():
+    """Round fifty-two: "City , State Company Name / Apr 2017 to Current" read as the job
+    "City"; the title is the line above."""
+    text = "\n".join(
+        [
+            "Experience",
+            "Freelance UX/UI Interaction Designer",
+            "City , State Company Name / Apr 2017 to Current",
+            "LegalChat App Design",
+            "",
+            "Architectural Designer",
+            "City , State Company Name / Aug 2015 to Apr 2017",
+            "Architectural design specializing in educational projects",
+        ]
+    )
+    titles = [p.title for p in extract_profile(text, today=TODAY).positions]
+    assert titles == ["Freelance UX/UI Interaction Designer", "Architectural Designer"]
+
+
 def test_duties_run_on_after_a_title_are_left_out_of_it():
     """A column layout puts the first duty on the title's line; a form puts it after a colon."""
     text = "\n".join(
