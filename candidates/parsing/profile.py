@@ -950,19 +950,18 @@ def _is_pastime(lines: list[str], sections: list[str], r: _Range) -> bool:
 # A resume template's stand-in for the employer and its place, left in by the writer or by an
 # anonymiser ("January 2016 to Current Company Name - City, State", "Accountant II Company Name
 # City"): no part of a job title, and on a line of dates it hides that the title is a neighbour.
-# Some templates write the place first, with or without the employer, and a slash before the
-# dates: "City , State Company Name / Apr 2017 to Current" (the title on the line above), "City ,
-# State Construction Manager III 07/2014 to 07/2015" (round fifty-two); the comma made "City"
-# the job.
+# Some templates write the place first, with or without the employer: "City , State Company
+# Name / Apr 2017 to Current" (the title on the line above), "City , State Construction Manager
+# III 07/2014 to 07/2015" (round fifty-two); the comma made "City" the job.
 TEMPLATE_EMPLOYER = re.compile(
     r"(?i)(?:\bcity\s*,\s*state\b(?:\s+company\s+name\b)?|\bcompany\s+name\b"
     r"(?:\s*(?:\u00ef\u00bc|[-\u2013\u2014,:|/\uff0d\uff1a])?\s*\bcity\b"
-    r"(?:\s*,?\s*\bstate\b)?)?)(?:\s*/(?=\s|$))?"
+    r"(?:\s*,?\s*\bstate\b)?)?)"
 )
 
 
 def _without_template(line: str) -> str:
-    return TEMPLATE_EMPLOYER.sub(" ", line).strip(" \t:-\u2013\u2014|,;")
+    return TEMPLATE_EMPLOYER.sub(" ", line).strip(" \t:-\u2013\u2014|,;/")
 
 
 def _neighbour_title(line: str) -> str:
@@ -1009,7 +1008,9 @@ def _without_from(text: str) -> str:
 def _title_text(lines: list[str], r: _Range) -> str:
     line = lines[r.line_no]
     text = TEMPLATE_EMPLOYER.sub(" ", line[: r.span[0]] + " " + line[r.span[1] :])
-    text = text.strip(" \t:-\u2013\u2014|,;()")
+    # "Company Name Family Advocate // City , State // May 2014 to Current": the slashes that
+    # fenced the template's place are no part of the title.
+    text = text.strip(" \t:-\u2013\u2014|,;()/")
     text = _without_from(text)
     if _is_tool_list(text) and r.line_no:
         # A list of tools beside the dates: the title is the line above only if that names a

@@ -404,6 +404,7 @@ def test_a_templates_place_before_its_employer_is_no_title():
             "",
             "City , State Construction Manager III 07/2014 to 07/2015",
             "Ran three mid-rise sites.",
+            "Company Name Family Advocate // City , State // May 2004 to July 2007",
         ]
     )
     titles = [p.title for p in extract_profile(text, today=TODAY).positions]
@@ -411,6 +412,7 @@ def test_a_templates_place_before_its_employer_is_no_title():
         "Freelance UX/UI Interaction Designer",
         "Architectural Designer",
         "Construction Manager III",
+        "Family Advocate",
     ]
 
 
