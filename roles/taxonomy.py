@@ -248,6 +248,7 @@ class SkillMatcher:
                     _bounded(original, start, end + 1, term)
                     and not self._reads_as_adjective(original, start, end + 1, term)
                     and not _another_trades(original, start, end + 1, term)
+                    and not _names_the_group(original, start, end + 1, term)
                 ):
                     candidates.append((start, end + 1, term))
         if self._has_cs:
@@ -642,6 +643,34 @@ def _another_trades(text: str, start: int, end: int, term: _Term) -> bool:
     line_end = text.find("\n", end)
     line = text[line_start : line_end if line_end != -1 else len(text)]
     return any(w.lower() in words for w in _LINE_WORD.findall(line))
+
+
+# Words that also name the people who hold the skill: "report to the leadership team",
+# "support to senior leadership", "the Executive Leadership Team" are a group to serve, no
+# leadership shown (round fifty-three). The skill stays where it is the skill: "leadership
+# skills", "showed leadership", "Team leadership".
+GROUP_WORDS = frozenset({"leadership"})
+_GROUP_BEFORE = re.compile(
+    r"\b(?:to|for|with|by|from)\s+(?:(?:the|our|its|their)\s+)?"
+    r"(?:(?:senior|executive|company|corporate|organi[sz]ational|agency|store|hospital|school|"
+    r"district|site|plant|client|business|department|regional|global|local|church)\s+)?$",
+    re.IGNORECASE,
+)
+_GROUP_AFTER = re.compile(r"\s+(?:teams?|group|meetings?|council|committee|staff)\b", re.IGNORECASE)
+_SKILL_AFTER = re.compile(
+    r"[\s-]+(?:skills?|qualit(?:y|ies)|abilit(?:y|ies)|style|experience|roles?|positions?|"
+    r"training|capabilit(?:y|ies)|competenc(?:y|ies))\b",
+    re.IGNORECASE,
+)
+
+
+def _names_the_group(text: str, start: int, end: int, term: _Term) -> bool:
+    if term.text not in GROUP_WORDS:
+        return False
+    after = text[end : end + 40]
+    if _SKILL_AFTER.match(after):
+        return False
+    return bool(_GROUP_AFTER.match(after) or _GROUP_BEFORE.search(text[max(0, start - 60) : start]))
 
 
 def _reads_as_verb(text: str, start: int, end: int, term: _Term) -> bool:

@@ -499,3 +499,23 @@ def test_a_suite_claims_its_apps_and_two_apps_claim_the_suite() -> None:
         "Microsoft Access",
     ]
     assert [h.name for h in matcher.find("MS Office")] == ["Microsoft Office"]
+
+
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [
+        # Round fifty-three: the people who lead are no leadership shown.
+        ("Report on pipeline and revenue to the leadership team", False),
+        ("Provide administrative support to senior leadership", False),
+        ("Regular interaction with Executive Leadership Team", False),
+        ("Presented at monthly leadership meetings", False),
+        # The skill itself.
+        ("Strong leadership skills", True),
+        ("Showed leadership in a crisis", True),
+        ("Leadership, Teamwork, Communication", True),
+        ("Selected for leadership roles in two chapters", True),
+    ],
+)
+def test_leadership_names_the_group_it_serves_or_the_skill(line: str, found: bool) -> None:
+    matcher = SkillMatcher([(1, "Leadership", ["team leadership"])])
+    assert (names(matcher, line) == ["Leadership"]) is found
