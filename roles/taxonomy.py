@@ -650,10 +650,17 @@ def _another_trades(text: str, start: int, end: int, term: _Term) -> bool:
 # leadership shown (round fifty-three). The skill stays where it is the skill: "leadership
 # skills", "showed leadership", "Team leadership".
 GROUP_WORDS = frozenset({"leadership"})
+_GROUP_OF = (
+    r"(?:senior|executive|company|corporate|organi[sz]ational|agency|store|hospital|school|"
+    r"district|site|plant|client|business|department|regional|global|local|church)\s+"
+)
+# A bare "for leadership" is praise of the skill ("an award for leadership", "a flair for
+# leadership"), as is "committed to leadership"; "for senior leadership" or "for the
+# leadership" is the group.
 _GROUP_BEFORE = re.compile(
-    r"\b(?:to|for|with|by|from)\s+(?:(?:the|our|its|their)\s+)?"
-    r"(?:(?:senior|executive|company|corporate|organi[sz]ational|agency|store|hospital|school|"
-    r"district|site|plant|client|business|department|regional|global|local|church)\s+)?$",
+    r"\b(?:(?:(?<!limited )(?<!committed )(?<!dedicated )to|with|by|from)\s+"
+    r"(?:(?:the|our|its|their)\s+)?(?:" + _GROUP_OF + r")?"
+    r"|for\s+(?:(?:the|our|its|their)\s+(?:" + _GROUP_OF + r")?|" + _GROUP_OF + r"))$",
     re.IGNORECASE,
 )
 _GROUP_AFTER = re.compile(r"\s+(?:teams?|group|meetings?|council|committee|staff)\b", re.IGNORECASE)

@@ -514,6 +514,9 @@ def test_a_suite_claims_its_apps_and_two_apps_claim_the_suite() -> None:
         ("Showed leadership in a crisis", True),
         ("Leadership, Teamwork, Communication", True),
         ("Selected for leadership roles in two chapters", True),
+        ("Won an award for leadership and professionalism", True),
+        ("Duties include but are not limited to leadership, quality and training", True),
+        ("Generate reports for senior leadership", False),
     ],
 )
 def test_leadership_names_the_group_it_serves_or_the_skill(line: str, found: bool) -> None:
