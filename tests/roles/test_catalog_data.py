@@ -301,6 +301,9 @@ def test_a_letter_in_a_keyword_list_is_a_language_only_among_technical_skills(
         # Round fifty: a livecareer general accountant who "maintain[s] general ledgers" was
         # shown the must-have General Ledger missing (round fourteen's tour had found it too).
         ("Responsibilities: Maintain general ledgers, bookkeeping", "General Ledger"),
+        # Round fifty-four: a salesman's skills column of "Negotiations" over "Prospecting".
+        ("Negotiations\nProspecting & referrals", "Negotiation"),
+        ("Led contract negotiations with three unions", "Contract Negotiation"),
         ("Skills: C/C++, Java", "C"),
         ("R/Python for survival models", "R"),
     ],
