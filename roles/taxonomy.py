@@ -176,7 +176,7 @@ class SkillMatcher:
             self.skill_count += 1
             spellings = [(name, True)] + [(a, False) for a in aliases]
             self.spellings[skill_id] = tuple(raw for raw, _ in spellings)
-            if name in OFFICE_SUITE:
+            if name in OFFICE_SUITE or name == M365_ADMIN:
                 self._suite_ids.setdefault(name, skill_id)
             language = categories is not None and categories.get(skill_id) == SPOKEN_LANGUAGES
             for raw, canonical in spellings:
@@ -290,7 +290,7 @@ class SkillMatcher:
                     line=line.strip(),
                 )
             )
-        hits = _in_suite(hits, text)
+        hits = _in_suite(_administered(hits, self._suite_ids), text)
         return _with_company(hits, self._kinds, text) if self._kinds is not None else hits
 
     def skill_ids(self, text: str) -> set[int]:
@@ -427,6 +427,30 @@ def _in_suite(hits: list[SkillHit], text: str) -> list[SkillHit]:
 
     return [
         h for h, suite in zip(hits, bare, strict=True) if suite is None or in_suite(h, suite)
+    ]
+
+
+# "Microsoft 365" is also the platform an IT administrator runs: "Administer Microsoft 365,
+# Exchange Online and Active Directory", "Migrated 300 mailboxes to Office 365". With an
+# administrator's words on its line it is Microsoft 365 Administration, not the office suite
+# (round fifty-five), so it neither asks for nor claims Word and Excel.
+M365_ADMIN = "Microsoft 365 Administration"
+_M365 = frozenset({"microsoft 365", "office 365", "o365", "m365"})
+_ADMINISTERED = re.compile(
+    r"\b(?:exchange|active\s+directory|azure\s+ad|entra|intune|tenants?|admin\w*|licens\w*|"
+    r"migrat\w*|mailbox(?:es)?|provision\w*|powershell)\b",
+    re.IGNORECASE,
+)
+
+
+def _administered(hits: list[SkillHit], skill_ids: Mapping[str, int]) -> list[SkillHit]:
+    if M365_ADMIN not in skill_ids:
+        return hits
+    return [
+        replace(h, skill_id=skill_ids[M365_ADMIN], name=M365_ADMIN)
+        if h.name == SUITE and h.surface.lower() in _M365 and _ADMINISTERED.search(h.line)
+        else h
+        for h in hits
     ]
 
 

@@ -522,3 +522,30 @@ def test_a_suite_claims_its_apps_and_two_apps_claim_the_suite() -> None:
 def test_leadership_names_the_group_it_serves_or_the_skill(line: str, found: bool) -> None:
     matcher = SkillMatcher([(1, "Leadership", ["team leadership"])])
     assert (names(matcher, line) == ["Leadership"]) is found
+
+
+def test_microsoft_365_beside_an_administrators_words_is_the_platform_not_the_suite() -> None:
+    """Round fifty-five: an IT ad's "Administer Microsoft 365, Exchange Online and Active
+    Directory" asked for the office suite, and an administrator's resume claimed Word and Excel."""
+    matcher = SkillMatcher(
+        [
+            (1, "Microsoft Office", ["MS Office", "Office 365", "Microsoft 365", "O365"]),
+            (2, "Microsoft Word", ["MS Word", "Word"]),
+            (3, "Microsoft Excel", ["Excel"]),
+            (4, "Microsoft 365 Administration", ["Exchange Online"]),
+            (5, "Active Directory", []),
+        ]
+    )
+    assert [h.name for h in matcher.find_claimed("Migrated 300 mailboxes to Office 365")] == [
+        "Microsoft 365 Administration"
+    ]
+    assert names(matcher, "Administer Microsoft 365 and Active Directory") == [
+        "Microsoft 365 Administration",
+        "Active Directory",
+    ]
+    # The suite where no administrator's word is on the line.
+    assert [h.name for h in matcher.find_claimed("Proficient in Office 365")] == [
+        "Microsoft Office",
+        "Microsoft Word",
+        "Microsoft Excel",
+    ]
