@@ -168,7 +168,9 @@ class SkillMatcher:
         # carry the spellings its text does not use (tried in the ranking evaluation:
         # matcher.evaluation.levers.expanded_query).
         self.spellings: dict[int, tuple[str, ...]] = {}
-        self._suite_ids: dict[str, int] = {}
+        # The ids of the skills the rules below name by canonical name (the suite and its
+        # apps, Microsoft 365 Administration), so a mention can stand for them.
+        self._named_ids: dict[str, int] = {}
         ci_terms: dict[str, _Term] = {}
         cs_terms: dict[str, _Term] = {}
         language_words: set[str] = set()
@@ -177,7 +179,7 @@ class SkillMatcher:
             spellings = [(name, True)] + [(a, False) for a in aliases]
             self.spellings[skill_id] = tuple(raw for raw, _ in spellings)
             if name in OFFICE_SUITE or name == M365_ADMIN:
-                self._suite_ids.setdefault(name, skill_id)
+                self._named_ids.setdefault(name, skill_id)
             language = categories is not None and categories.get(skill_id) == SPOKEN_LANGUAGES
             for raw, canonical in spellings:
                 for variant in _variants(_clean(raw)):
@@ -290,7 +292,7 @@ class SkillMatcher:
                     line=line.strip(),
                 )
             )
-        hits = _in_suite(_administered(hits, self._suite_ids), text)
+        hits = _in_suite(_administered(hits, self._named_ids), text)
         return _with_company(hits, self._kinds, text) if self._kinds is not None else hits
 
     def skill_ids(self, text: str) -> set[int]:
@@ -299,7 +301,7 @@ class SkillMatcher:
     def find_claimed(self, text: str) -> list[SkillHit]:
         """What a resume claims: its mentions (`find`), with what a suite's name says of its
         apps and the apps of their suite (`claimed`). An ad's text goes through `find` alone."""
-        return claimed(self.find(text), self._suite_ids)
+        return claimed(self.find(text), self._named_ids)
 
     def _reads_as_adjective(self, text: str, start: int, end: int, term: _Term) -> bool:
         """A language's name running into an ordinary word: "Japanese payroll", "French clients"."""
