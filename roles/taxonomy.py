@@ -427,9 +427,7 @@ def _in_suite(hits: list[SkillHit], text: str) -> list[SkillHit]:
         ]
         return not _NOT_THE_APP.match(text, hit.end) and _near(hit.line_no, apps)
 
-    return [
-        h for h, suite in zip(hits, bare, strict=True) if suite is None or in_suite(h, suite)
-    ]
+    return [h for h, suite in zip(hits, bare, strict=True) if suite is None or in_suite(h, suite)]
 
 
 # "Microsoft 365" is also the platform an IT administrator runs: "Administer Microsoft 365,
