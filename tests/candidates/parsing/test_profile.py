@@ -391,24 +391,21 @@ def test_a_templates_employer_and_place_beside_a_title_below_its_dates_are_left_
 def test_a_templates_place_before_its_employer_is_no_title():
     """Round fifty-two: "City , State Company Name / Apr 2017 to Current" read as the job
     "City" (the title is the line above), and so did "City , State" before a title."""
-    text = "\n".join(
-        [
-            "Experience",
-            "Freelance UX/UI Interaction Designer",
-            "City , State Company Name / Apr 2017 to Current",
-            "LegalChat App Design",
-            "",
-            "Architectural Designer",
-            "City , State Company Name / Aug 2015 to Apr 2017",
-            "Architectural design specializing in educational projects",
-            "",
-            "City , State Construction Manager III 07/2014 to 07/2015",
-            "Ran three mid-rise sites.",
-            "Company Name Family Advocate // City , State // May 2004 to July 2007",
-        ]
+    text = _resume(
+        "Experience",
+        "Freelance UX/UI Interaction Designer",
+        "City , State Company Name / Apr 2017 to Current",
+        "LegalChat App Design",
+        "",
+        "Architectural Designer",
+        "City , State Company Name / Aug 2015 to Apr 2017",
+        "Architectural design specializing in educational projects",
+        "",
+        "City , State Construction Manager III 07/2014 to 07/2015",
+        "Ran three mid-rise sites.",
+        "Company Name Family Advocate // City , State // May 2004 to July 2007",
     )
-    titles = [p.title for p in extract_profile(text, today=TODAY).positions]
-    assert titles == [
+    assert [p.title for p in extract_profile(text, today=TODAY).positions] == [
         "Freelance UX/UI Interaction Designer",
         "Architectural Designer",
         "Construction Manager III",
